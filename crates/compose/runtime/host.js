@@ -1,0 +1,151 @@
+// kinema:host — the functions the Rust engine calls: list compositions, select one with its
+// props (running calculateMetadata), and render frames to JSON.
+
+import { createElement } from 'react';
+import { renderToHost } from 'kinema:render';
+import { TimelineContext, VideoConfigContext } from 'remotion';
+import * as state from 'kinema:state';
+
+function registered() {
+  const dynamic = state.getDynamic();
+  if (dynamic !== null) return [dynamic];
+  const root = state.getRoot();
+  if (root === null) {
+    throw new Error('The entry file did not call registerRoot(). Call registerRoot(Root) with a component that renders your <Composition> elements.');
+  }
+  state.beginRegistration();
+  try {
+    renderToHost(createElement(root, {}), []);
+  } finally {
+    var found = state.endRegistration();
+  }
+  return found;
+}
+
+function checkResolved(id, name, value, integer) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && Math.floor(value) !== value)) {
+    throw new TypeError(
+      `Composition "${id}": ${name} must be a positive ${integer ? 'integer' : 'number'} after calculateMetadata(), but got ${JSON.stringify(value)}.`,
+    );
+  }
+}
+
+const abortSignal = Object.freeze({ aborted: false, addEventListener() {}, removeEventListener() {}, throwIfAborted() {} });
+
+async function resolve(composition, inputProps) {
+  let component = composition.component;
+  if (!component) {
+    const loaded = await composition.lazyComponent();
+    component = loaded && loaded.default ? loaded.default : loaded;
+  }
+  let props = { ...composition.defaultProps, ...inputProps };
+  const meta = {
+    durationInFrames: composition.durationInFrames,
+    fps: composition.fps,
+    width: composition.width,
+    height: composition.height,
+    defaultCodec: null,
+    defaultOutName: null,
+  };
+  if (composition.calculateMetadata) {
+    const result = await composition.calculateMetadata({
+      defaultProps: composition.defaultProps,
+      props,
+      abortSignal,
+      compositionId: composition.id,
+      isRendering: true,
+    });
+    if (result) {
+      for (const key of ['durationInFrames', 'fps', 'width', 'height', 'defaultCodec', 'defaultOutName']) {
+        if (result[key] !== undefined) meta[key] = result[key];
+      }
+      if (result.props !== undefined) props = result.props;
+    }
+  }
+  checkResolved(composition.id, 'durationInFrames', meta.durationInFrames, true);
+  checkResolved(composition.id, 'fps', meta.fps, false);
+  checkResolved(composition.id, 'width', meta.width, true);
+  checkResolved(composition.id, 'height', meta.height, true);
+  if (composition.schema && typeof composition.schema.safeParse === 'function') {
+    const parsed = composition.schema.safeParse(props);
+    if (!parsed.success) {
+      throw new TypeError(`Composition "${composition.id}": props do not match its schema: ${String(parsed.error && parsed.error.message)}`);
+    }
+  }
+  if (typeof component !== 'function' && (component === null || typeof component !== 'object')) {
+    throw new TypeError(`Composition "${composition.id}": "component" is not a React component.`);
+  }
+  return {
+    id: composition.id,
+    kind: composition.kind,
+    folder: composition.folder ?? null,
+    component,
+    width: meta.width,
+    height: meta.height,
+    fps: meta.fps,
+    durationInFrames: meta.durationInFrames,
+    defaultCodec: meta.defaultCodec,
+    defaultOutName: meta.defaultOutName,
+    defaultProps: composition.defaultProps,
+    props,
+  };
+}
+
+function describe(resolved) {
+  const { component, ...info } = resolved;
+  return info;
+}
+
+let active = null;
+
+export const host = {
+  async compositions(inputPropsJson) {
+    const inputProps = JSON.parse(inputPropsJson);
+    state.setInputProps(inputProps);
+    const out = [];
+    for (const composition of registered()) out.push(describe(await resolve(composition, inputProps)));
+    return JSON.stringify(out);
+  },
+
+  ids() {
+    return JSON.stringify(registered().map((c) => c.id));
+  },
+
+  async select(id, inputPropsJson) {
+    const inputProps = JSON.parse(inputPropsJson);
+    state.setInputProps(inputProps);
+    const composition = registered().find((c) => c.id === id);
+    if (composition === undefined) return null;
+    const resolved = await resolve(composition, inputProps);
+    active = {
+      resolved,
+      config: Object.freeze({
+        id: resolved.id,
+        width: resolved.width,
+        height: resolved.height,
+        fps: resolved.fps,
+        durationInFrames: resolved.durationInFrames,
+        defaultProps: resolved.defaultProps,
+        props: resolved.props,
+        defaultCodec: resolved.defaultCodec,
+        defaultOutName: resolved.defaultOutName,
+        defaultVideoImageFormat: null,
+        defaultPixelFormat: null,
+      }),
+    };
+    return JSON.stringify(describe(resolved));
+  },
+
+  frame(frame) {
+    if (active === null) throw new Error('No composition selected.');
+    state.beginFrame();
+    const element = createElement(active.resolved.component, active.resolved.props);
+    const root = renderToHost(element, [
+      [VideoConfigContext, active.config],
+      [TimelineContext, { frame }],
+    ]);
+    for (const css of state.getGlobalStyles().slice().reverse()) root.unshift({ tag: 'style', children: [css] });
+    const open = state.openHandles();
+    return JSON.stringify({ root, media: state.frameMedia(), openHandles: open });
+  },
+};

@@ -1,0 +1,333 @@
+// kinema:render — expands a React element into host nodes for one frame.
+//
+// Output nodes are what the Rust side deserialises into `tree::Node`: a string for text, or
+// `{tag, attributes, style, children, innerHtml}` with DOM attribute names and CSS declarations
+// converted exactly as React DOM converts props and style objects.
+
+import {
+  ELEMENT,
+  FRAGMENT,
+  MEMO,
+  FORWARD_REF,
+  CONTEXT,
+  CONSUMER,
+  LAZY,
+  SUSPENSE,
+  STRICT_MODE,
+  PROFILER,
+  __setDispatcher,
+} from 'react';
+
+const LEGACY_ELEMENT = Symbol.for('react.element');
+const LEGACY_PROVIDER = Symbol.for('react.provider');
+
+// ---- style objects → CSS declarations (React DOM's rules) ----------------------------------
+
+const UNITLESS_BASE = [
+  'animationIterationCount', 'aspectRatio', 'borderImageOutset', 'borderImageSlice', 'borderImageWidth',
+  'boxFlex', 'boxFlexGroup', 'boxOrdinalGroup', 'columnCount', 'columns', 'flex', 'flexGrow', 'flexPositive',
+  'flexShrink', 'flexNegative', 'flexOrder', 'gridArea', 'gridRow', 'gridRowEnd', 'gridRowSpan', 'gridRowStart',
+  'gridColumn', 'gridColumnEnd', 'gridColumnSpan', 'gridColumnStart', 'fontWeight', 'lineClamp', 'lineHeight',
+  'opacity', 'order', 'orphans', 'scale', 'tabSize', 'widows', 'zIndex', 'zoom', 'fillOpacity', 'floodOpacity',
+  'stopOpacity', 'strokeDasharray', 'strokeDashoffset', 'strokeMiterlimit', 'strokeOpacity', 'strokeWidth',
+  'MozAnimationIterationCount', 'MozBoxFlex', 'MozBoxFlexGroup', 'MozLineClamp', 'msAnimationIterationCount',
+  'msFlex', 'msZoom', 'msFlexGrow', 'msFlexNegative', 'msFlexOrder', 'msFlexPositive', 'msFlexShrink',
+  'msGridColumn', 'msGridColumnSpan', 'msGridRow', 'msGridRowSpan', 'WebkitAnimationIterationCount',
+  'WebkitBoxFlex', 'WebKitBoxFlexGroup', 'WebkitBoxOrdinalGroup', 'WebkitColumnCount', 'WebkitColumns',
+  'WebkitFlex', 'WebkitFlexGrow', 'WebkitFlexPositive', 'WebkitFlexShrink', 'WebkitLineClamp',
+];
+const UNITLESS = new Set(UNITLESS_BASE);
+
+const hyphenCache = new Map();
+function hyphenate(name) {
+  let out = hyphenCache.get(name);
+  if (out === undefined) {
+    out = name.replace(/([A-Z])/g, '-$1').toLowerCase().replace(/^ms-/, '-ms-');
+    hyphenCache.set(name, out);
+  }
+  return out;
+}
+
+export function styleToCss(style) {
+  const out = {};
+  if (style === null || typeof style !== 'object') return out;
+  for (const key in style) {
+    if (!Object.prototype.hasOwnProperty.call(style, key)) continue;
+    const value = style[key];
+    if (value === null || value === undefined || typeof value === 'boolean' || value === '') continue;
+    const custom = key.charCodeAt(0) === 45 && key.charCodeAt(1) === 45; // '--'
+    const name = custom ? key : hyphenate(key);
+    if (typeof value === 'number' && value !== 0 && !custom && !UNITLESS.has(key)) {
+      out[name] = value + 'px';
+    } else {
+      out[name] = ('' + value).trim();
+    }
+  }
+  return out;
+}
+
+// ---- props → DOM attributes -----------------------------------------------------------------
+
+const ATTRIBUTE_NAMES = new Map([
+  ['className', 'class'], ['htmlFor', 'for'], ['acceptCharset', 'accept-charset'], ['httpEquiv', 'http-equiv'],
+  ['tabIndex', 'tabindex'], ['readOnly', 'readonly'], ['crossOrigin', 'crossorigin'], ['srcSet', 'srcset'],
+  ['autoPlay', 'autoplay'], ['playsInline', 'playsinline'], ['colSpan', 'colspan'], ['rowSpan', 'rowspan'],
+  ['contentEditable', 'contenteditable'], ['referrerPolicy', 'referrerpolicy'], ['fetchPriority', 'fetchpriority'],
+  ['xlinkHref', 'xlink:href'], ['xlinkActuate', 'xlink:actuate'], ['xlinkArcrole', 'xlink:arcrole'],
+  ['xlinkRole', 'xlink:role'], ['xlinkShow', 'xlink:show'], ['xlinkTitle', 'xlink:title'], ['xlinkType', 'xlink:type'],
+  ['xmlBase', 'xml:base'], ['xmlLang', 'xml:lang'], ['xmlSpace', 'xml:space'], ['xmlnsXlink', 'xmlns:xlink'],
+]);
+// SVG presentation attributes React writes hyphenated.
+for (const name of [
+  'accentHeight', 'alignmentBaseline', 'arabicForm', 'baselineShift', 'capHeight', 'clipPath', 'clipRule',
+  'colorInterpolation', 'colorInterpolationFilters', 'colorProfile', 'colorRendering', 'dominantBaseline',
+  'enableBackground', 'fillOpacity', 'fillRule', 'floodColor', 'floodOpacity', 'fontFamily', 'fontSize',
+  'fontSizeAdjust', 'fontStretch', 'fontStyle', 'fontVariant', 'fontWeight', 'glyphName',
+  'glyphOrientationHorizontal', 'glyphOrientationVertical', 'horizAdvX', 'horizOriginX', 'imageRendering',
+  'letterSpacing', 'lightingColor', 'markerEnd', 'markerMid', 'markerStart', 'overlinePosition',
+  'overlineThickness', 'paintOrder', 'panose1', 'pointerEvents', 'renderingIntent', 'shapeRendering',
+  'stopColor', 'stopOpacity', 'strikethroughPosition', 'strikethroughThickness', 'strokeDasharray',
+  'strokeDashoffset', 'strokeLinecap', 'strokeLinejoin', 'strokeMiterlimit', 'strokeOpacity', 'strokeWidth',
+  'textAnchor', 'textDecoration', 'textRendering', 'transformOrigin', 'underlinePosition', 'underlineThickness',
+  'unicodeBidi', 'unicodeRange', 'unitsPerEm', 'vAlphabetic', 'vHanging', 'vIdeographic', 'vMathematical',
+  'vectorEffect', 'vertAdvY', 'vertOriginX', 'vertOriginY', 'wordSpacing', 'writingMode', 'xHeight',
+]) {
+  ATTRIBUTE_NAMES.set(name, hyphenate(name));
+}
+const BOOLEAN_ATTRIBUTES = new Set([
+  'allowFullScreen', 'async', 'autoFocus', 'autoPlay', 'controls', 'default', 'defer', 'disabled',
+  'disablePictureInPicture', 'disableRemotePlayback', 'formNoValidate', 'hidden', 'loop', 'noModule',
+  'noValidate', 'open', 'playsInline', 'readOnly', 'required', 'reversed', 'scoped', 'seamless',
+  'itemScope', 'checked', 'multiple', 'muted', 'selected',
+]);
+const SKIPPED_PROPS = new Set(['children', 'key', 'ref', 'dangerouslySetInnerHTML', 'style', 'suppressContentEditableWarning', 'suppressHydrationWarning', 'defaultValue', 'defaultChecked']);
+
+function hostAttributes(props) {
+  let attributes = null;
+  for (const key in props) {
+    if (SKIPPED_PROPS.has(key)) continue;
+    const value = props[key];
+    if (value === null || value === undefined) continue;
+    const type = typeof value;
+    if (type === 'function' || type === 'symbol') continue;
+    // Event handlers are dropped even when not functions (React warns and ignores them).
+    if (key.length > 2 && key.charCodeAt(0) === 111 && key.charCodeAt(1) === 110 && key.charCodeAt(2) < 91) continue;
+    const dataOrAria = key.startsWith('data-') || key.startsWith('aria-');
+    let text;
+    if (type === 'boolean') {
+      if (dataOrAria) text = '' + value;
+      else if (BOOLEAN_ATTRIBUTES.has(key)) {
+        if (!value) continue;
+        text = '';
+      } else continue;
+    } else {
+      text = '' + value;
+    }
+    const name = ATTRIBUTE_NAMES.get(key) ?? (BOOLEAN_ATTRIBUTES.has(key) ? key.toLowerCase() : key);
+    if (attributes === null) attributes = {};
+    attributes[name] = text;
+  }
+  return attributes;
+}
+
+// ---- the render walk ------------------------------------------------------------------------
+
+// Context values form a linked list down the tree: {context, value, next}.
+let contexts = null;
+let idCounter = 0;
+
+const dispatcher = {
+  readContext(context) {
+    for (let node = contexts; node !== null; node = node.next) {
+      if (node.context === context) return node.value;
+    }
+    return context._defaultValue;
+  },
+  nextId() {
+    return ':k' + (idCounter++).toString(36) + ':';
+  },
+};
+
+export function readContext(context) {
+  return dispatcher.readContext(context);
+}
+
+function componentName(type) {
+  if (typeof type === 'function') return type.displayName || type.name || 'Anonymous';
+  if (type && type.$$typeof === MEMO) return componentName(type.type);
+  if (type && type.$$typeof === FORWARD_REF) return type.displayName || componentName(type.render);
+  if (type && type.$$typeof === CONTEXT) return (type.displayName || 'Context') + '.Provider';
+  return String(type);
+}
+
+function annotate(error, type) {
+  if (error !== null && typeof error === 'object') {
+    try {
+      if (!Array.isArray(error.__kinemaComponents)) {
+        Object.defineProperty(error, '__kinemaComponents', { value: [], enumerable: false, writable: true });
+      }
+      error.__kinemaComponents.push(componentName(type));
+    } catch (_) {
+      // frozen error objects keep their own stack only
+    }
+  }
+  return error;
+}
+
+function pushText(out, text) {
+  const last = out.length - 1;
+  if (last >= 0 && typeof out[last] === 'string') out[last] += text;
+  else out.push(text);
+}
+
+function renderChildren(children, out) {
+  if (children === null || children === undefined || typeof children === 'boolean') return;
+  const type = typeof children;
+  if (type === 'string') {
+    if (children !== '') pushText(out, children);
+    return;
+  }
+  if (type === 'number' || type === 'bigint') {
+    pushText(out, '' + children);
+    return;
+  }
+  if (Array.isArray(children)) {
+    for (let i = 0; i < children.length; i++) renderChildren(children[i], out);
+    return;
+  }
+  if (type === 'object') {
+    if (children.$$typeof === ELEMENT || children.$$typeof === LEGACY_ELEMENT) {
+      renderElement(children, out);
+      return;
+    }
+    if (typeof children.then === 'function') {
+      throw new Error('A component returned a Promise (an async component?). Kinema renders frames synchronously: load data in calculateMetadata() and pass it as props.');
+    }
+    if (typeof children[Symbol.iterator] === 'function') {
+      for (const child of children) renderChildren(child, out);
+      return;
+    }
+    throw new Error(
+      `Objects are not valid as a React child (found: object with keys {${Object.keys(children).join(', ')}}). If you meant to render a collection of children, use an array instead.`,
+    );
+  }
+  if (type === 'function') return; // React warns and renders nothing
+  pushText(out, String(children));
+}
+
+function renderHost(element, out) {
+  const props = element.props;
+  const node = { tag: element.type };
+  const attributes = hostAttributes(props);
+  if (attributes !== null) node.attributes = attributes;
+  if (props.style != null) {
+    const style = styleToCss(props.style);
+    for (const _ in style) {
+      node.style = style;
+      break;
+    }
+  }
+  const inner = props.dangerouslySetInnerHTML;
+  if (inner != null && inner.__html != null) {
+    node.innerHtml = '' + inner.__html;
+  } else if (props.children !== undefined) {
+    const children = [];
+    renderChildren(props.children, children);
+    if (children.length > 0) node.children = children;
+  }
+  out.push(node);
+}
+
+function callComponent(type, props, ref) {
+  const previous = __setDispatcher(dispatcher);
+  try {
+    if (type.prototype && type.prototype.isReactComponent) {
+      const instance = new type(props);
+      instance.props = props;
+      if (type.getDerivedStateFromProps) {
+        instance.state = Object.assign({}, instance.state, type.getDerivedStateFromProps(props, instance.state));
+      }
+      if (type.contextType) instance.context = dispatcher.readContext(type.contextType);
+      return instance.render();
+    }
+    return ref === undefined ? type(props) : type(props, ref);
+  } finally {
+    __setDispatcher(previous);
+  }
+}
+
+function withContext(context, value, children, out) {
+  const saved = contexts;
+  contexts = { context, value, next: contexts };
+  try {
+    renderChildren(children, out);
+  } finally {
+    contexts = saved;
+  }
+}
+
+function renderElement(element, out) {
+  const type = element.type;
+  if (typeof type === 'string') {
+    renderHost(element, out);
+    return;
+  }
+  if (type === FRAGMENT || type === STRICT_MODE || type === SUSPENSE || type === PROFILER) {
+    renderChildren(element.props.children, out);
+    return;
+  }
+  try {
+    if (typeof type === 'function') {
+      renderChildren(callComponent(type, element.props), out);
+      return;
+    }
+    if (type !== null && typeof type === 'object') {
+      switch (type.$$typeof) {
+        case MEMO:
+          renderElement({ $$typeof: ELEMENT, type: type.type, key: element.key, ref: element.ref, props: element.props }, out);
+          return;
+        case FORWARD_REF:
+          renderChildren(callComponent(type.render, element.props, element.ref ?? element.props.ref ?? null), out);
+          return;
+        case CONTEXT:
+          withContext(type, element.props.value, element.props.children, out);
+          return;
+        case LEGACY_PROVIDER:
+          withContext(type._context, element.props.value, element.props.children, out);
+          return;
+        case CONSUMER: {
+          const render = element.props.children;
+          if (typeof render !== 'function') throw new TypeError('A context Consumer expects a function as its child.');
+          renderChildren(render(dispatcher.readContext(type._context)), out);
+          return;
+        }
+        case LAZY:
+          throw new Error('React.lazy() components cannot be rendered: Kinema renders frames synchronously. Import the component statically instead.');
+        default:
+          break;
+      }
+    }
+  } catch (error) {
+    throw annotate(error, type);
+  }
+  throw new TypeError(
+    `Element type is invalid: expected a string (for built-in elements) or a component, but got: ${type === null ? 'null' : typeof type}.`,
+  );
+}
+
+/**
+ * Renders `element` with the given initial contexts (`[[context, value], …]`) into host nodes.
+ */
+export function renderToHost(element, initialContexts) {
+  const saved = contexts;
+  contexts = null;
+  idCounter = 0;
+  for (const [context, value] of initialContexts) contexts = { context, value, next: contexts };
+  try {
+    const out = [];
+    renderChildren(element, out);
+    return out;
+  } finally {
+    contexts = saved;
+  }
+}

@@ -1,0 +1,83 @@
+// kinema:state — per-engine state shared by the `remotion` module and the host: the registered
+// root, the compositions found while rendering it, input props, and per-frame records.
+
+export const STATIC_PREFIX = '/static/';
+
+let root = null;
+let dynamic = null;
+let registering = null;
+let props = {};
+let media = [];
+let handles = new Map();
+let nextHandle = 1;
+
+export function setRoot(component) {
+  root = component;
+}
+export function getRoot() {
+  return root;
+}
+export function setDynamic(composition) {
+  dynamic = composition;
+}
+export function getDynamic() {
+  return dynamic;
+}
+
+export function beginRegistration() {
+  registering = [];
+}
+export function endRegistration() {
+  const found = registering;
+  registering = null;
+  return found;
+}
+export function addComposition(composition) {
+  if (registering === null) {
+    throw new Error('<Composition> and <Still> can only be rendered inside the component passed to registerRoot().');
+  }
+  if (registering.some((c) => c.id === composition.id)) {
+    throw new Error(`Multiple composition with id ${composition.id} are registered.`);
+  }
+  registering.push(composition);
+}
+
+export function setInputProps(next) {
+  props = next;
+}
+export function inputProps() {
+  return props;
+}
+
+export function beginFrame() {
+  media = [];
+  handles = new Map();
+}
+export function addMedia(record) {
+  media.push(record);
+  return media.length - 1;
+}
+export function frameMedia() {
+  return media;
+}
+
+export function openHandle(label) {
+  const handle = nextHandle++;
+  handles.set(handle, label);
+  return handle;
+}
+export function closeHandle(handle) {
+  handles.delete(handle);
+}
+export function openHandles() {
+  return Array.from(handles.values());
+}
+
+// CSS files imported by the project (`import './styles.css'`), emitted as <style> elements.
+const globalStyles = [];
+export function addGlobalStyle(css) {
+  globalStyles.push(css);
+}
+export function getGlobalStyles() {
+  return globalStyles;
+}

@@ -1,0 +1,438 @@
+//! The QuickJS engine that runs a bundle: one runtime per render thread, sandboxed (no file,
+//! network or process access exist in it; CPU time and memory are limited), turning frames into
+//! element trees.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use rquickjs::loader::{Loader, Resolver};
+use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime, Value};
+use serde::Deserialize;
+
+use crate::builtins;
+use crate::bundle::{Bundle, BundleKind, CODE_MODULE};
+use crate::error::{ComposeError, ScriptException};
+use crate::memory::{HeapMeter, LimitedAllocator};
+use crate::stack;
+use crate::tree::{FrameTree, Media, Node};
+
+/// Limits that keep composition code from hanging or exhausting the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// CPU time one frame (or loading, or `calculateMetadata`) may take.
+    pub cpu_time: Duration,
+    /// Size the JavaScript heap may grow to.
+    pub memory_bytes: usize,
+    /// JavaScript stack size (deep recursion fails with a RangeError past it).
+    pub stack_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { cpu_time: Duration::from_secs(10), memory_bytes: 512 << 20, stack_bytes: 1 << 20 }
+    }
+}
+
+/// Whether a composition is a video or a still.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CompositionKind {
+    Composition,
+    Still,
+}
+
+/// A composition's resolved metadata (after `calculateMetadata` and input props).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompositionInfo {
+    pub id: String,
+    pub kind: CompositionKind,
+    pub folder: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    pub duration_in_frames: u32,
+    pub default_codec: Option<String>,
+    pub default_out_name: Option<String>,
+    pub default_props: serde_json::Value,
+    /// The props the component receives: default props, overridden by input props, then by
+    /// what `calculateMetadata` returned.
+    pub props: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FrameOutput {
+    root: Vec<Node>,
+    media: Vec<Media>,
+    open_handles: Vec<Option<String>>,
+}
+
+/// Measures CPU time of the current thread, so a busy neighbour does not count against a frame.
+fn thread_cpu_nanos() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes into the timespec we own; CLOCK_THREAD_CPUTIME_ID is always
+    // available on Linux and macOS.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+#[derive(Default)]
+struct Watchdog {
+    /// Thread-CPU-time deadline in nanoseconds; 0 = none.
+    deadline: AtomicU64,
+    fired: AtomicBool,
+}
+
+/// A JavaScript runtime with a bundle loaded. Not `Send`: create one per render thread.
+pub struct Engine {
+    // Owns the heap; the context borrows it for the engine's lifetime.
+    _runtime: Runtime,
+    context: Context,
+    bundle: Arc<Bundle>,
+    limits: Limits,
+    watchdog: Arc<Watchdog>,
+    meter: Arc<HeapMeter>,
+    selected: Option<CompositionInfo>,
+    /// Set after a timeout or out-of-memory: the heap may be inconsistent, so refuse more work.
+    broken: Option<String>,
+    warned_handles: std::collections::HashSet<String>,
+}
+
+struct BundleResolver(Arc<Bundle>);
+
+impl Resolver for BundleResolver {
+    fn resolve<'js>(&mut self, _ctx: &Ctx<'js>, base: &str, name: &str, _: Option<rquickjs::loader::ImportAttributes<'js>>) -> rquickjs::Result<String> {
+        if let Some(resolved) = self.0.resolutions.get(&(base.to_string(), name.to_string())) {
+            return Ok(resolved.clone());
+        }
+        if builtins::is_builtin(name) || self.0.modules.contains_key(name) || name == PRELUDE {
+            return Ok(name.to_string());
+        }
+        Err(rquickjs::Error::new_resolving_message(base, name, "not found: dynamic import() of project files is not supported; use a static import"))
+    }
+}
+
+struct BundleLoader(Arc<Bundle>);
+
+impl Loader for BundleLoader {
+    fn load<'js>(&mut self, ctx: &Ctx<'js>, name: &str, _: Option<rquickjs::loader::ImportAttributes<'js>>) -> rquickjs::Result<Module<'js, rquickjs::module::Declared>> {
+        if name == PRELUDE {
+            return Module::declare(ctx.clone(), name, PRELUDE_SOURCE);
+        }
+        if let Some(source) = builtins::source(name) {
+            return Module::declare(ctx.clone(), name, source);
+        }
+        match self.0.modules.get(name) {
+            Some(module) => Module::declare(ctx.clone(), name, module.code.as_str()),
+            None => Err(rquickjs::Error::new_loading_message(name, "no such module")),
+        }
+    }
+}
+
+const PRELUDE: &str = "kinema:prelude";
+const PRELUDE_SOURCE: &str = r#"
+import * as intl from 'kinema:intl';
+import 'kinema:state';
+if (typeof intl.installIntl === 'function') intl.installIntl(globalThis);
+const log = globalThis.__kinemaLog;
+delete globalThis.__kinemaLog;
+const show = (v) => {
+  if (typeof v === 'string') return v;
+  if (v instanceof Error) return v.stack ? `${v.name}: ${v.message}\n${v.stack}` : `${v.name}: ${v.message}`;
+  try { const s = JSON.stringify(v); return s === undefined ? String(v) : s; } catch (_) { return String(v); }
+};
+const make = (level) => (...args) => log(level, args.map(show).join(' '));
+globalThis.console = { log: make('info'), info: make('info'), debug: make('debug'), trace: make('debug'), warn: make('warn'), error: make('error') };
+"#;
+
+impl Engine {
+    /// Starts a runtime and evaluates the bundle's modules (the entry's `registerRoot()` runs).
+    pub fn new(bundle: Arc<Bundle>, limits: Limits) -> Result<Engine, ComposeError> {
+        let meter = Arc::new(HeapMeter::default());
+        let runtime = Runtime::new_with_alloc(LimitedAllocator::new(limits.memory_bytes, meter.clone()))
+            .map_err(|e| ComposeError::Engine(e.to_string()))?;
+        runtime.set_max_stack_size(limits.stack_bytes);
+        let watchdog = Arc::new(Watchdog::default());
+        {
+            let watchdog = watchdog.clone();
+            runtime.set_interrupt_handler(Some(Box::new(move || {
+                let deadline = watchdog.deadline.load(Ordering::Relaxed);
+                if deadline != 0 && thread_cpu_nanos() > deadline {
+                    watchdog.fired.store(true, Ordering::Relaxed);
+                    return true;
+                }
+                false
+            })));
+        }
+        runtime.set_loader(BundleResolver(bundle.clone()), BundleLoader(bundle.clone()));
+        let context = Context::full(&runtime).map_err(|e| ComposeError::Engine(e.to_string()))?;
+        let mut engine = Engine {
+            _runtime: runtime,
+            context,
+            bundle,
+            limits,
+            watchdog,
+            meter,
+            selected: None,
+            broken: None,
+            warned_handles: Default::default(),
+        };
+        engine.boot()?;
+        Ok(engine)
+    }
+
+    fn boot(&mut self) -> Result<(), ComposeError> {
+        let main = match &self.bundle.kind {
+            BundleKind::Project => format!(
+                "import '{PRELUDE}';\nimport {{ host }} from 'kinema:host';\nimport {};\nglobalThis.__kinema = host;\n",
+                js_string(&self.bundle.entry)
+            ),
+            BundleKind::Code(c) => format!(
+                r#"import '{PRELUDE}';
+import {{ host }} from 'kinema:host';
+import {{ setDynamic }} from 'kinema:state';
+import * as user from {module};
+const isComponent = (v) => typeof v === 'function' || (v !== null && typeof v === 'object' && typeof v.$$typeof === 'symbol');
+let component = user.default;
+if (!isComponent(component)) {{
+  const named = Object.keys(user).filter((k) => k !== 'default' && isComponent(user[k]));
+  const capitalised = named.filter((k) => /^[A-Z]/.test(k));
+  const pick = capitalised.length === 1 ? capitalised : named;
+  if (pick.length === 0) throw new Error('The code does not export a React component: add `export default function MyComp() {{ … }}` or a named export.');
+  if (pick.length > 1) throw new Error(`The code exports several components (${{pick.join(', ')}}); export the one to render as default.`);
+  component = user[pick[0]];
+}}
+setDynamic({{ id: {id}, kind: 'composition', component, lazyComponent: null, durationInFrames: {duration}, fps: {fps}, width: {width}, height: {height}, defaultProps: {{}}, calculateMetadata: null, schema: null, folder: null }});
+globalThis.__kinema = host;
+"#,
+                module = js_string(CODE_MODULE),
+                id = js_string(&c.id),
+                duration = c.duration_in_frames,
+                fps = c.fps,
+                width = c.width,
+                height = c.height,
+            ),
+        };
+        let context = "loading the project".to_string();
+        self.guarded(&context, |ctx| {
+            let log = Function::new(ctx.clone(), |level: String, message: String| match level.as_str() {
+                "error" => tracing::error!(target: "kinema::console", "{message}"),
+                "warn" => tracing::warn!(target: "kinema::console", "{message}"),
+                "debug" => tracing::debug!(target: "kinema::console", "{message}"),
+                _ => tracing::info!(target: "kinema::console", "{message}"),
+            })?;
+            ctx.globals().set("__kinemaLog", log)?;
+            let promise = Module::evaluate(ctx.clone(), "kinema:main", main.as_str())?;
+            promise.finish::<()>()?;
+            Ok(())
+        })
+    }
+
+    /// The bundle this engine runs.
+    pub fn bundle(&self) -> &Arc<Bundle> {
+        &self.bundle
+    }
+
+    /// Ids of the registered compositions, without running `calculateMetadata`.
+    pub fn composition_ids(&mut self) -> Result<Vec<String>, ComposeError> {
+        let json: String = self.guarded("listing compositions", |ctx| call_host(ctx, "ids", ()))?;
+        serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))
+    }
+
+    /// Every composition with its metadata resolved for `input_props`.
+    pub fn compositions(&mut self, input_props: &serde_json::Value) -> Result<Vec<CompositionInfo>, ComposeError> {
+        let props = props_json(input_props)?;
+        let json: String = self.guarded("resolving compositions", |ctx| {
+            let promise: Promise = call_host(ctx, "compositions", (props,))?;
+            promise.finish()
+        })?;
+        serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))
+    }
+
+    /// Selects the composition to render frames of, resolving its metadata for `input_props`.
+    pub fn select(&mut self, id: &str, input_props: &serde_json::Value) -> Result<CompositionInfo, ComposeError> {
+        let props = props_json(input_props)?;
+        let context = format!("composition '{id}': calculating metadata");
+        let json: Option<String> = self.guarded(&context, |ctx| {
+            let promise: Promise = call_host(ctx, "select", (id.to_string(), props))?;
+            promise.finish()
+        })?;
+        let Some(json) = json else {
+            return Err(ComposeError::UnknownComposition { id: id.to_string(), available: self.composition_ids()? });
+        };
+        let info: CompositionInfo = serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))?;
+        self.selected = Some(info.clone());
+        Ok(info)
+    }
+
+    /// The selected composition.
+    pub fn selected(&self) -> Option<&CompositionInfo> {
+        self.selected.as_ref()
+    }
+
+    /// Renders one frame of the selected composition into its element tree.
+    pub fn render_frame(&mut self, frame: u32) -> Result<FrameTree, ComposeError> {
+        let info = self.selected.clone().ok_or_else(|| ComposeError::Engine("no composition selected".into()))?;
+        if frame >= info.duration_in_frames {
+            return Err(ComposeError::FrameOutOfRange {
+                id: info.id.clone(),
+                frame: frame.into(),
+                last: i64::from(info.duration_in_frames) - 1,
+            });
+        }
+        let context = format!("composition '{}', frame {frame}", info.id);
+        let json: String = self.guarded(&context, |ctx| call_host(ctx, "frame", (frame,)))?;
+        let output: FrameOutput = serde_json::from_str(&json).map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
+        for label in output.open_handles {
+            let label = label.unwrap_or_else(|| "(no label)".into());
+            if self.warned_handles.insert(label.clone()) {
+                tracing::warn!(
+                    "{context}: delayRender({label}) was not cleared by continueRender(); Kinema renders synchronously and continued anyway"
+                );
+            }
+        }
+        Ok(FrameTree {
+            composition: info.id,
+            frame,
+            width: info.width,
+            height: info.height,
+            root: output.root,
+            media: output.media,
+        })
+    }
+
+    /// Bytes of JavaScript heap in use.
+    pub fn heap_bytes(&self) -> usize {
+        self.meter.used.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` in the context under the CPU-time watchdog, turning failures into errors that
+    /// name `context`.
+    fn guarded<T>(&mut self, context: &str, f: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<T>) -> Result<T, ComposeError> {
+        if let Some(reason) = &self.broken {
+            return Err(ComposeError::Engine(format!("{context}: the engine stopped after an earlier error ({reason}); start a new one")));
+        }
+        self.watchdog.fired.store(false, Ordering::Relaxed);
+        self.meter.limit_hit.store(false, Ordering::Relaxed);
+        let limit = self.limits.cpu_time.as_nanos().min(u64::MAX as u128) as u64;
+        self.watchdog.deadline.store(thread_cpu_nanos().saturating_add(limit), Ordering::Relaxed);
+        let bundle = self.bundle.clone();
+        let result = self.context.with(|ctx| match f(&ctx).catch(&ctx) {
+            Ok(value) => Ok(value),
+            Err(caught) => Err(convert(&bundle, caught)),
+        });
+        self.watchdog.deadline.store(0, Ordering::Relaxed);
+        match result {
+            Ok(value) => Ok(value),
+            Err(failure) => {
+                if self.watchdog.fired.load(Ordering::Relaxed) {
+                    self.broken = Some("CPU time limit".into());
+                    return Err(ComposeError::Timeout { context: context.to_string(), limit_ms: self.limits.cpu_time.as_millis() as u64 });
+                }
+                let out_of_memory = self.meter.limit_hit.load(Ordering::Relaxed);
+                match failure {
+                    _ if out_of_memory => {
+                        self.broken = Some("memory limit".into());
+                        Err(ComposeError::OutOfMemory { context: context.to_string(), limit_mib: self.limits.memory_bytes >> 20 })
+                    }
+                    Failure::OutOfMemory => {
+                        self.broken = Some("memory limit".into());
+                        Err(ComposeError::OutOfMemory { context: context.to_string(), limit_mib: self.limits.memory_bytes >> 20 })
+                    }
+                    Failure::Exception(exception) => Err(ComposeError::Script { context: context.to_string(), exception }),
+                    Failure::Other(message) => Err(ComposeError::Engine(format!("{context}: {message}"))),
+                }
+            }
+        }
+    }
+}
+
+enum Failure {
+    Exception(Box<ScriptException>),
+    OutOfMemory,
+    Other(String),
+}
+
+fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
+    match caught {
+        CaughtError::Exception(exception) => {
+            let object: &Object = exception.as_object();
+            exception_from_object(bundle, object)
+        }
+        CaughtError::Value(value) => {
+            if let Some(object) = value.as_object() {
+                return exception_from_object(bundle, object);
+            }
+            let message = display_value(&value);
+            Failure::Exception(Box::new(ScriptException {
+                name: String::new(),
+                message: format!("a non-Error value was thrown: {message}"),
+                stack: vec![],
+                component_stack: vec![],
+                code_frame: None,
+            }))
+        }
+        CaughtError::Error(rquickjs::Error::Allocation) => Failure::OutOfMemory,
+        CaughtError::Error(rquickjs::Error::WouldBlock) => Failure::Other(
+            "a promise never settled (Kinema has no timers or network inside compositions: compute data synchronously or pass it as props)".into(),
+        ),
+        CaughtError::Error(other) => Failure::Other(other.to_string()),
+    }
+}
+
+fn exception_from_object(bundle: &Bundle, object: &Object<'_>) -> Failure {
+    let name: String = object.get::<_, Option<String>>("name").ok().flatten().unwrap_or_default();
+    let message: String = object.get::<_, Option<String>>("message").ok().flatten().unwrap_or_else(|| {
+        object.as_value().clone().get::<rquickjs::Coerced<String>>().map(|c| c.0).unwrap_or_default()
+    });
+    if message == "out of memory" || (name == "InternalError" && message.contains("out of memory")) {
+        return Failure::OutOfMemory;
+    }
+    let raw_stack: String = object.get::<_, Option<String>>("stack").ok().flatten().unwrap_or_default();
+    let components: Vec<String> = object.get::<_, Option<Vec<String>>>("__kinemaComponents").ok().flatten().unwrap_or_default();
+    let (stack, code_frame) = stack::map_stack(bundle, &raw_stack);
+    Failure::Exception(Box::new(ScriptException { name, message, stack, component_stack: components, code_frame }))
+}
+
+fn display_value(value: &Value<'_>) -> String {
+    value.clone().get::<rquickjs::Coerced<String>>().map(|c| c.0).unwrap_or_else(|_| "<unprintable>".into())
+}
+
+fn call_host<'js, A, R>(ctx: &Ctx<'js>, name: &str, args: A) -> rquickjs::Result<R>
+where
+    A: rquickjs::function::IntoArgs<'js>,
+    R: rquickjs::FromJs<'js>,
+{
+    let host: Object = ctx.globals().get("__kinema")?;
+    let function: Function = host.get(name)?;
+    function.call(args)
+}
+
+fn props_json(props: &serde_json::Value) -> Result<String, ComposeError> {
+    match props {
+        serde_json::Value::Object(_) => Ok(props.to_string()),
+        serde_json::Value::Null => Ok("{}".into()),
+        other => Err(ComposeError::InvalidInput {
+            field: "inputProps".into(),
+            message: format!("must be a JSON object, got {}", json_type(other)),
+        }),
+    }
+}
+
+fn json_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// A JavaScript string literal for `s`.
+fn js_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "''".into())
+}

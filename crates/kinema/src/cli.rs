@@ -1,0 +1,117 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use kinema_compose::{CompositionKind, Engine, Limits};
+
+use crate::input::{CodeOptions, load_bundle, parse_props};
+
+/// Kinema renders videos written as React code.
+#[derive(Debug, Parser)]
+#[command(name = "kinema", version, about)]
+pub struct Cli {
+    /// More logging (-v info, -vv debug). KINEMA_LOG overrides it.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the compositions of a project (calculateMetadata applied).
+    Compositions {
+        /// Entry file calling registerRoot(), or a code file exporting one component.
+        entry: PathBuf,
+        /// Input props: a JSON object, or @file.json.
+        #[arg(long)]
+        props: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        code: CodeOptions,
+    },
+    /// Print the element tree of one frame.
+    Tree {
+        entry: PathBuf,
+        /// Composition id.
+        composition: String,
+        /// Frame number.
+        #[arg(long, default_value_t = 0)]
+        frame: u32,
+        #[arg(long)]
+        props: Option<String>,
+        /// Print JSON (the element tree type) instead of indented markup.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        code: CodeOptions,
+        #[command(flatten)]
+        limits: LimitOptions,
+    },
+}
+
+/// Sandbox limits for composition code.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitOptions {
+    /// CPU time one frame may take, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub frame_time_limit_ms: u64,
+    /// JavaScript heap limit, in MiB.
+    #[arg(long, default_value_t = 512)]
+    pub memory_limit_mib: usize,
+}
+
+impl LimitOptions {
+    fn limits(&self) -> Limits {
+        Limits {
+            cpu_time: std::time::Duration::from_millis(self.frame_time_limit_ms),
+            memory_bytes: self.memory_limit_mib << 20,
+            ..Limits::default()
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Compositions { entry, props, json, code } => {
+            let bundle = load_bundle(&entry, &code)?;
+            let props = parse_props(props.as_deref())?;
+            let mut engine = Engine::new(bundle, Limits::default())?;
+            let compositions = engine.compositions(&props)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&compositions)?);
+                return Ok(());
+            }
+            println!("{:<28} {:>6} {:>6} {:>7} {:>9}  kind", "id", "width", "height", "fps", "frames");
+            for c in &compositions {
+                let id = match &c.folder {
+                    Some(folder) => format!("{folder}/{}", c.id),
+                    None => c.id.clone(),
+                };
+                let kind = match c.kind {
+                    CompositionKind::Composition => "composition",
+                    CompositionKind::Still => "still",
+                };
+                println!("{id:<28} {:>6} {:>6} {:>7} {:>9}  {kind}", c.width, c.height, c.fps, c.duration_in_frames);
+            }
+            Ok(())
+        }
+        Command::Tree { entry, composition, frame, props, json, code, limits } => {
+            let bundle = load_bundle(&entry, &code)?;
+            let props = parse_props(props.as_deref())?;
+            let mut engine = Engine::new(bundle, limits.limits())?;
+            engine.select(&composition, &props)?;
+            let tree = engine.render_frame(frame).with_context(|| format!("cannot render frame {frame} of {composition}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tree)?);
+            } else {
+                print!("{}", kinema_compose::tree::to_markup(&tree));
+            }
+            Ok(())
+        }
+    }
+}
