@@ -129,7 +129,7 @@ const SPRING_DEFAULT_MASS = 1;
 const SPRING_DEFAULT_STIFFNESS = 100;
 const SPRING_MAX_STEP_MS = 64;
 
-const TRAJECTORY_CACHE_LIMIT = 256;
+const TRAJECTORY_CACHE_LIMIT = 64;
 const MEASURE_CACHE_LIMIT = 1024;
 // Hard stop for +Infinity frames on springs that never come to rest
 // (remotion would loop forever there).
@@ -173,6 +173,16 @@ function springStep(traj, pos, vel, from, to, out) {
   }
 }
 
+// Trajectory of one (fps, damping, mass, stiffness) spring, simulated from
+// frame 0 exactly like remotion (one closed-form step per integer frame).
+// Memory stays small for long renders: only every CHECKPOINT_EVERY-th
+// state is kept, plus the frontier (furthest simulated frame) and a cursor
+// (last state looked up behind the frontier). Forward sequential access
+// costs one step per new frame; random access behind the frontier costs at
+// most CHECKPOINT_EVERY - 1 steps. Re-simulating from a stored state is
+// deterministic, so all numbers are bit-identical to a single pass.
+const CHECKPOINT_EVERY = 8;
+
 function createTrajectory(fps, damping, mass, stiffness) {
   if (damping <= 0) {
     throw new Error(
@@ -187,57 +197,109 @@ function createTrajectory(fps, damping, mass, stiffness) {
     zeta,
     omega0,
     omega1,
-    // Position / velocity at the end of integer frame i.
-    pos: new Float64Array(64),
-    vel: new Float64Array(64),
-    count: 0,
-    // First frame from which the state is a fixed point (pos 1 and velocity
-    // 0, or NaN), or -1 while still moving.
+    // Interleaved [pos, vel] of frames 0, K, 2K, ...
+    checkpoints: new Float64Array(64),
+    checkpointCount: 0,
+    // Furthest simulated frame (-1: only the initial state at rest at 0).
+    frontFrame: -1,
+    frontPos: 0,
+    frontVel: 0,
+    cursorFrame: -1,
+    cursorPos: 0,
+    cursorVel: 0,
+    // First frame from which the state is a fixed point (position exactly 1
+    // with zero velocity, or NaN), -1 while unknown.
     restFrame: -1,
     restPos: 1,
   };
 }
 
 const scratch = new Float64Array(2);
+let simulatedSteps = 0;
 
 function frameTime(frame, fps) {
   return (frame / fps) * 1000;
 }
 
-// Simulates integer frames until `frame` (inclusive) is known or the spring
-// reached its fixed point.
-function extendTrajectory(traj, frame) {
-  const fps = traj.fps;
-  while (traj.count <= frame && traj.restFrame < 0) {
-    const f = traj.count;
-    let pos = 0;
-    let vel = 0;
-    let last = 0;
-    if (f > 0) {
-      pos = traj.pos[f - 1];
-      vel = traj.vel[f - 1];
-      last = frameTime(f - 1, fps);
-    }
-    springStep(traj, pos, vel, last, frameTime(f, fps), scratch);
-    if (f >= traj.pos.length) {
-      const size = traj.pos.length * 2;
-      const np = new Float64Array(size);
-      const nv = new Float64Array(size);
-      np.set(traj.pos);
-      nv.set(traj.vel);
-      traj.pos = np;
-      traj.vel = nv;
-    }
+// Simulates integer frame `frame + 1` from the state at `frame` (frame -1
+// being the initial state at time 0). Result in scratch.
+function stepFrame(traj, frame, pos, vel) {
+  const from = frame < 0 ? 0 : frameTime(frame, traj.fps);
+  springStep(traj, pos, vel, from, frameTime(frame + 1, traj.fps), scratch);
+  simulatedSteps++;
+}
+
+function advanceFront(traj, target) {
+  while (traj.frontFrame < target && traj.restFrame < 0) {
+    stepFrame(traj, traj.frontFrame, traj.frontPos, traj.frontVel);
+    const f = traj.frontFrame + 1;
     const p = scratch[0];
     const v = scratch[1];
-    traj.pos[f] = p;
-    traj.vel[f] = v;
-    traj.count = f + 1;
+    if (f % CHECKPOINT_EVERY === 0) {
+      const slot = 2 * traj.checkpointCount;
+      if (slot + 2 > traj.checkpoints.length) {
+        const grown = new Float64Array(traj.checkpoints.length * 2);
+        grown.set(traj.checkpoints);
+        traj.checkpoints = grown;
+      }
+      traj.checkpoints[slot] = p;
+      traj.checkpoints[slot + 1] = v;
+      traj.checkpointCount++;
+    }
+    traj.frontFrame = f;
+    traj.frontPos = p;
+    traj.frontVel = v;
     if ((p === 1 && v === 0) || (p !== p && v !== v)) {
       traj.restFrame = f;
       traj.restPos = p;
     }
   }
+}
+
+let foundPos = 0;
+let foundVel = 0;
+
+// State (foundPos, foundVel) at integer frame f >= 0. Returns false when the
+// spring is at rest there (the position then is traj.restPos).
+function locateFrame(traj, f) {
+  if (traj.restFrame >= 0 && f >= traj.restFrame) {
+    return false;
+  }
+  if (f >= traj.frontFrame) {
+    advanceFront(traj, f);
+    if (traj.restFrame >= 0 && f >= traj.restFrame) {
+      return false;
+    }
+    foundPos = traj.frontPos;
+    foundVel = traj.frontVel;
+    return true;
+  }
+  let frame;
+  let pos;
+  let vel;
+  if (traj.cursorFrame >= 0 && traj.cursorFrame <= f && f - traj.cursorFrame < CHECKPOINT_EVERY) {
+    frame = traj.cursorFrame;
+    pos = traj.cursorPos;
+    vel = traj.cursorVel;
+  } else {
+    // f < frontFrame, so the checkpoint at or below f has been recorded.
+    const index = Math.floor(f / CHECKPOINT_EVERY);
+    frame = index * CHECKPOINT_EVERY;
+    pos = traj.checkpoints[2 * index];
+    vel = traj.checkpoints[2 * index + 1];
+  }
+  while (frame < f) {
+    stepFrame(traj, frame, pos, vel);
+    frame++;
+    pos = scratch[0];
+    vel = scratch[1];
+  }
+  traj.cursorFrame = f;
+  traj.cursorPos = pos;
+  traj.cursorVel = vel;
+  foundPos = pos;
+  foundVel = vel;
+  return true;
 }
 
 function getTrajectory(fps, config) {
@@ -251,11 +313,10 @@ function getTrajectory(fps, config) {
     traj = createTrajectory(fps, damping, mass, stiffness);
     trajectories.set(key, traj);
     if (trajectories.size > TRAJECTORY_CACHE_LIMIT) {
-      const oldest = trajectories.keys().next().value;
-      trajectories.delete(oldest);
+      trajectories.delete(trajectories.keys().next().value);
     }
   } else {
-    // Refresh LRU position.
+    // Refresh the LRU position.
     trajectories.delete(key);
     trajectories.set(key, traj);
   }
@@ -266,14 +327,7 @@ function getTrajectory(fps, config) {
 
 // Position (0 -> 1 spring) at integer frame `f` >= 0.
 function positionAtIntegerFrame(traj, f) {
-  if (traj.restFrame >= 0 && f >= traj.restFrame) {
-    return traj.restPos;
-  }
-  extendTrajectory(traj, f);
-  if (traj.restFrame >= 0 && f >= traj.restFrame) {
-    return traj.restPos;
-  }
-  return traj.pos[f];
+  return locateFrame(traj, f) ? foundPos : traj.restPos;
 }
 
 // Equivalent of remotion's springCalculation(...).current.
@@ -285,33 +339,21 @@ function springPosition(frame, fps, config) {
   }
   const traj = getTrajectory(fps, config);
   if (clamped === Infinity) {
-    extendTrajectory(traj, SPRING_SETTLE_SEARCH_LIMIT);
+    advanceFront(traj, SPRING_SETTLE_SEARCH_LIMIT);
     if (traj.restFrame < 0) {
       throw new RangeError('spring() was evaluated at an infinite frame but never comes to rest');
     }
     return traj.restPos;
   }
   const whole = Math.floor(clamped);
-  const fraction = clamped % 1;
-  if (!(fraction > 0)) {
+  if (!(clamped % 1 > 0)) {
     return positionAtIntegerFrame(traj, whole);
   }
-  if (traj.restFrame >= 0 && whole >= traj.restFrame) {
-    // A resting (or NaN) state stays unchanged by any further step.
+  if (!locateFrame(traj, whole)) {
+    // A resting (or NaN) state is unchanged by any further step.
     return traj.restPos;
   }
-  extendTrajectory(traj, whole);
-  if (traj.restFrame >= 0 && whole >= traj.restFrame) {
-    return traj.restPos;
-  }
-  springStep(
-    traj,
-    traj.pos[whole],
-    traj.vel[whole],
-    frameTime(whole, fps),
-    frameTime(clamped, fps),
-    scratch,
-  );
+  springStep(traj, foundPos, foundVel, frameTime(whole, fps), frameTime(clamped, fps), scratch);
   return scratch[0];
 }
 
@@ -1682,13 +1724,23 @@ export function __clearMathCaches() {
   lastTrajectoryKey = null;
   lastTrajectory = null;
   easeCurve = null;
+  simulatedSteps = 0;
 }
 
-/** Cache occupancy, for tests: number of trajectories / simulated frames / measurements. */
+/**
+ * Cache statistics, for tests: memoised trajectories, spring steps simulated
+ * since the last __clearMathCaches(), stored checkpoints, measureSpring
+ * results.
+ */
 export function __mathCacheStats() {
-  let frames = 0;
+  let checkpoints = 0;
   for (const t of trajectories.values()) {
-    frames += t.count;
+    checkpoints += t.checkpointCount;
   }
-  return { trajectories: trajectories.size, simulatedFrames: frames, measurements: measureCache.size };
+  return {
+    trajectories: trajectories.size,
+    simulatedSteps,
+    checkpoints,
+    measurements: measureCache.size,
+  };
 }

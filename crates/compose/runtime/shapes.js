@@ -19,38 +19,78 @@ import { createElement, forwardRef, Fragment } from 'react';
 
 const flag = (b) => (b ? 1 : 0);
 
+// Number -> string exactly as ECMAScript's Number::toString (shortest round-trip).
+// Engines get this right except QuickJS, whose dtoa prints some exact powers of two
+// with one digit too many (2 ** -44 -> "5.6843418860808015e-14" instead of
+// "5.684341886080802e-14"), and such residues do show up in shape paths. So a
+// 17-digit result for a power of two is re-derived here; anything else is String(x).
+function num(x) {
+  const s = String(x);
+  if (s.length < 17 || !Number.isFinite(x)) return s;
+  if (s.replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '').length < 17) return s;
+  const a = Math.abs(x);
+  if (2 ** Math.round(Math.log2(a)) !== a) return s;
+  const sign = x < 0 ? '-' : '';
+  for (let k = 1; k <= 16; k++) {
+    const [mantissa, e] = a.toExponential(k - 1).split('e');
+    const base = BigInt(mantissa.replace('.', ''));
+    // The nearest k-digit decimal, or failing that its upper / lower neighbour
+    // (around a power of two the round-trip interval is lopsided).
+    for (const delta of [0n, 1n, -1n]) {
+      let digits = (base + delta).toString();
+      let exp = Number(e);
+      if (digits.length > k) exp += 1;
+      else if (digits.length < k) exp -= 1;
+      if (Number(`${digits[0]}.${digits.slice(1)}e${exp}`) === a) {
+        return sign + formatDecimal(digits.replace(/0+$/, ''), exp + 1);
+      }
+    }
+  }
+  return s;
+}
+
+// Lays out significant `digits` with value 0.digits * 10^n the way Number::toString does.
+function formatDecimal(digits, n) {
+  const k = digits.length;
+  if (k <= n && n <= 21) return digits + '0'.repeat(n - k);
+  if (0 < n && n <= 21) return `${digits.slice(0, n)}.${digits.slice(n)}`;
+  if (-6 < n && n <= 0) return `0.${'0'.repeat(-n)}${digits}`;
+  const e = n - 1;
+  return `${digits[0]}${k > 1 ? '.' + digits.slice(1) : ''}e${e < 0 ? '-' : '+'}${Math.abs(e)}`;
+}
+
 function serializeOne(ins) {
   switch (ins.type) {
     case 'M':
     case 'L':
     case 'T':
-      return `${ins.type} ${ins.x} ${ins.y}`;
+      return `${ins.type} ${num(ins.x)} ${num(ins.y)}`;
     case 'm':
     case 'l':
     case 't':
-      return `${ins.type} ${ins.dx} ${ins.dy}`;
+      return `${ins.type} ${num(ins.dx)} ${num(ins.dy)}`;
     case 'H':
-      return `H ${ins.x}`;
+      return `H ${num(ins.x)}`;
     case 'h':
-      return `h ${ins.dx}`;
+      return `h ${num(ins.dx)}`;
     case 'V':
-      return `V ${ins.y}`;
+      return `V ${num(ins.y)}`;
     case 'v':
-      return `v ${ins.dy}`;
+      return `v ${num(ins.dy)}`;
     case 'C':
-      return `C ${ins.cp1x} ${ins.cp1y} ${ins.cp2x} ${ins.cp2y} ${ins.x} ${ins.y}`;
+      return `C ${num(ins.cp1x)} ${num(ins.cp1y)} ${num(ins.cp2x)} ${num(ins.cp2y)} ${num(ins.x)} ${num(ins.y)}`;
     case 'c':
-      return `c ${ins.cp1dx} ${ins.cp1dy} ${ins.cp2dx} ${ins.cp2dy} ${ins.dx} ${ins.dy}`;
+      return `c ${num(ins.cp1dx)} ${num(ins.cp1dy)} ${num(ins.cp2dx)} ${num(ins.cp2dy)} ${num(ins.dx)} ${num(ins.dy)}`;
     case 'S':
     case 'Q':
-      return `${ins.type} ${ins.cpx} ${ins.cpy} ${ins.x} ${ins.y}`;
+      return `${ins.type} ${num(ins.cpx)} ${num(ins.cpy)} ${num(ins.x)} ${num(ins.y)}`;
     case 's':
     case 'q':
-      return `${ins.type} ${ins.cpdx} ${ins.cpdy} ${ins.dx} ${ins.dy}`;
+      return `${ins.type} ${num(ins.cpdx)} ${num(ins.cpdy)} ${num(ins.dx)} ${num(ins.dy)}`;
     case 'A':
-      return `A ${ins.rx} ${ins.ry} ${ins.xAxisRotation} ${flag(ins.largeArcFlag)} ${flag(ins.sweepFlag)} ${ins.x} ${ins.y}`;
+      return `A ${num(ins.rx)} ${num(ins.ry)} ${num(ins.xAxisRotation)} ${flag(ins.largeArcFlag)} ${flag(ins.sweepFlag)} ${num(ins.x)} ${num(ins.y)}`;
     case 'a':
-      return `a ${ins.rx} ${ins.ry} ${ins.xAxisRotation} ${flag(ins.largeArcFlag)} ${flag(ins.sweepFlag)} ${ins.dx} ${ins.dy}`;
+      return `a ${num(ins.rx)} ${num(ins.ry)} ${num(ins.xAxisRotation)} ${flag(ins.largeArcFlag)} ${flag(ins.sweepFlag)} ${num(ins.dx)} ${num(ins.dy)}`;
     case 'Z':
       return 'Z';
     default:
@@ -529,7 +569,7 @@ export const makeRect = ({ width, height, edgeRoundness = null, cornerRadius = 0
     height,
     instructions,
     path: serialize(instructions),
-    transformOrigin: `${width / 2} ${height / 2}`,
+    transformOrigin: `${num(width / 2)} ${num(height / 2)}`,
   };
 };
 
@@ -550,7 +590,7 @@ export const makeCircle = ({ radius }) => {
     width: radius * 2,
     path: serialize(instructions),
     instructions,
-    transformOrigin: `${radius} ${radius}`,
+    transformOrigin: `${num(radius)} ${num(radius)}`,
   };
 };
 
@@ -565,7 +605,7 @@ export const makeEllipse = ({ rx, ry }) => {
     height: ry * 2,
     path: serialize(instructions),
     instructions,
-    transformOrigin: `${rx} ${ry}`,
+    transformOrigin: `${num(rx)} ${num(ry)}`,
   };
 };
 
@@ -609,7 +649,7 @@ export const makeTriangle = ({ length, direction = 'right', edgeRoundness = null
     instructions,
     width: vertical ? length : depth,
     height: vertical ? depth : length,
-    transformOrigin: `${originX} ${originY}`,
+    transformOrigin: `${num(originX)} ${num(originY)}`,
   };
 };
 
@@ -633,7 +673,7 @@ function fitted(instructions, centerX, centerY) {
     path: serializeAtOrigin(reduced),
     width: box.width,
     height: box.height,
-    transformOrigin: `${centerX} ${centerY}`,
+    transformOrigin: `${num(centerX)} ${num(centerY)}`,
     instructions,
   };
 }
@@ -688,7 +728,7 @@ export const makeHeart = ({ height, aspectRatio = 1.1, bottomRoundnessAdjustment
     path: serialize(instructions),
     width,
     height,
-    transformOrigin: `${width / 2} ${height / 2}`,
+    transformOrigin: `${num(width / 2)} ${num(height / 2)}`,
     instructions,
   };
 };
@@ -727,7 +767,7 @@ export const makePie = ({ progress, radius, closePath = true, counterClockwise =
     width: radius * 2,
     path: serialize(instructions),
     instructions,
-    transformOrigin: `${radius} ${radius}`,
+    transformOrigin: `${num(radius)} ${num(radius)}`,
   };
 };
 
@@ -835,7 +875,7 @@ export const makeArrow = ({
     instructions,
     width,
     height,
-    transformOrigin: `${width / 2} ${height / 2}`,
+    transformOrigin: `${num(width / 2)} ${num(height / 2)}`,
   };
 };
 
@@ -1007,7 +1047,7 @@ export const makeCallout = ({
     height: sideways ? height : height + P,
     instructions,
     path: serialize(instructions),
-    transformOrigin: `${bodyX + width / 2} ${bodyY + height / 2}`,
+    transformOrigin: `${num(bodyX + width / 2)} ${num(bodyY + height / 2)}`,
   };
 };
 
@@ -1059,7 +1099,7 @@ export const makeSpark = ({ width, height, edgeRoundness = 1, cornerRadius = 0 }
     path: serialize(instructions),
     width,
     height,
-    transformOrigin: `${centerX} ${centerY}`,
+    transformOrigin: `${num(centerX)} ${num(centerY)}`,
     instructions,
   };
 };
@@ -1108,8 +1148,8 @@ function debugHandles(instructions) {
     return createElement(
       Fragment,
       { key: index },
-      createElement('path', { d: `M ${prev.x} ${prev.y} ${ins.cp1x} ${ins.cp1y}`, ...line }),
-      createElement('path', { d: `M ${ins.x} ${ins.y} ${ins.cp2x} ${ins.cp2y}`, ...line }),
+      createElement('path', { d: `M ${num(prev.x)} ${num(prev.y)} ${num(ins.cp1x)} ${num(ins.cp1y)}`, ...line }),
+      createElement('path', { d: `M ${num(ins.x)} ${num(ins.y)} ${num(ins.cp2x)} ${num(ins.cp2y)}`, ...line }),
       createElement('circle', { cx: ins.cp1x, cy: ins.cp1y, r: 3, fill: 'white', strokeWidth: 2, stroke: 'black' }),
       createElement('circle', { cx: ins.cp2x, cy: ins.cp2y, r: 3, strokeWidth: 2, fill: 'white', stroke: 'black' }),
     );
@@ -1130,7 +1170,7 @@ function renderShape(props, ref) {
     {
       width,
       height,
-      viewBox: `0 0 ${width} ${height}`,
+      viewBox: `0 0 ${num(width)} ${num(height)}`,
       xmlns: 'http://www.w3.org/2000/svg',
       style: { overflow: 'visible', ...(style ?? {}) },
     },

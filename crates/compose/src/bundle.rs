@@ -313,6 +313,14 @@ mod tests {
     }
 
     #[test]
+    fn imports_used_only_as_types_are_dropped() {
+        // TypeScript semantics: `import {FC} from 'react'` used only in types must not reach
+        // the engine, where `react` has no `FC` export.
+        let f = files(&[("src/index.ts", "import {FC} from 'react'; import {Helper} from './missing'; export const x: FC | Helper = null;")]);
+        assert!(Bundle::from_files(&f, "src/index.ts", BundleKind::Project).is_ok());
+    }
+
+    #[test]
     fn normalizes_relative_paths() {
         assert_eq!(normalize("src/scenes", "../lib/colors").as_deref(), Some("src/lib/colors"));
         assert_eq!(normalize("src", "./a/./b").as_deref(), Some("src/a/b"));
@@ -322,7 +330,7 @@ mod tests {
     #[test]
     fn resolves_extensions_index_files_and_json() {
         let f = files(&[
-            ("src/index.ts", "import {A} from './A'; import c from '../data/c.json'; import * as l from './lib';"),
+            ("src/index.ts", "import {A} from './A'; import c from '../data/c.json'; import * as l from './lib'; console.log(A, c, l);"),
             ("src/A.tsx", "export const A = () => <div/>;"),
             ("data/c.json", "{\"x\": 1}"),
             ("src/lib/index.js", "export const y = 2;"),
@@ -334,7 +342,7 @@ mod tests {
 
     #[test]
     fn unknown_modules_name_the_importer() {
-        let f = files(&[("src/index.ts", "import './B';"), ("src/B.ts", "import _ from 'lodash';")]);
+        let f = files(&[("src/index.ts", "import './B';"), ("src/B.ts", "import _ from 'lodash'; _();")]);
         let err = Bundle::from_files(&f, "src/index.ts", BundleKind::Project).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("cannot resolve module 'lodash' imported from src/B.ts"), "{text}");
@@ -345,14 +353,14 @@ mod tests {
 
     #[test]
     fn code_strings_cannot_import_files() {
-        let err = Bundle::from_code("import x from './x';\nexport default () => null;", CodeComposition::new(10, 30.0))
+        let err = Bundle::from_code("import x from './x';\nexport default () => x;", CodeComposition::new(10, 30.0))
             .unwrap_err();
         assert!(err.to_string().contains("cannot import files"), "{err}");
     }
 
     #[test]
     fn invalid_json_modules_are_reported() {
-        let f = files(&[("src/index.ts", "import d from './d.json';"), ("src/d.json", "{oops}")]);
+        let f = files(&[("src/index.ts", "import d from './d.json'; console.log(d);"), ("src/d.json", "{oops}")]);
         let err = Bundle::from_files(&f, "src/index.ts", BundleKind::Project).unwrap_err();
         assert!(err.to_string().starts_with("invalid JSON in src/d.json"), "{err}");
     }

@@ -349,6 +349,16 @@ globalThis.__kinema = host;
     }
 }
 
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("entry", &self.bundle.entry())
+            .field("selected", &self.selected.as_ref().map(|c| &c.id))
+            .field("broken", &self.broken)
+            .finish_non_exhaustive()
+    }
+}
+
 enum Failure {
     Exception(Box<ScriptException>),
     OutOfMemory,

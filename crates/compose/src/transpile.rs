@@ -131,7 +131,7 @@ mod tests {
     fn strips_types_and_compiles_jsx_with_the_automatic_runtime() {
         let out = transpile(
             "src/A.tsx",
-            "import type {FC} from 'react';\nimport {useCurrentFrame} from 'remotion';\ninterface P {n: number}\nexport const A: FC<P> = ({n}) => { const h = n; return <div>{h}</div>; };\n",
+            "import type {FC} from 'react';\nimport {useCurrentFrame} from 'remotion';\ninterface P {n: number}\nexport const A: FC<P> = ({n}) => { const h = n + useCurrentFrame(); return <div>{h}</div>; };\n",
         )
         .unwrap();
         assert!(out.code.contains("react/jsx-runtime"), "{}", out.code);
