@@ -17,7 +17,6 @@
 // Small helpers
 // ---------------------------------------------------------------------------
 
-const isUndef = (v) => typeof v === 'undefined';
 const clampUnit = (t) => Math.min(1, Math.max(0, t));
 const identityEasing = (t) => t;
 
@@ -131,9 +130,11 @@ const SPRING_MAX_STEP_MS = 64;
 
 const TRAJECTORY_CACHE_LIMIT = 64;
 const MEASURE_CACHE_LIMIT = 1024;
-// Hard stop for +Infinity frames on springs that never come to rest
-// (remotion would loop forever there).
-const SPRING_SETTLE_SEARCH_LIMIT = 50000000;
+// spring() can be asked for frame +Infinity (durationInFrames together with
+// durationRestThreshold: 0 makes the natural duration infinite), where
+// remotion loops forever. We look this far for an exact resting state and
+// throw otherwise.
+const SPRING_SETTLE_SEARCH_LIMIT = 100000;
 
 const trajectories = new Map();
 let lastTrajectoryKey = null;
@@ -341,7 +342,7 @@ function springPosition(frame, fps, config) {
   if (clamped === Infinity) {
     advanceFront(traj, SPRING_SETTLE_SEARCH_LIMIT);
     if (traj.restFrame < 0) {
-      throw new RangeError('spring() was evaluated at an infinite frame but never comes to rest');
+      throw new RangeError('spring() cannot be evaluated at an infinite frame: the spring never comes to rest');
     }
     return traj.restPos;
   }
@@ -1547,8 +1548,8 @@ const polarToAb = (chroma, hueDeg) => {
 // Ordered list of [pattern, decoder(match) -> 0xRRGGBBAA]. Named colors are
 // checked right after #rrggbb, as in remotion.
 const COLOR_PARSERS = [
-  [RE_HEX6, null, (m) => Number.parseInt(m[1] + 'ff', 16) >>> 0],
-  ['named'],
+  [RE_HEX6, (m) => Number.parseInt(m[1] + 'ff', 16) >>> 0],
+  ['named', null],
   [RE_RGB, (m) => ((channel255(m[1]) << 24) | (channel255(m[2]) << 16) | (channel255(m[3]) << 8) | 0xff) >>> 0],
   [
     RE_RGBA,
@@ -1601,8 +1602,6 @@ const COLOR_PARSERS = [
       ),
   ],
 ];
-// First entry keeps its decoder in the third slot to make the table uniform.
-COLOR_PARSERS[0] = [RE_HEX6, COLOR_PARSERS[0][2]];
 
 // Color string -> 0xRRGGBBAA (unsigned).
 function colorToRgba(color) {

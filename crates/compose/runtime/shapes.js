@@ -793,7 +793,7 @@ export const makeArrow = ({
   const neck = length - headLength;
   const horizontal = direction === 'right' || direction === 'left';
   let outline;
-  if (direction === 'right' || direction === 'left') {
+  if (horizontal) {
     outline = [
       [0, top],
       [neck, top],

@@ -1,0 +1,78 @@
+//! Compose-stage benchmark: module load + first frame, and per-frame cost (JS render plus
+//! conversion into the Rust element tree) at early and late frame numbers, on one thread.
+//!
+//! Run: `cargo bench -p kinema-compose --bench frame` (prints a table; `--json` for JSON).
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+use kinema_compose::{Bundle, CodeComposition, Engine, Limits};
+
+const CODE: &str = include_str!("sixty.tsx");
+const DURATION: u32 = 30 * 60 * 5; // five minutes at 30 fps
+const SAMPLES: u32 = 200;
+
+fn main() {
+    let json = std::env::args().any(|a| a == "--json");
+    // Cold start: transpile, evaluate modules, resolve metadata, first frame.
+    let mut loads = Vec::new();
+    for _ in 0..10 {
+        let start = Instant::now();
+        let bundle = Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle");
+        let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
+        engine.select("DynamicComp", &serde_json::json!({})).expect("select");
+        black_box(engine.render_frame(0).expect("frame"));
+        loads.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+
+    let bundle = Arc::new(Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"));
+    let mut engine = Engine::new(bundle, Limits::default()).expect("engine");
+    engine.select("DynamicComp", &serde_json::json!({})).expect("select");
+    let elements = engine.render_frame(100).expect("frame").elements().len();
+
+    let mut rows = Vec::new();
+    for start in [0, 1_000, 5_000, DURATION - SAMPLES] {
+        // A fresh engine per window, so a late window does not profit from earlier frames.
+        let bundle = Arc::new(Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"));
+        let mut engine = Engine::new(bundle, Limits::default()).expect("engine");
+        engine.select("DynamicComp", &serde_json::json!({})).expect("select");
+        let mut times = Vec::new();
+        for frame in start..start + SAMPLES {
+            let t = Instant::now();
+            black_box(engine.render_frame(frame).expect("frame"));
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        rows.push((start, median(&mut times.clone()), mean(&times), p95(&mut times)));
+    }
+
+    let load = median(&mut loads);
+    if json {
+        let windows: Vec<_> = rows
+            .iter()
+            .map(|(s, med, avg, p)| serde_json::json!({"firstFrame": s, "medianMs": med, "meanMs": avg, "p95Ms": p}))
+            .collect();
+        println!("{}", serde_json::json!({"elementsPerFrame": elements, "loadAndFirstFrameMs": load, "windows": windows}));
+        return;
+    }
+    println!("elements per frame: {elements}");
+    println!("module load + first frame: {load:.2} ms (median of 10)");
+    println!("{:>12} {:>10} {:>10} {:>10}", "frames", "median ms", "mean ms", "p95 ms");
+    for (start, med, avg, p) in rows {
+        println!("{:>12} {med:>10.3} {avg:>10.3} {p:>10.3}", format!("{start}..{}", start + SAMPLES));
+    }
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn p95(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[(v.len() * 95 / 100).min(v.len() - 1)]
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
