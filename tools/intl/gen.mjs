@@ -37,6 +37,7 @@ const MAIN = [
   0.1 + 0.2, 1000, 999, 1500, 1234567, -0, NaN, Infinity, -Infinity,
 ];
 const SHORT = [0, 1, -1, 0.5, 1.005, 1234.5678, -1234.5678, 10000, 123456789.987, 1e21, -0, NaN, Infinity, 0.045, 999999.5];
+const TINY = [0, 1, -1234.5678, 0.5, 1234567.891, -0, NaN, -Infinity];
 const COMPACT = [
   0, 1, 1.5, 12.345, 999, 999.9, 1000, 1234.5678, 1500, 9999, 9999.5, 12345, 99999, 123456, 999999,
   1e6, 1234567, 12345678, 123456789, 1e9, 1.5e9, 9.9999e9, 1e10, 1.234e11, 1e12, 1.5e13, 1e15, 1.23e17,
@@ -44,7 +45,7 @@ const COMPACT = [
 ];
 // Counters as a composition animates them (0..100000), sampled.
 const COUNTER = [];
-for (let i = 0; i <= 100000; i += 997) COUNTER.push(i);
+for (let i = 0; i <= 100000; i += 1999) COUNTER.push(i);
 for (const v of [100000, 99999, 1000, 999, 10, 9, 0.5, 12345.5, 5000.25]) COUNTER.push(v);
 const ROUNDING = [1.25, 1.35, -1.25, -1.35, 1.05, 1.15, 2.45, -2.45, 0.05, -0.05, 1.2, -1.2, 1, -1, 0, -0, 9.95, 9.96];
 const INCREMENT = [1.22, 1.225, 1.23, 1.27, 1.275, -1.275, 0.024, 0.025, 0.026, 99.99, 1234.5678, 0, -0.001];
@@ -56,8 +57,7 @@ const DAY = 86400000;
 const DATES = [
   Date.UTC(2024, 0, 5, 15, 4, 5, 123), Date.UTC(2024, 10, 25, 0, 30, 0, 7), Date.UTC(2024, 5, 1, 12, 0, 9, 999),
   Date.UTC(2024, 5, 1, 9, 7, 3, 50), 0, Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 11, 59, 0),
-  Date.UTC(2000, 2, 4, 5, 6, 7, 8), -1, Date.UTC(2038, 0, 19, 3, 14, 7), Date.UTC(1969, 6, 20, 20, 17, 40),
-  Date.UTC(2025, 8, 14, 18, 45, 30, 500),
+  Date.UTC(2000, 2, 4, 5, 6, 7, 8), -1, Date.UTC(2025, 8, 14, 18, 45, 30, 500),
 ];
 {
   const d = new Date(0);
@@ -65,7 +65,9 @@ const DATES = [
   d.setUTCHours(13, 0, 0, 0);
   DATES.push(d.getTime());
 }
-for (let t = Date.UTC(2023, 0, 1); DATES.length < 24; t += 37 * DAY + 3723457) DATES.push(t);
+const DATES_MORE = DATES.slice();
+DATES_MORE.push(Date.UTC(2038, 0, 19, 3, 14, 7), Date.UTC(1969, 6, 20, 20, 17, 40));
+for (let t = Date.UTC(2023, 0, 1); DATES_MORE.length < 40; t += 37 * DAY + 3723457) DATES_MORE.push(t);
 const DATES_NAN = DATES.concat(['NaN']);
 
 // ---- encoding helpers --------------------------------------------------------------------------
@@ -90,9 +92,9 @@ function encode(v) {
   return v;
 }
 const valueSets = {
-  main: MAIN.map(encode), short: SHORT.map(encode), compact: COMPACT.map(encode), counter: COUNTER.map(encode),
+  main: MAIN.map(encode), short: SHORT.map(encode), tiny: TINY.map(encode), compact: COMPACT.map(encode), counter: COUNTER.map(encode),
   rounding: ROUNDING.map(encode), increment: INCREMENT.map(encode), bigint: BIG, strings: STRINGS,
-  plural: PLURAL.map(encode), dates: DATES, datesNaN: DATES_NAN,
+  plural: PLURAL.map(encode), dates: DATES, datesMore: DATES_MORE, datesNaN: DATES_NAN,
 };
 const valuesOf = (vs) => (typeof vs === 'string' ? valueSets[vs] : vs).map(decode);
 
@@ -185,13 +187,16 @@ for (const locale of LOCALES) {
     { notation: 'compact' }, { notation: 'scientific' }, { useGrouping: 'always' }, { useGrouping: 'min2' }, { useGrouping: false },
     { maximumSignificantDigits: 3 }, { signDisplay: 'always' }, { signDisplay: 'exceptZero' },
   ];
-  for (const o of full) numberGroup(locale, o, locale === 'en-US' ? 'short' : 'main', { resolved: locale !== 'en-US' });
+  for (const o of full) {
+    const basic = Object.keys(o).length === 0;
+    numberGroup(locale, o, basic && locale !== 'en-US' ? 'main' : 'short', { resolved: locale !== 'en-US' && (basic || o.style === 'percent') });
+  }
   for (const currency of CURRENCIES) {
-    numberGroup(locale, { style: 'currency', currency }, 'main', { resolved: true });
+    numberGroup(locale, { style: 'currency', currency }, currency === 'EUR' ? 'main' : 'short', { resolved: currency === 'EUR' });
     for (const currencyDisplay of ['code', 'name', 'narrowSymbol']) {
-      numberGroup(locale, { style: 'currency', currency, currencyDisplay }, 'short');
+      numberGroup(locale, { style: 'currency', currency, currencyDisplay }, 'tiny');
     }
-    numberGroup(locale, { style: 'currency', currency, currencySign: 'accounting' }, 'short');
+    numberGroup(locale, { style: 'currency', currency, currencySign: 'accounting' }, currency === 'USD' ? 'short' : 'tiny');
   }
   numberGroup(locale, { style: 'currency', currency: 'EUR', currencyDisplay: 'name' }, [1, 2, 0, 1.5, 1000000, 0.01]);
   numberGroup(locale, { style: 'currency', currency: 'JPY', currencyDisplay: 'name' }, [1, 2, 0, 1.5, 1000000, 1e6 + 1]);
@@ -209,7 +214,6 @@ for (const locale of LOCALES) {
   numberGroup(locale, { notation: 'engineering' }, 'compact');
   // counters
   numberGroup(locale, undefined, 'counter');
-  numberGroup(locale, { maximumFractionDigits: 0 }, 'counter');
   numberGroup(locale, { notation: 'compact' }, 'counter');
   numberGroup(locale, { style: 'currency', currency: locale === 'en-US' ? 'USD' : 'EUR', maximumFractionDigits: 0 }, 'counter');
   // formatToParts
@@ -221,22 +225,37 @@ for (const locale of LOCALES) {
   numberGroup(locale, undefined, 'bigint');
 }
 
+// Units (English names).
+const UNITS = ['percent', 'kilometer-per-hour', 'mile-per-hour', 'meter', 'kilometer', 'centimeter', 'millimeter', 'mile', 'foot', 'inch',
+  'kilogram', 'gram', 'pound', 'second', 'minute', 'hour', 'day', 'week', 'month', 'year', 'millisecond', 'celsius', 'fahrenheit',
+  'degree', 'byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'liter', 'milliliter', 'meter-per-second', 'kilobit', 'megabit-per-second'];
+for (const unit of UNITS) {
+  for (const unitDisplay of ['short', 'long', 'narrow']) {
+    numberGroup('en-US', { style: 'unit', unit, unitDisplay }, [1, 2.5, -1, 1234.5].map(encode), { resolved: unit === 'meter' });
+  }
+}
+numberGroup('en-US', { style: 'unit', unit: 'kilometer-per-hour', notation: 'compact' }, [1234.5, 2.5e6].map(encode), { parts: true });
+numberGroup('en-US', { style: 'unit' }, [1]);
+numberGroup('en-US', { style: 'unit', unit: 'Meter' }, [1]);
+
 // Locale negotiation and inputs.
 for (const locale of [undefined, 'en', 'de', 'fr', 'es', 'EN-us', 'de-de', ['xx-XX', 'fr-FR'], ['de-DE', 'en-US'], 'zz', 'en-US-u-nu-latn']) {
-  numberGroup(locale, { style: 'currency', currency: 'EUR' }, 'short', { resolved: typeof locale !== 'string' || !locale.startsWith('z') });
+  numberGroup(locale, { style: 'currency', currency: 'EUR' }, 'short', { resolved: typeof locale !== 'string' || !/^z|-u-/.test(locale) });
 }
 numberGroup(undefined, undefined, 'main');
 numberGroup('en-US', undefined, 'strings');
 numberGroup('de-DE', { maximumFractionDigits: 20 }, 'strings');
 numberGroup('en-US', { style: 'currency', currency: 'USD' }, 'bigint');
 numberGroup('en-US', { notation: 'compact' }, 'bigint');
-numberGroup('en-US', { maximumFractionDigits: 100, minimumFractionDigits: 30 }, [1 / 3, 5e-324, 1e-7].map(encode));
+numberGroup('en-US', { maximumFractionDigits: 20, minimumFractionDigits: 20 }, [1 / 3, 5e-324, 1e-7, 2 / 3].map(encode));
 numberGroup('en-US', { maximumSignificantDigits: 21 }, [5e-324, 1.7976931348623157e308, 2 ** 70].map(encode));
 numberGroup('en-US', undefined, [1e100, 1.7976931348623157e308, -1.5e300].map(encode));
 // Errors.
 numberGroup('en-US', { style: 'currency' }, [1]);
 numberGroup('en-US', { minimumFractionDigits: 5, maximumFractionDigits: 2 }, [1]);
 numberGroup('en-US', { maximumFractionDigits: 101 }, [1]);
+numberGroup('en-US', { maximumSignificantDigits: 0 }, [1]);
+numberGroup('en-US', { minimumIntegerDigits: 22 }, [1]);
 numberGroup('en-US', { style: 'bogus' }, [1]);
 numberGroup('en-US', { roundingIncrement: 3 }, [1]);
 numberGroup('en-US', { roundingIncrement: 5, maximumFractionDigits: 2 }, [1]);
@@ -269,7 +288,7 @@ function dateGroup(method, locale, options, values, { parts = false, resolved = 
 }
 
 const DATE_COMBOS = [];
-for (const weekday of [undefined, 'long', 'short', 'narrow']) {
+for (const weekday of [undefined, 'long', 'short']) {
   for (const year of [undefined, 'numeric', '2-digit']) {
     for (const month of [undefined, 'numeric', '2-digit', 'long', 'short', 'narrow']) {
       for (const day of [undefined, 'numeric', '2-digit']) {
@@ -288,7 +307,7 @@ for (const weekday of [undefined, 'long', 'short', 'narrow']) {
   }
 }
 const TIME_COMBOS = [];
-for (const hour12 of [undefined, true, false]) {
+for (const hour12 of [undefined, false]) {
   for (const hour of [undefined, 'numeric', '2-digit']) {
     for (const minute of [undefined, 'numeric', '2-digit']) {
       for (const second of [undefined, 'numeric', '2-digit']) {
@@ -305,8 +324,14 @@ for (const hour12 of [undefined, true, false]) {
   }
 }
 const UTC = { timeZone: 'UTC' };
-for (const o of DATE_COMBOS) dateGroup('format', 'en-US', { ...UTC, ...o }, 'dates', { resolved: true });
+for (const o of DATE_COMBOS) dateGroup('format', 'en-US', { ...UTC, ...o }, 'dates', { resolved: !o.weekday && o.year !== '2-digit' });
 for (const o of TIME_COMBOS) dateGroup('format', 'en-US', { ...UTC, ...o }, 'dates', { resolved: true });
+for (const o of [{ weekday: 'narrow' }, { weekday: 'narrow', year: 'numeric', month: 'short', day: 'numeric' }, { weekday: 'narrow', month: 'numeric', day: '2-digit' }]) {
+  dateGroup('format', 'en-US', { ...UTC, ...o }, 'dates');
+}
+for (const o of [{ hour: 'numeric', hour12: true }, { hour: '2-digit', minute: '2-digit', hour12: true }, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: true }]) {
+  dateGroup('format', 'en-US', { ...UTC, ...o }, 'dates', { resolved: true });
+}
 for (const hourCycle of ['h11', 'h12', 'h23', 'h24']) {
   dateGroup('format', 'en-US', { ...UTC, hour: 'numeric', minute: '2-digit', hourCycle }, 'dates', { resolved: true });
   dateGroup('format', 'en-US', { ...UTC, hour: 'numeric', minute: '2-digit', hourCycle, hour12: true }, 'dates');
@@ -353,6 +378,9 @@ dateGroup('format', 'en-US', { ...UTC }, 'dates', { parts: true });
 dateGroup('format', 'en-US', { ...UTC, dateStyle: 'full', timeStyle: 'long' }, 'dates', { parts: true });
 dateGroup('format', 'en-US', { ...UTC, hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false }, 'dates', { parts: true });
 dateGroup('format', undefined, undefined, 'datesNaN');
+dateGroup('format', 'en-US', { ...UTC, dateStyle: 'full', timeStyle: 'full' }, 'datesMore');
+dateGroup('format', 'en-US', { ...UTC, weekday: 'short', year: '2-digit', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 2 }, 'datesMore');
+dateGroup('toLocaleString', undefined, undefined, 'datesMore');
 dateGroup('format', 'en-US', { ...UTC, dateStyle: 'long', year: 'numeric' }, [0]);
 dateGroup('format', 'en-US', { ...UTC, month: 'huge' }, [0]);
 for (const method of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']) {
@@ -371,7 +399,8 @@ for (const method of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeStrin
 
 const plural = [];
 for (const locale of [undefined, ...LOCALES, 'en', 'fr', 'es']) {
-  for (const options of [undefined, { type: 'ordinal' }, { minimumFractionDigits: 1 }, { maximumFractionDigits: 0 }, { maximumSignificantDigits: 1 }]) {
+  const all = [undefined, { type: 'ordinal' }, { minimumFractionDigits: 1 }, { maximumFractionDigits: 0 }, { maximumSignificantDigits: 1 }];
+  for (const options of locale && locale.length === 2 ? [undefined] : all) {
     const pr = new Intl.PluralRules(locale, options);
     const g = {};
     if (locale !== undefined) g.locale = locale;

@@ -21,29 +21,43 @@ fn main() {
         let start = Instant::now();
         let bundle = Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle");
         let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
-        engine.select("DynamicComp", &serde_json::json!({})).expect("select");
+        engine
+            .select("DynamicComp", &serde_json::json!({}))
+            .expect("select");
         black_box(engine.render_frame(0).expect("frame"));
         loads.push(start.elapsed().as_secs_f64() * 1e3);
     }
 
-    let bundle = Arc::new(Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"));
+    let bundle =
+        Arc::new(Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"));
     let mut engine = Engine::new(bundle, Limits::default()).expect("engine");
-    engine.select("DynamicComp", &serde_json::json!({})).expect("select");
+    engine
+        .select("DynamicComp", &serde_json::json!({}))
+        .expect("select");
     let elements = engine.render_frame(100).expect("frame").elements().len();
 
     let mut rows = Vec::new();
     for start in [0, 1_000, 5_000, DURATION - SAMPLES] {
         // A fresh engine per window, so a late window does not profit from earlier frames.
-        let bundle = Arc::new(Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"));
+        let bundle = Arc::new(
+            Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"),
+        );
         let mut engine = Engine::new(bundle, Limits::default()).expect("engine");
-        engine.select("DynamicComp", &serde_json::json!({})).expect("select");
+        engine
+            .select("DynamicComp", &serde_json::json!({}))
+            .expect("select");
         let mut times = Vec::new();
         for frame in start..start + SAMPLES {
             let t = Instant::now();
             black_box(engine.render_frame(frame).expect("frame"));
             times.push(t.elapsed().as_secs_f64() * 1e3);
         }
-        rows.push((start, median(&mut times.clone()), mean(&times), p95(&mut times)));
+        rows.push((
+            start,
+            median(&mut times.clone()),
+            mean(&times),
+            p95(&mut times),
+        ));
     }
 
     let load = median(&mut loads);
@@ -52,14 +66,23 @@ fn main() {
             .iter()
             .map(|(s, med, avg, p)| serde_json::json!({"firstFrame": s, "medianMs": med, "meanMs": avg, "p95Ms": p}))
             .collect();
-        println!("{}", serde_json::json!({"elementsPerFrame": elements, "loadAndFirstFrameMs": load, "windows": windows}));
+        println!(
+            "{}",
+            serde_json::json!({"elementsPerFrame": elements, "loadAndFirstFrameMs": load, "windows": windows})
+        );
         return;
     }
     println!("elements per frame: {elements}");
     println!("module load + first frame: {load:.2} ms (median of 10)");
-    println!("{:>12} {:>10} {:>10} {:>10}", "frames", "median ms", "mean ms", "p95 ms");
+    println!(
+        "{:>12} {:>10} {:>10} {:>10}",
+        "frames", "median ms", "mean ms", "p95 ms"
+    );
     for (start, med, avg, p) in rows {
-        println!("{:>12} {med:>10.3} {avg:>10.3} {p:>10.3}", format!("{start}..{}", start + SAMPLES));
+        println!(
+            "{:>12} {med:>10.3} {avg:>10.3} {p:>10.3}",
+            format!("{start}..{}", start + SAMPLES)
+        );
     }
 }
 

@@ -138,7 +138,7 @@ export const host = {
 
   frame(frame) {
     if (active === null) throw new Error('No composition selected.');
-    state.beginFrame();
+    state.beginFrame(frame);
     const element = createElement(active.resolved.component, active.resolved.props);
     const root = renderToHost(element, [
       [VideoConfigContext, active.config],

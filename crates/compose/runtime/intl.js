@@ -38,7 +38,7 @@ function enOrdinal(o) {
   if (a === 3 && b !== 13) return 'few';
   return 'other';
 }
-function isMany(o) { return o.v === 0 && o.is.length > 6 && o.is.endsWith('000000'); }
+function isMany(o) { return o.v === 0 && o.i !== 0 && o.is.endsWith('000000'); }
 function frCardinal(o) { return o.i === 0 || o.i === 1 ? 'one' : isMany(o) ? 'many' : 'other'; }
 function esCardinal(o) { return o.n === 1 ? 'one' : isMany(o) ? 'many' : 'other'; }
 function otherOnly() { return 'other'; }
@@ -69,7 +69,7 @@ const EN_GB = Object.assign({}, EN, {
   cs: [[3, 3, 'k'], [6, 6, 'm'], [9, 9, 'bn'], [12, 12, 'tn']],
 });
 const EN_IN = Object.assign({}, EN, {
-  tag: 'en-IN', g2: 2,
+  tag: 'en-IN', g2: 2, accG2: 3, // the accounting pattern groups by thousands
   sym: Object.assign({}, EN_SYM, { JPY: 'JP¥' }),
   cs: [[3, 3, 'K'], [5, 5, 'L'], [7, 7, 'Cr'], [10, 10, 'KCr'], [12, 12, 'LCr']],
   cl: [[3, 3, ' thousand'], [5, 5, NNBSP + 'lakh'], [7, 7, NNBSP + 'crore'], [12, 12, NNBSP + 'lakh' + NNBSP + 'crore']],
@@ -128,6 +128,29 @@ const CUR_DIGITS = {
 };
 const NARROW_SYM = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', CAD: '$', AUD: '$', INR: '₹', KRW: '₩', CNY: '¥', BRL: 'R$', MXN: '$', ILS: '₪', PHP: '₱', NZD: '$', HKD: '$', TWD: '$', VND: '₫' };
 
+// Units (English names for every locale): [short, long, narrow] suffixes, "one|other" where the
+// plural matters. An unlisted unit prints as " <unit>".
+const UNITS = {
+  percent: ['%', ' percent', '%'],
+  'kilometer-per-hour': [' km/h', ' kilometer per hour| kilometers per hour', 'km/h'],
+  'mile-per-hour': [' mph', ' mile per hour| miles per hour', 'mph'],
+  'meter-per-second': [' m/s', ' meter per second| meters per second', 'm/s'],
+  meter: [' m', ' meter| meters', 'm'], kilometer: [' km', ' kilometer| kilometers', 'km'],
+  centimeter: [' cm', ' centimeter| centimeters', 'cm'], millimeter: [' mm', ' millimeter| millimeters', 'mm'],
+  mile: [' mi', ' mile| miles', 'mi'], foot: [' ft', ' foot| feet', '\u2032'], inch: [' in', ' inch| inches', '\u2033'],
+  kilogram: [' kg', ' kilogram| kilograms', 'kg'], gram: [' g', ' gram| grams', 'g'], pound: [' lb', ' pound| pounds', '#'],
+  millisecond: [' ms', ' millisecond| milliseconds', 'ms'], second: [' sec', ' second| seconds', 's'],
+  minute: [' min', ' minute| minutes', 'm'], hour: [' hr', ' hour| hours', 'h'], day: [' day| days', ' day| days', 'd'],
+  week: [' wk| wks', ' week| weeks', 'w'], month: [' mth| mths', ' month| months', 'm'], year: [' yr| yrs', ' year| years', 'y'],
+  celsius: ['°C', ' degree Celsius| degrees Celsius', '°C'], fahrenheit: ['°F', ' degree Fahrenheit| degrees Fahrenheit', '°'],
+  degree: [' deg', ' degree| degrees', '°'], byte: [' byte', ' byte| bytes', 'B'], kilobyte: [' kB', ' kilobyte| kilobytes', 'kB'],
+  megabyte: [' MB', ' megabyte| megabytes', 'MB'], gigabyte: [' GB', ' gigabyte| gigabytes', 'GB'],
+  terabyte: [' TB', ' terabyte| terabytes', 'TB'], kilobit: [' kb', ' kilobit| kilobits', 'kb'],
+  'megabit-per-second': [' Mb/s', ' megabit per second| megabits per second', 'Mb/s'],
+  liter: [' L', ' liter| liters', 'L'], milliliter: [' mL', ' milliliter| milliliters', 'mL'],
+};
+const UNIT_ID = /^[a-z]+(?:-[a-z]+)*$/;
+
 // ---------------------------------------------------------------------------------------------
 // Locale negotiation
 
@@ -175,6 +198,7 @@ function lookupTag(tag) {
   return null;
 }
 
+const DEFAULT_RESOLUTION = [DEFAULT_LOCALE, EN];
 const localeCache = new Map();
 function resolveLocale(locales) {
   const key = typeof locales === 'string' ? locales : locales === undefined ? '' : null;
@@ -187,7 +211,7 @@ function resolveLocale(locales) {
     res = lookupTag(t);
     if (res) break;
   }
-  if (!res) res = [DEFAULT_LOCALE, EN];
+  if (!res) res = DEFAULT_RESOLUTION;
   if (key !== null) localeCache.set(key, res);
   return res;
 }
@@ -331,10 +355,12 @@ function fracDigits(x, minFrac) {
   return s;
 }
 
-// Plural operands of a formatted number.
+// Plural operands of a formatted number. Like ICU, the integer operand keeps only the last 18
+// digits.
 function operands(is, fs) {
   let t = fs.length;
   while (t > 0 && fs.charCodeAt(t - 1) === 48) t--;
+  if (is.length > 18) is = is.slice(-18);
   return { n: Number(fs ? is + '.' + fs : is), i: Number(is), is, v: fs.length, f: fs ? Number(fs) : 0, t: t ? Number(fs.slice(0, t)) : 0 };
 }
 
@@ -347,6 +373,7 @@ const INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 250
 // ES2023 SetNumberFormatDigitOptions.
 function digitOptions(r, o, mnfdDefault, mxfdDefault, notation) {
   r.minimumIntegerDigits = defaultNumber(o.minimumIntegerDigits, 1, 21, 1, 'minimumIntegerDigits');
+  // ES2023 allows up to 100 fraction digits (node 20 still stops at 20).
   const mnfd = o.minimumFractionDigits, mxfd = o.maximumFractionDigits;
   const mnsd = o.minimumSignificantDigits, mxsd = o.maximumSignificantDigits;
   const inc = defaultNumber(o.roundingIncrement, 1, 5000, 1, 'roundingIncrement');
@@ -431,19 +458,19 @@ function compactEntry(table, mag) {
   return e;
 }
 
-function pushInteger(out, s, L, minGrp) {
-  const g1 = L.g1;
+function pushInteger(out, s, r) {
+  const g1 = r.L.g1, minGrp = r.minGrp, grp = r.L.grp;
   if (!minGrp || s.length < g1 + minGrp) {
     out.push('integer', s);
     return;
   }
-  const g2 = L.g2;
+  const g2 = r.g2;
   let end = s.length - g1;
   let first = end % g2;
   if (first === 0) first = g2;
   out.push('integer', s.slice(0, first));
-  for (let i = first; i < end; i += g2) out.push('group', L.grp, 'integer', s.slice(i, i + g2));
-  out.push('group', L.grp, 'integer', s.slice(end));
+  for (let i = first; i < end; i += g2) out.push('group', grp, 'integer', s.slice(i, i + g2));
+  out.push('group', grp, 'integer', s.slice(end));
 }
 
 const STRING_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -494,7 +521,7 @@ function formatNumberToList(r, v) {
     if (notation === 'standard' || x.d === '') {
       [rounded, minFrac] = roundNumber(r, x, neg);
     } else if (notation === 'compact') {
-      const table = r.compactDisplay === 'long' ? L.cl : L.cs;
+      const table = r.compactDisplay === 'long' && !r.currencyText ? L.cl : L.cs;
       const mag = x.p - 1;
       compact = compactEntry(table, mag);
       shift = compact ? compact[1] : 0;
@@ -530,7 +557,7 @@ function formatNumberToList(r, v) {
     if (forms && forms.exact1 && is === '1' && fs === '' && r.minimumIntegerDigits === 1) {
       body.push('compact', forms.exact1);
     } else {
-      pushInteger(body, is, L, r.minGrp);
+      pushInteger(body, is, r);
       if (fs) body.push('decimal', L.dec, 'fraction', fs);
       if (notation === 'scientific' || notation === 'engineering') {
         body.push('exponentSeparator', 'E');
@@ -562,7 +589,7 @@ function formatNumberToList(r, v) {
   if (sign === '-' && r.accPattern) pat = r.accPattern;
   else if (sign) out.push(sign === '-' ? 'minusSign' : 'plusSign', sign);
   let cur = r.currencyText;
-  if (r.names) cur = L.plural(plural) === 'one' ? r.names[0] : r.names[1];
+  if (r.names) cur = plural && L.plural(plural) === 'one' ? r.names[0] : r.names[1];
   for (let i = 0; i < pat.length; i++) {
     const t = pat[i];
     if (t === 'N') {
@@ -572,6 +599,13 @@ function formatNumberToList(r, v) {
       if (r.curSpace && pat[i + 1] === 'N' && (body[0] === 'integer')) out.push('literal', NBSP);
     } else if (t === '%') {
       out.push('percentSign', '%');
+    } else if (t === 'U') {
+      let u = r.unitText;
+      if (u === null) u = plural && L.plural(plural) === 'one' ? r.unitForms[0] : r.unitForms[1];
+      let sp = 0;
+      while (sp < u.length && u[sp] === ' ') sp++;
+      if (sp) out.push('literal', u.slice(0, sp));
+      out.push('unit', u.slice(sp));
     } else {
       out.push('literal', t);
     }
@@ -601,7 +635,6 @@ function NumberFormat(locales, options) {
   const r = { locale, L };
   getOpt(o, 'localeMatcher', ['lookup', 'best fit'], 'best fit');
   const style = getOpt(o, 'style', ['decimal', 'percent', 'currency', 'unit'], 'decimal');
-  if (style === 'unit') throw new RangeError('Intl.NumberFormat style "unit" is not supported by this runtime');
   let currency = getOpt(o, 'currency', null, undefined);
   if (currency !== undefined) {
     if (!CURRENCY_CODE.test(currency)) throw new RangeError('Invalid currency code : ' + currency);
@@ -609,7 +642,11 @@ function NumberFormat(locales, options) {
   }
   const currencyDisplay = getOpt(o, 'currencyDisplay', ['code', 'symbol', 'narrowSymbol', 'name'], 'symbol');
   const currencySign = getOpt(o, 'currencySign', ['standard', 'accounting'], 'standard');
+  let unit = getOpt(o, 'unit', null, undefined);
+  if (unit !== undefined && !UNIT_ID.test(unit)) throw new RangeError('Invalid unit argument for Intl.NumberFormat() \'' + unit + '\'');
+  const unitDisplay = getOpt(o, 'unitDisplay', ['short', 'narrow', 'long'], 'short');
   if (style === 'currency' && currency === undefined) throw new TypeError('Currency code is required with currency style.');
+  if (style === 'unit' && unit === undefined) throw new TypeError('Unit is required with unit style.');
   const notation = getOpt(o, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
   let mnfdDefault = 0, mxfdDefault = style === 'percent' ? 0 : 3;
   if (style === 'currency' && notation === 'standard') {
@@ -638,10 +675,12 @@ function NumberFormat(locales, options) {
   r.useGrouping = ug;
   r.minGrp = ug === false ? 0 : ug === 'always' ? 1 : ug === 'min2' ? 2 : L.minGrp;
   r.signDisplay = signDisplay;
+  r.g2 = style === 'currency' && currencySign === 'accounting' && L.accG2 ? L.accG2 : L.g2;
   r.needPlural = false;
   r.names = null;
   r.accPattern = null;
   r.curSpace = false;
+  r.currencyText = null;
   if (style === 'percent') {
     r.pattern = notation === 'compact' ? L.pctC : L.pct;
   } else if (style === 'currency') {
@@ -659,6 +698,19 @@ function NumberFormat(locales, options) {
       r.curSpace = !SYMBOL_END.test(text);
       if (currencySign === 'accounting' && notation !== 'compact' && L.acc) r.accPattern = L.acc;
     }
+  } else if (style === 'unit') {
+    r.unit = unit;
+    r.unitDisplay = unitDisplay;
+    const forms = UNITS[unit];
+    let text = forms ? forms[unitDisplay === 'long' ? 1 : unitDisplay === 'narrow' ? 2 : 0] : ' ' + unit;
+    const bar = text.indexOf('|');
+    if (bar >= 0) {
+      r.unitForms = [text.slice(0, bar), text.slice(bar + 1)];
+      r.needPlural = true;
+      text = null;
+    }
+    r.unitText = text;
+    r.pattern = ['N', 'U'];
   } else {
     r.pattern = ['N'];
   }
@@ -697,6 +749,10 @@ defineMethods(NumberFormat.prototype, {
       o.currencyDisplay = r.currencyDisplay;
       o.currencySign = r.currencySign;
     }
+    if (r.style === 'unit') {
+      o.unit = r.unit;
+      o.unitDisplay = r.unitDisplay;
+    }
     o.minimumIntegerDigits = r.minimumIntegerDigits;
     if (r.rt !== 'frac') {
       o.minimumSignificantDigits = r.mnsd;
@@ -723,7 +779,10 @@ defineMethods(NumberFormat.prototype, {
 
 function PluralRules(locales, options) {
   if (!new.target) throw new TypeError("Constructor Intl.PluralRules requires 'new'");
-  const [locale, L] = resolveLocale(locales);
+  const res = resolveLocale(locales);
+  const L = res[1];
+  // Plural rules are per language (but the default locale is reported as is).
+  const locale = res === DEFAULT_RESOLUTION ? DEFAULT_LOCALE : L.tag.split('-')[0];
   const o = toOptions(options);
   getOpt(o, 'localeMatcher', ['lookup', 'best fit'], 'best fit');
   const type = getOpt(o, 'type', ['cardinal', 'ordinal'], 'cardinal');
@@ -771,8 +830,8 @@ const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'S
 const DAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const DAYS_SHORT = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const TZ_NAMES = {
-  short: 'UTC', long: 'Coordinated Universal Time', shortOffset: 'GMT', longOffset: 'GMT',
-  shortGeneric: 'GMT', longGeneric: 'GMT',
+  short: 'UTC', long: 'Coordinated Universal Time', shortOffset: 'GMT+0', longOffset: 'GMT+00:00',
+  shortGeneric: 'GMT+0', longGeneric: 'GMT+00:00',
 };
 
 const DATE_FIELDS = ['weekday', 'era', 'year', 'month', 'day', 'dayPeriod', 'hour', 'minute', 'second', 'fractionalSecondDigits', 'timeZoneName'];
@@ -1002,7 +1061,13 @@ Object.defineProperty(DateTimeFormat.prototype, 'format', {
 
 defineMethods(DateTimeFormat.prototype, {
   formatToParts(date) {
-    return listToParts(formatDateToList(dtfState(this), toTime(date)));
+    // ICU puts U+202F before the day period; V8's format() turns it into a space, formatToParts
+    // keeps it.
+    const list = formatDateToList(dtfState(this), toTime(date));
+    for (let i = 2; i < list.length; i += 2) {
+      if (list[i] === 'dayPeriod' && list[i - 1] === ' ') list[i - 1] = NNBSP;
+    }
+    return listToParts(list);
   },
   resolvedOptions() {
     const r = dtfState(this);
@@ -1088,7 +1153,9 @@ function collationKey(s, numeric, ignorePunct) {
         push(LETTER_BASE + (special[0].toLowerCase().charCodeAt(0) - 97) * 2, upper);
         addMark(special[1]);
       } else {
-        for (const b of special) push(LETTER_BASE + (b.toLowerCase().charCodeAt(0) - 97) * 2, (b === b.toLowerCase() ? 0 : 1) + 2);
+        // Expansions (æ = ae, ß = ss) differ from the spelled-out letters at the accent level.
+        for (const b of special) push(LETTER_BASE + (b.toLowerCase().charCodeAt(0) - 97) * 2, b === b.toLowerCase() ? 0 : 1);
+        addMark(STROKE);
       }
       continue;
     }

@@ -156,7 +156,6 @@ export function Sequence(props) {
     postmountFor,
     showInTimeline,
     trimBefore,
-    ...other
   } = props;
   if (layout !== 'absolute-fill' && layout !== 'none') {
     throw new TypeError(`The layout prop of <Sequence /> expects either "absolute-fill" or "none", but you passed: ${layout}`);
@@ -182,7 +181,9 @@ export function Sequence(props) {
   const context = { cumulatedFrom, relativeFrom: from, durationInFrames: actualDuration, name: name ?? null };
   const content = createElement(SequenceContext.Provider, { value: context }, children);
   if (layout === 'none') return content;
-  return createElement(AbsoluteFillElement, { ...other, style, className }, content);
+  // Like Remotion, the wrapper is an AbsoluteFill whose flex direction is left at the default
+  // (row), not AbsoluteFill's column.
+  return createElement(AbsoluteFillElement, { style: { flexDirection: undefined, ...style }, className }, content);
 }
 
 function flattenSeriesChildren(children) {

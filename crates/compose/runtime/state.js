@@ -49,9 +49,21 @@ export function inputProps() {
   return props;
 }
 
-export function beginFrame() {
+// Math.random is deterministic per frame, so a frame renders the same on every run, machine
+// and thread (use remotion's random(seed) for values that must stay fixed across frames).
+let randomState = 0x9e3779b9;
+Math.random = function random() {
+  randomState = (randomState + 0x6d2b79f5) | 0;
+  let t = randomState;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+export function beginFrame(frame) {
   media = [];
   handles = new Map();
+  randomState = (Math.imul(frame | 0, 0x2c1b3c6d) ^ 0x9e3779b9) | 0;
 }
 export function addMedia(record) {
   media.push(record);

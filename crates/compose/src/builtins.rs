@@ -4,17 +4,44 @@
 /// `(module name, source)` of every built-in module.
 const MODULES: &[(&str, &str)] = &[
     ("react", include_str!("../runtime/react.js")),
-    ("react/jsx-runtime", include_str!("../runtime/jsx-runtime.js")),
-    ("react/jsx-dev-runtime", include_str!("../runtime/jsx-runtime.js")),
+    (
+        "react/jsx-runtime",
+        include_str!("../runtime/jsx-runtime.js"),
+    ),
+    (
+        "react/jsx-dev-runtime",
+        include_str!("../runtime/jsx-runtime.js"),
+    ),
     ("remotion", include_str!("../runtime/remotion.js")),
     ("@remotion/shapes", include_str!("../runtime/shapes.js")),
-    ("@remotion/transitions", include_str!("../runtime/transitions.js")),
-    ("@remotion/transitions/fade", "export { fade } from '@remotion/transitions';"),
-    ("@remotion/transitions/slide", "export { slide } from '@remotion/transitions';"),
-    ("@remotion/transitions/wipe", "export { wipe } from '@remotion/transitions';"),
-    ("@remotion/transitions/flip", "export { flip } from '@remotion/transitions';"),
-    ("@remotion/transitions/clock-wipe", "export { clockWipe } from '@remotion/transitions';"),
-    ("@remotion/transitions/none", "export { none } from '@remotion/transitions';"),
+    (
+        "@remotion/transitions",
+        include_str!("../runtime/transitions.js"),
+    ),
+    (
+        "@remotion/transitions/fade",
+        "export { fade } from '@remotion/transitions';",
+    ),
+    (
+        "@remotion/transitions/slide",
+        "export { slide } from '@remotion/transitions';",
+    ),
+    (
+        "@remotion/transitions/wipe",
+        "export { wipe } from '@remotion/transitions';",
+    ),
+    (
+        "@remotion/transitions/flip",
+        "export { flip } from '@remotion/transitions';",
+    ),
+    (
+        "@remotion/transitions/clock-wipe",
+        "export { clockWipe } from '@remotion/transitions';",
+    ),
+    (
+        "@remotion/transitions/none",
+        "export { none } from '@remotion/transitions';",
+    ),
     ("kinema:math", include_str!("../runtime/math.js")),
     ("kinema:render", include_str!("../runtime/render.js")),
     ("kinema:state", include_str!("../runtime/state.js")),
@@ -34,5 +61,9 @@ pub fn is_builtin(name: &str) -> bool {
 
 /// Public built-in package names, for error messages.
 pub fn public_names() -> Vec<&'static str> {
-    MODULES.iter().map(|(n, _)| *n).filter(|n| !n.starts_with("kinema:")).collect()
+    MODULES
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !n.starts_with("kinema:"))
+        .collect()
 }

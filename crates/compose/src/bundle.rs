@@ -46,7 +46,10 @@ pub struct MemoryFiles {
 
 impl SourceFiles for MemoryFiles {
     fn read(&self, path: &str) -> std::io::Result<String> {
-        self.files.get(path).cloned().ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
     }
     fn is_file(&self, path: &str) -> bool {
         self.files.contains_key(path)
@@ -67,7 +70,13 @@ pub struct CodeComposition {
 impl CodeComposition {
     /// `DynamicComp` at 1920×1080, as the HTTP API renders code by default.
     pub fn new(duration_in_frames: u32, fps: f64) -> Self {
-        Self { id: "DynamicComp".into(), duration_in_frames, fps, width: 1920, height: 1080 }
+        Self {
+            id: "DynamicComp".into(),
+            duration_in_frames,
+            fps,
+            width: 1920,
+            height: 1080,
+        }
     }
 }
 
@@ -121,7 +130,11 @@ impl Bundle {
             .strip_prefix(&root)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_else(|_| entry.display().to_string());
-        let mut bundle = Self::from_files(&DiskFiles { root: root.clone() }, &relative, BundleKind::Project)?;
+        let mut bundle = Self::from_files(
+            &DiskFiles { root: root.clone() },
+            &relative,
+            BundleKind::Project,
+        )?;
         bundle.root = Some(root);
         Ok(bundle)
     }
@@ -135,20 +148,34 @@ impl Bundle {
             });
         }
         if !(composition.fps.is_finite() && composition.fps > 0.0) {
-            return Err(ComposeError::InvalidInput { field: "fps".into(), message: "must be a positive number".into() });
+            return Err(ComposeError::InvalidInput {
+                field: "fps".into(),
+                message: "must be a positive number".into(),
+            });
         }
         if composition.width == 0 || composition.height == 0 {
             return Err(ComposeError::InvalidInput {
-                field: if composition.width == 0 { "width" } else { "height" }.into(),
+                field: if composition.width == 0 {
+                    "width"
+                } else {
+                    "height"
+                }
+                .into(),
                 message: "must be a positive integer".into(),
             });
         }
-        let files = MemoryFiles { files: [(CODE_MODULE.to_string(), code.to_string())].into() };
+        let files = MemoryFiles {
+            files: [(CODE_MODULE.to_string(), code.to_string())].into(),
+        };
         Self::from_files(&files, CODE_MODULE, BundleKind::Code(composition))
     }
 
     /// Loads a project from any file source, starting at `entry` (project-relative).
-    pub fn from_files(files: &dyn SourceFiles, entry: &str, kind: BundleKind) -> Result<Bundle, ComposeError> {
+    pub fn from_files(
+        files: &dyn SourceFiles,
+        entry: &str,
+        kind: BundleKind,
+    ) -> Result<Bundle, ComposeError> {
         let mut bundle = Bundle {
             entry: entry.to_string(),
             kind,
@@ -162,18 +189,27 @@ impl Bundle {
             if bundle.modules.contains_key(&name) {
                 continue;
             }
-            let source = files.read(&name).map_err(|source| ComposeError::Read { path: name.clone(), source })?;
+            let source = files.read(&name).map_err(|source| ComposeError::Read {
+                path: name.clone(),
+                source,
+            })?;
             let module = load_module(&name, &source)?;
             for specifier in &module.imports {
                 let resolved = resolve(files, &name, specifier, code_only)?;
                 if !builtins::is_builtin(&resolved) {
                     queue.push_back(resolved.clone());
                 }
-                bundle.resolutions.insert((name.clone(), specifier.clone()), resolved);
+                bundle
+                    .resolutions
+                    .insert((name.clone(), specifier.clone()), resolved);
             }
             bundle.modules.insert(
                 name,
-                ProjectModule { code: module.code, source, source_map: module.source_map },
+                ProjectModule {
+                    code: module.code,
+                    source,
+                    source_map: module.source_map,
+                },
             );
         }
         Ok(bundle)
@@ -186,7 +222,10 @@ impl Bundle {
 
     /// The project's `public/` folder, when it has one.
     pub fn public_dir(&self) -> Option<PathBuf> {
-        self.root.as_ref().map(|r| r.join("public")).filter(|p| p.is_dir())
+        self.root
+            .as_ref()
+            .map(|r| r.join("public"))
+            .filter(|p| p.is_dir())
     }
 
     /// The entry module's name.
@@ -213,12 +252,18 @@ fn load_module(name: &str, source: &str) -> Result<TranspiledModule, ComposeErro
             path: name.to_string(),
             message: format!("{} (line {}, column {})", e, e.line(), e.column()),
         })?;
-        return Ok(TranspiledModule { code: format!("export default {source};"), imports: vec![], source_map: None });
+        return Ok(TranspiledModule {
+            code: format!("export default {source};"),
+            imports: vec![],
+            source_map: None,
+        });
     }
     if name.ends_with(".css") {
         let css = serde_json::to_string(source).unwrap_or_default();
         return Ok(TranspiledModule {
-            code: format!("import {{ addGlobalStyle }} from 'kinema:state';\naddGlobalStyle({css});"),
+            code: format!(
+                "import {{ addGlobalStyle }} from 'kinema:state';\naddGlobalStyle({css});"
+            ),
             imports: vec!["kinema:state".into()],
             source_map: None,
         });
@@ -226,7 +271,12 @@ fn load_module(name: &str, source: &str) -> Result<TranspiledModule, ComposeErro
     transpile(name, source)
 }
 
-fn resolve(files: &dyn SourceFiles, importer: &str, specifier: &str, code_only: bool) -> Result<String, ComposeError> {
+fn resolve(
+    files: &dyn SourceFiles,
+    importer: &str,
+    specifier: &str,
+    code_only: bool,
+) -> Result<String, ComposeError> {
     let fail = |reason: String| ComposeError::UnresolvedImport {
         specifier: specifier.to_string(),
         importer: importer.to_string(),
@@ -235,10 +285,16 @@ fn resolve(files: &dyn SourceFiles, importer: &str, specifier: &str, code_only: 
     if builtins::is_builtin(specifier) {
         return Ok(specifier.to_string());
     }
-    let relative = specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..";
+    let relative = specifier.starts_with("./")
+        || specifier.starts_with("../")
+        || specifier == "."
+        || specifier == "..";
     if !relative {
         if specifier.starts_with('/') {
-            return Err(fail("absolute paths cannot be imported; use a path relative to the importing file".into()));
+            return Err(fail(
+                "absolute paths cannot be imported; use a path relative to the importing file"
+                    .into(),
+            ));
         }
         return Err(fail(format!(
             "it is not one of the modules Kinema provides ({}); other npm packages are not bundled",
@@ -246,10 +302,13 @@ fn resolve(files: &dyn SourceFiles, importer: &str, specifier: &str, code_only: 
         )));
     }
     if code_only {
-        return Err(fail("a composition given as a code string cannot import files; inline the code".into()));
+        return Err(fail(
+            "a composition given as a code string cannot import files; inline the code".into(),
+        ));
     }
     let base = importer.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let joined = normalize(base, specifier).ok_or_else(|| fail("the path leaves the project folder".into()))?;
+    let joined = normalize(base, specifier)
+        .ok_or_else(|| fail("the path leaves the project folder".into()))?;
     let mut tried = Vec::new();
     let has_extension = Path::new(&joined).extension().is_some();
     if has_extension {
@@ -259,7 +318,11 @@ fn resolve(files: &dyn SourceFiles, importer: &str, specifier: &str, code_only: 
         tried.push(format!("{joined}.{ext}"));
     }
     for ext in EXTENSIONS {
-        tried.push(if joined.is_empty() { format!("index.{ext}") } else { format!("{joined}/index.{ext}") });
+        tried.push(if joined.is_empty() {
+            format!("index.{ext}")
+        } else {
+            format!("{joined}/index.{ext}")
+        });
     }
     // TypeScript projects import `./x.js` meaning `./x.ts`.
     if let Some(stem) = joined.strip_suffix(".js") {
@@ -296,10 +359,10 @@ fn project_root(entry: &Path) -> PathBuf {
             return ancestor.to_path_buf();
         }
     }
-    if dir.file_name().is_some_and(|n| n == "src") {
-        if let Some(parent) = dir.parent() {
-            return parent.to_path_buf();
-        }
+    if dir.file_name().is_some_and(|n| n == "src")
+        && let Some(parent) = dir.parent()
+    {
+        return parent.to_path_buf();
     }
     dir.to_path_buf()
 }
@@ -309,20 +372,31 @@ mod tests {
     use super::*;
 
     fn files(list: &[(&str, &str)]) -> MemoryFiles {
-        MemoryFiles { files: list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+        MemoryFiles {
+            files: list
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
     }
 
     #[test]
     fn imports_used_only_as_types_are_dropped() {
         // TypeScript semantics: `import {FC} from 'react'` used only in types must not reach
         // the engine, where `react` has no `FC` export.
-        let f = files(&[("src/index.ts", "import {FC} from 'react'; import {Helper} from './missing'; export const x: FC | Helper = null;")]);
+        let f = files(&[(
+            "src/index.ts",
+            "import {FC} from 'react'; import {Helper} from './missing'; export const x: FC | Helper = null;",
+        )]);
         assert!(Bundle::from_files(&f, "src/index.ts", BundleKind::Project).is_ok());
     }
 
     #[test]
     fn normalizes_relative_paths() {
-        assert_eq!(normalize("src/scenes", "../lib/colors").as_deref(), Some("src/lib/colors"));
+        assert_eq!(
+            normalize("src/scenes", "../lib/colors").as_deref(),
+            Some("src/lib/colors")
+        );
         assert_eq!(normalize("src", "./a/./b").as_deref(), Some("src/a/b"));
         assert_eq!(normalize("", "../x"), None);
     }
@@ -330,38 +404,71 @@ mod tests {
     #[test]
     fn resolves_extensions_index_files_and_json() {
         let f = files(&[
-            ("src/index.ts", "import {A} from './A'; import c from '../data/c.json'; import * as l from './lib'; console.log(A, c, l);"),
+            (
+                "src/index.ts",
+                "import {A} from './A'; import c from '../data/c.json'; import * as l from './lib'; console.log(A, c, l);",
+            ),
             ("src/A.tsx", "export const A = () => <div/>;"),
             ("data/c.json", "{\"x\": 1}"),
             ("src/lib/index.js", "export const y = 2;"),
         ]);
         let bundle = Bundle::from_files(&f, "src/index.ts", BundleKind::Project).unwrap();
-        assert_eq!(bundle.module_names(), vec!["data/c.json", "src/A.tsx", "src/index.ts", "src/lib/index.js"]);
-        assert_eq!(bundle.resolutions[&("src/index.ts".to_string(), "./lib".to_string())], "src/lib/index.js");
+        assert_eq!(
+            bundle.module_names(),
+            vec![
+                "data/c.json",
+                "src/A.tsx",
+                "src/index.ts",
+                "src/lib/index.js"
+            ]
+        );
+        assert_eq!(
+            bundle.resolutions[&("src/index.ts".to_string(), "./lib".to_string())],
+            "src/lib/index.js"
+        );
     }
 
     #[test]
     fn unknown_modules_name_the_importer() {
-        let f = files(&[("src/index.ts", "import './B';"), ("src/B.ts", "import _ from 'lodash'; _();")]);
+        let f = files(&[
+            ("src/index.ts", "import './B';"),
+            ("src/B.ts", "import _ from 'lodash'; _();"),
+        ]);
         let err = Bundle::from_files(&f, "src/index.ts", BundleKind::Project).unwrap_err();
         let text = err.to_string();
-        assert!(text.starts_with("cannot resolve module 'lodash' imported from src/B.ts"), "{text}");
+        assert!(
+            text.starts_with("cannot resolve module 'lodash' imported from src/B.ts"),
+            "{text}"
+        );
         let f = files(&[("src/index.ts", "import './Missing';")]);
         let err = Bundle::from_files(&f, "src/index.ts", BundleKind::Project).unwrap_err();
-        assert!(err.to_string().contains("no such file (tried src/Missing.tsx"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("no such file (tried src/Missing.tsx"),
+            "{err}"
+        );
     }
 
     #[test]
     fn code_strings_cannot_import_files() {
-        let err = Bundle::from_code("import x from './x';\nexport default () => x;", CodeComposition::new(10, 30.0))
-            .unwrap_err();
+        let err = Bundle::from_code(
+            "import x from './x';\nexport default () => x;",
+            CodeComposition::new(10, 30.0),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("cannot import files"), "{err}");
     }
 
     #[test]
     fn invalid_json_modules_are_reported() {
-        let f = files(&[("src/index.ts", "import d from './d.json'; console.log(d);"), ("src/d.json", "{oops}")]);
+        let f = files(&[
+            ("src/index.ts", "import d from './d.json'; console.log(d);"),
+            ("src/d.json", "{oops}"),
+        ]);
         let err = Bundle::from_files(&f, "src/index.ts", BundleKind::Project).unwrap_err();
-        assert!(err.to_string().starts_with("invalid JSON in src/d.json"), "{err}");
+        assert!(
+            err.to_string().starts_with("invalid JSON in src/d.json"),
+            "{err}"
+        );
     }
 }

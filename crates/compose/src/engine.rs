@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use rquickjs::loader::{Loader, Resolver};
-use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime, Value};
+use rquickjs::{
+    CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime, Value,
+};
 use serde::Deserialize;
 
 use crate::builtins;
@@ -30,7 +32,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { cpu_time: Duration::from_secs(10), memory_bytes: 512 << 20, stack_bytes: 1 << 20 }
+        Self {
+            cpu_time: Duration::from_secs(10),
+            memory_bytes: 512 << 20,
+            stack_bytes: 1 << 20,
+        }
     }
 }
 
@@ -71,7 +77,10 @@ struct FrameOutput {
 
 /// Measures CPU time of the current thread, so a busy neighbour does not count against a frame.
 fn thread_cpu_nanos() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes into the timespec we own; CLOCK_THREAD_CPUTIME_ID is always
     // available on Linux and macOS.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
@@ -103,21 +112,40 @@ pub struct Engine {
 struct BundleResolver(Arc<Bundle>);
 
 impl Resolver for BundleResolver {
-    fn resolve<'js>(&mut self, _ctx: &Ctx<'js>, base: &str, name: &str, _: Option<rquickjs::loader::ImportAttributes<'js>>) -> rquickjs::Result<String> {
-        if let Some(resolved) = self.0.resolutions.get(&(base.to_string(), name.to_string())) {
+    fn resolve<'js>(
+        &mut self,
+        _ctx: &Ctx<'js>,
+        base: &str,
+        name: &str,
+        _: Option<rquickjs::loader::ImportAttributes<'js>>,
+    ) -> rquickjs::Result<String> {
+        if let Some(resolved) = self
+            .0
+            .resolutions
+            .get(&(base.to_string(), name.to_string()))
+        {
             return Ok(resolved.clone());
         }
         if builtins::is_builtin(name) || self.0.modules.contains_key(name) || name == PRELUDE {
             return Ok(name.to_string());
         }
-        Err(rquickjs::Error::new_resolving_message(base, name, "not found: dynamic import() of project files is not supported; use a static import"))
+        Err(rquickjs::Error::new_resolving_message(
+            base,
+            name,
+            "not found: dynamic import() of project files is not supported; use a static import",
+        ))
     }
 }
 
 struct BundleLoader(Arc<Bundle>);
 
 impl Loader for BundleLoader {
-    fn load<'js>(&mut self, ctx: &Ctx<'js>, name: &str, _: Option<rquickjs::loader::ImportAttributes<'js>>) -> rquickjs::Result<Module<'js, rquickjs::module::Declared>> {
+    fn load<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        _: Option<rquickjs::loader::ImportAttributes<'js>>,
+    ) -> rquickjs::Result<Module<'js, rquickjs::module::Declared>> {
         if name == PRELUDE {
             return Module::declare(ctx.clone(), name, PRELUDE_SOURCE);
         }
@@ -151,8 +179,9 @@ impl Engine {
     /// Starts a runtime and evaluates the bundle's modules (the entry's `registerRoot()` runs).
     pub fn new(bundle: Arc<Bundle>, limits: Limits) -> Result<Engine, ComposeError> {
         let meter = Arc::new(HeapMeter::default());
-        let runtime = Runtime::new_with_alloc(LimitedAllocator::new(limits.memory_bytes, meter.clone()))
-            .map_err(|e| ComposeError::Engine(e.to_string()))?;
+        let runtime =
+            Runtime::new_with_alloc(LimitedAllocator::new(limits.memory_bytes, meter.clone()))
+                .map_err(|e| ComposeError::Engine(e.to_string()))?;
         runtime.set_max_stack_size(limits.stack_bytes);
         let watchdog = Arc::new(Watchdog::default());
         {
@@ -217,11 +246,13 @@ globalThis.__kinema = host;
         };
         let context = "loading the project".to_string();
         self.guarded(&context, |ctx| {
-            let log = Function::new(ctx.clone(), |level: String, message: String| match level.as_str() {
-                "error" => tracing::error!(target: "kinema::console", "{message}"),
-                "warn" => tracing::warn!(target: "kinema::console", "{message}"),
-                "debug" => tracing::debug!(target: "kinema::console", "{message}"),
-                _ => tracing::info!(target: "kinema::console", "{message}"),
+            let log = Function::new(ctx.clone(), |level: String, message: String| {
+                match level.as_str() {
+                    "error" => tracing::error!(target: "kinema::console", "{message}"),
+                    "warn" => tracing::warn!(target: "kinema::console", "{message}"),
+                    "debug" => tracing::debug!(target: "kinema::console", "{message}"),
+                    _ => tracing::info!(target: "kinema::console", "{message}"),
+                }
             })?;
             ctx.globals().set("__kinemaLog", log)?;
             let promise = Module::evaluate(ctx.clone(), "kinema:main", main.as_str())?;
@@ -242,7 +273,10 @@ globalThis.__kinema = host;
     }
 
     /// Every composition with its metadata resolved for `input_props`.
-    pub fn compositions(&mut self, input_props: &serde_json::Value) -> Result<Vec<CompositionInfo>, ComposeError> {
+    pub fn compositions(
+        &mut self,
+        input_props: &serde_json::Value,
+    ) -> Result<Vec<CompositionInfo>, ComposeError> {
         let props = props_json(input_props)?;
         let json: String = self.guarded("resolving compositions", |ctx| {
             let promise: Promise = call_host(ctx, "compositions", (props,))?;
@@ -252,7 +286,11 @@ globalThis.__kinema = host;
     }
 
     /// Selects the composition to render frames of, resolving its metadata for `input_props`.
-    pub fn select(&mut self, id: &str, input_props: &serde_json::Value) -> Result<CompositionInfo, ComposeError> {
+    pub fn select(
+        &mut self,
+        id: &str,
+        input_props: &serde_json::Value,
+    ) -> Result<CompositionInfo, ComposeError> {
         let props = props_json(input_props)?;
         let context = format!("composition '{id}': calculating metadata");
         let json: Option<String> = self.guarded(&context, |ctx| {
@@ -260,9 +298,13 @@ globalThis.__kinema = host;
             promise.finish()
         })?;
         let Some(json) = json else {
-            return Err(ComposeError::UnknownComposition { id: id.to_string(), available: self.composition_ids()? });
+            return Err(ComposeError::UnknownComposition {
+                id: id.to_string(),
+                available: self.composition_ids()?,
+            });
         };
-        let info: CompositionInfo = serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))?;
+        let info: CompositionInfo =
+            serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))?;
         self.selected = Some(info.clone());
         Ok(info)
     }
@@ -274,7 +316,10 @@ globalThis.__kinema = host;
 
     /// Renders one frame of the selected composition into its element tree.
     pub fn render_frame(&mut self, frame: u32) -> Result<FrameTree, ComposeError> {
-        let info = self.selected.clone().ok_or_else(|| ComposeError::Engine("no composition selected".into()))?;
+        let info = self
+            .selected
+            .clone()
+            .ok_or_else(|| ComposeError::Engine("no composition selected".into()))?;
         if frame >= info.duration_in_frames {
             return Err(ComposeError::FrameOutOfRange {
                 id: info.id.clone(),
@@ -284,7 +329,8 @@ globalThis.__kinema = host;
         }
         let context = format!("composition '{}', frame {frame}", info.id);
         let json: String = self.guarded(&context, |ctx| call_host(ctx, "frame", (frame,)))?;
-        let output: FrameOutput = serde_json::from_str(&json).map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
+        let output: FrameOutput = serde_json::from_str(&json)
+            .map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
         for label in output.open_handles {
             let label = label.unwrap_or_else(|| "(no label)".into());
             if self.warned_handles.insert(label.clone()) {
@@ -310,14 +356,22 @@ globalThis.__kinema = host;
 
     /// Runs `f` in the context under the CPU-time watchdog, turning failures into errors that
     /// name `context`.
-    fn guarded<T>(&mut self, context: &str, f: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<T>) -> Result<T, ComposeError> {
+    fn guarded<T>(
+        &mut self,
+        context: &str,
+        f: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<T>,
+    ) -> Result<T, ComposeError> {
         if let Some(reason) = &self.broken {
-            return Err(ComposeError::Engine(format!("{context}: the engine stopped after an earlier error ({reason}); start a new one")));
+            return Err(ComposeError::Engine(format!(
+                "{context}: the engine stopped after an earlier error ({reason}); start a new one"
+            )));
         }
         self.watchdog.fired.store(false, Ordering::Relaxed);
         self.meter.limit_hit.store(false, Ordering::Relaxed);
         let limit = self.limits.cpu_time.as_nanos().min(u64::MAX as u128) as u64;
-        self.watchdog.deadline.store(thread_cpu_nanos().saturating_add(limit), Ordering::Relaxed);
+        self.watchdog
+            .deadline
+            .store(thread_cpu_nanos().saturating_add(limit), Ordering::Relaxed);
         let bundle = self.bundle.clone();
         let result = self.context.with(|ctx| match f(&ctx).catch(&ctx) {
             Ok(value) => Ok(value),
@@ -329,20 +383,34 @@ globalThis.__kinema = host;
             Err(failure) => {
                 if self.watchdog.fired.load(Ordering::Relaxed) {
                     self.broken = Some("CPU time limit".into());
-                    return Err(ComposeError::Timeout { context: context.to_string(), limit_ms: self.limits.cpu_time.as_millis() as u64 });
+                    return Err(ComposeError::Timeout {
+                        context: context.to_string(),
+                        limit_ms: self.limits.cpu_time.as_millis() as u64,
+                    });
                 }
                 let out_of_memory = self.meter.limit_hit.load(Ordering::Relaxed);
                 match failure {
                     _ if out_of_memory => {
                         self.broken = Some("memory limit".into());
-                        Err(ComposeError::OutOfMemory { context: context.to_string(), limit_mib: self.limits.memory_bytes >> 20 })
+                        Err(ComposeError::OutOfMemory {
+                            context: context.to_string(),
+                            limit_mib: self.limits.memory_bytes >> 20,
+                        })
                     }
                     Failure::OutOfMemory => {
                         self.broken = Some("memory limit".into());
-                        Err(ComposeError::OutOfMemory { context: context.to_string(), limit_mib: self.limits.memory_bytes >> 20 })
+                        Err(ComposeError::OutOfMemory {
+                            context: context.to_string(),
+                            limit_mib: self.limits.memory_bytes >> 20,
+                        })
                     }
-                    Failure::Exception(exception) => Err(ComposeError::Script { context: context.to_string(), exception }),
-                    Failure::Other(message) => Err(ComposeError::Engine(format!("{context}: {message}"))),
+                    Failure::Exception(exception) => Err(ComposeError::Script {
+                        context: context.to_string(),
+                        exception,
+                    }),
+                    Failure::Other(message) => {
+                        Err(ComposeError::Engine(format!("{context}: {message}")))
+                    }
                 }
             }
         }
@@ -393,21 +461,53 @@ fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
 }
 
 fn exception_from_object(bundle: &Bundle, object: &Object<'_>) -> Failure {
-    let name: String = object.get::<_, Option<String>>("name").ok().flatten().unwrap_or_default();
-    let message: String = object.get::<_, Option<String>>("message").ok().flatten().unwrap_or_else(|| {
-        object.as_value().clone().get::<rquickjs::Coerced<String>>().map(|c| c.0).unwrap_or_default()
-    });
-    if message == "out of memory" || (name == "InternalError" && message.contains("out of memory")) {
+    let name: String = object
+        .get::<_, Option<String>>("name")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let message: String = object
+        .get::<_, Option<String>>("message")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| {
+            object
+                .as_value()
+                .clone()
+                .get::<rquickjs::Coerced<String>>()
+                .map(|c| c.0)
+                .unwrap_or_default()
+        });
+    if message == "out of memory" || (name == "InternalError" && message.contains("out of memory"))
+    {
         return Failure::OutOfMemory;
     }
-    let raw_stack: String = object.get::<_, Option<String>>("stack").ok().flatten().unwrap_or_default();
-    let components: Vec<String> = object.get::<_, Option<Vec<String>>>("__kinemaComponents").ok().flatten().unwrap_or_default();
+    let raw_stack: String = object
+        .get::<_, Option<String>>("stack")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let components: Vec<String> = object
+        .get::<_, Option<Vec<String>>>("__kinemaComponents")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let (stack, code_frame) = stack::map_stack(bundle, &raw_stack);
-    Failure::Exception(Box::new(ScriptException { name, message, stack, component_stack: components, code_frame }))
+    Failure::Exception(Box::new(ScriptException {
+        name,
+        message,
+        stack,
+        component_stack: components,
+        code_frame,
+    }))
 }
 
 fn display_value(value: &Value<'_>) -> String {
-    value.clone().get::<rquickjs::Coerced<String>>().map(|c| c.0).unwrap_or_else(|_| "<unprintable>".into())
+    value
+        .clone()
+        .get::<rquickjs::Coerced<String>>()
+        .map(|c| c.0)
+        .unwrap_or_else(|_| "<unprintable>".into())
 }
 
 fn call_host<'js, A, R>(ctx: &Ctx<'js>, name: &str, args: A) -> rquickjs::Result<R>

@@ -12,7 +12,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use kinema_compose::{Bundle, Engine, Limits};
-//! let bundle = Arc::new(Bundle::from_entry("examples/title-card/src/index.ts".as_ref())?);
+//! let bundle = Arc::new(Bundle::from_entry("examples/showcase/src/index.ts".as_ref())?);
 //! let mut engine = Engine::new(bundle, Limits::default())?;
 //! engine.select("TitleCard", &serde_json::json!({}))?;
 //! let tree = engine.render_frame(12)?;
@@ -29,7 +29,9 @@ mod stack;
 mod transpile;
 pub mod tree;
 
-pub use bundle::{Bundle, BundleKind, CODE_MODULE, CodeComposition, DiskFiles, MemoryFiles, SourceFiles};
+pub use bundle::{
+    Bundle, BundleKind, CODE_MODULE, CodeComposition, DiskFiles, MemoryFiles, SourceFiles,
+};
 pub use engine::{CompositionInfo, CompositionKind, Engine, Limits};
 pub use error::{ComposeError, ScriptException, SourceLocation, StackFrame, code_frame};
 pub use transpile::{TranspiledModule, transpile};

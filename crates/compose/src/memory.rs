@@ -21,7 +21,11 @@ pub struct LimitedAllocator {
 
 impl LimitedAllocator {
     pub fn new(limit: usize, meter: Arc<HeapMeter>) -> Self {
-        Self { inner: RustAllocator, limit, meter }
+        Self {
+            inner: RustAllocator,
+            limit,
+            meter,
+        }
     }
 
     fn admit(&self, release: usize, request: usize) -> bool {
@@ -35,7 +39,9 @@ impl LimitedAllocator {
 
     fn account(&self, released: usize, allocated: usize) {
         let used = self.meter.used.load(Ordering::Relaxed);
-        self.meter.used.store(used.saturating_sub(released) + allocated, Ordering::Relaxed);
+        self.meter
+            .used
+            .store(used.saturating_sub(released) + allocated, Ordering::Relaxed);
     }
 }
 
@@ -79,7 +85,11 @@ unsafe impl Allocator for LimitedAllocator {
 
     unsafe fn realloc(&mut self, ptr: *mut u8, new_size: usize) -> *mut u8 {
         // SAFETY: ptr is null or was returned by this allocator.
-        let old = if ptr.is_null() { 0 } else { unsafe { RustAllocator::usable_size(ptr) } };
+        let old = if ptr.is_null() {
+            0
+        } else {
+            unsafe { RustAllocator::usable_size(ptr) }
+        };
         if !self.admit(old, new_size) {
             return std::ptr::null_mut();
         }

@@ -11,13 +11,15 @@ pub fn map_stack(bundle: &Bundle, stack: &str) -> (Vec<StackFrame>, Option<Strin
     let mut frame_text = None;
     for line in stack.lines() {
         let line = line.trim();
-        let Some(rest) = line.strip_prefix("at ") else { continue };
+        let Some(rest) = line.strip_prefix("at ") else {
+            continue;
+        };
         let (function, location) = match rest.rsplit_once(" (") {
             Some((function, location)) => (function.to_string(), location.trim_end_matches(')')),
             None => ("<anonymous>".to_string(), rest),
         };
-        let location = parse_location(location).map(|(file, line, column)| {
-            match bundle.modules.get(file) {
+        let location =
+            parse_location(location).map(|(file, line, column)| match bundle.modules.get(file) {
                 Some(module) => {
                     let (line, column) = module
                         .source_map
@@ -27,11 +29,18 @@ pub fn map_stack(bundle: &Bundle, stack: &str) -> (Vec<StackFrame>, Option<Strin
                     if frame_text.is_none() {
                         frame_text = Some(code_frame(&module.source, line, column));
                     }
-                    SourceLocation { file: file.to_string(), line, column }
+                    SourceLocation {
+                        file: file.to_string(),
+                        line,
+                        column,
+                    }
                 }
-                None => SourceLocation { file: file.to_string(), line, column },
-            }
-        });
+                None => SourceLocation {
+                    file: file.to_string(),
+                    line,
+                    column,
+                },
+            });
         frames.push(StackFrame { function, location });
     }
     (frames, frame_text)
@@ -54,7 +63,10 @@ mod tests {
     #[test]
     fn parses_locations() {
         assert_eq!(parse_location("src/a.tsx:3:9"), Some(("src/a.tsx", 3, 9)));
-        assert_eq!(parse_location("kinema:render:12:4"), Some(("kinema:render", 12, 4)));
+        assert_eq!(
+            parse_location("kinema:render:12:4"),
+            Some(("kinema:render", 12, 4))
+        );
         assert_eq!(parse_location("src/a.tsx:3"), Some(("src/a.tsx", 3, 1)));
         assert_eq!(parse_location("native"), None);
     }

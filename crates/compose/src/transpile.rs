@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use oxc_allocator::Allocator;
-use oxc_ast::ast::Statement;
+use oxc_ast::ast::{Expression, ImportExpression, Statement};
+use oxc_ast_visit::{Visit, walk};
 use oxc_codegen::{Codegen, CodegenOptions};
 use oxc_parser::Parser;
 use oxc_semantic::SemanticBuilder;
@@ -54,12 +55,13 @@ pub fn transpile(name: &str, source: &str) -> Result<TranspiledModule, ComposeEr
     options.jsx.runtime = JsxRuntime::Automatic;
     options.jsx.development = false;
     options.jsx.pure = false;
-    let transformed = Transformer::new(&allocator, path, &options).build_with_scoping(scoping, &mut program);
+    let transformed =
+        Transformer::new(&allocator, path, &options).build_with_scoping(scoping, &mut program);
     if let Some(error) = transformed.diagnostics.errors().next() {
         return Err(syntax_error(name, source, error));
     }
 
-    let imports = program
+    let mut imports: Vec<String> = program
         .body
         .iter()
         .filter_map(|statement| match statement {
@@ -69,6 +71,14 @@ pub fn transpile(name: &str, source: &str) -> Result<TranspiledModule, ComposeEr
             _ => None,
         })
         .collect();
+    // `import('./Scene')` with a literal path (as in `lazyComponent`) is linked like a static one.
+    let mut dynamic = DynamicImports::default();
+    dynamic.visit_program(&program);
+    for specifier in dynamic.0 {
+        if !imports.contains(&specifier) {
+            imports.push(specifier);
+        }
+    }
 
     let printed = Codegen::new()
         .with_options(CodegenOptions {
@@ -81,6 +91,18 @@ pub fn transpile(name: &str, source: &str) -> Result<TranspiledModule, ComposeEr
         imports,
         source_map: printed.map.map(|m| m.into_owned()),
     })
+}
+
+#[derive(Default)]
+struct DynamicImports(Vec<String>);
+
+impl<'a> Visit<'a> for DynamicImports {
+    fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
+        if let Expression::StringLiteral(source) = &it.source {
+            self.0.push(source.value.to_string());
+        }
+        walk::walk_import_expression(self, it);
+    }
 }
 
 fn syntax_error(name: &str, source: &str, error: &oxc_diagnostics::OxcDiagnostic) -> ComposeError {
@@ -97,7 +119,11 @@ fn syntax_error(name: &str, source: &str, error: &oxc_diagnostics::OxcDiagnostic
     }
     ComposeError::Syntax {
         message,
-        location: SourceLocation { file: name.to_string(), line, column },
+        location: SourceLocation {
+            file: name.to_string(),
+            line,
+            column,
+        },
         code_frame: code_frame(source, line, column),
     }
 }
@@ -143,7 +169,11 @@ mod tests {
     fn reports_syntax_errors_with_line_and_column() {
         let err = transpile("src/Bad.tsx", "const a = 1;\nconst b = ;\n").unwrap_err();
         match err {
-            ComposeError::Syntax { location, code_frame, .. } => {
+            ComposeError::Syntax {
+                location,
+                code_frame,
+                ..
+            } => {
                 assert_eq!(location.to_string(), "src/Bad.tsx:2:11");
                 assert!(code_frame.contains("> 2 | const b = ;"), "{code_frame}");
             }
@@ -169,7 +199,14 @@ mod tests {
             .find(|(_, l)| l.contains("throw"))
             .map(|(i, l)| (i as u32 + 1, l))
             .unwrap();
-        let col = out.code.lines().nth(gen_line as usize - 1).unwrap().find("throw").unwrap() as u32 + 1;
+        let col = out
+            .code
+            .lines()
+            .nth(gen_line as usize - 1)
+            .unwrap()
+            .find("throw")
+            .unwrap() as u32
+            + 1;
         assert_eq!(map_position(&map, gen_line, col), Some((5, 3)));
     }
 

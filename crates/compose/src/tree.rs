@@ -152,7 +152,11 @@ fn write_markup(node: &Node, depth: usize, out: &mut String) {
                 out.push_str(&format!(" {name}=\"{}\"", escape(value)));
             }
             if !element.style.is_empty() {
-                let css: Vec<String> = element.style.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                let css: Vec<String> = element
+                    .style
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
                 out.push_str(&format!(" style=\"{}\"", escape(&css.join("; "))));
             }
             if element.children.is_empty() && element.inner_html.is_none() {
@@ -172,7 +176,9 @@ fn write_markup(node: &Node, depth: usize, out: &mut String) {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
 }
 
 fn collect_elements<'a>(nodes: &'a [Node], out: &mut Vec<&'a Element>) {
@@ -230,8 +236,12 @@ mod tests {
             height: 50,
             root: vec![Node::Element(Element {
                 tag: "div".into(),
-                attributes: [("class".to_string(), "a".to_string())].into_iter().collect(),
-                style: [("font-size".to_string(), "12px".to_string())].into_iter().collect(),
+                attributes: [("class".to_string(), "a".to_string())]
+                    .into_iter()
+                    .collect(),
+                style: [("font-size".to_string(), "12px".to_string())]
+                    .into_iter()
+                    .collect(),
                 children: vec![Node::Text("hi".into())],
                 inner_html: None,
             })],
@@ -251,6 +261,9 @@ mod tests {
     #[test]
     fn rejects_nodes_of_the_wrong_type() {
         let err = serde_json::from_str::<Node>("42").unwrap_err();
-        assert!(err.to_string().contains("a text string or an element object"));
+        assert!(
+            err.to_string()
+                .contains("a text string or an element object")
+        );
     }
 }

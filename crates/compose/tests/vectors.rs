@@ -9,7 +9,10 @@ use kinema_compose::{Bundle, BundleKind, Engine, Limits, MemoryFiles};
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors");
 
 fn run_checker(checker: &str, vectors: &str, entry: &str) {
-    let read = |name: &str| std::fs::read_to_string(format!("{VECTORS}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{VECTORS}/{name}"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
     let files = MemoryFiles {
         files: [
             ("checker.mjs".to_string(), read(checker)),
@@ -31,7 +34,9 @@ fn remotion_math_matches_the_real_package() {
     run_checker(
         "check.mjs",
         "remotion.json",
-        &format!("import {{ registerRoot }} from 'remotion';\nimport * as math from 'kinema:math';\nimport {{ checkVectors }} from './checker.mjs';\nimport vectors from './vectors.json';\nconst failures = checkVectors(math, vectors);\n{REPORT}"),
+        &format!(
+            "import {{ registerRoot }} from 'remotion';\nimport * as math from 'kinema:math';\nimport {{ checkVectors }} from './checker.mjs';\nimport vectors from './vectors.json';\nconst failures = checkVectors(math, vectors);\n{REPORT}"
+        ),
     );
 }
 
@@ -40,7 +45,9 @@ fn shapes_match_the_real_package() {
     run_checker(
         "check-shapes.mjs",
         "shapes.json",
-        &format!("import {{ registerRoot }} from 'remotion';\nimport * as shapes from '@remotion/shapes';\nimport {{ checkShapes }} from './checker.mjs';\nimport vectors from './vectors.json';\nconst failures = checkShapes(shapes, vectors);\n{REPORT}"),
+        &format!(
+            "import {{ registerRoot }} from 'remotion';\nimport * as shapes from '@remotion/shapes';\nimport {{ checkShapes }} from './checker.mjs';\nimport vectors from './vectors.json';\nconst failures = checkShapes(shapes, vectors);\n{REPORT}"
+        ),
     );
 }
 
@@ -49,6 +56,8 @@ fn intl_matches_icu() {
     run_checker(
         "check-intl.mjs",
         "intl.json",
-        &format!("import {{ registerRoot }} from 'remotion';\nimport {{ checkIntl }} from './checker.mjs';\nimport vectors from './vectors.json';\nconst failures = checkIntl(globalThis, vectors);\n{REPORT}"),
+        &format!(
+            "import {{ registerRoot }} from 'remotion';\nimport {{ checkIntl }} from './checker.mjs';\nimport vectors from './vectors.json';\nconst failures = checkIntl(globalThis, vectors);\n{REPORT}"
+        ),
     );
 }

@@ -77,7 +77,12 @@ impl LimitOptions {
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Compositions { entry, props, json, code } => {
+        Command::Compositions {
+            entry,
+            props,
+            json,
+            code,
+        } => {
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
             let mut engine = Engine::new(bundle, Limits::default())?;
@@ -86,7 +91,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&compositions)?);
                 return Ok(());
             }
-            println!("{:<28} {:>6} {:>6} {:>7} {:>9}  kind", "id", "width", "height", "fps", "frames");
+            println!(
+                "{:<28} {:>6} {:>6} {:>7} {:>9}  kind",
+                "id", "width", "height", "fps", "frames"
+            );
             for c in &compositions {
                 let id = match &c.folder {
                     Some(folder) => format!("{folder}/{}", c.id),
@@ -96,16 +104,29 @@ pub fn run(cli: Cli) -> Result<()> {
                     CompositionKind::Composition => "composition",
                     CompositionKind::Still => "still",
                 };
-                println!("{id:<28} {:>6} {:>6} {:>7} {:>9}  {kind}", c.width, c.height, c.fps, c.duration_in_frames);
+                println!(
+                    "{id:<28} {:>6} {:>6} {:>7} {:>9}  {kind}",
+                    c.width, c.height, c.fps, c.duration_in_frames
+                );
             }
             Ok(())
         }
-        Command::Tree { entry, composition, frame, props, json, code, limits } => {
+        Command::Tree {
+            entry,
+            composition,
+            frame,
+            props,
+            json,
+            code,
+            limits,
+        } => {
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
             let mut engine = Engine::new(bundle, limits.limits())?;
             engine.select(&composition, &props)?;
-            let tree = engine.render_frame(frame).with_context(|| format!("cannot render frame {frame} of {composition}"))?;
+            let tree = engine
+                .render_frame(frame)
+                .with_context(|| format!("cannot render frame {frame} of {composition}"))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&tree)?);
             } else {

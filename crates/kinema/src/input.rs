@@ -31,7 +31,8 @@ pub struct CodeOptions {
 /// Loads `input`: a project entry (it calls `registerRoot`) or a code file exporting one
 /// component, which is rendered as composition `DynamicComp`.
 pub fn load_bundle(input: &Path, code: &CodeOptions) -> Result<Arc<Bundle>> {
-    let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let text = std::fs::read_to_string(input)
+        .with_context(|| format!("cannot read {}", input.display()))?;
     let bundle = if code.code || !text.contains("registerRoot") {
         let composition = CodeComposition {
             id: "DynamicComp".into(),
@@ -44,17 +45,26 @@ pub fn load_bundle(input: &Path, code: &CodeOptions) -> Result<Arc<Bundle>> {
     } else {
         Bundle::from_entry(input)
     };
-    Ok(Arc::new(bundle.with_context(|| format!("cannot load {}", input.display()))?))
+    Ok(Arc::new(bundle.with_context(|| {
+        format!("cannot load {}", input.display())
+    })?))
 }
 
 /// Parses `--props`: a JSON object inline, or `@path` to a JSON file.
 pub fn parse_props(props: Option<&str>) -> Result<serde_json::Value> {
-    let Some(props) = props else { return Ok(serde_json::json!({})) };
+    let Some(props) = props else {
+        return Ok(serde_json::json!({}));
+    };
     let (text, origin) = match props.strip_prefix('@') {
-        Some(path) => (std::fs::read_to_string(path).with_context(|| format!("cannot read props file {path}"))?, path.to_string()),
+        Some(path) => (
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read props file {path}"))?,
+            path.to_string(),
+        ),
         None => (props.to_string(), "--props".to_string()),
     };
-    let value: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{origin} is not valid JSON"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{origin} is not valid JSON"))?;
     if !value.is_object() {
         bail!("{origin} must be a JSON object");
     }

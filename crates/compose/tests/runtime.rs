@@ -1,0 +1,446 @@
+//! Behaviour of Kinema's React and Remotion runtime, through the public API: timing, context,
+//! props → DOM conversion, registration.
+
+use std::sync::Arc;
+
+use kinema_compose::{
+    Bundle, BundleKind, CodeComposition, Engine, FrameTree, Limits, MemoryFiles, Node,
+};
+use serde_json::json;
+
+fn engine(code: &str, duration: u32) -> Engine {
+    let bundle = Bundle::from_code(code, CodeComposition::new(duration, 30.0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut engine =
+        Engine::new(Arc::new(bundle), Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    engine
+        .select("DynamicComp", &json!({}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    engine
+}
+
+fn frame(code: &str, duration: u32, n: u32) -> FrameTree {
+    engine(code, duration)
+        .render_frame(n)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn text(code: &str, duration: u32, n: u32) -> String {
+    frame(code, duration, n).text_content()
+}
+
+fn first_element(tree: &FrameTree) -> &kinema_compose::Element {
+    match &tree.root[0] {
+        Node::Element(e) => e,
+        Node::Text(t) => panic!("text {t}"),
+    }
+}
+
+#[test]
+fn style_objects_convert_like_react_dom() {
+    let tree = frame(
+        "export default () => <div style={{fontSize: 12, opacity: 0.5, zIndex: 3, lineHeight: 1.2, flexGrow: 1, WebkitLineClamp: 2, msTransform: 'none', margin: 0, width: '50%', '--accent': 4, padding: ' 2px ', color: null, top: undefined, left: false, transform: `translateX(${0.1 + 0.2}px)`, strokeWidth: 3, aspectRatio: 1.5}} />;",
+        1,
+        0,
+    );
+    let style = &first_element(&tree).style;
+    let pairs: Vec<(&str, &str)> = style
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("font-size", "12px"),
+            ("opacity", "0.5"),
+            ("z-index", "3"),
+            ("line-height", "1.2"),
+            ("flex-grow", "1"),
+            ("-webkit-line-clamp", "2"),
+            ("-ms-transform", "none"),
+            ("margin", "0"),
+            ("width", "50%"),
+            ("--accent", "4"),
+            ("padding", "2px"),
+            ("transform", "translateX(0.30000000000000004px)"),
+            ("stroke-width", "3"),
+            ("aspect-ratio", "1.5"),
+        ]
+    );
+}
+
+#[test]
+fn props_become_dom_attributes() {
+    let tree = frame(
+        "export default () => <svg viewBox=\"0 0 10 10\" className=\"a b\" xmlnsXlink=\"http://www.w3.org/1999/xlink\"><path d=\"M0 0\" strokeWidth={2} strokeDasharray=\"4 2\" fillOpacity={0.5} onClick={() => 1} data-x={true} aria-hidden={true} hidden={false} /><use xlinkHref=\"#p\" /><input readOnly tabIndex={2} disabled /></svg>;",
+        1,
+        0,
+    );
+    let root = first_element(&tree);
+    assert_eq!(root.attribute("viewBox"), Some("0 0 10 10"));
+    assert_eq!(root.attribute("class"), Some("a b"));
+    assert_eq!(
+        root.attribute("xmlns:xlink"),
+        Some("http://www.w3.org/1999/xlink")
+    );
+    let elements = root.descendants();
+    let path = elements[0];
+    let attrs: Vec<(&str, &str)> = path
+        .attributes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        attrs,
+        vec![
+            ("d", "M0 0"),
+            ("stroke-width", "2"),
+            ("stroke-dasharray", "4 2"),
+            ("fill-opacity", "0.5"),
+            ("data-x", "true"),
+            ("aria-hidden", "true")
+        ]
+    );
+    assert_eq!(elements[1].attribute("xlink:href"), Some("#p"));
+    let input = elements[2];
+    assert_eq!(
+        (
+            input.attribute("readonly"),
+            input.attribute("tabindex"),
+            input.attribute("disabled")
+        ),
+        (Some(""), Some("2"), Some(""))
+    );
+}
+
+#[test]
+fn children_render_like_react() {
+    let tree = frame(
+        "export default () => <p>{'a'}{1}{null}{false}{true}{undefined}{[<b key=\"x\">b</b>, 'c']}{0}{''}<>{'d'}</></p>;",
+        1,
+        0,
+    );
+    let p = first_element(&tree);
+    assert_eq!(p.children.len(), 3);
+    assert_eq!(p.children[0], Node::Text("a1".into()));
+    assert_eq!(p.children[2], Node::Text("c0d".into()));
+}
+
+#[test]
+fn style_and_inner_html_pass_through() {
+    let tree = frame(
+        "export default () => <div><style>{'.x { color: red; }'}</style><div dangerouslySetInnerHTML={{__html: '<b>hi</b>'}} /></div>;",
+        1,
+        0,
+    );
+    let elements = tree.elements();
+    assert_eq!(elements[1].tag, "style");
+    assert_eq!(
+        elements[1].children,
+        vec![Node::Text(".x { color: red; }".into())]
+    );
+    assert_eq!(elements[2].inner_html.as_deref(), Some("<b>hi</b>"));
+}
+
+#[test]
+fn hooks_context_memo_forward_ref_and_classes() {
+    let code = r#"
+import React, {createContext, useContext, useMemo, useState, useRef, useCallback, useEffect, memo, forwardRef, Children, useId} from 'react';
+const Theme = createContext('light');
+const Label = memo(({text}: {text: string}) => { const theme = useContext(Theme); return <span>{text}:{theme}</span>; });
+const Fancy = forwardRef<HTMLDivElement, {children: React.ReactNode}>((props, ref) => <div>{props.children}</div>);
+class Legacy extends React.Component<{n: number}> { render() { return <i>{this.props.n * 2}</i>; } }
+const Count = ({children}) => <b>{Children.count(children)}|{Children.map(children, (c, i) => i).join(',')}</b>;
+export default function App() {
+  const [s] = useState(() => 'init');
+  const r = useRef(5);
+  const m = useMemo(() => s.toUpperCase(), [s]);
+  const cb = useCallback(() => 1, []);
+  let effect = 'no';
+  useEffect(() => { effect = 'yes'; });
+  return (
+    <Theme.Provider value="dark">
+      <Label text={m} />
+      <Theme.Consumer>{(v) => <u>{v}</u>}</Theme.Consumer>
+      <Fancy>{r.current + cb()}</Fancy>
+      <Legacy n={21} />
+      <Count><a/><a/>{null}<a/></Count>{/* React counts empty nodes too */}
+      <em>{effect}</em>
+      <Theme value="inner"><Label text="x" /></Theme>
+      <Label text="y" />
+    </Theme.Provider>
+  );
+}
+"#;
+    assert_eq!(
+        text(code, 1, 0),
+        "INIT:dark dark 6 42 4|0,1,2,3 no x:inner y:dark"
+    );
+}
+
+#[test]
+fn sequences_shift_and_hide_their_children() {
+    let code = r#"
+import {Sequence, useCurrentFrame} from 'remotion';
+const F = ({l}) => <p>{l}{useCurrentFrame()}</p>;
+export default () => (
+  <>
+    <F l="root" />
+    <Sequence from={10} durationInFrames={20} layout="none">
+      <F l="a" />
+      <Sequence from={5} durationInFrames={100} layout="none"><F l="b" /></Sequence>
+    </Sequence>
+    <Sequence from={-5} durationInFrames={10} layout="none"><F l="neg" /></Sequence>
+  </>
+);
+"#;
+    assert_eq!(text(code, 100, 0), "root0 neg5");
+    assert_eq!(text(code, 100, 4), "root4 neg9");
+    assert_eq!(text(code, 100, 5), "root5");
+    assert_eq!(text(code, 100, 12), "root12 a2");
+    assert_eq!(text(code, 100, 15), "root15 a5 b0");
+    // the inner sequence is cut off by its parent's end
+    assert_eq!(text(code, 100, 29), "root29 a19 b14");
+    assert_eq!(text(code, 100, 30), "root30");
+}
+
+#[test]
+fn sequence_wraps_in_absolute_fill_unless_layout_none() {
+    let tree = frame(
+        "import {Sequence} from 'remotion';\nexport default () => <Sequence style={{opacity: 0.5}} className=\"s\"><p/></Sequence>;",
+        10,
+        0,
+    );
+    let wrapper = first_element(&tree);
+    assert_eq!(wrapper.attribute("class"), Some("s"));
+    assert_eq!(
+        wrapper.style.get("position").map(String::as_str),
+        Some("absolute")
+    );
+    assert_eq!(wrapper.style.get("flex-direction"), None);
+    assert_eq!(
+        wrapper.style.get("opacity").map(String::as_str),
+        Some("0.5")
+    );
+}
+
+#[test]
+fn series_loop_and_freeze() {
+    let code = r#"
+import {Series, Loop, Freeze, useCurrentFrame} from 'remotion';
+const F = ({l}) => <p>{l}{useCurrentFrame()}</p>;
+export default () => (
+  <>
+    <Series>
+      <Series.Sequence durationInFrames={10}><F l="s1-" /></Series.Sequence>
+      <Series.Sequence durationInFrames={10} offset={5}><F l="s2-" /></Series.Sequence>
+      <Series.Sequence durationInFrames={10} offset={-3}><F l="s3-" /></Series.Sequence>
+    </Series>
+    <Loop durationInFrames={7} times={3}><F l="loop-" /></Loop>
+    <Freeze frame={3}><F l="frozen-" /></Freeze>
+  </>
+);
+"#;
+    assert_eq!(text(code, 60, 0), "s1-0 loop-0 frozen-3");
+    assert_eq!(text(code, 60, 12), "loop-5 frozen-3");
+    assert_eq!(text(code, 60, 16), "s2-1 loop-2 frozen-3");
+    assert_eq!(text(code, 60, 23), "s2-8 s3-1 frozen-3");
+    assert_eq!(text(code, 60, 20), "s2-5 loop-6 frozen-3");
+    let err = engine(
+        "import {Series} from 'remotion';\nexport default () => <Series><div/></Series>;",
+        10,
+    )
+    .render_frame(0)
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("only accepts a list of <Series.Sequence /> components"),
+        "{err}"
+    );
+}
+
+#[test]
+fn video_config_and_input_props() {
+    let code = "import {useVideoConfig, getInputProps} from 'remotion';\nexport default (props) => { const c = useVideoConfig(); return <p>{c.id} {c.width}x{c.height} {c.fps} {c.durationInFrames} {JSON.stringify(getInputProps())} {JSON.stringify(props)}</p>; };";
+    let bundle = Bundle::from_code(
+        code,
+        CodeComposition {
+            id: "DynamicComp".into(),
+            duration_in_frames: 42,
+            fps: 25.0,
+            width: 640,
+            height: 360,
+        },
+    )
+    .unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine
+        .select("DynamicComp", &json!({"name": "Ada"}))
+        .unwrap();
+    assert_eq!(
+        engine.render_frame(0).unwrap().text_content(),
+        r#"DynamicComp 640x360 25 42 {"name":"Ada"} {"name":"Ada"}"#
+    );
+}
+
+#[test]
+fn static_files_images_and_media() {
+    let code = r#"
+import {Img, Audio, Video, Sequence, staticFile} from 'remotion';
+export default () => (
+  <>
+    <Img src={staticFile('logos/my logo.png')} style={{width: 10}} />
+    <Sequence from={10}>
+      <Audio src={staticFile('a.mp3')} volume={(f) => f / 10} trimBefore={30} playbackRate={2} />
+      <Video src="https://x/v.mp4" style={{width: 5}} />
+    </Sequence>
+  </>
+);
+"#;
+    let tree = frame(code, 100, 15);
+    let img = tree.elements()[0];
+    assert_eq!(
+        (img.tag.as_str(), img.attribute("src")),
+        ("img", Some("/static/logos/my%20logo.png"))
+    );
+    assert_eq!(tree.media.len(), 2);
+    let audio = &tree.media[0];
+    assert_eq!(
+        (
+            audio.src.as_str(),
+            audio.start_frame,
+            audio.volume,
+            audio.media_time
+        ),
+        ("/static/a.mp3", 10.0, 0.5, 40.0 / 30.0)
+    );
+    let video = tree
+        .elements()
+        .into_iter()
+        .find(|e| e.tag == "video")
+        .unwrap();
+    assert_eq!(video.attribute("data-kinema-media"), Some("1"));
+    let err = engine("import {staticFile} from 'remotion';\nexport default () => <p>{staticFile('../x.png')}</p>;", 1).render_frame(0).unwrap_err();
+    assert!(
+        err.to_string().contains("does not support relative paths"),
+        "{err}"
+    );
+}
+
+#[test]
+fn number_formatting_works_without_browser_intl() {
+    let code = "export default () => <p>{(10000).toLocaleString()} {(1234.5).toLocaleString('en-US', {style: 'currency', currency: 'USD'})} {new Intl.NumberFormat('en-US', {style: 'percent'}).format(0.256)} {(0.5).toFixed(1)}</p>;";
+    assert_eq!(text(code, 1, 0), "10,000 $1,234.50 26% 0.5");
+}
+
+#[test]
+fn math_random_is_deterministic_per_frame() {
+    let code = "export default () => <p>{Math.random()}</p>;";
+    let a = text(code, 10, 3);
+    assert_eq!(a, text(code, 10, 3));
+    assert_ne!(a, text(code, 10, 4));
+}
+
+#[test]
+fn projects_register_folders_stills_and_lazy_components() {
+    let files = MemoryFiles {
+        files: [
+            ("src/index.tsx".to_string(), r#"
+import {registerRoot, Composition, Still, Folder} from 'remotion';
+registerRoot(() => (
+  <Folder name="Outer"><Folder name="Inner">
+    <Composition id="Lazy" lazyComponent={() => import('./Scene')} durationInFrames={5} fps={24} width={320} height={240} defaultProps={{who: 'world'}} />
+  </Folder>
+  <Still id="Card" component={() => <p>still</p>} width={100} height={100} /></Folder>
+));
+"#.to_string()),
+            ("src/Scene.tsx".to_string(), "export default ({who}) => <p>hello {who}</p>;".to_string()),
+        ]
+        .into(),
+    };
+    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project).unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    let all = engine.compositions(&json!({"who": "Kinema"})).unwrap();
+    let summary: Vec<_> = all
+        .iter()
+        .map(|c| {
+            (
+                c.id.as_str(),
+                c.folder.as_deref(),
+                c.duration_in_frames,
+                c.fps,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("Lazy", Some("Outer/Inner"), 5, 24.0),
+            ("Card", Some("Outer"), 1, 30.0)
+        ]
+    );
+    engine.select("Lazy", &json!({"who": "Kinema"})).unwrap();
+    assert_eq!(
+        engine.render_frame(4).unwrap().text_content(),
+        "hello Kinema"
+    );
+}
+
+#[test]
+fn duplicate_composition_ids_are_rejected() {
+    let files = MemoryFiles {
+        files: [("src/index.tsx".to_string(), "import {registerRoot, Composition} from 'remotion';\nconst C = () => null;\nregisterRoot(() => <><Composition id=\"A\" component={C} durationInFrames={1} fps={30} width={1} height={1} /><Composition id=\"A\" component={C} durationInFrames={1} fps={30} width={1} height={1} /></>);".to_string())].into(),
+    };
+    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project).unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    let err = engine.compositions(&json!({})).unwrap_err();
+    assert!(
+        err.to_string().contains("Multiple composition with id A"),
+        "{err}"
+    );
+}
+
+#[test]
+fn spring_cost_does_not_grow_with_the_frame_number() {
+    // Late frames must not re-simulate the spring from frame 0 each time: frame 50_000 renders
+    // within a small budget of simulated steps (checked through the math module's counters).
+    let code = "import {spring, useCurrentFrame, useVideoConfig} from 'remotion';\nimport {__mathCacheStats} from 'kinema:math';\nexport default () => { const f = useCurrentFrame(); const s = spring({frame: f, fps: useVideoConfig().fps}); return <p>{__mathCacheStats().simulatedSteps}</p>; };";
+    let mut engine = engine(code, 60_000);
+    engine.render_frame(50_000).unwrap();
+    let before: u64 = engine
+        .render_frame(50_001)
+        .unwrap()
+        .text_content()
+        .parse()
+        .unwrap();
+    let after: u64 = engine
+        .render_frame(50_002)
+        .unwrap()
+        .text_content()
+        .parse()
+        .unwrap();
+    assert!(
+        after - before <= 8,
+        "one more frame simulated {} steps",
+        after - before
+    );
+}
+
+#[test]
+fn hooks_outside_components_throw() {
+    let err = Engine::new(
+        Arc::new(
+            Bundle::from_code(
+                "import {useState} from 'react';\nuseState(1);\nexport default () => null;",
+                CodeComposition::new(1, 30.0),
+            )
+            .unwrap(),
+        ),
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("Invalid hook call: useState()"),
+        "{err}"
+    );
+}
