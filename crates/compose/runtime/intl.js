@@ -150,11 +150,30 @@ const UNITS = {
   liter: [' L', ' liter| liters', 'L'], milliliter: [' mL', ' milliliter| milliliters', 'mL'],
 };
 const UNIT_ID = /^[a-z]+(?:-[a-z]+)*$/;
+const GB_UNITS = Object.assign({}, UNITS, {
+  percent: ['%', ' per cent', '%'],
+  'kilometer-per-hour': [' km/h', ' kilometre per hour| kilometres per hour', 'km/h'],
+  'meter-per-second': [' m/s', ' metre per second| metres per second', 'm/s'],
+  meter: [' m', ' metre| metres', 'm'], kilometer: [' km', ' kilometre| kilometres', 'km'],
+  centimeter: [' cm', ' centimetre| centimetres', 'cm'], millimeter: [' mm', ' millimetre| millimetres', 'mm'],
+  pound: [' lb', ' pound| pounds', 'lb'], second: [' sec| secs', ' second| seconds', 's'],
+  minute: [' min| mins', ' minute| minutes', 'm'], hour: [' hr| hrs', ' hour| hours', 'h'],
+  fahrenheit: ['°F', ' degree Fahrenheit| degrees Fahrenheit', '°F'],
+  liter: [' l', ' litre| litres', 'l'], milliliter: [' ml', ' millilitre| millilitres', 'ml'],
+});
+const IN_UNITS = Object.assign({}, GB_UNITS, {
+  'kilometer-per-hour': [' kph', ' kilometre per hour| kilometres per hour', 'kph'],
+});
+EN.units = DE.units = FR.units = ES.units = UNITS;
+EN_GB.units = GB_UNITS;
+EN_IN.units = IN_UNITS;
+
 
 // ---------------------------------------------------------------------------------------------
 // Locale negotiation
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$/;
+const ALPHA = /^[a-zA-Z]+$/;
 
 function canonTag(tag) {
   if (typeof tag !== 'string' && (typeof tag !== 'object' || tag === null)) {
@@ -167,8 +186,8 @@ function canonTag(tag) {
   for (let i = 1; i < parts.length; i++) {
     const p = parts[i];
     if (p.length === 1) { out += '-' + parts.slice(i).join('-').toLowerCase(); break; }
-    if (p.length === 2 && /^[a-zA-Z]+$/.test(p)) out += '-' + p.toUpperCase();
-    else if (p.length === 4 && /^[a-zA-Z]+$/.test(p)) out += '-' + p[0].toUpperCase() + p.slice(1).toLowerCase();
+    if (p.length === 2 && ALPHA.test(p)) out += '-' + p.toUpperCase();
+    else if (p.length === 4 && ALPHA.test(p)) out += '-' + p[0].toUpperCase() + p.slice(1).toLowerCase();
     else out += '-' + p.toLowerCase();
   }
   return out;
@@ -553,7 +572,13 @@ function formatNumberToList(r, v) {
     const is = intDigits(rounded, r.minimumIntegerDigits);
     const fs = fracDigits(rounded, minFrac);
     const forms = compact && compact[2];
-    if (r.needPlural || (forms && typeof forms === 'object')) plural = operands(is, fs);
+    if (r.needPlural || (forms && typeof forms === 'object')) {
+      if (compact || !shift) plural = operands(is, fs);
+      else { // scientific: the plural of the whole value
+        const whole = { d: rounded.d, p: rounded.p + shift };
+        plural = operands(intDigits(whole, 1), fracDigits(whole, 0));
+      }
+    }
     if (forms && forms.exact1 && is === '1' && fs === '' && r.minimumIntegerDigits === 1) {
       body.push('compact', forms.exact1);
     } else {
@@ -649,7 +674,7 @@ function NumberFormat(locales, options) {
   if (style === 'unit' && unit === undefined) throw new TypeError('Unit is required with unit style.');
   const notation = getOpt(o, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
   let mnfdDefault = 0, mxfdDefault = style === 'percent' ? 0 : 3;
-  if (style === 'currency' && notation === 'standard') {
+  if (style === 'currency') { // V8 uses the currency's digits for every notation
     mnfdDefault = mxfdDefault = hasOwn.call(CUR_DIGITS, currency) ? CUR_DIGITS[currency] : 2;
   }
   digitOptions(r, o, mnfdDefault, mxfdDefault, notation);
@@ -701,7 +726,7 @@ function NumberFormat(locales, options) {
   } else if (style === 'unit') {
     r.unit = unit;
     r.unitDisplay = unitDisplay;
-    const forms = UNITS[unit];
+    const forms = L.units[unit];
     let text = forms ? forms[unitDisplay === 'long' ? 1 : unitDisplay === 'narrow' ? 2 : 0] : ' ' + unit;
     const bar = text.indexOf('|');
     if (bar >= 0) {
@@ -973,7 +998,9 @@ function makeDateTimeFormat(locales, options, required, defaults) {
   if (dp && tp) {
     const onlyWeekday = f.weekday && !f.year && !f.month && !f.day;
     const long = dateStyle ? dateStyle === 'full' || dateStyle === 'long' : f.month === 'long';
-    tokens = dp.concat(onlyWeekday ? ' ' : long ? ' at ' : ', ', tp);
+    // CLDR has "E h:mm:ss a" skeletons; adding fractions or a zone falls back to "{date}, {time}".
+    const plain = onlyWeekday && !f.fractionalSecondDigits && !f.timeZoneName;
+    tokens = dp.concat(plain ? ' ' : long ? ' at ' : ', ', tp);
   } else {
     tokens = dp || tp || [];
     if (r.tzTail) tokens = tokens.concat(', ', [r.tzTail]);
@@ -1106,6 +1133,8 @@ const LETTER_BASE = 0x300000;
 const OTHER_LETTER_BASE = 0x400000;
 const LETTER_RE = /\p{L}/u;
 const MARK_RE = /\p{M}/u;
+const DIGIT_RE = /\p{Nd}/u;
+const SPACE_RE = /\s/;
 
 function markRank(cp) {
   const i = MARK_ORDER.indexOf(cp);
@@ -1175,9 +1204,9 @@ function collationKey(s, numeric, ignorePunct) {
       if (LETTER_RE.test(b)) {
         const lower = b.toLowerCase();
         push(OTHER_LETTER_BASE + lower.codePointAt(0), (b !== lower ? 1 : 0) + compat);
-      } else if (/\p{Nd}/u.test(b)) {
+      } else if (DIGIT_RE.test(b)) {
         push(DIGIT_BASE + (Number(b) || 0), compat);
-      } else if (/\s/.test(b)) {
+      } else if (SPACE_RE.test(b)) {
         if (!ignorePunct) push(1 + PUNCT_ORDER.indexOf(' '), compat + 2);
       } else {
         push(1000 + bc, compat);
@@ -1266,6 +1295,8 @@ function makeCache(create) {
     let key;
     if (options === undefined && (locales === undefined || typeof locales === 'string')) {
       key = locales === undefined ? '' : locales;
+    } else if (options !== undefined && (options === null || Object.getPrototypeOf(options) !== Object.prototype)) {
+      return create(locales, options); // only plain option bags are keyed by their JSON
     } else {
       try {
         key = JSON.stringify([locales === undefined ? null : locales, options === undefined ? null : options]);
@@ -1313,14 +1344,18 @@ export function installIntl(global) {
   Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
   setMethod(global, 'Intl', Intl);
 
+  // Only the constructors `global` has get their prototypes patched: installIntl({}) just
+  // returns a fresh Intl.
   const nfCache = makeCache((l, o) => new NumberFormat(l, o));
-  const Num = global.Number || Number;
-  const numValue = Num.prototype.valueOf;
-  setMethod(Num.prototype, 'toLocaleString', function toLocaleString(locales, options) {
-    const v = numValue.call(this);
-    return listToString(formatNumberToList(nfState(nfCache(locales, options)), v));
-  });
-  const Big = global.BigInt || (typeof BigInt === 'function' ? BigInt : undefined);
+  const Num = global.Number;
+  if (Num) {
+    const numValue = Num.prototype.valueOf;
+    setMethod(Num.prototype, 'toLocaleString', function toLocaleString(locales, options) {
+      const v = numValue.call(this);
+      return listToString(formatNumberToList(nfState(nfCache(locales, options)), v));
+    });
+  }
+  const Big = global.BigInt;
   if (Big) {
     const bigValue = Big.prototype.valueOf;
     setMethod(Big.prototype, 'toLocaleString', function toLocaleString(locales, options) {
@@ -1329,26 +1364,27 @@ export function installIntl(global) {
     });
   }
 
-  const D = global.Date || Date;
-  const getTime = D.prototype.getTime;
-  const dateCaches = {};
-  const dateMethod = (name, required, defaults) => {
-    const cache = makeCache((l, o) => makeDateTimeFormat(l, o, required, defaults));
-    setMethod(D.prototype, name, {
-      [name](locales, options) {
-        const t = getTime.call(this);
-        if (t !== t) return 'Invalid Date';
-        return listToString(formatDateToList(cache(locales, options), t));
-      },
-    }[name]);
-    dateCaches[name] = cache;
-  };
-  dateMethod('toLocaleString', 'any', 'all');
-  dateMethod('toLocaleDateString', 'date', 'date');
-  dateMethod('toLocaleTimeString', 'time', 'time');
+  const D = global.Date;
+  if (D) {
+    const getTime = D.prototype.getTime;
+    const dateMethod = (name, required, defaults) => {
+      const cache = makeCache((l, o) => makeDateTimeFormat(l, o, required, defaults));
+      setMethod(D.prototype, name, {
+        [name](locales, options) {
+          const t = getTime.call(this);
+          if (t !== t) return 'Invalid Date';
+          return listToString(formatDateToList(cache(locales, options), t));
+        },
+      }[name]);
+    };
+    dateMethod('toLocaleString', 'any', 'all');
+    dateMethod('toLocaleDateString', 'date', 'date');
+    dateMethod('toLocaleTimeString', 'time', 'time');
+  }
 
-  const Str = global.String || String;
-  const lc = Str.prototype.localeCompare;
+  // QuickJS's localeCompare compares code points ('a' > 'B'); replace it by the collator.
+  const Str = global.String;
+  const lc = Str && Str.prototype.localeCompare;
   let broken = typeof lc !== 'function';
   if (!broken) {
     try {
@@ -1357,7 +1393,7 @@ export function installIntl(global) {
       broken = true;
     }
   }
-  if (broken) {
+  if (Str && broken) {
     const coCache = makeCache((l, o) => new Collator(l, o));
     setMethod(Str.prototype, 'localeCompare', function localeCompare(that, locales, options) {
       if (this === null || this === undefined) throw new TypeError('String.prototype.localeCompare called on null or undefined');
