@@ -1,26 +1,30 @@
 // Kinema's Intl: a small, ICU-compatible subset of ECMA-402 for engines without `Intl`
-// (QuickJS-ng). `installIntl(global)` does nothing when `global.Intl` already exists; otherwise
-// it installs `Intl` and patches Number/BigInt/Date/String prototypes of that global's realm.
+// (QuickJS-ng). `installIntl(global)` returns `global.Intl` untouched when it exists; otherwise it
+// installs `Intl` on `global` and patches the prototypes of the constructors `global` has
+// (Number, BigInt, Date, String). Plain script-friendly module: no imports, no host APIs.
 //
-// Supported (outputs match Node 20 / ICU byte for byte on tests/vectors/intl.json):
-// - Intl.NumberFormat: styles decimal | percent | currency; currencyDisplay symbol | narrowSymbol |
-//   code | name; currencySign standard | accounting; notation standard | compact (short/long) |
-//   scientific | engineering; minimum/maximum fraction, significant and integer digits;
-//   roundingPriority, roundingMode, roundingIncrement, trailingZeroDisplay; useGrouping
-//   (true, false, "always", "auto", "min2"); signDisplay; format / formatToParts /
-//   resolvedOptions. Inputs: numbers, BigInts and decimal strings (formatted exactly).
-//   Locales: en-US (default), en-GB, en-IN (lakh grouping), de-DE, fr-FR, es-ES and their bare
-//   languages; another region of a known language uses that language's data, anything else
-//   falls back to en-US.
-// - Number.prototype.toLocaleString, BigInt.prototype.toLocaleString (cached formatters).
-// - Intl.DateTimeFormat and Date.prototype.toLocale{,Date,Time}String: en-US patterns for
-//   every locale, always in UTC (any timeZone option is accepted and treated as UTC); options
-//   weekday, year, month, day, hour, minute, second, fractionalSecondDigits, hour12, hourCycle,
-//   timeZoneName, dateStyle, timeStyle.
-// - Intl.PluralRules (cardinal and ordinal for en, de, fr, es), Intl.Collator (root-collation
-//   approximation: punctuation < digits < letters, accents second, lowercase before uppercase;
-//   sensitivity, numeric, caseFirst, ignorePunctuation). String.prototype.localeCompare is
-//   replaced only when missing or when it is a plain code-point comparison.
+// Outputs match node 20 / ICU 78 byte for byte on tests/vectors/intl.json (tools/intl/gen.mjs,
+// tools/intl/check.mjs), including U+00A0 / U+202F spaces.
+// - Intl.NumberFormat: style decimal | percent | currency | unit; currencyDisplay symbol |
+//   narrowSymbol | code | name; currencySign standard | accounting; notation standard | compact
+//   (short, long) | scientific | engineering; minimum/maximum fraction, significant and integer
+//   digits, roundingPriority, roundingMode, roundingIncrement, trailingZeroDisplay, useGrouping
+//   (true, false, "always", "auto", "min2"), signDisplay; format (bound getter), formatToParts,
+//   resolvedOptions. Numbers round half-expand on their shortest decimal form, like ICU
+//   (1.005 -> "1.01"); BigInts and decimal strings are formatted exactly.
+//   Locales: en-US (default), en-GB, en-IN (lakh grouping), de-DE, fr-FR, es-ES and the bare
+//   languages; another region of these languages borrows the language's data; anything else is
+//   en-US. Units and names of currencies other than USD/EUR/GBP/JPY are English everywhere.
+// - Number.prototype.toLocaleString and BigInt.prototype.toLocaleString, with formatters cached
+//   by (locales, options).
+// - Intl.DateTimeFormat and Date.prototype.toLocale{,Date,Time}String: en-US patterns for every
+//   locale, always in UTC (any timeZone option is accepted and treated as UTC); weekday, year,
+//   month, day, hour, minute, second, fractionalSecondDigits, hour12, hourCycle, timeZoneName,
+//   dateStyle, timeStyle. Not supported: era, dayPeriod, other calendars and numbering systems.
+// - Intl.PluralRules (cardinal and ordinal; en, de, fr, es), Intl.Collator (an approximation of
+//   the CLDR root collation: punctuation < digits < letters, accents at the second level, lower
+//   case first; sensitivity, numeric, caseFirst, ignorePunctuation). String.prototype.
+//   localeCompare is replaced when missing or a plain code-point comparison (as in QuickJS).
 // - Intl.getCanonicalLocales and supportedLocalesOf.
 
 const NBSP = '\u00a0';
@@ -55,6 +59,15 @@ const EN_NAMES = {
   JPY: ['Japanese yen', 'Japanese yen'], CAD: ['Canadian dollar', 'Canadian dollars'],
   AUD: ['Australian dollar', 'Australian dollars'], INR: ['Indian rupee', 'Indian rupees'],
   CNY: ['Chinese yuan', 'Chinese yuan'], CHF: ['Swiss franc', 'Swiss francs'],
+  KRW: ['South Korean won', 'South Korean won'], BRL: ['Brazilian real', 'Brazilian reals'],
+  MXN: ['Mexican peso', 'Mexican pesos'], ILS: ['Israeli new shekel', 'Israeli new shekels'],
+  VND: ['Vietnamese dong', 'Vietnamese dong'], NZD: ['New Zealand dollar', 'New Zealand dollars'],
+  HKD: ['Hong Kong dollar', 'Hong Kong dollars'], TWD: ['New Taiwan dollar', 'New Taiwan dollars'],
+  PHP: ['Philippine peso', 'Philippine pesos'], SEK: ['Swedish krona', 'Swedish kronor'],
+  RUB: ['Russian ruble', 'Russian rubles'], TRY: ['Turkish lira', 'Turkish Lira'],
+  ZAR: ['South African rand', 'South African rand'], SGD: ['Singapore dollar', 'Singapore dollars'],
+  PLN: ['Polish zloty', 'Polish zlotys'], XAF: ['Central African CFA franc', 'Central African CFA francs'],
+  XOF: ['West African CFA franc', 'West African CFA francs'],
 };
 
 const EN = {
@@ -77,7 +90,10 @@ const EN_IN = Object.assign({}, EN, {
 const DE = {
   tag: 'de', dec: ',', grp: '.', g1: 3, g2: 3, minGrp: 1,
   pct: ['N', NBSP, '%'], pctC: ['N', ' ', '%'], cur: ['N', NBSP, 'C'], acc: null,
-  sym: { USD: '$', EUR: '€', GBP: '£', JPY: '¥' },
+  sym: {
+    USD: '$', EUR: '€', GBP: '£', JPY: '¥', CAD: 'CA$', AUD: 'AU$', CNY: 'CN¥', INR: '₹', KRW: '₩', BRL: 'R$',
+    MXN: 'MX$', ILS: '₪', VND: '₫', NZD: 'NZ$', HKD: 'HK$', TWD: 'NT$', XAF: 'FCFA', XOF: 'F\u202fCFA',
+  },
   names: {
     USD: ['US-Dollar', 'US-Dollar'], EUR: ['Euro', 'Euro'], GBP: ['Britisches Pfund', 'Britische Pfund'],
     JPY: ['Japanischer Yen', 'Japanische Yen'],
@@ -90,7 +106,10 @@ const DE = {
 const FR = {
   tag: 'fr', dec: ',', grp: NNBSP, g1: 3, g2: 3, minGrp: 1,
   pct: ['N', NBSP, '%'], pctC: ['N', ' ', '%'], cur: ['N', NBSP, 'C'], acc: ['(', 'N', NBSP, 'C', ')'],
-  sym: { USD: '$US', EUR: '€', GBP: '£GB', JPY: 'JPY' },
+  sym: {
+    USD: '$US', EUR: '€', GBP: '£GB', JPY: 'JPY', CAD: '$CA', AUD: '$AU', INR: '₹', KRW: '₩', BRL: 'R$', MXN: '$MX',
+    ILS: '₪', VND: '₫', NZD: '$NZ', SGD: '$SG', XAF: 'FCFA', XOF: 'F\u202fCFA',
+  },
   names: {
     USD: ['dollar des États-Unis', 'dollars des États-Unis'], EUR: ['euro', 'euros'],
     GBP: ['livre sterling', 'livres sterling'], JPY: ['yen japonais', 'yens japonais'],
@@ -103,7 +122,7 @@ const FR = {
 const ES = {
   tag: 'es', dec: ',', grp: '.', g1: 3, g2: 3, minGrp: 2,
   pct: ['N', NBSP, '%'], pctC: ['N', NBSP, '%'], cur: ['N', NBSP, 'C'], acc: null,
-  sym: { USD: 'US$', EUR: '€', GBP: 'GBP', JPY: 'JPY' },
+  sym: { USD: 'US$', EUR: '€', GBP: 'GBP', JPY: 'JPY', VND: '₫' },
   names: {
     USD: ['dólar estadounidense', 'dólares estadounidenses'], EUR: ['euro', 'euros'],
     GBP: ['libra esterlina', 'libras esterlinas'], JPY: ['yen japonés', 'yenes japoneses'],
@@ -126,7 +145,11 @@ const CUR_DIGITS = {
   JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, UGX: 0, PYG: 0, XAF: 0, XOF: 0, XPF: 0, KMF: 0, RWF: 0,
   GNF: 0, DJF: 0, VUV: 0, BIF: 0, BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3, LYD: 3,
 };
-const NARROW_SYM = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', CAD: '$', AUD: '$', INR: '₹', KRW: '₩', CNY: '¥', BRL: 'R$', MXN: '$', ILS: '₪', PHP: '₱', NZD: '$', HKD: '$', TWD: '$', VND: '₫' };
+const NARROW_SYM = {
+  USD: '$', EUR: '€', GBP: '£', JPY: '¥', CAD: '$', AUD: '$', INR: '₹', KRW: '₩', CNY: '¥', BRL: 'R$', MXN: '$',
+  ILS: '₪', PHP: '₱', NZD: '$', HKD: '$', TWD: '$', VND: '₫', SGD: '$', RUB: '₽', TRY: '₺', SEK: 'kr', ZAR: 'R', PLN: 'zł',
+  XAF: 'FCFA', XOF: 'F\u202fCFA',
+};
 
 // Units (English names for every locale): [short, long, narrow] suffixes, "one|other" where the
 // plural matters. An unlisted unit prints as " <unit>".
@@ -529,6 +552,7 @@ function formatNumberToList(r, v) {
   const body = [];
   let isZero = false;
   let plural = null; // operands of the displayed number, when needed
+  let wholePlural = null; // ... of the whole value, exponent applied (for currency and unit names)
   if (x === 'nan') {
     body.push('nan', 'NaN');
   } else if (x === 'inf') {
@@ -573,10 +597,11 @@ function formatNumberToList(r, v) {
     const fs = fracDigits(rounded, minFrac);
     const forms = compact && compact[2];
     if (r.needPlural || (forms && typeof forms === 'object')) {
-      if (compact || !shift) plural = operands(is, fs);
-      else { // scientific: the plural of the whole value
+      plural = wholePlural = operands(is, fs);
+      if (shift) {
         const whole = { d: rounded.d, p: rounded.p + shift };
-        plural = operands(intDigits(whole, 1), fracDigits(whole, 0));
+        wholePlural = operands(intDigits(whole, 1), fracDigits(whole, 0));
+        if (!compact) plural = wholePlural;
       }
     }
     if (forms && forms.exact1 && is === '1' && fs === '' && r.minimumIntegerDigits === 1) {
@@ -600,11 +625,11 @@ function formatNumberToList(r, v) {
   }
 
   let sign = '';
-  const isNaN = x === 'nan';
+  const nan = x === 'nan';
   switch (r.signDisplay) {
     case 'auto': if (neg) sign = '-'; break;
     case 'always': sign = neg ? '-' : '+'; break;
-    case 'exceptZero': if (!isZero && !isNaN) sign = neg ? '-' : '+'; break;
+    case 'exceptZero': if (!isZero && !nan) sign = neg ? '-' : '+'; break;
     case 'negative': if (neg && !isZero) sign = '-'; break;
     default: break;
   }
@@ -614,7 +639,7 @@ function formatNumberToList(r, v) {
   if (sign === '-' && r.accPattern) pat = r.accPattern;
   else if (sign) out.push(sign === '-' ? 'minusSign' : 'plusSign', sign);
   let cur = r.currencyText;
-  if (r.names) cur = plural && L.plural(plural) === 'one' ? r.names[0] : r.names[1];
+  if (r.names) cur = wholePlural && L.plural(wholePlural) === 'one' ? r.names[0] : r.names[1];
   for (let i = 0; i < pat.length; i++) {
     const t = pat[i];
     if (t === 'N') {
@@ -626,7 +651,7 @@ function formatNumberToList(r, v) {
       out.push('percentSign', '%');
     } else if (t === 'U') {
       let u = r.unitText;
-      if (u === null) u = plural && L.plural(plural) === 'one' ? r.unitForms[0] : r.unitForms[1];
+      if (u === null) u = wholePlural && L.plural(wholePlural) === 'one' ? r.unitForms[0] : r.unitForms[1];
       let sp = 0;
       while (sp < u.length && u[sp] === ' ') sp++;
       if (sp) out.push('literal', u.slice(0, sp));
@@ -941,8 +966,7 @@ function makeDateTimeFormat(locales, options, required, defaults) {
   const hour12 = getBool(o, 'hour12');
   let hourCycle = getOpt(o, 'hourCycle', ['h11', 'h12', 'h23', 'h24'], undefined);
   if (hour12 !== undefined) hourCycle = undefined;
-  let tz = o.timeZone;
-  if (tz !== undefined) tz = String(tz);
+  if (o.timeZone !== undefined) String(o.timeZone); // any time zone is formatted as UTC
   const f = {};
   for (const k of DATE_FIELDS) {
     if (k === 'fractionalSecondDigits') {
@@ -982,6 +1006,7 @@ function makeDateTimeFormat(locales, options, required, defaults) {
   }
   let hc;
   if (f.hour) {
+    // hour12: false means h24 for en-US in V8 (Chrome and node print "24:30", not "00:30").
     if (hour12 !== undefined) hc = hour12 ? 'h12' : 'h24';
     else hc = hourCycle || 'h12';
     r.hourCycle = hc;
@@ -990,7 +1015,9 @@ function makeDateTimeFormat(locales, options, required, defaults) {
   let tp = timePattern(f, hc);
   if (f.timeZoneName) {
     const z = ['timeZoneName', f.timeZoneName];
-    tp = tp ? tp.concat(' ', [z]) : null;
+    // CLDR's "HH'h' v": a lone 24-hour hour with a zone gets an "h".
+    const lone24 = tp && tp.length === 1 && tp[0][0] === 'hour' && !(hc === 'h11' || hc === 'h12');
+    tp = tp ? tp.concat(lone24 ? 'h ' : ' ', [z]) : null;
     if (!tp && !dp) tp = [z];
     else if (!tp) r.tzTail = z;
   }
@@ -1183,8 +1210,9 @@ function collationKey(s, numeric, ignorePunct) {
         addMark(special[1]);
       } else {
         // Expansions (æ = ae, ß = ss) differ from the spelled-out letters at the accent level.
+        const first = S.length;
         for (const b of special) push(LETTER_BASE + (b.toLowerCase().charCodeAt(0) - 97) * 2, b === b.toLowerCase() ? 0 : 1);
-        addMark(STROKE);
+        S[first] = STROKE;
       }
       continue;
     }
@@ -1233,7 +1261,7 @@ function Collator(locales, options) {
   const caseFirst = getOpt(o, 'caseFirst', ['upper', 'lower', 'false'], 'false');
   const sensitivity = getOpt(o, 'sensitivity', ['base', 'accent', 'case', 'variant'], 'variant');
   const ignorePunctuation = getBool(o, 'ignorePunctuation') || false;
-  this._co = { locale, usage, sensitivity, ignorePunctuation, numeric, caseFirst };
+  this._co = { locale, usage, sensitivity, ignorePunctuation, numeric, caseFirst, keys: new Map() };
 }
 
 function coState(c) {
@@ -1241,12 +1269,23 @@ function coState(c) {
   return c._co;
 }
 
+// Sorting compares each string many times: keep the keys of recently seen strings.
+function cachedKey(r, s) {
+  let k = r.keys.get(s);
+  if (k === undefined) {
+    k = collationKey(s, r.numeric, r.ignorePunctuation);
+    if (r.keys.size >= 2000) r.keys.clear();
+    r.keys.set(s, k);
+  }
+  return k;
+}
+
 function compareStrings(r, a, b) {
   a = String(a);
   b = String(b);
   if (a === b) return 0;
-  const ka = collationKey(a, r.numeric, r.ignorePunctuation);
-  const kb = collationKey(b, r.numeric, r.ignorePunctuation);
+  const ka = cachedKey(r, a);
+  const kb = cachedKey(r, b);
   let c = cmpArrays(ka[0], kb[0]);
   if (c || r.sensitivity === 'base') return c;
   if (r.sensitivity !== 'case') {
@@ -1254,14 +1293,12 @@ function compareStrings(r, a, b) {
     if (c) return c;
   }
   if (r.sensitivity === 'accent') return 0;
-  const ta = ka[2], tb = kb[2];
-  if (r.caseFirst === 'upper') {
-    for (let i = 0; i < ta.length; i++) ta[i] ^= 1;
-    for (let i = 0; i < tb.length; i++) tb[i] ^= 1;
-  }
-  if (r.sensitivity === 'case') {
-    for (let i = 0; i < ta.length; i++) ta[i] &= 1;
-    for (let i = 0; i < tb.length; i++) tb[i] &= 1;
+  let ta = ka[2], tb = kb[2];
+  if (r.caseFirst === 'upper' || r.sensitivity === 'case') {
+    const flip = r.caseFirst === 'upper' ? 1 : 0;
+    const mask = r.sensitivity === 'case' ? 1 : -1;
+    ta = ta.map((t) => (t ^ flip) & mask);
+    tb = tb.map((t) => (t ^ flip) & mask);
   }
   return cmpArrays(ta, tb);
 }
