@@ -92,6 +92,8 @@ pub enum BundleKind {
 /// One project module, ready for the engine.
 pub(crate) struct ProjectModule {
     pub code: String,
+    /// `(specifier, name)` of the module's named imports.
+    pub named_imports: Vec<(String, String)>,
     pub source: String,
     pub source_map: Option<oxc_sourcemap::SourceMap<'static>>,
 }
@@ -207,6 +209,7 @@ impl Bundle {
                 name,
                 ProjectModule {
                     code: module.code,
+                    named_imports: module.named_imports,
                     source,
                     source_map: module.source_map,
                 },
@@ -238,6 +241,28 @@ impl Bundle {
         &self.kind
     }
 
+    /// Project modules that import `name` from the module `resolved` (for link errors, which
+    /// QuickJS reports without the importer).
+    pub fn importers_of(&self, resolved: &str, name: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = self
+            .modules
+            .iter()
+            .filter(|(importer, module)| {
+                module.named_imports.iter().any(|(specifier, imported)| {
+                    imported == name
+                        && self
+                            .resolutions
+                            .get(&((*importer).clone(), specifier.clone()))
+                            .map(String::as_str)
+                            == Some(resolved)
+                })
+            })
+            .map(|(importer, _)| importer.as_str())
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
     /// Names of the project's own modules, sorted.
     pub fn module_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.modules.keys().map(String::as_str).collect();
@@ -255,6 +280,7 @@ fn load_module(name: &str, source: &str) -> Result<TranspiledModule, ComposeErro
         return Ok(TranspiledModule {
             code: format!("export default {source};"),
             imports: vec![],
+            named_imports: vec![],
             source_map: None,
         });
     }
@@ -265,6 +291,7 @@ fn load_module(name: &str, source: &str) -> Result<TranspiledModule, ComposeErro
                 "import {{ addGlobalStyle }} from 'kinema:state';\naddGlobalStyle({css});"
             ),
             imports: vec!["kinema:state".into()],
+            named_imports: vec![],
             source_map: None,
         });
     }

@@ -404,10 +404,13 @@ globalThis.__kinema = host;
                             limit_mib: self.limits.memory_bytes >> 20,
                         })
                     }
-                    Failure::Exception(exception) => Err(ComposeError::Script {
-                        context: context.to_string(),
-                        exception,
-                    }),
+                    Failure::Exception(mut exception) => {
+                        name_link_error_importer(&self.bundle, &mut exception);
+                        Err(ComposeError::Script {
+                            context: context.to_string(),
+                            exception,
+                        })
+                    }
                     Failure::Other(message) => {
                         Err(ComposeError::Engine(format!("{context}: {message}")))
                     }
@@ -500,6 +503,28 @@ fn exception_from_object(bundle: &Bundle, object: &Object<'_>) -> Failure {
         component_stack: components,
         code_frame,
     }))
+}
+
+/// QuickJS says "Could not find export 'X' in module 'M'" without naming who imports it; add
+/// the importing files from the bundle's import records.
+fn name_link_error_importer(bundle: &Bundle, exception: &mut ScriptException) {
+    let Some(rest) = exception.message.strip_prefix("Could not find export '") else {
+        return;
+    };
+    let Some((name, rest)) = rest.split_once("' in module '") else {
+        return;
+    };
+    let Some(module) = rest.strip_suffix('\'') else {
+        return;
+    };
+    let importers = bundle.importers_of(module, name);
+    if !importers.is_empty() {
+        exception.message = format!(
+            "{} (imported by {})",
+            exception.message,
+            importers.join(", ")
+        );
+    }
 }
 
 fn display_value(value: &Value<'_>) -> String {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use oxc_allocator::Allocator;
-use oxc_ast::ast::{Expression, ImportExpression, Statement};
+use oxc_ast::ast::{Expression, ImportDeclarationSpecifier, ImportExpression, Statement};
 use oxc_ast_visit::{Visit, walk};
 use oxc_codegen::{Codegen, CodegenOptions};
 use oxc_parser::Parser;
@@ -21,6 +21,8 @@ pub struct TranspiledModule {
     pub code: String,
     /// Every static import/export-from specifier, in source order.
     pub imports: Vec<String>,
+    /// `(specifier, name)` of every named import, to say who imports a missing export.
+    pub named_imports: Vec<(String, String)>,
     /// Maps `code` positions back to the original file.
     pub source_map: Option<oxc_sourcemap::SourceMap<'static>>,
 }
@@ -71,6 +73,25 @@ pub fn transpile(name: &str, source: &str) -> Result<TranspiledModule, ComposeEr
             _ => None,
         })
         .collect();
+    let named_imports = program
+        .body
+        .iter()
+        .filter_map(|statement| match statement {
+            Statement::ImportDeclaration(d) => Some(d),
+            _ => None,
+        })
+        .flat_map(|d| {
+            d.specifiers
+                .iter()
+                .flatten()
+                .filter_map(move |specifier| match specifier {
+                    ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                        Some((d.source.value.to_string(), s.imported.name().to_string()))
+                    }
+                    _ => None,
+                })
+        })
+        .collect();
     // `import('./Scene')` with a literal path (as in `lazyComponent`) is linked like a static one.
     let mut dynamic = DynamicImports::default();
     dynamic.visit_program(&program);
@@ -89,6 +110,7 @@ pub fn transpile(name: &str, source: &str) -> Result<TranspiledModule, ComposeEr
     Ok(TranspiledModule {
         code: printed.code,
         imports,
+        named_imports,
         source_map: printed.map.map(|m| m.into_owned()),
     })
 }

@@ -156,7 +156,23 @@ fn missing_named_export_is_an_error() {
         ("src/Scene.tsx", "export const Scene = 1;"),
     ])
     .unwrap_err();
-    assert!(err.to_string().contains("Nope"), "{err}");
+    assert!(
+        err.to_string().contains(
+            "Could not find export 'Nope' in module 'src/Scene.tsx' (imported by src/index.ts)"
+        ),
+        "{err}"
+    );
+    let err = project(&[(
+        "src/index.ts",
+        "import {fadeOut} from '@remotion/transitions/fade';\nconsole.log(fadeOut);",
+    )])
+    .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "'fadeOut' in module '@remotion/transitions/fade' (imported by src/index.ts)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
