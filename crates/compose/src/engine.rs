@@ -196,6 +196,18 @@ impl Engine {
             })));
         }
         runtime.set_loader(BundleResolver(bundle.clone()), BundleLoader(bundle.clone()));
+        // A rejected promise nobody handles would otherwise vanish silently.
+        runtime.set_host_promise_rejection_tracker(Some(Box::new(
+            |_ctx, _promise, reason, handled| {
+                if !handled {
+                    let text = reason
+                        .as_object()
+                        .and_then(|o| o.get::<_, Option<String>>("message").ok().flatten())
+                        .unwrap_or_else(|| display_value(&reason));
+                    tracing::warn!("unhandled promise rejection in a composition: {text}");
+                }
+            },
+        )));
         let context = Context::full(&runtime).map_err(|e| ComposeError::Engine(e.to_string()))?;
         let mut engine = Engine {
             _runtime: runtime,

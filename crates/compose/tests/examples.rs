@@ -102,3 +102,31 @@ fn frames_are_identical_across_engines_and_orders() {
     b.reverse();
     assert_eq!(a, b);
 }
+
+#[test]
+fn one_bundle_renders_identically_on_many_threads() {
+    let bundle = showcase();
+    let render = |bundle: Arc<Bundle>, frames: Vec<u32>| {
+        std::thread::spawn(move || {
+            let mut engine = Engine::new(bundle, Limits::default()).unwrap();
+            engine.select("Slides", &json!({})).unwrap();
+            frames
+                .into_iter()
+                .map(|f| (f, engine.render_frame(f).unwrap()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let threads: Vec<_> = (0..4)
+        .map(|t| render(bundle.clone(), (t..210).step_by(4).collect()))
+        .collect();
+    let mut parallel: Vec<_> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    parallel.sort_by_key(|(f, _)| *f);
+    let mut engine = Engine::new(bundle, Limits::default()).unwrap();
+    engine.select("Slides", &json!({})).unwrap();
+    for (frame, tree) in parallel {
+        assert_eq!(tree, engine.render_frame(frame).unwrap(), "frame {frame}");
+    }
+}
