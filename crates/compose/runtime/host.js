@@ -22,8 +22,11 @@ function registered() {
   return found;
 }
 
+// Frame counts and sizes must fit the Rust side's u32.
+const MAX_INTEGER = 2 ** 31 - 1;
+
 function checkResolved(id, name, value, integer) {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && Math.floor(value) !== value)) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && (Math.floor(value) !== value || value > MAX_INTEGER))) {
     throw new TypeError(
       `Composition "${id}": ${name} must be a positive ${integer ? 'integer' : 'number'} after calculateMetadata(), but got ${JSON.stringify(value)}.`,
     );
@@ -103,7 +106,16 @@ export const host = {
     const inputProps = JSON.parse(inputPropsJson);
     state.setInputProps(inputProps);
     const out = [];
-    for (const composition of registered()) out.push(describe(await resolve(composition, inputProps)));
+    for (const composition of registered()) {
+      try {
+        out.push(describe(await resolve(composition, inputProps)));
+      } catch (error) {
+        if (error instanceof Error && !error.message.includes(`"${composition.id}"`)) {
+          error.message = `Composition "${composition.id}": ${error.message}`;
+        }
+        throw error;
+      }
+    }
     return JSON.stringify(out);
   },
 
@@ -145,7 +157,11 @@ export const host = {
       [TimelineContext, { frame }],
     ]);
     for (const css of state.getGlobalStyles().slice().reverse()) root.unshift({ tag: 'style', children: [css] });
-    const open = state.openHandles();
-    return JSON.stringify({ root, media: state.frameMedia(), openHandles: open });
+    return JSON.stringify({ root, media: state.frameMedia() });
+  },
+
+  // Called after the frame's microtasks ran: delayRender() handles still open.
+  openHandles() {
+    return JSON.stringify(state.openHandles());
   },
 };

@@ -78,6 +78,19 @@ export function cancelRender(error) {
   if (error instanceof Error) throw error;
   throw new Error(typeof error === 'string' ? error : 'cancelRender() was called: ' + JSON.stringify(error));
 }
+export function useDelayRender() {
+  return { delayRender, continueRender, cancelRender };
+}
+export function watchStaticFile() {
+  return { cancel() {} };
+}
+export function usePixelDensity() {
+  return 1;
+}
+export function Solid(props) {
+  const { color, width, height, style, ...rest } = props;
+  return createElement(AbsoluteFill, { ...rest, style: { backgroundColor: color, ...(width ? { width } : {}), ...(height ? { height } : {}), ...style } });
+}
 export function prefetch(src) {
   return { free() {}, waitUntilDone: () => Promise.resolve(src) };
 }
@@ -132,7 +145,8 @@ function AbsoluteFillElement(props) {
 }
 
 export function AbsoluteFill(props) {
-  const { from, durationInFrames, name, premountFor, postmountFor, ...rest } = props;
+  const { from, durationInFrames, name, premountFor, postmountFor, hidden, showInTimeline, styleWhilePremounted, styleWhilePostmounted, ...rest } = props;
+  if (hidden) return null;
   if (from === undefined && durationInFrames === undefined) return createElement(AbsoluteFillElement, rest);
   return createElement(Sequence, { from, durationInFrames, name, layout: 'none' }, createElement(AbsoluteFillElement, rest));
 }
@@ -155,8 +169,13 @@ export function Sequence(props) {
     premountFor,
     postmountFor,
     showInTimeline,
-    trimBefore,
+    hidden = false,
   } = props;
+  for (const unsupported of ['trimBefore', 'playbackRate', 'loop', 'freeze']) {
+    if (props[unsupported] !== undefined) {
+      throw new TypeError(`The "${unsupported}" prop of <Sequence> is not supported by Kinema yet; use <Loop>, <Freeze> or <Sequence from> instead.`);
+    }
+  }
   if (layout !== 'absolute-fill' && layout !== 'none') {
     throw new TypeError(`The layout prop of <Sequence /> expects either "absolute-fill" or "none", but you passed: ${layout}`);
   }
@@ -168,12 +187,15 @@ export function Sequence(props) {
   checkFrameNumber(from, 'from', '<Sequence>');
   if (!Number.isFinite(from)) throw new TypeError(`The "from" prop of a sequence must be finite, but got ${from}.`);
 
+  if (hidden) return null;
   const parent = useContext(SequenceContext);
-  const config = useVideoConfig();
+  useVideoConfig(); // throws outside a composition, like Remotion
   const timeline = useContext(TimelineContext);
   const cumulatedFrom = parent === null ? 0 : parent.cumulatedFrom + parent.relativeFrom;
+  // A child ends with its parent; the composition's own length bounds frames by itself, so it
+  // must not shorten sequences that start before frame 0.
   const parentDuration = parent === null ? Infinity : parent.durationInFrames - from;
-  const actualDuration = Math.max(0, Math.min(config.durationInFrames - from, parentDuration, durationInFrames));
+  const actualDuration = Math.max(0, Math.min(parentDuration, durationInFrames));
   const start = cumulatedFrom + from;
   const frame = timeline.frame;
   if (frame < start || frame >= start + actualDuration) return null;
@@ -230,8 +252,8 @@ Series.Sequence = SeriesSequence;
 export function Loop(props) {
   const { durationInFrames, times = Infinity, children, name, layout, style, className } = props;
   checkFrameNumber(durationInFrames, 'durationInFrames', '<Loop />');
-  if (!(durationInFrames > 0) || !Number.isFinite(durationInFrames) || Math.floor(durationInFrames) !== durationInFrames) {
-    throw new TypeError(`The "durationInFrames" prop of <Loop /> must be a positive integer, but got ${durationInFrames}.`);
+  if (!(durationInFrames > 0) || !Number.isFinite(durationInFrames)) {
+    throw new TypeError(`The "durationInFrames" prop of <Loop /> must be a positive number, but got ${durationInFrames}.`);
   }
   if (typeof times !== 'number' || times < 0 || (Number.isFinite(times) && Math.floor(times) !== times)) {
     throw new TypeError(`The "times" prop of <Loop /> must be a positive integer or Infinity, but got ${times}.`);
@@ -271,7 +293,8 @@ export function Freeze(props) {
 // ---- media ----------------------------------------------------------------------------------
 
 export function Img(props) {
-  const { src, onError, pauseWhenLoading, maxRetries, delayRenderTimeoutInMilliseconds, delayRenderRetries, ...rest } = props;
+  const { src, onError, pauseWhenLoading, maxRetries, delayRenderTimeoutInMilliseconds, delayRenderRetries, from, durationInFrames, name, showInTimeline, hidden, ...rest } = props;
+  if (hidden) return null;
   if (!src) throw new Error('No "src" prop was passed to <Img>.');
   return createElement('img', { ...rest, src });
 }
@@ -286,8 +309,15 @@ function mediaRecord(kind, props) {
   }
   const trimBefore = props.trimBefore ?? props.startFrom ?? 0;
   const trimAfter = props.trimAfter ?? props.endAt ?? null;
+  const tag = kind === 'audio' ? 'Audio' : 'Video';
+  for (const [prop, value] of [['trimBefore', trimBefore], ['trimAfter', trimAfter ?? 0], ['playbackRate', playbackRate]]) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new TypeError(`The "${prop}" prop of <${tag} src="${src}"> must be a finite number, but got ${JSON.stringify(value)}.`);
+    }
+  }
+  if (!(playbackRate > 0)) throw new TypeError(`The "playbackRate" prop of <${tag} src="${src}"> must be positive, but got ${playbackRate}.`);
   const level = typeof volume === 'function' ? volume(frame) : volume;
-  if (typeof level !== 'number' || Number.isNaN(level)) {
+  if (typeof level !== 'number' || !Number.isFinite(level) || level < 0) {
     throw new TypeError(`The volume of <${kind === 'audio' ? 'Audio' : 'Video'} src="${src}"> must be a number, but it is ${level}.`);
   }
   const mediaFrame = trimBefore + frame * playbackRate;
@@ -381,7 +411,7 @@ export function Composition(props) {
 }
 
 export function Still(props) {
-  return createElement(Composition, { fps: 30, durationInFrames: 1, ...props, __still: true });
+  return createElement(Composition, { ...props, fps: 1, durationInFrames: 1, __still: true });
 }
 
 export function Folder(props) {

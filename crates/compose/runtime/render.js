@@ -60,7 +60,7 @@ export function styleToCss(style) {
     if (typeof value === 'number' && value !== 0 && !custom && !UNITLESS.has(key)) {
       out[name] = value + 'px';
     } else {
-      out[name] = ('' + value).trim();
+      out[name] = wellFormed(('' + value).trim());
     }
   }
   return out;
@@ -100,6 +100,8 @@ const BOOLEAN_ATTRIBUTES = new Set([
   'noValidate', 'open', 'playsInline', 'readOnly', 'required', 'reversed', 'scoped', 'seamless',
   'itemScope', 'checked', 'multiple', 'muted', 'selected',
 ]);
+// Attributes whose values are the strings "true"/"false" (React writes booleans as text).
+const ENUMERATED_BOOLEANS = new Set(['draggable', 'spellCheck', 'contentEditable', 'autoCorrect', 'autoSave']);
 const SKIPPED_PROPS = new Set(['children', 'key', 'ref', 'dangerouslySetInnerHTML', 'style', 'suppressContentEditableWarning', 'suppressHydrationWarning', 'defaultValue', 'defaultChecked']);
 
 function hostAttributes(props) {
@@ -115,15 +117,16 @@ function hostAttributes(props) {
     const dataOrAria = key.startsWith('data-') || key.startsWith('aria-');
     let text;
     if (type === 'boolean') {
-      if (dataOrAria) text = '' + value;
+      if (dataOrAria || ENUMERATED_BOOLEANS.has(key)) text = '' + value;
       else if (BOOLEAN_ATTRIBUTES.has(key)) {
         if (!value) continue;
         text = '';
       } else continue;
     } else {
-      text = '' + value;
+      text = wellFormed('' + value);
     }
-    const name = ATTRIBUTE_NAMES.get(key) ?? (BOOLEAN_ATTRIBUTES.has(key) ? key.toLowerCase() : key);
+    if (text === '' && (key === 'src' || key === 'href') && type === 'string') continue; // React drops empty URLs
+    const name = ATTRIBUTE_NAMES.get(key) ?? (BOOLEAN_ATTRIBUTES.has(key) || ENUMERATED_BOOLEANS.has(key) ? key.toLowerCase() : key);
     if (attributes === null) attributes = {};
     attributes[name] = text;
   }
@@ -174,7 +177,14 @@ function annotate(error, type) {
   return error;
 }
 
+// A string sliced through an emoji holds a lone surrogate; browsers draw U+FFFD for it, and
+// JSON needs well-formed text.
+function wellFormed(text) {
+  return text.isWellFormed() ? text : text.toWellFormed();
+}
+
 function pushText(out, text) {
+  text = wellFormed(text);
   const last = out.length - 1;
   if (last >= 0 && typeof out[last] === 'string') out[last] += text;
   else out.push(text);
@@ -215,8 +225,16 @@ function renderChildren(children, out) {
   pushText(out, String(children));
 }
 
+// Deeper trees are almost certainly runaway recursion; the cap also keeps the JSON the Rust side
+// decodes within a safe recursion depth.
+export const MAX_DEPTH = 256;
+let depth = 0;
+
 function renderHost(element, out) {
   const props = element.props;
+  if (typeof props.style === 'string') {
+    throw new TypeError(`The \`style\` prop of <${element.type}> expects a mapping from style properties to values, not a string. For example, style={{marginRight: spacing + 'em'}}.`);
+  }
   const node = { tag: element.type };
   const attributes = hostAttributes(props);
   if (attributes !== null) node.attributes = attributes;
@@ -229,10 +247,18 @@ function renderHost(element, out) {
   }
   const inner = props.dangerouslySetInnerHTML;
   if (inner != null && inner.__html != null) {
-    node.innerHtml = '' + inner.__html;
+    node.innerHtml = wellFormed('' + inner.__html);
   } else if (props.children !== undefined) {
+    if (++depth > MAX_DEPTH) {
+      depth = 0;
+      throw new RangeError(`The element tree is deeper than ${MAX_DEPTH} levels (runaway recursion?).`);
+    }
     const children = [];
-    renderChildren(props.children, children);
+    try {
+      renderChildren(props.children, children);
+    } finally {
+      depth--;
+    }
     if (children.length > 0) node.children = children;
   }
   out.push(node);
@@ -322,6 +348,7 @@ export function renderToHost(element, initialContexts) {
   const saved = contexts;
   contexts = null;
   idCounter = 0;
+  depth = 0;
   for (const [context, value] of initialContexts) contexts = { context, value, next: contexts };
   try {
     const out = [];

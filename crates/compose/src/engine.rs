@@ -72,7 +72,6 @@ pub struct CompositionInfo {
 struct FrameOutput {
     root: Vec<Node>,
     media: Vec<Media>,
-    open_handles: Vec<Option<String>>,
 }
 
 /// Measures CPU time of the current thread, so a busy neighbour does not count against a frame.
@@ -196,18 +195,6 @@ impl Engine {
             })));
         }
         runtime.set_loader(BundleResolver(bundle.clone()), BundleLoader(bundle.clone()));
-        // A rejected promise nobody handles would otherwise vanish silently.
-        runtime.set_host_promise_rejection_tracker(Some(Box::new(
-            |_ctx, _promise, reason, handled| {
-                if !handled {
-                    let text = reason
-                        .as_object()
-                        .and_then(|o| o.get::<_, Option<String>>("message").ok().flatten())
-                        .unwrap_or_else(|| display_value(&reason));
-                    tracing::warn!("unhandled promise rejection in a composition: {text}");
-                }
-            },
-        )));
         let context = Context::full(&runtime).map_err(|e| ComposeError::Engine(e.to_string()))?;
         let mut engine = Engine {
             _runtime: runtime,
@@ -328,22 +315,33 @@ globalThis.__kinema = host;
 
     /// Renders one frame of the selected composition into its element tree.
     pub fn render_frame(&mut self, frame: u32) -> Result<FrameTree, ComposeError> {
-        let info = self
-            .selected
-            .clone()
-            .ok_or_else(|| ComposeError::Engine("no composition selected".into()))?;
-        if frame >= info.duration_in_frames {
+        let (id, width, height, duration) = match &self.selected {
+            Some(info) => (
+                info.id.clone(),
+                info.width,
+                info.height,
+                info.duration_in_frames,
+            ),
+            None => return Err(ComposeError::Engine("no composition selected".into())),
+        };
+        if frame >= duration {
             return Err(ComposeError::FrameOutOfRange {
-                id: info.id.clone(),
+                id,
                 frame: frame.into(),
-                last: i64::from(info.duration_in_frames) - 1,
+                last: i64::from(duration) - 1,
             });
         }
-        let context = format!("composition '{}', frame {frame}", info.id);
-        let json: String = self.guarded(&context, |ctx| call_host(ctx, "frame", (frame,)))?;
-        let output: FrameOutput = serde_json::from_str(&json)
-            .map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
-        for label in output.open_handles {
+        let context = format!("composition '{id}', frame {frame}");
+        let (json, open_handles): (String, String) = self.guarded(&context, |ctx| {
+            let json = call_host(ctx, "frame", (frame,))?;
+            // Promise callbacks the frame queued run before the frame counts as done.
+            while ctx.execute_pending_job() {}
+            Ok((json, call_host(ctx, "openHandles", ())?))
+        })?;
+        let output =
+            decode_frame(&json).map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
+        let open: Vec<Option<String>> = serde_json::from_str(&open_handles).unwrap_or_default();
+        for label in open {
             let label = label.unwrap_or_else(|| "(no label)".into());
             if self.warned_handles.insert(label.clone()) {
                 tracing::warn!(
@@ -352,10 +350,10 @@ globalThis.__kinema = host;
             }
         }
         Ok(FrameTree {
-            composition: info.id,
+            composition: id,
             frame,
-            width: info.width,
-            height: info.height,
+            width,
+            height,
             root: output.root,
             media: output.media,
         })
@@ -402,7 +400,7 @@ globalThis.__kinema = host;
                 }
                 let out_of_memory = self.meter.limit_hit.load(Ordering::Relaxed);
                 match failure {
-                    _ if out_of_memory => {
+                    Failure::NullThrown if out_of_memory => {
                         self.broken = Some("memory limit".into());
                         Err(ComposeError::OutOfMemory {
                             context: context.to_string(),
@@ -423,6 +421,16 @@ globalThis.__kinema = host;
                             exception,
                         })
                     }
+                    Failure::NullThrown => Err(ComposeError::Script {
+                        context: context.to_string(),
+                        exception: Box::new(ScriptException {
+                            name: String::new(),
+                            message: "a non-Error value was thrown: null".into(),
+                            stack: vec![],
+                            component_stack: vec![],
+                            code_frame: None,
+                        }),
+                    }),
                     Failure::Other(message) => {
                         Err(ComposeError::Engine(format!("{context}: {message}")))
                     }
@@ -444,6 +452,8 @@ impl std::fmt::Debug for Engine {
 
 enum Failure {
     Exception(Box<ScriptException>),
+    /// `throw null`, which is also what QuickJS throws when it runs out of memory mid-throw.
+    NullThrown,
     OutOfMemory,
     Other(String),
 }
@@ -457,6 +467,9 @@ fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
         CaughtError::Value(value) => {
             if let Some(object) = value.as_object() {
                 return exception_from_object(bundle, object);
+            }
+            if value.is_null() {
+                return Failure::NullThrown;
             }
             let message = display_value(&value);
             Failure::Exception(Box::new(ScriptException {
@@ -473,6 +486,16 @@ fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
         ),
         CaughtError::Error(other) => Failure::Other(other.to_string()),
     }
+}
+
+/// Decodes a frame's JSON. The runtime caps element nesting (`MAX_DEPTH` in render.js), so
+/// serde's own recursion limit, which would stop at 64 nested elements, is lifted.
+fn decode_frame(json: &str) -> serde_json::Result<FrameOutput> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    deserializer.disable_recursion_limit();
+    let output = FrameOutput::deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(output)
 }
 
 fn exception_from_object(bundle: &Bundle, object: &Object<'_>) -> Failure {

@@ -84,12 +84,11 @@ unsafe impl Allocator for LimitedAllocator {
     }
 
     unsafe fn realloc(&mut self, ptr: *mut u8, new_size: usize) -> *mut u8 {
-        // SAFETY: ptr is null or was returned by this allocator.
-        let old = if ptr.is_null() {
-            0
-        } else {
-            unsafe { RustAllocator::usable_size(ptr) }
-        };
+        if ptr.is_null() {
+            return self.alloc(new_size);
+        }
+        // SAFETY: ptr was returned by this allocator.
+        let old = unsafe { RustAllocator::usable_size(ptr) };
         if !self.admit(old, new_size) {
             return std::ptr::null_mut();
         }

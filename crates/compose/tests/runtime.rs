@@ -376,7 +376,7 @@ registerRoot(() => (
         summary,
         vec![
             ("Lazy", Some("Outer/Inner"), 5, 24.0),
-            ("Card", Some("Outer"), 1, 30.0)
+            ("Card", Some("Outer"), 1, 1.0)
         ]
     );
     engine.select("Lazy", &json!({"who": "Kinema"})).unwrap();
@@ -441,6 +441,82 @@ fn hooks_outside_components_throw() {
     .unwrap_err();
     assert!(
         err.to_string().contains("Invalid hook call: useState()"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_sliced_through_an_emoji_renders_a_replacement_character() {
+    let code = "import {useCurrentFrame} from 'remotion';\nexport default () => <div title={'😀'.slice(0, 1)}>{'Hi 😀 there'.slice(0, useCurrentFrame())}</div>;";
+    let tree = frame(code, 10, 4);
+    assert_eq!(tree.text_content(), "Hi \u{FFFD}");
+    assert_eq!(first_element(&tree).attribute("title"), Some("\u{FFFD}"));
+}
+
+#[test]
+fn deep_trees_decode_and_runaway_depth_is_an_error() {
+    let deep = "export default () => { let e = <b>leaf</b>; for (let i = 0; i < 200; i++) e = <div>{e}</div>; return e; };";
+    // Render on a thread with the default 2 MiB stack, as render workers will.
+    let tree = std::thread::spawn(move || frame(deep, 1, 0))
+        .join()
+        .unwrap();
+    assert_eq!(tree.text_content(), "leaf");
+    assert_eq!(tree.elements().len(), 201);
+    let err = engine("export default () => { let e = <b/>; for (let i = 0; i < 300; i++) e = <div>{e}</div>; return e; };", 1).render_frame(0).unwrap_err();
+    assert!(err.to_string().contains("deeper than 256 levels"), "{err}");
+}
+
+#[test]
+fn hidden_sequences_and_negative_offsets_follow_remotion() {
+    let code = r#"
+import {Sequence, useCurrentFrame} from 'remotion';
+const F = ({l}) => <p>{l}{useCurrentFrame()}</p>;
+export default () => (
+  <>
+    <Sequence from={-30} layout="none"><Sequence from={0} layout="none"><F l="inner" /></Sequence></Sequence>
+    <Sequence hidden layout="none"><F l="hidden" /></Sequence>
+  </>
+);
+"#;
+    assert_eq!(text(code, 100, 80), "inner110");
+    let err = engine("import {Sequence} from 'remotion';\nexport default () => <Sequence playbackRate={2}><p/></Sequence>;", 10).render_frame(0).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"playbackRate\" prop of <Sequence> is not supported"),
+        "{err}"
+    );
+}
+
+#[test]
+fn continue_render_in_a_microtask_counts() {
+    // The frame's promise callbacks run before open delayRender() handles are checked; here the
+    // handle is cleared in a microtask and the frame still renders.
+    let code = "import {delayRender, continueRender} from 'remotion';\nexport default () => { const h = delayRender('data'); Promise.resolve().then(() => continueRender(h)); return <p>ok</p>; };";
+    assert_eq!(text(code, 1, 0), "ok");
+}
+
+#[test]
+fn caught_allocation_failures_do_not_mislabel_later_errors() {
+    let limits = Limits {
+        memory_bytes: 64 << 20,
+        ..Limits::default()
+    };
+    let code = "export default () => { try { new ArrayBuffer(1e9); } catch (e) {} throw new Error('real problem'); };";
+    let bundle = Bundle::from_code(code, CodeComposition::new(1, 30.0)).unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), limits).unwrap();
+    engine.select("DynamicComp", &json!({})).unwrap();
+    let err = engine.render_frame(0).unwrap_err();
+    assert!(err.to_string().contains("Error: real problem"), "{err}");
+}
+
+#[test]
+fn style_strings_are_rejected_like_react() {
+    let err = engine("export default () => <div style=\"color: red\" />;", 1)
+        .render_frame(0)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expects a mapping from style properties to values, not a string"),
         "{err}"
     );
 }
