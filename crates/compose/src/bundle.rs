@@ -199,6 +199,9 @@ impl Bundle {
             for specifier in &module.imports {
                 let resolved = resolve(files, &name, specifier, code_only)?;
                 if !builtins::is_builtin(&resolved) {
+                    check_importable(&name, specifier, &resolved)?;
+                }
+                if !builtins::is_builtin(&resolved) {
                     queue.push_back(resolved.clone());
                 }
                 bundle
@@ -296,6 +299,29 @@ fn load_module(name: &str, source: &str) -> Result<TranspiledModule, ComposeErro
         });
     }
     transpile(name, source)
+}
+
+/// Extensions of files the engine can load as modules.
+const MODULE_EXTENSIONS: &[&str] = &[
+    "tsx", "ts", "jsx", "js", "mjs", "cjs", "mts", "cts", "json", "css",
+];
+
+/// Rejects imports of files that are not code (images, fonts, media), with what to do instead.
+fn check_importable(importer: &str, specifier: &str, resolved: &str) -> Result<(), ComposeError> {
+    let extension = Path::new(resolved)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    if MODULE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
+        return Ok(());
+    }
+    Err(ComposeError::UnresolvedImport {
+        specifier: specifier.to_string(),
+        importer: importer.to_string(),
+        reason: format!(
+            "'.{extension}' files cannot be imported as modules; put the file in public/ and reference it with staticFile()"
+        ),
+    })
 }
 
 fn resolve(

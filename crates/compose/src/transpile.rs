@@ -88,6 +88,9 @@ pub fn transpile(name: &str, source: &str) -> Result<TranspiledModule, ComposeEr
                     ImportDeclarationSpecifier::ImportSpecifier(s) => {
                         Some((d.source.value.to_string(), s.imported.name().to_string()))
                     }
+                    ImportDeclarationSpecifier::ImportDefaultSpecifier(_) => {
+                        Some((d.source.value.to_string(), "default".to_string()))
+                    }
                     _ => None,
                 })
         })

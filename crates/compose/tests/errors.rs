@@ -147,6 +147,34 @@ fn unknown_import_names_module_and_importer() {
 }
 
 #[test]
+fn asset_imports_explain_static_file() {
+    let err = project(&[
+        (
+            "src/index.ts",
+            "import logo from './logo.png';\nconsole.log(logo);",
+        ),
+        ("src/logo.png", "\u{89}PNG"),
+    ])
+    .unwrap_err();
+    assert!(err.to_string().contains("'.png' files cannot be imported as modules; put the file in public/ and reference it with staticFile()"), "{err}");
+}
+
+#[test]
+fn missing_default_export_names_the_importer() {
+    let err = project(&[
+        ("src/index.ts", "import B from './B';\nconsole.log(B);"),
+        ("src/B.ts", "export const b = 1;"),
+    ])
+    .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "Could not find export 'default' in module 'src/B.ts' (imported by src/index.ts)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn missing_named_export_is_an_error() {
     let err = project(&[
         (
