@@ -1,11 +1,21 @@
 //! Compose-stage benchmark: module load + first frame, and per-frame cost (JS render plus
 //! conversion into the Rust element tree) at early and late frame numbers, on one thread.
+//! Times are thread CPU time, so a busy machine does not inflate them.
 //!
 //! Run: `cargo bench -p kinema-compose --bench frame` (prints a table; `--json` for JSON).
 
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::Instant;
+/// Thread CPU time in ms: the cost on one core, unaffected by other load on the machine.
+fn cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
+}
 
 use kinema_compose::{Bundle, CodeComposition, Engine, Limits};
 
@@ -18,14 +28,14 @@ fn main() {
     // Cold start: transpile, evaluate modules, resolve metadata, first frame.
     let mut loads = Vec::new();
     for _ in 0..10 {
-        let start = Instant::now();
+        let start = cpu_ms();
         let bundle = Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle");
         let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
         engine
             .select("DynamicComp", &serde_json::json!({}))
             .expect("select");
         black_box(engine.render_frame(0).expect("frame"));
-        loads.push(start.elapsed().as_secs_f64() * 1e3);
+        loads.push(cpu_ms() - start);
     }
 
     let bundle =
@@ -48,9 +58,9 @@ fn main() {
             .expect("select");
         let mut times = Vec::new();
         for frame in start..start + SAMPLES {
-            let t = Instant::now();
+            let t = cpu_ms();
             black_box(engine.render_frame(frame).expect("frame"));
-            times.push(t.elapsed().as_secs_f64() * 1e3);
+            times.push(cpu_ms() - t);
         }
         rows.push((
             start,
