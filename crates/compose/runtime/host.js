@@ -16,10 +16,11 @@ function registered() {
   state.beginRegistration();
   try {
     renderToHost(createElement(root, {}), []);
-  } finally {
-    var found = state.endRegistration();
+  } catch (error) {
+    state.endRegistration();
+    throw error;
   }
-  return found;
+  return state.endRegistration();
 }
 
 // Frame counts and sizes must fit the Rust side's u32.

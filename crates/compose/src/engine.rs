@@ -398,43 +398,27 @@ globalThis.__kinema = host;
                         limit_ms: self.limits.cpu_time.as_millis() as u64,
                     });
                 }
-                let out_of_memory = self.meter.limit_hit.load(Ordering::Relaxed);
-                match failure {
-                    Failure::NullThrown if out_of_memory => {
+                // QuickJS throws `null` when it cannot even allocate its out-of-memory error.
+                let limit_hit = self.meter.limit_hit.load(Ordering::Relaxed);
+                let mut exception = match failure {
+                    Failure::Exception(exception) => exception,
+                    Failure::NullThrown if !limit_hit => non_error_thrown("null"),
+                    Failure::NullThrown | Failure::OutOfMemory => {
                         self.broken = Some("memory limit".into());
-                        Err(ComposeError::OutOfMemory {
+                        return Err(ComposeError::OutOfMemory {
                             context: context.to_string(),
                             limit_mib: self.limits.memory_bytes >> 20,
-                        })
+                        });
                     }
-                    Failure::OutOfMemory => {
-                        self.broken = Some("memory limit".into());
-                        Err(ComposeError::OutOfMemory {
-                            context: context.to_string(),
-                            limit_mib: self.limits.memory_bytes >> 20,
-                        })
-                    }
-                    Failure::Exception(mut exception) => {
-                        name_link_error_importer(&self.bundle, &mut exception);
-                        Err(ComposeError::Script {
-                            context: context.to_string(),
-                            exception,
-                        })
-                    }
-                    Failure::NullThrown => Err(ComposeError::Script {
-                        context: context.to_string(),
-                        exception: Box::new(ScriptException {
-                            name: String::new(),
-                            message: "a non-Error value was thrown: null".into(),
-                            stack: vec![],
-                            component_stack: vec![],
-                            code_frame: None,
-                        }),
-                    }),
                     Failure::Other(message) => {
-                        Err(ComposeError::Engine(format!("{context}: {message}")))
+                        return Err(ComposeError::Engine(format!("{context}: {message}")));
                     }
-                }
+                };
+                name_link_error_importer(&self.bundle, &mut exception);
+                Err(ComposeError::Script {
+                    context: context.to_string(),
+                    exception,
+                })
             }
         }
     }
@@ -471,14 +455,7 @@ fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
             if value.is_null() {
                 return Failure::NullThrown;
             }
-            let message = display_value(&value);
-            Failure::Exception(Box::new(ScriptException {
-                name: String::new(),
-                message: format!("a non-Error value was thrown: {message}"),
-                stack: vec![],
-                component_stack: vec![],
-                code_frame: None,
-            }))
+            Failure::Exception(non_error_thrown(&display_value(&value)))
         }
         CaughtError::Error(rquickjs::Error::Allocation) => Failure::OutOfMemory,
         CaughtError::Error(rquickjs::Error::WouldBlock) => Failure::Other(
@@ -496,6 +473,17 @@ fn decode_frame(json: &str) -> serde_json::Result<FrameOutput> {
     let output = FrameOutput::deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(output)
+}
+
+/// The exception for `throw <value>` where the value is not an object.
+fn non_error_thrown(value: &str) -> Box<ScriptException> {
+    Box::new(ScriptException {
+        name: String::new(),
+        message: format!("a non-Error value was thrown: {value}"),
+        stack: vec![],
+        component_stack: vec![],
+        code_frame: None,
+    })
 }
 
 fn exception_from_object(bundle: &Bundle, object: &Object<'_>) -> Failure {
