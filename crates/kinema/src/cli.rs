@@ -6,7 +6,12 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use kinema_compose::{CompositionKind, Engine, Limits};
 
+use std::time::Instant;
+
+use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
+
 use crate::input::{CodeOptions, load_bundle, parse_props};
+use crate::still::{self, StillFormat, StillReport};
 
 /// Kinema renders videos written as React code.
 #[derive(Debug, Parser)]
@@ -45,6 +50,40 @@ pub enum Command {
         #[arg(long)]
         props: Option<String>,
         /// Print JSON (the element tree type) instead of indented markup.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        code: CodeOptions,
+        #[command(flatten)]
+        limits: LimitOptions,
+        /// Print the frame as a standalone HTML page (what the painter lays out) instead.
+        #[arg(long, conflicts_with = "json")]
+        html: bool,
+    },
+    /// Render one frame to a PNG, JPEG or WebP image.
+    Still {
+        /// Entry file calling registerRoot(), or a code file exporting one component.
+        entry: PathBuf,
+        /// Composition id.
+        composition: String,
+        /// Output image: .png, .jpg/.jpeg or .webp.
+        output: PathBuf,
+        /// Frame number.
+        #[arg(long, default_value_t = 0)]
+        frame: u32,
+        /// Input props: a JSON object, or @file.json.
+        #[arg(long)]
+        props: Option<String>,
+        /// Device pixels per CSS pixel (2 renders a 1920x1080 composition at 3840x2160).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// JPEG quality, 0-100.
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(0..=100))]
+        jpeg_quality: u8,
+        /// Never fetch http(s) images and fonts.
+        #[arg(long)]
+        offline: bool,
+        /// Print a JSON report instead of a line of text.
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -119,6 +158,7 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
             code,
             limits,
+            html,
         } => {
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
@@ -127,10 +167,71 @@ pub fn run(cli: Cli) -> Result<()> {
             let tree = engine
                 .render_frame(frame)
                 .with_context(|| format!("cannot render frame {frame} of {composition}"))?;
-            if json {
+            if html {
+                println!("{}", kinema_paint::html::standalone_html(&tree));
+            } else if json {
                 println!("{}", serde_json::to_string_pretty(&tree)?);
             } else {
                 print!("{}", kinema_compose::tree::to_markup(&tree));
+            }
+            Ok(())
+        }
+        Command::Still {
+            entry,
+            composition,
+            output,
+            frame,
+            props,
+            scale,
+            jpeg_quality,
+            offline,
+            json,
+            code,
+            limits,
+        } => {
+            let format = StillFormat::from_path(&output)?;
+            let started = Instant::now();
+            let bundle = load_bundle(&entry, &code)?;
+            let props = parse_props(props.as_deref())?;
+            let public = still::public_dir(&bundle, &entry);
+            let mut engine = Engine::new(bundle, limits.limits())?;
+            engine.select(&composition, &props)?;
+            let tree = engine
+                .render_frame(frame)
+                .with_context(|| format!("cannot render frame {frame} of {composition}"))?;
+            let compose_ms = still::elapsed_ms(started);
+            let painting = Instant::now();
+            let mut options = PaintOptions::for_public_dir(public);
+            options.scale = scale;
+            options.resources.allow_remote = !offline;
+            let mut renderer = BlitzRenderer::new(options)?;
+            let image = renderer
+                .render(&tree)
+                .with_context(|| format!("cannot paint frame {frame} of {composition}"))?;
+            let bytes = still::encode(&image, format, jpeg_quality)?;
+            let paint_ms = still::elapsed_ms(painting);
+            still::write_atomically(&output, &bytes)?;
+            let report = StillReport {
+                output: output.clone(),
+                composition,
+                frame,
+                width: image.width,
+                height: image.height,
+                bytes: bytes.len(),
+                compose_ms,
+                paint_ms,
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{} ({}x{}, frame {}, {:.0} ms)",
+                    output.display(),
+                    report.width,
+                    report.height,
+                    frame,
+                    compose_ms + paint_ms
+                );
             }
             Ok(())
         }

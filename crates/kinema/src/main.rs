@@ -2,6 +2,7 @@
 
 mod cli;
 mod input;
+mod still;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,169 @@
+//! `kinema still`: one frame to a PNG, JPEG or WebP file.
+
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::codecs::webp::WebPEncoder;
+use image::{ExtendedColorType, ImageEncoder};
+use kinema_compose::Bundle;
+use kinema_paint::Frame;
+
+/// Output image formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StillFormat {
+    Png,
+    Jpeg,
+    Webp,
+}
+
+impl StillFormat {
+    /// The format named by a file extension.
+    pub fn from_path(path: &Path) -> Result<StillFormat> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("png") => Ok(StillFormat::Png),
+            Some("jpg" | "jpeg") => Ok(StillFormat::Jpeg),
+            Some("webp") => Ok(StillFormat::Webp),
+            _ => bail!(
+                "cannot tell the image format of {}: use a .png, .jpg/.jpeg or .webp file name",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// The `public/` folder frames load `staticFile()` paths from: the project's, or for a code
+/// file, a `public/` folder beside it.
+pub fn public_dir(bundle: &Bundle, input: &Path) -> Option<PathBuf> {
+    bundle.public_dir().or_else(|| {
+        let beside = input.parent()?.join("public");
+        beside.is_dir().then_some(beside)
+    })
+}
+
+/// Encode a frame. JPEG has no alpha: transparent pixels are composited on white, as a
+/// browser screenshot would show them.
+pub fn encode(frame: &Frame, format: StillFormat, jpeg_quality: u8) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match format {
+        StillFormat::Png => PngEncoder::new(&mut out).write_image(
+            &frame.pixels,
+            frame.width,
+            frame.height,
+            ExtendedColorType::Rgba8,
+        )?,
+        StillFormat::Jpeg => {
+            let rgb = frame.flattened([255, 255, 255]);
+            JpegEncoder::new_with_quality(&mut out, jpeg_quality).write_image(
+                &rgb,
+                frame.width,
+                frame.height,
+                ExtendedColorType::Rgb8,
+            )?
+        }
+        StillFormat::Webp => WebPEncoder::new_lossless(&mut out).write_image(
+            &frame.pixels,
+            frame.width,
+            frame.height,
+            ExtendedColorType::Rgba8,
+        )?,
+    }
+    Ok(out)
+}
+
+/// Write `bytes` to `path` atomically: a temporary file beside it, renamed into place, so a
+/// failed render never leaves a half-written or clobbered file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!("the folder {} does not exist", dir.display());
+    }
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> Result<()> {
+        let file = std::fs::File::create(&temp)
+            .with_context(|| format!("cannot create {}", temp.display()))?;
+        let mut writer = BufWriter::new(file);
+        writer.write_all(bytes)?;
+        writer.into_inner()?.sync_all()?;
+        std::fs::rename(&temp, path)
+            .with_context(|| format!("cannot move the image into {}", path.display()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Timing of one still, for `--json`.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StillReport {
+    pub output: PathBuf,
+    pub composition: String,
+    pub frame: u32,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: usize,
+    pub compose_ms: f64,
+    pub paint_ms: f64,
+}
+
+pub fn elapsed_ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_follow_the_extension() {
+        assert_eq!(
+            StillFormat::from_path(Path::new("a.PNG")).unwrap(),
+            StillFormat::Png
+        );
+        assert_eq!(
+            StillFormat::from_path(Path::new("a.jpeg")).unwrap(),
+            StillFormat::Jpeg
+        );
+        assert_eq!(
+            StillFormat::from_path(Path::new("a.webp")).unwrap(),
+            StillFormat::Webp
+        );
+        let err = StillFormat::from_path(Path::new("a.gif")).unwrap_err();
+        assert!(err.to_string().contains(".png, .jpg/.jpeg or .webp"));
+    }
+
+    #[test]
+    fn encodes_every_format() {
+        let frame = Frame {
+            width: 2,
+            height: 1,
+            pixels: vec![255, 0, 0, 255, 0, 0, 0, 0],
+        };
+        for format in [StillFormat::Png, StillFormat::Jpeg, StillFormat::Webp] {
+            let bytes = encode(&frame, format, 80).unwrap();
+            let decoded = image::load_from_memory(&bytes).unwrap().to_rgba8();
+            assert_eq!(decoded.dimensions(), (2, 1));
+            assert!(decoded.get_pixel(0, 0)[0] > 200);
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! The frame renderer: a long-lived Blitz document per render thread, updated frame by frame.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyrender::ImageRenderer;
+use anyrender_vello_cpu::VelloCpuImageRenderer;
+use blitz_dom::{DocumentConfig, NodeId, StyleThreading};
+use blitz_html::HtmlDocument;
+use blitz_traits::net::{NetHandler, NetProvider, Request};
+use blitz_traits::shell::{ColorScheme, Viewport};
+use kinema_compose::FrameTree;
+
+use crate::diff::{DiffStats, Differ, Mirror, MirrorNode};
+use crate::error::PaintError;
+use crate::fonts::{self, FontLibrary};
+use crate::frame::{Frame, unpremultiply};
+use crate::resources::{BASE_URL, LoadFailure, ResourceLoader, ResourceOptions, display_src};
+use crate::scene::{KinemaScene, ShadowTable};
+use crate::text_shadow::{self, Mark};
+
+/// Largest side, in pixels, of a painted frame (the rasteriser addresses pixels with 16 bits).
+pub const MAX_SIDE: u32 = 16_384;
+
+/// Turns element trees into frames. One per render thread.
+pub trait FrameRenderer {
+    /// Paint one frame.
+    fn render(&mut self, tree: &FrameTree) -> Result<Frame, PaintError>;
+}
+
+/// How a [`BlitzRenderer`] paints.
+#[derive(Debug, Clone)]
+pub struct PaintOptions {
+    /// Device pixels per CSS pixel (`--scale`).
+    pub scale: f64,
+    /// Where images, fonts and stylesheets come from.
+    pub resources: ResourceOptions,
+    /// Extra font files (the project's), on top of the font folders.
+    pub font_files: Vec<PathBuf>,
+}
+
+impl Default for PaintOptions {
+    fn default() -> Self {
+        PaintOptions {
+            scale: 1.0,
+            resources: ResourceOptions::default(),
+            font_files: Vec::new(),
+        }
+    }
+}
+
+impl PaintOptions {
+    /// Options for a project: its `public/` folder serves `staticFile()` paths and its font
+    /// files are registered.
+    pub fn for_public_dir(public_dir: Option<PathBuf>) -> PaintOptions {
+        let font_files = public_dir
+            .as_deref()
+            .map(fonts::project_font_files)
+            .unwrap_or_default();
+        PaintOptions {
+            resources: ResourceOptions {
+                public_dir,
+                ..ResourceOptions::default()
+            },
+            font_files,
+            ..PaintOptions::default()
+        }
+    }
+}
+
+/// Time spent in each phase of the last frame.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PhaseTimes {
+    /// Comparing trees and mutating the document.
+    pub diff: Duration,
+    /// Style resolution and layout (including resource loading).
+    pub layout: Duration,
+    /// Walking the document into drawing commands.
+    pub paint: Duration,
+    /// Rasterising the commands into pixels.
+    pub raster: Duration,
+}
+
+/// The Blitz-backed renderer.
+pub struct BlitzRenderer {
+    options: PaintOptions,
+    fonts: Arc<FontLibrary>,
+    loader: Arc<CountingLoader>,
+    live: Option<LiveDocument>,
+    raster: Option<(u32, u32, VelloCpuImageRenderer)>,
+    times: PhaseTimes,
+    diff_stats: DiffStats,
+    /// Families provided by the project's own font files.
+    project_families: Vec<String>,
+}
+
+struct LiveDocument {
+    doc: HtmlDocument,
+    root: NodeId,
+    mirror: Mirror,
+    width: u32,
+    height: u32,
+    marks: Vec<Mark>,
+    /// Font families already checked for being installed.
+    known_families: std::collections::HashSet<String>,
+}
+
+/// Counts the fetches it answers, so the renderer knows when to resolve again.
+struct CountingLoader {
+    inner: ResourceLoader,
+    fetches: AtomicUsize,
+}
+
+impl NetProvider for CountingLoader {
+    fn fetch(&self, doc_id: usize, request: Request, handler: Box<dyn NetHandler>) {
+        self.fetches.fetch_add(1, Ordering::SeqCst);
+        self.inner.fetch(doc_id, request, handler);
+    }
+}
+
+impl BlitzRenderer {
+    pub fn new(options: PaintOptions) -> Result<BlitzRenderer, PaintError> {
+        for path in &options.font_files {
+            if let Err(e) = std::fs::metadata(path) {
+                return Err(PaintError::Font {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                });
+            }
+        }
+        let loader = Arc::new(CountingLoader {
+            inner: ResourceLoader::new(options.resources.clone()),
+            fetches: AtomicUsize::new(0),
+        });
+        let project_families = FontLibrary::scan_files(&options.font_files).family_names();
+        Ok(BlitzRenderer {
+            project_families,
+            fonts: FontLibrary::system(),
+            options,
+            loader,
+            live: None,
+            raster: None,
+            times: PhaseTimes::default(),
+            diff_stats: DiffStats::default(),
+        })
+    }
+
+    /// Phase times of the last frame.
+    pub fn phase_times(&self) -> PhaseTimes {
+        self.times
+    }
+
+    /// What the last diff changed.
+    pub fn diff_stats(&self) -> DiffStats {
+        self.diff_stats
+    }
+
+    fn device_size(&self, tree: &FrameTree) -> Result<(u32, u32), PaintError> {
+        let scale = self.options.scale;
+        let w = (tree.width as f64 * scale).round();
+        let h = (tree.height as f64 * scale).round();
+        let ok = |v: f64| v >= 1.0 && v <= MAX_SIDE as f64;
+        if !(scale.is_finite() && scale > 0.0 && ok(w) && ok(h)) {
+            return Err(PaintError::Size {
+                frame: tree.frame,
+                width: tree.width,
+                height: tree.height,
+                scale,
+                max: MAX_SIDE,
+            });
+        }
+        Ok((w as u32, h as u32))
+    }
+
+    fn new_document(&self, width: u32, height: u32) -> LiveDocument {
+        let scale = self.options.scale;
+        let physical = (
+            (width as f64 * scale).round() as u32,
+            (height as f64 * scale).round() as u32,
+        );
+        let config = DocumentConfig {
+            viewport: Some(Viewport::new(
+                physical.0,
+                physical.1,
+                scale as f32,
+                ColorScheme::Light,
+            )),
+            base_url: Some(BASE_URL.to_string()),
+            net_provider: Some(self.loader.clone() as Arc<dyn NetProvider>),
+            font_ctx: Some(self.fonts.font_context(&self.options.font_files)),
+            style_threading: StyleThreading::Sequential,
+            ..Default::default()
+        };
+        let html = crate::html::page_html(width, height, "");
+        let doc = HtmlDocument::from_html(&html, config);
+        let root = doc
+            .get_element_by_id("kinema-root")
+            .expect("the page template has a #kinema-root element");
+        LiveDocument {
+            doc,
+            root,
+            mirror: Mirror::default(),
+            width,
+            height,
+            marks: Vec::new(),
+            known_families: Default::default(),
+        }
+    }
+
+    /// Load whatever the document asked for and resolve styles and layout until nothing new
+    /// arrives (fonts and images can be discovered while styling).
+    fn resolve(live: &mut LiveDocument, loader: &CountingLoader) {
+        for _ in 0..4 {
+            let before = loader.fetches.load(Ordering::SeqCst);
+            live.doc.handle_messages();
+            live.doc.resolve(0.0);
+            if loader.fetches.load(Ordering::SeqCst) == before {
+                break;
+            }
+        }
+        live.doc.handle_messages();
+    }
+
+    fn check_images(
+        live: &LiveDocument,
+        new_images: &[(NodeId, String)],
+        failures: Vec<LoadFailure>,
+        frame: u32,
+    ) -> Result<(), PaintError> {
+        if let Some(failure) = failures.into_iter().next() {
+            return Err(PaintError::Resource {
+                frame,
+                src: display_src(&failure.url),
+                reason: failure.reason,
+            });
+        }
+        for (id, src) in new_images {
+            let Some(node) = live.doc.get_node(*id) else {
+                continue;
+            };
+            if !node.flags.is_in_document() || src.is_empty() {
+                continue;
+            }
+            let loaded = node
+                .element_data()
+                .is_some_and(|e| e.image_data().is_some());
+            if !loaded {
+                return Err(PaintError::Resource {
+                    frame,
+                    src: src.clone(),
+                    reason:
+                        "the file is not an image Kinema can decode (PNG, JPEG, WebP, GIF or SVG)"
+                            .to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Warn once about `font-family` names that nothing provides: not installed, not one of
+    /// the project's font files, not declared by an `@font-face` rule.
+    fn check_font_families(&self, live: &mut LiveDocument) {
+        use style::values::computed::font::SingleFontFamily;
+        let mut unknown = Vec::new();
+        for (_, node) in live.doc.tree().iter() {
+            let Some(style) = node.primary_styles() else {
+                continue;
+            };
+            for family in style.get_font().font_family.families.iter() {
+                let SingleFontFamily::FamilyName(name) = family else {
+                    break;
+                };
+                let name = name.name.to_string();
+                if live.known_families.contains(&name) {
+                    break;
+                }
+                if self.fonts.concrete(&name).is_some() {
+                    live.known_families.insert(name);
+                    break;
+                }
+                unknown.push(name);
+            }
+        }
+        if unknown.is_empty() {
+            return;
+        }
+        let declared = font_face_families(&live.mirror.children);
+        for name in unknown {
+            let provided = declared.iter().any(|d| d.eq_ignore_ascii_case(&name))
+                || self
+                    .project_families
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&name));
+            if !provided {
+                let fallback = self.fonts.generic(fonts::DEFAULT_FAMILY).unwrap_or("serif");
+                fonts::warn_missing_family(&name, fallback);
+            }
+            live.known_families.insert(name);
+        }
+    }
+}
+
+/// Family names declared by `@font-face` rules in the tree's `<style>` elements.
+fn font_face_families(nodes: &[MirrorNode]) -> Vec<String> {
+    let mut found = Vec::new();
+    for node in nodes {
+        let MirrorNode::Element { tag, children, .. } = node else {
+            continue;
+        };
+        if tag == "style" {
+            for child in children {
+                if let MirrorNode::Text { text, .. } = child {
+                    for block in text.split("@font-face").skip(1) {
+                        let body = block.split('}').next().unwrap_or("");
+                        if let Some(value) = body.split(';').find_map(|d| {
+                            d.trim()
+                                .trim_start_matches('{')
+                                .trim()
+                                .strip_prefix("font-family")
+                        }) {
+                            let value = value.trim_start().trim_start_matches(':').trim();
+                            found.push(value.trim_matches(|c| c == '"' || c == '\'').to_string());
+                        }
+                    }
+                }
+            }
+        } else {
+            found.extend(font_face_families(children));
+        }
+    }
+    found
+}
+
+impl FrameRenderer for BlitzRenderer {
+    fn render(&mut self, tree: &FrameTree) -> Result<Frame, PaintError> {
+        let (device_w, device_h) = self.device_size(tree)?;
+        let started = Instant::now();
+        if self
+            .live
+            .as_ref()
+            .is_none_or(|l| l.width != tree.width || l.height != tree.height)
+        {
+            self.live = Some(self.new_document(tree.width, tree.height));
+        }
+        let mut live = self.live.take().expect("document was just created");
+        let result = self.render_into(&mut live, tree, (device_w, device_h), started);
+        self.live = Some(live);
+        result
+    }
+}
+
+impl BlitzRenderer {
+    fn render_into(
+        &mut self,
+        live: &mut LiveDocument,
+        tree: &FrameTree,
+        (device_w, device_h): (u32, u32),
+        started: Instant,
+    ) -> Result<Frame, PaintError> {
+        // Remove last frame's text-shadow marks so the diff sees the tree's own styles.
+        let marks = std::mem::take(&mut live.marks);
+        let (stats, new_images) = {
+            let mut mutator = live.doc.mutate();
+            for mark in &marks {
+                match &mark.inline_color {
+                    Some(color) => mutator.set_style_property(mark.node, "color", color),
+                    None => mutator.remove_style_property(mark.node, "color"),
+                }
+            }
+            let mut differ = Differ {
+                mutator,
+                fonts: &self.fonts,
+                stats: DiffStats::default(),
+                new_images: Vec::new(),
+            };
+            differ.sync_root(live.root, &mut live.mirror, &tree.root);
+            let Differ {
+                mutator,
+                stats,
+                new_images,
+                ..
+            } = differ;
+            drop(mutator);
+            (stats, new_images)
+        };
+        self.diff_stats = stats;
+        let diffed = Instant::now();
+
+        Self::resolve(live, &self.loader);
+        let failures = self.loader.inner.take_failures();
+        Self::check_images(live, &new_images, failures, tree.frame)?;
+
+        // Text shadows: mark the text that has them and restyle those elements.
+        let shadowed = text_shadow::find_shadowed_text(&live.doc);
+        let mut table = ShadowTable::new();
+        if !shadowed.is_empty() {
+            let mut mutator = live.doc.mutate();
+            for (index, (node, text)) in shadowed.iter().enumerate() {
+                let inline_color = inline_color_of(&live.mirror, *node);
+                mutator.set_style_property(
+                    *node,
+                    "color",
+                    &text_shadow::marker_css(text.color, index),
+                );
+                live.marks.push(Mark {
+                    node: *node,
+                    inline_color,
+                });
+            }
+            drop(mutator);
+            live.doc.resolve(0.0);
+            table = text_shadow::build_table(&live.doc, &shadowed);
+        }
+        let resolved = Instant::now();
+        if stats.created > 0 || stats.style_changes > 0 || stats.attribute_changes > 0 {
+            self.check_font_families(live);
+        }
+
+        let raster = match &mut self.raster {
+            Some((w, h, r)) if *w == device_w && *h == device_h => r,
+            slot => {
+                *slot = Some((
+                    device_w,
+                    device_h,
+                    VelloCpuImageRenderer::new(device_w, device_h),
+                ));
+                &mut slot.as_mut().expect("just set").2
+            }
+        };
+        let mut pixels = vec![0u8; device_w as usize * device_h as usize * 4];
+        let scale = self.options.scale;
+        let mut painted = resolved;
+        raster.render(
+            |scene| {
+                let mut scene = KinemaScene::new(scene, &table, scale);
+                blitz_paint::paint_scene(
+                    &mut scene,
+                    &mut live.doc,
+                    scale,
+                    device_w,
+                    device_h,
+                    0,
+                    0,
+                );
+                painted = Instant::now();
+            },
+            &mut pixels,
+        );
+        unpremultiply(&mut pixels);
+        let done = Instant::now();
+        self.times = PhaseTimes {
+            diff: diffed - started,
+            layout: resolved - diffed,
+            paint: painted - resolved,
+            raster: done - painted,
+        };
+        Ok(Frame {
+            width: device_w,
+            height: device_h,
+            pixels,
+        })
+    }
+}
+
+/// The inline `color` the tree gave a node, if any (found through the mirror).
+fn inline_color_of(mirror: &Mirror, node: NodeId) -> Option<String> {
+    fn find(nodes: &[MirrorNode], node: NodeId) -> Option<Option<String>> {
+        for n in nodes {
+            if let MirrorNode::Element {
+                id,
+                style,
+                children,
+                ..
+            } = n
+            {
+                if *id == node {
+                    return Some(style.get("color").cloned());
+                }
+                if let Some(found) = find(children, node) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    find(&mirror.children, node).flatten()
+}

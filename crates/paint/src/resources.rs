@@ -1,0 +1,348 @@
+//! Loading images, fonts and stylesheets that a frame refers to.
+//!
+//! Blitz asks for resources through its `NetProvider` seam; this one answers synchronously:
+//! - `/static/…` (what `staticFile()` returns) and relative paths read the project's `public/`
+//!   folder, never outside it;
+//! - `data:` URLs are decoded in place;
+//! - `http(s)://` URLs are fetched once per process with a bounded time and size, then cached;
+//! - `file://` URLs read local files (the CLI renders local projects).
+//!
+//! Failures are recorded and turned into an error that names the `src` and the frame.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use blitz_traits::net::{Bytes, NetHandler, NetProvider, Request, Url};
+
+/// The base URL documents resolve relative URLs against.
+pub const BASE_URL: &str = "kinema://project/";
+
+/// Where resources come from and how remote ones are bounded.
+#[derive(Debug, Clone)]
+pub struct ResourceOptions {
+    /// The project's `public/` folder, when it has one.
+    pub public_dir: Option<PathBuf>,
+    /// Whether `http(s)://` URLs may be fetched.
+    pub allow_remote: bool,
+    /// Time limit for one remote fetch.
+    pub remote_timeout: Duration,
+    /// Size limit for one resource.
+    pub max_bytes: u64,
+}
+
+impl Default for ResourceOptions {
+    fn default() -> Self {
+        ResourceOptions {
+            public_dir: None,
+            allow_remote: true,
+            remote_timeout: Duration::from_secs(20),
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// One resource that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadFailure {
+    /// The URL as the document resolved it.
+    pub url: String,
+    /// Why it failed.
+    pub reason: String,
+}
+
+/// The synchronous resource loader handed to Blitz.
+pub struct ResourceLoader {
+    options: ResourceOptions,
+    public_root: Option<PathBuf>,
+    failures: Mutex<Vec<LoadFailure>>,
+}
+
+impl ResourceLoader {
+    pub fn new(options: ResourceOptions) -> ResourceLoader {
+        let public_root = options
+            .public_dir
+            .as_ref()
+            .and_then(|d| d.canonicalize().ok());
+        ResourceLoader {
+            options,
+            public_root,
+            failures: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Failures since the last call.
+    pub fn take_failures(&self) -> Vec<LoadFailure> {
+        std::mem::take(&mut *self.failures.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Load the bytes behind a URL.
+    pub fn load(&self, url: &Url) -> Result<Bytes, String> {
+        match url.scheme() {
+            "data" => decode_data_url(url.as_str()),
+            "kinema" => self.load_project_file(url),
+            "file" => {
+                let path = url
+                    .to_file_path()
+                    .map_err(|()| "not a local file path".to_string())?;
+                self.read_file(&path)
+            }
+            "http" | "https" => {
+                if self.options.allow_remote {
+                    fetch_remote(url, &self.options)
+                } else {
+                    Err("remote URLs are disabled for this render".to_string())
+                }
+            }
+            other => Err(format!("unsupported URL scheme \"{other}:\"")),
+        }
+    }
+
+    fn load_project_file(&self, url: &Url) -> Result<Bytes, String> {
+        let path = percent_decode(url.path());
+        let relative = path
+            .strip_prefix("/static/")
+            .or_else(|| path.strip_prefix('/'))
+            .unwrap_or(&path);
+        let Some(root) = &self.public_root else {
+            return Err(match &self.options.public_dir {
+                Some(dir) => format!("the public folder {} does not exist", dir.display()),
+                None => "this composition has no public/ folder to load files from".to_string(),
+            });
+        };
+        let candidate = root.join(relative);
+        let resolved = candidate
+            .canonicalize()
+            .map_err(|_| format!("{} does not exist", candidate.display()))?;
+        if !resolved.starts_with(root) {
+            return Err(format!("{relative} points outside the public/ folder"));
+        }
+        self.read_file(&resolved)
+    }
+
+    fn read_file(&self, path: &Path) -> Result<Bytes, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.len() > self.options.max_bytes {
+            return Err(format!(
+                "{} is {} bytes, over the {}-byte limit",
+                path.display(),
+                meta.len(),
+                self.options.max_bytes
+            ));
+        }
+        std::fs::read(path)
+            .map(Bytes::from)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+impl NetProvider for ResourceLoader {
+    fn fetch(&self, _doc_id: usize, request: Request, handler: Box<dyn NetHandler>) {
+        let url = request.url.to_string();
+        match self.load(&request.url) {
+            Ok(bytes) => handler.bytes(url, bytes),
+            Err(reason) => {
+                tracing::debug!(%url, %reason, "resource failed to load");
+                self.failures
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(LoadFailure { url, reason });
+            }
+        }
+    }
+}
+
+/// The `src` as the user wrote it, recovered from the URL the document resolved.
+pub fn display_src(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix(BASE_URL) {
+        let rest = percent_decode(rest);
+        if rest.starts_with("static/") {
+            return format!("/{rest}");
+        }
+        return rest;
+    }
+    if url.starts_with("data:") && url.len() > 60 {
+        return format!("{}…", &url[..url.floor_char_boundary(60)]);
+    }
+    url.to_string()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decode `data:[<mediatype>][;base64],<data>`.
+pub fn decode_data_url(url: &str) -> Result<Bytes, String> {
+    let rest = url
+        .strip_prefix("data:")
+        .ok_or_else(|| "not a data: URL".to_string())?;
+    let (meta, data) = rest
+        .split_once(',')
+        .ok_or_else(|| "data: URL has no ',' before its data".to_string())?;
+    if meta.split(';').any(|p| p.eq_ignore_ascii_case("base64")) {
+        let cleaned: Vec<u8> = percent_decode(data)
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        decode_base64(&cleaned).map(Bytes::from)
+    } else {
+        Ok(Bytes::from(percent_decode(data).into_bytes()))
+    }
+}
+
+fn decode_base64(input: &[u8]) -> Result<Vec<u8>, String> {
+    fn value(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let trimmed: &[u8] = {
+        let mut end = input.len();
+        while end > 0 && input[end - 1] == b'=' {
+            end -= 1;
+        }
+        &input[..end]
+    };
+    let mut out = Vec::with_capacity(trimmed.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for (i, &c) in trimmed.iter().enumerate() {
+        let v = value(c).ok_or_else(|| format!("invalid base64 character at offset {i}"))?;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Remote resources, fetched once per process.
+fn fetch_remote(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Result<Bytes, String>>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = url.to_string();
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return (**hit).clone();
+    }
+    let result = fetch_remote_uncached(url, options);
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, Arc::new(result.clone()));
+    result
+}
+
+fn fetch_remote_uncached(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
+    let agent = ureq::Agent::config_builder()
+        .timeout_global(Some(options.remote_timeout))
+        .build()
+        .new_agent();
+    let response = agent
+        .get(url.as_str())
+        .call()
+        .map_err(|e| format!("request failed: {e}"))?;
+    let bytes = response
+        .into_body()
+        .into_with_config()
+        .limit(options.max_bytes)
+        .read_to_vec()
+        .map_err(|e| format!("reading the response failed: {e}"))?;
+    Ok(Bytes::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_data_urls() {
+        assert_eq!(
+            decode_data_url("data:text/plain;base64,aGVsbG8=").unwrap(),
+            Bytes::from_static(b"hello")
+        );
+        assert_eq!(
+            decode_data_url("data:image/svg+xml,%3Csvg%3E").unwrap(),
+            Bytes::from_static(b"<svg>")
+        );
+        assert!(
+            decode_data_url("data:;base64,a*b")
+                .unwrap_err()
+                .contains("offset 1")
+        );
+        assert!(decode_data_url("data:nocomma").is_err());
+    }
+
+    #[test]
+    fn project_files_stay_inside_public() {
+        let dir = std::env::temp_dir().join(format!("kinema-res-{}", std::process::id()));
+        let public = dir.join("public");
+        std::fs::create_dir_all(public.join("img")).unwrap();
+        std::fs::write(public.join("img/a b.txt"), "A").unwrap();
+        std::fs::write(dir.join("secret.txt"), "S").unwrap();
+        let loader = ResourceLoader::new(ResourceOptions {
+            public_dir: Some(public.clone()),
+            ..Default::default()
+        });
+        let base = Url::parse(BASE_URL).unwrap();
+        let ok = base.join("/static/img/a%20b.txt").unwrap();
+        assert_eq!(loader.load(&ok).unwrap(), Bytes::from_static(b"A"));
+        let relative = base.join("img/a%20b.txt").unwrap();
+        assert_eq!(loader.load(&relative).unwrap(), Bytes::from_static(b"A"));
+        let escape = base.join("/static/%2E%2E/secret.txt").unwrap();
+        assert!(loader.load(&escape).is_err());
+        let missing = base.join("/static/nope.png").unwrap();
+        assert!(
+            loader
+                .load(&missing)
+                .unwrap_err()
+                .contains("does not exist")
+        );
+        assert_eq!(display_src(ok.as_str()), "/static/img/a b.txt");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn remote_can_be_disabled() {
+        let loader = ResourceLoader::new(ResourceOptions {
+            allow_remote: false,
+            ..Default::default()
+        });
+        let err = loader
+            .load(&Url::parse("https://example.invalid/a.png").unwrap())
+            .unwrap_err();
+        assert!(err.contains("disabled"));
+    }
+}

@@ -1,0 +1,302 @@
+//! Our layer between Blitz's painter and the rasteriser.
+//!
+//! Blitz paints by calling [`PaintScene`] methods; this adapter forwards them and adds what
+//! Blitz lacks or gets wrong:
+//! - **text-shadow**: Blitz never paints it. Text that has shadows is drawn with a marker
+//!   colour (see [`crate::text_shadow`]); when a glyph run arrives in a marker colour, its
+//!   shadows are drawn first (offset, blurred through a filter layer), then the glyphs in their
+//!   real colour.
+//! - **gradients under rotate/scale/skew**: Blitz places the tiles of a gradient background in
+//!   device space instead of the element's space, so a transformed element with a border shows
+//!   mis-tiled patches. Tiles are recognised (a gradient-filled rect at the origin, right after
+//!   the background clip layer was pushed) and re-placed in the element's space.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyrender::filters::{Filter, FilterEffect};
+use anyrender::{Glyph, NormalizedCoord, Paint, PaintRef, PaintScene, RenderContext};
+use kurbo::{Affine, Rect, Shape, Stroke, Vec2};
+use peniko::{BlendMode, Color, Fill, FontData, Mix, StyleRef};
+
+/// One CSS text shadow, resolved: offset and blur in CSS pixels, colour with `currentColor`
+/// already applied.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TextShadow {
+    pub(crate) offset: Vec2,
+    pub(crate) blur: f64,
+    pub(crate) color: Color,
+}
+
+/// What a marker colour stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct ShadowedText {
+    pub(crate) color: Color,
+    /// In CSS order: the first shadow is on top.
+    pub(crate) shadows: Vec<TextShadow>,
+}
+
+/// Marker colours (exact bit patterns) to the text they mark.
+pub(crate) type ShadowTable = HashMap<[u32; 4], ShadowedText>;
+
+pub(crate) fn color_key(color: Color) -> [u32; 4] {
+    color.components.map(f32::to_bits)
+}
+
+pub(crate) struct KinemaScene<'a, S: PaintScene> {
+    inner: &'a mut S,
+    shadows: &'a ShadowTable,
+    scale: f64,
+    /// The transform of the layer pushed last, while only background tiles have followed it.
+    background_layer: Option<Affine>,
+}
+
+impl<'a, S: PaintScene> KinemaScene<'a, S> {
+    pub(crate) fn new(inner: &'a mut S, shadows: &'a ShadowTable, scale: f64) -> Self {
+        KinemaScene {
+            inner,
+            shadows,
+            scale,
+            background_layer: None,
+        }
+    }
+}
+
+/// Whether an affine map does more than translate.
+fn is_linear_non_identity(t: Affine) -> bool {
+    let [a, b, c, d, _, _] = t.as_coeffs();
+    (a - 1.0).abs() > 1e-9 || b.abs() > 1e-9 || c.abs() > 1e-9 || (d - 1.0).abs() > 1e-9
+}
+
+fn same_linear_part(x: Affine, y: Affine) -> bool {
+    let (x, y) = (x.as_coeffs(), y.as_coeffs());
+    (0..4).all(|i| (x[i] - y[i]).abs() < 1e-9)
+}
+
+impl<S: PaintScene> RenderContext for KinemaScene<'_, S> {}
+
+impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
+    fn reset(&mut self) {
+        self.background_layer = None;
+        self.inner.reset();
+    }
+
+    fn push_layer(
+        &mut self,
+        fill: Fill,
+        blend: impl Into<BlendMode>,
+        alpha: f32,
+        transform: Affine,
+        clip: &impl Shape,
+        filter: Option<Arc<Filter>>,
+        backdrop_filter: Option<Arc<Filter>>,
+    ) {
+        self.background_layer = Some(transform);
+        self.inner
+            .push_layer(fill, blend, alpha, transform, clip, filter, backdrop_filter);
+    }
+
+    fn push_clip_layer(&mut self, fill: Fill, transform: Affine, clip: &impl Shape) {
+        self.background_layer = Some(transform);
+        self.inner.push_clip_layer(fill, transform, clip);
+    }
+
+    fn pop_layer(&mut self) {
+        self.background_layer = None;
+        self.inner.pop_layer();
+    }
+
+    fn stroke<'b>(
+        &mut self,
+        style: &Stroke,
+        transform: Affine,
+        brush: impl Into<PaintRef<'b>>,
+        brush_transform: Option<Affine>,
+        shape: &impl Shape,
+    ) {
+        self.background_layer = None;
+        self.inner
+            .stroke(style, transform, brush, brush_transform, shape);
+    }
+
+    fn fill<'b>(
+        &mut self,
+        style: Fill,
+        transform: Affine,
+        brush: impl Into<PaintRef<'b>>,
+        brush_transform: Option<Affine>,
+        shape: &impl Shape,
+    ) {
+        let brush = brush.into();
+        let mut transform = transform;
+        let is_tile = matches!(brush, Paint::Gradient(_))
+            && shape.as_rect().is_some_and(|r| r.x0 == 0.0 && r.y0 == 0.0);
+        match self.background_layer {
+            Some(layer) if is_tile => {
+                if is_linear_non_identity(layer) && same_linear_part(layer, transform) {
+                    // Blitz applied the tile offset after the element transform; apply it
+                    // before, in the element's own space.
+                    let offset = transform.translation() - layer.translation();
+                    transform = layer * Affine::translate(offset);
+                }
+            }
+            _ => self.background_layer = None,
+        }
+        self.inner
+            .fill(style, transform, brush, brush_transform, shape);
+    }
+
+    fn draw_glyphs<'b, 's: 'b>(
+        &'s mut self,
+        font: &'b FontData,
+        font_size: f32,
+        hint: bool,
+        normalized_coords: &'b [NormalizedCoord],
+        embolden: kurbo::Vec2,
+        style: impl Into<StyleRef<'b>>,
+        brush: impl Into<PaintRef<'b>>,
+        brush_alpha: f32,
+        transform: Affine,
+        glyph_transform: Option<Affine>,
+        glyphs: impl Iterator<Item = Glyph> + Clone,
+    ) {
+        self.background_layer = None;
+        let brush = brush.into();
+        let style = style.into();
+        let marked = match brush {
+            Paint::Solid(color) => self.shadows.get(&color_key(color)),
+            _ => None,
+        };
+        let Some(marked) = marked else {
+            self.inner.draw_glyphs(
+                font,
+                font_size,
+                hint,
+                normalized_coords,
+                embolden,
+                style,
+                brush,
+                brush_alpha,
+                transform,
+                glyph_transform,
+                glyphs,
+            );
+            return;
+        };
+        let bounds = glyph_bounds(glyphs.clone(), font_size as f64);
+        for shadow in marked.shadows.iter().rev() {
+            if shadow.color.components[3] <= 0.0 {
+                continue;
+            }
+            let shadow_transform = transform * Affine::translate(shadow.offset * self.scale);
+            let std_dev = shadow.blur * self.scale / 2.0;
+            let blurred = std_dev > 0.01;
+            if blurred {
+                let clip = bounds.inflate(std_dev * 3.0 + 1.0, std_dev * 3.0 + 1.0);
+                let filter =
+                    Filter::linear_list(std::iter::once(FilterEffect::blur(std_dev as f32)));
+                self.inner.push_layer(
+                    Fill::NonZero,
+                    Mix::Normal,
+                    1.0,
+                    shadow_transform,
+                    &clip,
+                    Some(Arc::new(filter)),
+                    None,
+                );
+            }
+            self.inner.draw_glyphs(
+                font,
+                font_size,
+                hint,
+                normalized_coords,
+                embolden,
+                style.clone(),
+                Paint::Solid(shadow.color),
+                brush_alpha,
+                shadow_transform,
+                glyph_transform,
+                glyphs.clone(),
+            );
+            if blurred {
+                self.inner.pop_layer();
+            }
+        }
+        self.inner.draw_glyphs(
+            font,
+            font_size,
+            hint,
+            normalized_coords,
+            embolden,
+            style,
+            Paint::Solid(marked.color),
+            brush_alpha,
+            transform,
+            glyph_transform,
+            glyphs,
+        );
+    }
+
+    fn draw_box_shadow(
+        &mut self,
+        transform: Affine,
+        rect: Rect,
+        brush: Color,
+        radius: f64,
+        std_dev: f64,
+    ) {
+        self.background_layer = None;
+        self.inner
+            .draw_box_shadow(transform, rect, brush, radius, std_dev);
+    }
+}
+
+/// A generous box around a glyph run, in the run's own coordinates.
+fn glyph_bounds(glyphs: impl Iterator<Item = Glyph>, font_size: f64) -> Rect {
+    let mut bounds: Option<Rect> = None;
+    for glyph in glyphs {
+        let (x, y) = (glyph.x as f64, glyph.y as f64);
+        let glyph_box = Rect::new(
+            x - font_size * 0.5,
+            y - font_size * 1.2,
+            x + font_size * 1.5,
+            y + font_size * 0.5,
+        );
+        bounds = Some(bounds.map_or(glyph_box, |b| b.union(glyph_box)));
+    }
+    bounds.unwrap_or(Rect::ZERO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_transforms_that_only_translate() {
+        assert!(!is_linear_non_identity(Affine::translate((5.0, 3.0))));
+        assert!(is_linear_non_identity(Affine::rotate(0.3)));
+        assert!(is_linear_non_identity(Affine::scale(1.2)));
+        assert!(same_linear_part(
+            Affine::rotate(0.3),
+            Affine::translate((4.0, 1.0)) * Affine::rotate(0.3)
+        ));
+    }
+
+    #[test]
+    fn glyph_bounds_cover_every_glyph() {
+        let glyphs = [
+            Glyph {
+                id: 1,
+                x: 0.0,
+                y: 20.0,
+            },
+            Glyph {
+                id: 2,
+                x: 50.0,
+                y: 20.0,
+            },
+        ];
+        let b = glyph_bounds(glyphs.into_iter(), 20.0);
+        assert!(b.x0 <= 0.0 && b.x1 >= 70.0 && b.y0 <= 0.0 && b.y1 >= 20.0);
+    }
+}
