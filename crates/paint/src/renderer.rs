@@ -263,43 +263,72 @@ impl BlitzRenderer {
     /// the project's font files, not declared by an `@font-face` rule.
     fn check_font_families(&self, live: &mut LiveDocument) {
         use style::values::computed::font::SingleFontFamily;
-        let mut unknown = Vec::new();
+        // (missing family, what draws instead)
+        let mut unknown: Vec<(String, String)> = Vec::new();
         for (_, node) in live.doc.tree().iter() {
             let Some(style) = node.primary_styles() else {
                 continue;
             };
+            let mut missing = Vec::new();
+            let mut fallback = None;
             for family in style.get_font().font_family.families.iter() {
-                let SingleFontFamily::FamilyName(name) = family else {
-                    break;
+                let name = match family {
+                    SingleFontFamily::FamilyName(name) => name.name.to_string(),
+                    SingleFontFamily::Generic(generic) => {
+                        let css = generic_css_name(generic);
+                        fallback = Some(self.fonts.generic(&css).map_or(css, str::to_string));
+                        break;
+                    }
                 };
-                let name = name.name.to_string();
                 if live.known_families.contains(&name) {
+                    fallback = Some(name);
                     break;
                 }
                 if self.fonts.concrete(&name).is_some() {
-                    live.known_families.insert(name);
+                    live.known_families.insert(name.clone());
+                    fallback = Some(name);
                     break;
                 }
-                unknown.push(name);
+                missing.push(name);
             }
+            let fallback = fallback.unwrap_or_else(|| {
+                self.fonts
+                    .generic(fonts::DEFAULT_FAMILY)
+                    .unwrap_or(fonts::DEFAULT_FAMILY)
+                    .to_string()
+            });
+            unknown.extend(missing.into_iter().map(|m| (m, fallback.clone())));
         }
         if unknown.is_empty() {
             return;
         }
         let declared = font_face_families(&live.mirror.children);
-        for name in unknown {
+        for (name, fallback) in unknown {
             let provided = declared.iter().any(|d| d.eq_ignore_ascii_case(&name))
                 || self
                     .project_families
                     .iter()
                     .any(|p| p.eq_ignore_ascii_case(&name));
             if !provided {
-                let fallback = self.fonts.generic(fonts::DEFAULT_FAMILY).unwrap_or("serif");
-                fonts::warn_missing_family(&name, fallback);
+                fonts::warn_missing_family(&name, &fallback);
             }
             live.known_families.insert(name);
         }
     }
+}
+
+fn generic_css_name(generic: &style::values::computed::font::GenericFontFamily) -> String {
+    use style::values::computed::font::GenericFontFamily as G;
+    match generic {
+        G::Serif => "serif",
+        G::SansSerif => "sans-serif",
+        G::Monospace => "monospace",
+        G::Cursive => "cursive",
+        G::Fantasy => "fantasy",
+        G::SystemUi => "system-ui",
+        _ => "serif",
+    }
+    .to_string()
 }
 
 /// Family names declared by `@font-face` rules in the tree's `<style>` elements.

@@ -251,7 +251,8 @@ fn decode_base64(input: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Remote resources, fetched once per process.
 fn fetch_remote(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Result<Bytes, String>>>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<String, Arc<Result<Bytes, String>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = url.to_string();
     if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {

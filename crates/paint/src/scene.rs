@@ -39,6 +39,10 @@ pub(crate) struct ShadowedText {
 /// Marker colours (exact bit patterns) to the text they mark.
 pub(crate) type ShadowTable = HashMap<[u32; 4], ShadowedText>;
 
+/// Whether glyph outlines are hinted. Chromium on Linux draws with only slight hinting, which
+/// the unhinted outlines match more closely than full hinting.
+const HINT: bool = true;
+
 pub(crate) fn color_key(color: Color) -> [u32; 4] {
     color.components.map(f32::to_bits)
 }
@@ -150,7 +154,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         &'s mut self,
         font: &'b FontData,
         font_size: f32,
-        hint: bool,
+        _hint: bool,
         normalized_coords: &'b [NormalizedCoord],
         embolden: kurbo::Vec2,
         style: impl Into<StyleRef<'b>>,
@@ -171,7 +175,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
             self.inner.draw_glyphs(
                 font,
                 font_size,
-                hint,
+                HINT,
                 normalized_coords,
                 embolden,
                 style,
@@ -208,10 +212,10 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
             self.inner.draw_glyphs(
                 font,
                 font_size,
-                hint,
+                HINT,
                 normalized_coords,
                 embolden,
-                style.clone(),
+                style,
                 Paint::Solid(shadow.color),
                 brush_alpha,
                 shadow_transform,
@@ -225,7 +229,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         self.inner.draw_glyphs(
             font,
             font_size,
-            hint,
+            HINT,
             normalized_coords,
             embolden,
             style,
@@ -246,6 +250,9 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         std_dev: f64,
     ) {
         self.background_layer = None;
+        // CSS blurs a shadow with a standard deviation of half its blur radius; Blitz passes the
+        // whole radius, in CSS pixels.
+        let std_dev = std_dev * self.scale / 2.0;
         self.inner
             .draw_box_shadow(transform, rect, brush, radius, std_dev);
     }

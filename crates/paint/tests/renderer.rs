@@ -1,0 +1,204 @@
+//! Behaviour of the renderer at its boundary: element tree in, frame or error out.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kinema_compose::{Bundle, CodeComposition, Engine, FrameTree, Limits};
+use kinema_paint::{BlitzRenderer, FrameRenderer, PaintError, PaintOptions};
+
+fn public_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/public")
+}
+
+fn options() -> PaintOptions {
+    let mut options = PaintOptions::for_public_dir(Some(public_dir()));
+    options.resources.allow_remote = false;
+    options
+}
+
+fn engine(code: &str, width: u32, height: u32) -> Engine {
+    let bundle = Bundle::from_code(
+        code,
+        CodeComposition {
+            id: "DynamicComp".into(),
+            duration_in_frames: 60,
+            fps: 30.0,
+            width,
+            height,
+        },
+    )
+    .unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine.select("DynamicComp", &serde_json::json!({})).unwrap();
+    engine
+}
+
+fn trees(code: &str, frames: std::ops::Range<u32>) -> Vec<FrameTree> {
+    let mut engine = engine(code, 320, 180);
+    frames.map(|f| engine.render_frame(f).unwrap()).collect()
+}
+
+const ANIMATED: &str = r#"
+import {AbsoluteFill, interpolate, useCurrentFrame, Sequence} from 'remotion';
+export default function Animated() {
+  const frame = useCurrentFrame();
+  const items = Array.from({length: 1 + (frame % 4)}, (_, i) => i);
+  return (
+    <AbsoluteFill style={{background: `linear-gradient(${frame * 3}deg, #1e1b4b, #be185d)`}}>
+      <div style={{position: 'absolute', left: frame * 4, top: 20, width: 60, height: 60,
+        borderRadius: 12, backgroundColor: 'white', boxShadow: '0 8px 16px rgba(0,0,0,0.5)',
+        transform: `rotate(${frame * 5}deg)`}} />
+      <div style={{position: 'absolute', left: 20, top: 100, fontFamily: 'sans-serif',
+        fontSize: 24, color: 'white', textShadow: `0 2px ${frame % 5}px black`,
+        opacity: interpolate(frame, [0, 10], [0.2, 1], {extrapolateRight: 'clamp'})}}>
+        Frame {frame}
+      </div>
+      <div style={{position: 'absolute', right: 10, top: 10, display: 'flex', gap: 4}}>
+        {items.map((i) => <div key={i} style={{width: 12, height: 12 + i * 6, backgroundColor: '#facc15'}} />)}
+      </div>
+      <Sequence from={6}><div style={{margin: 140, color: 'white'}}>late</div></Sequence>
+    </AbsoluteFill>
+  );
+}
+"#;
+
+#[test]
+fn frames_are_identical_across_runs_threads_and_histories() {
+    let trees = trees(ANIMATED, 0..12);
+    // One renderer walking every frame in order: each frame is a diff from the previous one.
+    let mut sequential = BlitzRenderer::new(options()).unwrap();
+    let walked: Vec<Vec<u8>> = trees
+        .iter()
+        .map(|t| sequential.render(t).unwrap().pixels)
+        .collect();
+    // Fresh renderers on other threads, each frame painted from an empty document.
+    let trees = Arc::new(trees);
+    let handles: Vec<_> = (0..3)
+        .map(|worker| {
+            let trees = trees.clone();
+            std::thread::spawn(move || {
+                let mut out = Vec::new();
+                for (index, tree) in trees.iter().enumerate().skip(worker).step_by(3) {
+                    let mut fresh = BlitzRenderer::new(options()).unwrap();
+                    out.push((index, fresh.render(tree).unwrap().pixels));
+                }
+                out
+            })
+        })
+        .collect();
+    for handle in handles {
+        for (index, pixels) in handle.join().unwrap() {
+            assert!(
+                pixels == walked[index],
+                "frame {index} differs between a fresh document and a diffed one"
+            );
+        }
+    }
+    // Painting the same tree again in the same document changes nothing.
+    let again = sequential.render(&trees[11]).unwrap().pixels;
+    assert!(again == walked[11]);
+    assert_eq!(sequential.diff_stats().created, 0);
+}
+
+#[test]
+fn diffs_only_touch_what_changed() {
+    let trees = trees(ANIMATED, 2..4);
+    let mut renderer = BlitzRenderer::new(options()).unwrap();
+    renderer.render(&trees[0]).unwrap();
+    let first = renderer.diff_stats();
+    renderer.render(&trees[1]).unwrap();
+    let second = renderer.diff_stats();
+    // fill, box, text block + its text, flex row + 3 bars
+    assert_eq!(first.created, 8, "{first:?}");
+    // frame 3 adds one bar to the flex row and changes a few styles and the text.
+    assert_eq!(second.created, 1, "{second:?}");
+    assert_eq!(second.removed, 0, "{second:?}");
+    assert_eq!(second.text_changes, 1, "{second:?}");
+    assert!(second.style_changes >= 4, "{second:?}");
+}
+
+fn render_one(code: &str) -> Result<kinema_paint::Frame, PaintError> {
+    let tree = engine(code, 200, 100).render_frame(3).unwrap();
+    BlitzRenderer::new(options()).unwrap().render(&tree)
+}
+
+#[test]
+fn a_missing_image_names_its_src_and_the_frame() {
+    let err = render_one(
+        r#"import {Img, staticFile} from 'remotion';
+        export default () => <Img src={staticFile('nope/missing.png')} />;"#,
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("frame 3"), "{text}");
+    assert!(text.contains("/static/nope/missing.png"), "{text}");
+    assert!(text.contains("does not exist"), "{text}");
+}
+
+#[test]
+fn a_file_that_is_not_an_image_is_an_error() {
+    let err = render_one(r#"export default () => <img src="/static/../../cases/01-layout.tsx" />;"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("frame 3"), "{err}");
+    let err = render_one(
+        r#"export default () => <img src="data:image/png;base64,aGVsbG8=" style={{width: 10}} />;"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("not an image Kinema can decode"), "{err}");
+}
+
+#[test]
+fn data_urls_and_svg_images_paint() {
+    let svg = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'%3E%3Crect width='10' height='10' fill='%23ff0000'/%3E%3C/svg%3E";
+    let code = format!(
+        r#"export default () => <img src="{svg}" style={{{{position: 'absolute', left: 0, top: 0, width: 100, height: 100}}}} />;"#
+    );
+    let frame = render_one(&code).unwrap();
+    assert_eq!(frame.pixel(50, 50), [255, 0, 0, 255]);
+    assert_eq!(frame.pixel(150, 50)[3], 0, "outside the image nothing is painted");
+}
+
+#[test]
+fn text_shadows_are_painted_under_the_text() {
+    let code = r#"export default () => (
+      <div style={{position: 'absolute', left: 10, top: 10, fontFamily: 'sans-serif', fontSize: 60,
+        lineHeight: '60px', color: 'rgba(0,0,0,0)', textShadow: '0 40px 0 #00ff00'}}>II</div>
+    );"#;
+    let frame = render_one(code).unwrap();
+    // The glyphs are transparent; their shadow, 40px lower, is green.
+    let green = (0..200)
+        .flat_map(|x| (0..100).map(move |y| (x, y)))
+        .filter(|&(x, y)| frame.pixel(x, y) == [0, 255, 0, 255])
+        .count();
+    assert!(green > 100, "{green} green pixels");
+    assert!((0..200).all(|x| (0..50).all(|y| frame.pixel(x, y)[1] != 255 || frame.pixel(x, y)[3] == 0)));
+}
+
+#[test]
+fn impossible_sizes_are_errors() {
+    let tree = engine("export default () => <div />;", 200, 100).render_frame(0).unwrap();
+    let mut options = options();
+    options.scale = 200.0;
+    let err = BlitzRenderer::new(options).unwrap().render(&tree).unwrap_err();
+    assert!(matches!(err, PaintError::Size { .. }), "{err}");
+    assert!(err.to_string().contains("at scale 200"));
+}
+
+#[test]
+fn scale_multiplies_the_pixel_size() {
+    let tree = engine(
+        "export default () => <div style={{width: 50, height: 50, background: 'blue'}} />;",
+        200,
+        100,
+    )
+    .render_frame(0)
+    .unwrap();
+    let mut options = options();
+    options.scale = 2.0;
+    let frame = BlitzRenderer::new(options).unwrap().render(&tree).unwrap();
+    assert_eq!((frame.width, frame.height), (400, 200));
+    assert_eq!(frame.pixel(95, 95), [0, 0, 255, 255]);
+    assert_eq!(frame.pixel(105, 105)[3], 0);
+}
