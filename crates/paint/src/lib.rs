@@ -7,6 +7,7 @@
 //! registry that never asks fontconfig, resource loading for `staticFile()`/data/http images,
 //! `text-shadow`, and fixes for Blitz's gradient tiling and shadow blur under transforms.
 
+mod clock;
 pub mod compare;
 mod diff;
 mod error;
@@ -16,6 +17,7 @@ pub mod html;
 mod renderer;
 pub mod resources;
 mod scene;
+mod shadow_cache;
 mod text_shadow;
 
 pub use diff::DiffStats;

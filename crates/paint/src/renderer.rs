@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::clock::thread_cpu;
 
 use anyrender::ImageRenderer;
 use anyrender_vello_cpu::VelloCpuImageRenderer;
@@ -19,6 +21,7 @@ use crate::fonts::{self, FontLibrary};
 use crate::frame::{Frame, unpremultiply};
 use crate::resources::{BASE_URL, LoadFailure, ResourceLoader, ResourceOptions, display_src};
 use crate::scene::{KinemaScene, ShadowTable};
+use crate::shadow_cache::{GlyphShadowCache, ShadowCache};
 use crate::text_shadow::{self, Mark};
 
 /// Largest side, in pixels, of a painted frame (the rasteriser addresses pixels with 16 bits).
@@ -70,7 +73,7 @@ impl PaintOptions {
     }
 }
 
-/// Time spent in each phase of the last frame.
+/// Thread CPU time spent in each phase of the last frame.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PhaseTimes {
     /// Comparing trees and mutating the document.
@@ -94,6 +97,8 @@ pub struct BlitzRenderer {
     diff_stats: DiffStats,
     /// Families provided by the project's own font files.
     project_families: Vec<String>,
+    box_shadows: ShadowCache,
+    text_shadows: GlyphShadowCache,
 }
 
 struct LiveDocument {
@@ -136,6 +141,8 @@ impl BlitzRenderer {
         });
         let project_families = FontLibrary::scan_files(&options.font_files).family_names();
         Ok(BlitzRenderer {
+            box_shadows: ShadowCache::default(),
+            text_shadows: GlyphShadowCache::default(),
             project_families,
             fonts: FontLibrary::system(),
             options,
@@ -365,7 +372,7 @@ fn font_face_families(nodes: &[MirrorNode]) -> Vec<String> {
 impl FrameRenderer for BlitzRenderer {
     fn render(&mut self, tree: &FrameTree) -> Result<Frame, PaintError> {
         let (device_w, device_h) = self.device_size(tree)?;
-        let started = Instant::now();
+        let started = thread_cpu();
         if self
             .live
             .as_ref()
@@ -386,7 +393,7 @@ impl BlitzRenderer {
         live: &mut LiveDocument,
         tree: &FrameTree,
         (device_w, device_h): (u32, u32),
-        started: Instant,
+        started: Duration,
     ) -> Result<Frame, PaintError> {
         // Remove last frame's text-shadow marks so the diff sees the tree's own styles.
         let marks = std::mem::take(&mut live.marks);
@@ -415,7 +422,7 @@ impl BlitzRenderer {
             (stats, new_images)
         };
         self.diff_stats = stats;
-        let diffed = Instant::now();
+        let diffed = thread_cpu();
 
         Self::resolve(live, &self.loader);
         let failures = self.loader.inner.take_failures();
@@ -442,7 +449,7 @@ impl BlitzRenderer {
             live.doc.resolve(0.0);
             table = text_shadow::build_table(&live.doc, &shadowed);
         }
-        let resolved = Instant::now();
+        let resolved = thread_cpu();
         if stats.created > 0 || stats.style_changes > 0 || stats.attribute_changes > 0 {
             self.check_font_families(live);
         }
@@ -458,12 +465,17 @@ impl BlitzRenderer {
                 &mut slot.as_mut().expect("just set").2
             }
         };
+        // The rasteriser keeps its commands until reset: without this every frame would also
+        // redraw all the frames before it.
+        raster.reset();
         let mut pixels = vec![0u8; device_w as usize * device_h as usize * 4];
         let scale = self.options.scale;
         let mut painted = resolved;
+        let box_shadows = &mut self.box_shadows;
+        let text_shadows = &mut self.text_shadows;
         raster.render(
             |scene| {
-                let mut scene = KinemaScene::new(scene, &table, scale);
+                let mut scene = KinemaScene::new(scene, &table, box_shadows, text_shadows, scale);
                 blitz_paint::paint_scene(
                     &mut scene,
                     &mut live.doc,
@@ -473,12 +485,14 @@ impl BlitzRenderer {
                     0,
                     0,
                 );
-                painted = Instant::now();
+                painted = thread_cpu();
             },
             &mut pixels,
         );
+        self.box_shadows.end_frame();
+        self.text_shadows.end_frame();
         unpremultiply(&mut pixels);
-        let done = Instant::now();
+        let done = thread_cpu();
         self.times = PhaseTimes {
             diff: diffed - started,
             layout: resolved - diffed,

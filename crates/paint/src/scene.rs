@@ -17,7 +17,9 @@ use std::sync::Arc;
 use anyrender::filters::{Filter, FilterEffect};
 use anyrender::{Glyph, NormalizedCoord, Paint, PaintRef, PaintScene, RenderContext};
 use kurbo::{Affine, Rect, Shape, Stroke, Vec2};
-use peniko::{BlendMode, Color, Fill, FontData, Mix, StyleRef};
+use peniko::{BlendMode, Color, Fill, FontData, ImageBrush, ImageSampler, Mix, StyleRef};
+
+use crate::shadow_cache::{GlyphShadow, GlyphShadowCache, ShadowCache};
 
 /// One CSS text shadow, resolved: offset and blur in CSS pixels, colour with `currentColor`
 /// already applied.
@@ -50,16 +52,26 @@ pub(crate) fn color_key(color: Color) -> [u32; 4] {
 pub(crate) struct KinemaScene<'a, S: PaintScene> {
     inner: &'a mut S,
     shadows: &'a ShadowTable,
+    box_shadows: &'a mut ShadowCache,
+    text_shadows: &'a mut GlyphShadowCache,
     scale: f64,
     /// The transform of the layer pushed last, while only background tiles have followed it.
     background_layer: Option<Affine>,
 }
 
 impl<'a, S: PaintScene> KinemaScene<'a, S> {
-    pub(crate) fn new(inner: &'a mut S, shadows: &'a ShadowTable, scale: f64) -> Self {
+    pub(crate) fn new(
+        inner: &'a mut S,
+        shadows: &'a ShadowTable,
+        box_shadows: &'a mut ShadowCache,
+        text_shadows: &'a mut GlyphShadowCache,
+        scale: f64,
+    ) -> Self {
         KinemaScene {
             inner,
             shadows,
+            box_shadows,
+            text_shadows,
             scale,
             background_layer: None,
         }
@@ -195,6 +207,30 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
             let shadow_transform = transform * Affine::translate(shadow.offset * self.scale);
             let std_dev = shadow.blur * self.scale / 2.0;
             let blurred = std_dev > 0.01;
+            let filled = matches!(style, StyleRef::Fill(_));
+            if blurred && filled && embolden == kurbo::Vec2::ZERO {
+                let run = GlyphShadow {
+                    font,
+                    font_size,
+                    hint: HINT,
+                    normalized_coords,
+                    glyph_transform,
+                    glyphs: glyphs.clone(),
+                    bounds,
+                    color: shadow.color,
+                    std_dev,
+                };
+                if let Some((image, place)) = self.text_shadows.get(run, shadow_transform) {
+                    let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
+                    let brush = ImageBrush {
+                        image,
+                        sampler: ImageSampler::default(),
+                    };
+                    self.inner
+                        .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
+                    continue;
+                }
+            }
             if blurred {
                 let clip = bounds.inflate(std_dev * 3.0 + 1.0, std_dev * 3.0 + 1.0);
                 let filter =
@@ -253,8 +289,21 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         // CSS blurs a shadow with a standard deviation of half its blur radius; Blitz passes the
         // whole radius, in CSS pixels.
         let std_dev = std_dev * self.scale / 2.0;
-        self.inner
-            .draw_box_shadow(transform, rect, brush, radius, std_dev);
+        match self.box_shadows.get(rect, brush, radius, std_dev) {
+            Some((image, offset)) => {
+                let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
+                let place = transform * Affine::translate(rect.origin().to_vec2() + offset);
+                let brush = ImageBrush {
+                    image,
+                    sampler: ImageSampler::default(),
+                };
+                self.inner
+                    .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
+            }
+            None => self
+                .inner
+                .draw_box_shadow(transform, rect, brush, radius, std_dev),
+        }
     }
 }
 

@@ -29,7 +29,9 @@ fn engine(code: &str, width: u32, height: u32) -> Engine {
     )
     .unwrap();
     let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
-    engine.select("DynamicComp", &serde_json::json!({})).unwrap();
+    engine
+        .select("DynamicComp", &serde_json::json!({}))
+        .unwrap();
     engine
 }
 
@@ -137,9 +139,10 @@ fn a_missing_image_names_its_src_and_the_frame() {
 
 #[test]
 fn a_file_that_is_not_an_image_is_an_error() {
-    let err = render_one(r#"export default () => <img src="/static/../../cases/01-layout.tsx" />;"#)
-        .unwrap_err()
-        .to_string();
+    let err =
+        render_one(r#"export default () => <img src="/static/../../cases/01-layout.tsx" />;"#)
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("frame 3"), "{err}");
     let err = render_one(
         r#"export default () => <img src="data:image/png;base64,aGVsbG8=" style={{width: 10}} />;"#,
@@ -157,7 +160,11 @@ fn data_urls_and_svg_images_paint() {
     );
     let frame = render_one(&code).unwrap();
     assert_eq!(frame.pixel(50, 50), [255, 0, 0, 255]);
-    assert_eq!(frame.pixel(150, 50)[3], 0, "outside the image nothing is painted");
+    assert_eq!(
+        frame.pixel(150, 50)[3],
+        0,
+        "outside the image nothing is painted"
+    );
 }
 
 #[test]
@@ -173,15 +180,22 @@ fn text_shadows_are_painted_under_the_text() {
         .filter(|&(x, y)| frame.pixel(x, y) == [0, 255, 0, 255])
         .count();
     assert!(green > 100, "{green} green pixels");
-    assert!((0..200).all(|x| (0..50).all(|y| frame.pixel(x, y)[1] != 255 || frame.pixel(x, y)[3] == 0)));
+    assert!(
+        (0..200).all(|x| (0..50).all(|y| frame.pixel(x, y)[1] != 255 || frame.pixel(x, y)[3] == 0))
+    );
 }
 
 #[test]
 fn impossible_sizes_are_errors() {
-    let tree = engine("export default () => <div />;", 200, 100).render_frame(0).unwrap();
+    let tree = engine("export default () => <div />;", 200, 100)
+        .render_frame(0)
+        .unwrap();
     let mut options = options();
     options.scale = 200.0;
-    let err = BlitzRenderer::new(options).unwrap().render(&tree).unwrap_err();
+    let err = BlitzRenderer::new(options)
+        .unwrap()
+        .render(&tree)
+        .unwrap_err();
     assert!(matches!(err, PaintError::Size { .. }), "{err}");
     assert!(err.to_string().contains("at scale 200"));
 }
