@@ -164,3 +164,73 @@ fn console_output_goes_to_stderr() {
     assert!(out.status.success(), "{}", stderr(&out));
     let _: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("stdout stays pure JSON");
 }
+
+#[test]
+fn still_writes_png_jpeg_and_webp() {
+    let dir = std::env::temp_dir().join(format!("kinema-still-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, format) in [
+        ("title.png", image::ImageFormat::Png),
+        ("title.jpg", image::ImageFormat::Jpeg),
+        ("title.webp", image::ImageFormat::WebP),
+    ] {
+        let path = dir.join(name);
+        let out = kinema(&[
+            "still",
+            &example("showcase/src/index.ts"),
+            "TitleCard",
+            path.to_str().unwrap(),
+            "--frame",
+            "40",
+            "--scale",
+            "0.5",
+            "--jpeg-quality",
+            "90",
+            "--json",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(report["width"], 960);
+        assert_eq!(report["height"], 540);
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(image::guess_format(&bytes).unwrap(), format);
+        let decoded = image::load_from_memory(&bytes).unwrap().to_rgba8();
+        assert_eq!(decoded.dimensions(), (960, 540));
+        // the background is a dark gradient, the title white
+        let px = decoded.get_pixel(10, 10);
+        assert!(px[0] < 60 && px[3] == 255, "{px:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn still_errors_name_the_image_and_keep_the_old_output() {
+    let code = temp_file(
+        "broken-image.tsx",
+        "import {Img, staticFile} from 'remotion';\n\
+         export default () => <Img src={staticFile('missing.png')} />;",
+    );
+    let output = code.with_file_name("kept.png");
+    std::fs::write(&output, b"previous").unwrap();
+    let out = kinema(&[
+        "still",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        output.to_str().unwrap(),
+        "--frame",
+        "7",
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("frame 7"), "{err}");
+    assert!(err.contains("missing.png"), "{err}");
+    assert_eq!(std::fs::read(&output).unwrap(), b"previous");
+
+    let out = kinema(&["still", code.to_str().unwrap(), "DynamicComp", "out.gif"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(".png, .jpg/.jpeg or .webp"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -6,7 +6,7 @@
 //! `public/` folder. Generic families (`sans-serif`, `serif`, …) map to fixed families, chosen
 //! to match what Chromium draws on Debian with the fonts `scripts/setup` installs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -87,6 +87,17 @@ impl FontLibrary {
         }
         paths.sort();
         paths.dedup();
+        // The same font installed twice (e.g. Debian's fonts-liberation and fonts-liberation2
+        // both ship LiberationSans-Regular.ttf): keep the copy whose path sorts last, so the
+        // newer package wins and the choice never depends on directory order.
+        let mut by_name: HashMap<std::ffi::OsString, PathBuf> = HashMap::new();
+        for path in paths {
+            if let Some(name) = path.file_name() {
+                by_name.insert(name.to_ascii_lowercase(), path);
+            }
+        }
+        let mut paths: Vec<PathBuf> = by_name.into_values().collect();
+        paths.sort();
         let mut probe = Collection::new(CollectionOptions {
             shared: false,
             system_fonts: false,

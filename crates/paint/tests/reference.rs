@@ -82,6 +82,19 @@ fn expected_image(name: &str) -> Vec<u8> {
 
 #[test]
 fn paints_like_chromium() {
+    let fonts = kinema_paint::fonts::FontLibrary::system();
+    for family in [
+        "Liberation Sans",
+        "Liberation Serif",
+        "DejaVu Sans",
+        "DejaVu Sans Mono",
+    ] {
+        assert!(
+            fonts.has_family(family),
+            "the font family {family} is not installed: run ./scripts/setup (it installs \
+             fonts-dejavu-core and fonts-liberation2)"
+        );
+    }
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reference");
     std::fs::create_dir_all(&out_dir).unwrap();
     let mut options = PaintOptions::for_public_dir(Some(reference_dir().join("public")));

@@ -9,4 +9,4 @@ export const colors = {
   sky: '#0ea5e9',
 } as const;
 
-export const fontFamily = 'Inter, "DejaVu Sans", sans-serif';
+export const fontFamily = '"DejaVu Sans", system-ui, sans-serif';
