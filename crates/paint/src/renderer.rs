@@ -485,6 +485,7 @@ impl BlitzRenderer {
                     0,
                     0,
                 );
+                scene.finish();
                 painted = thread_cpu();
             },
             &mut pixels,

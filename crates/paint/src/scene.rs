@@ -57,6 +57,20 @@ pub(crate) struct KinemaScene<'a, S: PaintScene> {
     scale: f64,
     /// The transform of the layer pushed last, while only background tiles have followed it.
     background_layer: Option<Affine>,
+    /// Box-shadows of a transformed element, waiting for the element's own transform.
+    pending_shadows: Vec<PendingShadow>,
+}
+
+/// A box-shadow as Blitz sent it: its offset was applied in device space, which is wrong once
+/// the element is rotated, scaled or skewed. The element's transform arrives with the next
+/// background, border or clip layer; the shadow is drawn then, with the offset moved into the
+/// element's space.
+struct PendingShadow {
+    transform: Affine,
+    rect: Rect,
+    color: Color,
+    radius: f64,
+    std_dev: f64,
 }
 
 impl<'a, S: PaintScene> KinemaScene<'a, S> {
@@ -74,8 +88,68 @@ impl<'a, S: PaintScene> KinemaScene<'a, S> {
             text_shadows,
             scale,
             background_layer: None,
+            pending_shadows: Vec::new(),
         }
     }
+}
+
+impl<S: PaintScene> KinemaScene<'_, S> {
+    /// Draw what is still waiting; call after the last command.
+    pub(crate) fn finish(&mut self) {
+        self.flush_shadows(None);
+    }
+
+    /// Draw waiting box-shadows, re-placed in `element`'s space when it is their element's
+    /// transform.
+    fn flush_shadows(&mut self, element: Option<Affine>) {
+        for shadow in std::mem::take(&mut self.pending_shadows) {
+            let transform = match element {
+                Some(element) if same_linear_part(element, shadow.transform) => {
+                    in_element_space(element, shadow.transform)
+                }
+                _ => shadow.transform,
+            };
+            self.draw_shadow_now(
+                transform,
+                shadow.rect,
+                shadow.color,
+                shadow.radius,
+                shadow.std_dev,
+            );
+        }
+    }
+
+    fn draw_shadow_now(
+        &mut self,
+        transform: Affine,
+        rect: Rect,
+        color: Color,
+        radius: f64,
+        std_dev: f64,
+    ) {
+        match self.box_shadows.get(rect, color, radius, std_dev) {
+            Some((image, offset)) => {
+                let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
+                let place = transform * Affine::translate(rect.origin().to_vec2() + offset);
+                let brush = ImageBrush {
+                    image,
+                    sampler: ImageSampler::default(),
+                };
+                self.inner
+                    .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
+            }
+            None => self
+                .inner
+                .draw_box_shadow(transform, rect, color, radius, std_dev),
+        }
+    }
+}
+
+/// `moved` is `element` followed by a device-space translation; the same translation applied
+/// in the element's own space instead.
+fn in_element_space(element: Affine, moved: Affine) -> Affine {
+    let offset = moved.translation() - element.translation();
+    element * Affine::translate(offset)
 }
 
 /// Whether an affine map does more than translate.
@@ -93,6 +167,7 @@ impl<S: PaintScene> RenderContext for KinemaScene<'_, S> {}
 
 impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
     fn reset(&mut self) {
+        self.pending_shadows.clear();
         self.background_layer = None;
         self.inner.reset();
     }
@@ -107,17 +182,20 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         filter: Option<Arc<Filter>>,
         backdrop_filter: Option<Arc<Filter>>,
     ) {
+        self.flush_shadows(Some(transform));
         self.background_layer = Some(transform);
         self.inner
             .push_layer(fill, blend, alpha, transform, clip, filter, backdrop_filter);
     }
 
     fn push_clip_layer(&mut self, fill: Fill, transform: Affine, clip: &impl Shape) {
+        self.flush_shadows(Some(transform));
         self.background_layer = Some(transform);
         self.inner.push_clip_layer(fill, transform, clip);
     }
 
     fn pop_layer(&mut self) {
+        self.flush_shadows(None);
         self.background_layer = None;
         self.inner.pop_layer();
     }
@@ -130,6 +208,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         brush_transform: Option<Affine>,
         shape: &impl Shape,
     ) {
+        self.flush_shadows(Some(transform));
         self.background_layer = None;
         self.inner
             .stroke(style, transform, brush, brush_transform, shape);
@@ -143,6 +222,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         brush_transform: Option<Affine>,
         shape: &impl Shape,
     ) {
+        self.flush_shadows(Some(transform));
         let brush = brush.into();
         let mut transform = transform;
         let is_tile = matches!(brush, Paint::Gradient(_))
@@ -152,8 +232,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
                 if is_linear_non_identity(layer) && same_linear_part(layer, transform) {
                     // Blitz applied the tile offset after the element transform; apply it
                     // before, in the element's own space.
-                    let offset = transform.translation() - layer.translation();
-                    transform = layer * Affine::translate(offset);
+                    transform = in_element_space(layer, transform);
                 }
             }
             _ => self.background_layer = None,
@@ -176,6 +255,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         glyph_transform: Option<Affine>,
         glyphs: impl Iterator<Item = Glyph> + Clone,
     ) {
+        self.flush_shadows(None);
         self.background_layer = None;
         let brush = brush.into();
         let style = style.into();
@@ -285,24 +365,30 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
         radius: f64,
         std_dev: f64,
     ) {
-        self.background_layer = None;
         // CSS blurs a shadow with a standard deviation of half its blur radius; Blitz passes the
         // whole radius, in CSS pixels.
         let std_dev = std_dev * self.scale / 2.0;
-        match self.box_shadows.get(rect, brush, radius, std_dev) {
-            Some((image, offset)) => {
-                let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
-                let place = transform * Affine::translate(rect.origin().to_vec2() + offset);
-                let brush = ImageBrush {
-                    image,
-                    sampler: ImageSampler::default(),
-                };
-                self.inner
-                    .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
-            }
-            None => self
-                .inner
-                .draw_box_shadow(transform, rect, brush, radius, std_dev),
+        if !is_linear_non_identity(transform) {
+            self.draw_shadow_now(transform, rect, brush, radius, std_dev);
+            return;
+        }
+        // A shadow clipped to the outside of its element is drawn inside a layer pushed with
+        // the element's transform; otherwise the transform comes with the next command.
+        match self.background_layer {
+            Some(layer) if same_linear_part(layer, transform) => self.draw_shadow_now(
+                in_element_space(layer, transform),
+                rect,
+                brush,
+                radius,
+                std_dev,
+            ),
+            _ => self.pending_shadows.push(PendingShadow {
+                transform,
+                rect,
+                color: brush,
+                radius,
+                std_dev,
+            }),
         }
     }
 }

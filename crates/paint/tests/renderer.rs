@@ -216,3 +216,82 @@ fn scale_multiplies_the_pixel_size() {
     assert_eq!(frame.pixel(95, 95), [0, 0, 255, 255]);
     assert_eq!(frame.pixel(105, 105)[3], 0);
 }
+
+/// A one-request-at-a-time HTTP server on loopback that counts requests.
+fn serve(
+    body: Vec<u8>,
+    delay: std::time::Duration,
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::thread::sleep(delay);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: image/svg+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    (format!("http://{addr}"), hits)
+}
+
+const RED_SVG: &str = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10' fill='#ff0000'/></svg>";
+
+#[test]
+fn remote_images_are_fetched_once_and_bounded() {
+    let (base, hits) = serve(RED_SVG.as_bytes().to_vec(), std::time::Duration::ZERO);
+    let code = format!(
+        r#"export default () => <img src="{base}/red.svg" style={{{{width: 100, height: 100}}}} />;"#
+    );
+    let tree = engine(&code, 200, 100).render_frame(0).unwrap();
+    let mut options = options();
+    options.resources.allow_remote = true;
+    for _ in 0..2 {
+        // separate renderers (documents), one process-wide cache
+        let frame = BlitzRenderer::new(options.clone())
+            .unwrap()
+            .render(&tree)
+            .unwrap();
+        assert_eq!(frame.pixel(50, 50), [255, 0, 0, 255]);
+    }
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // Too large.
+    let (base, _) = serve(vec![b' '; 4096], std::time::Duration::ZERO);
+    let code = format!(r#"export default () => <img src="{base}/big.svg" />;"#);
+    let tree = engine(&code, 200, 100).render_frame(2).unwrap();
+    let mut small = options.clone();
+    small.resources.max_bytes = 1024;
+    let err = BlitzRenderer::new(small)
+        .unwrap()
+        .render(&tree)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("frame 2") && err.contains("/big.svg"), "{err}");
+
+    // Too slow.
+    let (base, _) = serve(
+        RED_SVG.as_bytes().to_vec(),
+        std::time::Duration::from_secs(3),
+    );
+    let code = format!(r#"export default () => <img src="{base}/slow.svg" />;"#);
+    let tree = engine(&code, 200, 100).render_frame(0).unwrap();
+    let mut impatient = options;
+    impatient.resources.remote_timeout = std::time::Duration::from_millis(300);
+    let err = BlitzRenderer::new(impatient)
+        .unwrap()
+        .render(&tree)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/slow.svg"), "{err}");
+}
