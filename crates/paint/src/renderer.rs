@@ -196,6 +196,8 @@ impl BlitzRenderer {
             )),
             base_url: Some(BASE_URL.to_string()),
             net_provider: Some(self.loader.clone() as Arc<dyn NetProvider>),
+            // `dangerouslySetInnerHTML` arrives as an HTML string.
+            html_parser_provider: Some(Arc::new(blitz_html::HtmlProvider)),
             font_ctx: Some(self.fonts.font_context(&self.options.font_files)),
             style_threading: StyleThreading::Sequential,
             ..Default::default()

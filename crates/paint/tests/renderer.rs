@@ -295,3 +295,104 @@ fn remote_images_are_fetched_once_and_bounded() {
         .to_string();
     assert!(err.contains("/slow.svg"), "{err}");
 }
+
+#[test]
+fn inner_html_is_parsed_and_replaced() {
+    let code = r#"import {useCurrentFrame} from 'remotion';
+    export default () => {
+      const frame = useCurrentFrame();
+      const color = frame < 3 ? '#ff0000' : '#0000ff';
+      return <div dangerouslySetInnerHTML={{__html: `<div style="width:50px;height:50px;background:${color}"></div>`}} />;
+    };"#;
+    let mut engine = engine(code, 200, 100);
+    let mut renderer = BlitzRenderer::new(options()).unwrap();
+    let first = renderer.render(&engine.render_frame(0).unwrap()).unwrap();
+    assert_eq!(first.pixel(25, 25), [255, 0, 0, 255]);
+    let later = renderer.render(&engine.render_frame(5).unwrap()).unwrap();
+    assert_eq!(later.pixel(25, 25), [0, 0, 255, 255]);
+}
+
+#[test]
+fn odd_trees_paint_without_panicking() {
+    use kinema_compose::{Element, Node};
+    fn el(tag: &str, attrs: &[(&str, &str)], style: &[(&str, &str)], children: Vec<Node>) -> Node {
+        Node::Element(Element {
+            tag: tag.into(),
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            style: style
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            children,
+            inner_html: None,
+        })
+    }
+    let mut deep = Node::Text("deep".into());
+    for _ in 0..300 {
+        deep = el("div", &[], &[("padding-left", "1px")], vec![deep]);
+    }
+    let roots = vec![
+        vec![el(
+            "my-widget",
+            &[("data-x", "1"), ("x y", "z")],
+            &[
+                ("color", "not a colour"),
+                ("--v", "3"),
+                ("width", "calc(100% - 10px)"),
+            ],
+            vec![Node::Text("<&>".into())],
+        )],
+        vec![el(
+            "svg",
+            &[("viewBox", "nonsense"), ("width", "-5")],
+            &[],
+            vec![
+                el("path", &[("d", "M 0 0 L")], &[], vec![]),
+                el(
+                    "text",
+                    &[("font-family", "'\"")],
+                    &[],
+                    vec![Node::Text("x".into())],
+                ),
+            ],
+        )],
+        vec![el("img", &[("src", "")], &[("width", "1e9px")], vec![])],
+        vec![el(
+            "style",
+            &[],
+            &[],
+            vec![Node::Text(
+                "@font-face { font-family: X; src: url(data:,) } div { color: red".into(),
+            )],
+        )],
+        vec![deep],
+        vec![el(
+            "div",
+            &[],
+            &[
+                ("transform", "scale(0)"),
+                ("filter", "blur(1000px)"),
+                ("box-shadow", "0 0 500px 50px red"),
+                ("text-shadow", "0 0 300px blue"),
+            ],
+            vec![Node::Text("x".repeat(5000).into())],
+        )],
+        vec![],
+    ];
+    let mut renderer = BlitzRenderer::new(options()).unwrap();
+    for (frame, root) in roots.into_iter().enumerate() {
+        let tree = FrameTree {
+            composition: "Odd".into(),
+            frame: frame as u32,
+            width: 120,
+            height: 80,
+            root,
+            media: vec![],
+        };
+        let _ = renderer.render(&tree);
+        let _ = BlitzRenderer::new(options()).unwrap().render(&tree);
+    }
+}
