@@ -378,7 +378,7 @@ fn odd_trees_paint_without_panicking() {
                 ("box-shadow", "0 0 500px 50px red"),
                 ("text-shadow", "0 0 300px blue"),
             ],
-            vec![Node::Text("x".repeat(5000).into())],
+            vec![Node::Text("x".repeat(5000))],
         )],
         vec![],
     ];
