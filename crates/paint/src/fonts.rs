@@ -311,8 +311,15 @@ fn is_font_file(path: &Path) -> bool {
 }
 
 fn read_font_file(path: &Path, probe: &mut Collection) -> Option<FontFile> {
-    let bytes = std::fs::read(path).ok()?;
-    let data = Blob::new(Arc::new(bytes));
+    let file = std::fs::File::open(path).ok()?;
+    // Mapped, not read: a machine with large font packages (CJK, emoji) only pays memory for
+    // the pages text actually uses.
+    // SAFETY: font files are installed packages or project assets that are not modified while
+    // Kinema runs; a file truncated underneath us is the same hazard every font stack accepts.
+    let data = match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(map) => Blob::new(Arc::new(map)),
+        Err(_) => Blob::new(Arc::new(std::fs::read(path).ok()?)),
+    };
     let registered = probe.register_fonts(data.clone(), None);
     if registered.is_empty() {
         return None;
