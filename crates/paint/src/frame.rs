@@ -57,6 +57,21 @@ impl Frame {
 
 /// Convert premultiplied RGBA (what the rasteriser writes) to straight alpha in place.
 pub(crate) fn unpremultiply(pixels: &mut [u8]) {
+    // Frames are mostly opaque: skip runs of 16 opaque pixels with eight 64-bit tests.
+    const ALPHA: u64 = 0xFF00_0000_FF00_0000;
+    let mut blocks = pixels.chunks_exact_mut(64);
+    for block in &mut blocks {
+        let opaque = block
+            .chunks_exact(8)
+            .all(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")) & ALPHA == ALPHA);
+        if !opaque {
+            unpremultiply_slow(block);
+        }
+    }
+    unpremultiply_slow(blocks.into_remainder());
+}
+
+fn unpremultiply_slow(pixels: &mut [u8]) {
     for px in pixels.chunks_exact_mut(4) {
         let a = px[3] as u32;
         if a == 0 || a == 255 {
@@ -88,5 +103,32 @@ mod tests {
         assert_eq!(&flat[..3], &[191, 127, 159]);
         assert_eq!(&flat[6..9], &[255, 255, 255]);
         assert_eq!(frame.pixel(1, 0), [10, 20, 30, 255]);
+    }
+}
+
+#[cfg(test)]
+mod block_tests {
+    use super::*;
+
+    #[test]
+    fn fast_path_matches_the_slow_one() {
+        let mut pixels: Vec<u8> = (0..4 * 100)
+            .map(|i| {
+                if i % 4 == 3 {
+                    if i % 36 == 3 { 100 } else { 255 }
+                } else {
+                    (i % 97) as u8
+                }
+            })
+            .collect();
+        for px in pixels.chunks_exact_mut(4) {
+            for c in 0..3 {
+                px[c] = px[c].min(px[3]);
+            }
+        }
+        let mut expected = pixels.clone();
+        unpremultiply_slow(&mut expected);
+        unpremultiply(&mut pixels);
+        assert_eq!(pixels, expected);
     }
 }

@@ -17,7 +17,9 @@ use std::sync::Arc;
 use anyrender::filters::{Filter, FilterEffect};
 use anyrender::{Glyph, NormalizedCoord, Paint, PaintRef, PaintScene, RenderContext};
 use kurbo::{Affine, Rect, Shape, Stroke, Vec2};
-use peniko::{BlendMode, Color, Fill, FontData, ImageBrush, ImageSampler, Mix, StyleRef};
+use peniko::{
+    BlendMode, Color, Fill, FontData, ImageBrush, ImageQuality, ImageSampler, Mix, StyleRef,
+};
 
 use crate::shadow_cache::{GlyphShadow, GlyphShadowCache, ShadowCache};
 
@@ -133,7 +135,7 @@ impl<S: PaintScene> KinemaScene<'_, S> {
                 let place = transform * Affine::translate(rect.origin().to_vec2() + offset);
                 let brush = ImageBrush {
                     image,
-                    sampler: ImageSampler::default(),
+                    sampler: sampler_for(place),
                 };
                 self.inner
                     .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
@@ -150,6 +152,23 @@ impl<S: PaintScene> KinemaScene<'_, S> {
 fn in_element_space(element: Affine, moved: Affine) -> Affine {
     let offset = moved.translation() - element.translation();
     element * Affine::translate(offset)
+}
+
+/// How to sample a cached image drawn with `place`: pixel for pixel when it lands on whole
+/// pixels (nearest is then exact, and cheaper), bilinear otherwise.
+fn sampler_for(place: Affine) -> ImageSampler {
+    let t = place.translation();
+    let whole = !is_linear_non_identity(place)
+        && (t.x - t.x.round()).abs() < 1e-6
+        && (t.y - t.y.round()).abs() < 1e-6;
+    ImageSampler {
+        quality: if whole {
+            ImageQuality::Low
+        } else {
+            ImageQuality::Medium
+        },
+        ..ImageSampler::default()
+    }
 }
 
 /// Whether an affine map does more than translate.
@@ -304,7 +323,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
                     let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
                     let brush = ImageBrush {
                         image,
-                        sampler: ImageSampler::default(),
+                        sampler: sampler_for(place),
                     };
                     self.inner
                         .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
