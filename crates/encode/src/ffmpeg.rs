@@ -64,7 +64,7 @@ impl VideoSettings {
     /// Check the settings before anything is started.
     pub fn validate(&self) -> Result<(), EncodeError> {
         let setting = |field, reason: String| Err(EncodeError::Setting { field, reason });
-        if self.width % 2 != 0 || self.height % 2 != 0 {
+        if !self.width.is_multiple_of(2) || !self.height.is_multiple_of(2) {
             return setting(
                 "size",
                 format!(
