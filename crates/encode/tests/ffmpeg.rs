@@ -36,7 +36,11 @@ fn probe(path: &Path) -> serde_json::Value {
         .arg(path)
         .output()
         .expect("ffprobe runs (apt-get install ffmpeg)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -44,11 +48,18 @@ fn decode_rgb(path: &Path, index: u32) -> Vec<u8> {
     let out = Command::new("ffmpeg")
         .args(["-v", "error", "-i"])
         .arg(path)
-        .args(["-vf", &format!("select=eq(n\\,{index}),scale=in_color_matrix=bt709:in_range=tv:out_range=pc")])
+        .args([
+            "-vf",
+            &format!("select=eq(n\\,{index}),scale=in_color_matrix=bt709:in_range=tv:out_range=pc"),
+        ])
         .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -65,7 +76,9 @@ fn encodes_h264_that_probes_and_decodes_cleanly() {
     };
     let mut encoder = FfmpegEncoder::start(Path::new("ffmpeg"), settings, &output).unwrap();
     for i in 0..45 {
-        encoder.write(&rgba_to_i420(&frame(i), W, H, [0, 0, 0]).unwrap()).unwrap();
+        encoder
+            .write(&rgba_to_i420(&frame(i), W, H, [0, 0, 0]).unwrap())
+            .unwrap();
     }
     assert_eq!(encoder.finish().unwrap(), 45);
 
@@ -79,7 +92,11 @@ fn encodes_h264_that_probes_and_decodes_cleanly() {
     assert_eq!(stream["pix_fmt"], "yuv420p");
     assert_eq!(stream["color_space"], "bt709");
     assert_eq!(stream["color_range"], "tv");
-    let duration: f64 = info["format"]["duration"].as_str().unwrap().parse().unwrap();
+    let duration: f64 = info["format"]["duration"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((duration - 1.5).abs() < 0.05, "{duration}");
 
     let decode = Command::new("ffmpeg")
@@ -88,10 +105,17 @@ fn encodes_h264_that_probes_and_decodes_cleanly() {
         .args(["-f", "null", "-"])
         .output()
         .unwrap();
-    assert!(decode.status.success() && decode.stderr.is_empty(), "{}", String::from_utf8_lossy(&decode.stderr));
+    assert!(
+        decode.status.success() && decode.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&decode.stderr)
+    );
 
     // At CRF 18 a decoded frame is close to what was rendered.
-    let source: Vec<u8> = frame(20).chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let source: Vec<u8> = frame(20)
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     let decoded = decode_rgb(&output, 20);
     assert_eq!(decoded.len(), source.len());
     let mse: f64 = source
@@ -101,7 +125,10 @@ fn encodes_h264_that_probes_and_decodes_cleanly() {
         .sum::<f64>()
         / source.len() as f64;
     let psnr = 10.0 * (255.0f64.powi(2) / mse).log10();
-    assert!(psnr >= 35.0, "decoded frame is {psnr:.1} dB from the source");
+    assert!(
+        psnr >= 35.0,
+        "decoded frame is {psnr:.1} dB from the source"
+    );
     std::fs::remove_file(&output).unwrap();
 }
 

@@ -11,6 +11,7 @@ use std::time::Instant;
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 use crate::input::{CodeOptions, load_bundle, parse_props};
+use crate::render;
 use crate::still::{self, StillFormat, StillReport};
 
 /// Kinema renders videos written as React code.
@@ -59,6 +60,52 @@ pub enum Command {
         /// Print the frame as a standalone HTML page (what the painter lays out) instead.
         #[arg(long, conflicts_with = "json")]
         html: bool,
+    },
+    /// Render a composition to an H.264 MP4.
+    Render {
+        /// Entry file calling registerRoot(), or a code file exporting one component.
+        entry: PathBuf,
+        /// Composition id.
+        composition: String,
+        /// Output video (.mp4, .mov or .mkv).
+        output: PathBuf,
+        /// Input props: a JSON object, or @file.json.
+        #[arg(long)]
+        props: Option<String>,
+        /// Frames to render: N, A-B (inclusive) or A- (to the end).
+        #[arg(long)]
+        frames: Option<String>,
+        /// Render threads (default: one per CPU core).
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Constant rate factor, 1-51 (default 18).
+        #[arg(long)]
+        crf: Option<u8>,
+        /// x264 preset, ultrafast … placebo (default medium).
+        #[arg(long)]
+        x264_preset: Option<String>,
+        /// Target video bitrate such as 4M (instead of --crf).
+        #[arg(long)]
+        video_bitrate: Option<String>,
+        /// Device pixels per CSS pixel.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Replace an existing output file (default); --overwrite=false refuses to.
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+        overwrite: bool,
+        /// The ffmpeg binary to encode with.
+        #[arg(long, default_value = "ffmpeg")]
+        ffmpeg: PathBuf,
+        /// Never fetch http(s) images and fonts.
+        #[arg(long)]
+        offline: bool,
+        /// Print a JSON summary instead of a progress bar and a line of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        code: CodeOptions,
+        #[command(flatten)]
+        limits: LimitOptions,
     },
     /// Render one frame to a PNG, JPEG or WebP image.
     Still {
@@ -173,6 +220,72 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&tree)?);
             } else {
                 print!("{}", kinema_compose::tree::to_markup(&tree));
+            }
+            Ok(())
+        }
+        Command::Render {
+            entry,
+            composition,
+            output,
+            props,
+            frames,
+            concurrency,
+            crf,
+            x264_preset,
+            video_bitrate,
+            scale,
+            overwrite,
+            ffmpeg,
+            offline,
+            json,
+            code,
+            limits,
+        } => {
+            let bundle = load_bundle(&entry, &code)?;
+            let props = parse_props(props.as_deref())?;
+            let frame_range = frames
+                .as_deref()
+                .map(render::parse_frame_range)
+                .transpose()?;
+            let mut paint = PaintOptions::for_public_dir(still::public_dir(&bundle, &entry));
+            paint.resources.allow_remote = !offline;
+            let threads = concurrency
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            if threads == 0 {
+                anyhow::bail!("--concurrency must be 1 or more");
+            }
+            let report = render::render(render::RenderJob {
+                bundle,
+                composition,
+                props,
+                output,
+                frame_range,
+                threads,
+                scale,
+                crf,
+                x264_preset,
+                video_bitrate,
+                ffmpeg,
+                overwrite,
+                limits: limits.limits(),
+                paint,
+                progress: !json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{} ({}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s on {} threads",
+                    report.output.display(),
+                    report.width,
+                    report.height,
+                    report.frames,
+                    report.fps,
+                    report.bytes as f64 / 1e6,
+                    report.seconds,
+                    report.frames_per_second,
+                    report.threads
+                );
             }
             Ok(())
         }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod input;
+mod render;
 mod still;
 
 use std::process::ExitCode;

@@ -234,3 +234,201 @@ fn still_errors_name_the_image_and_keep_the_old_output() {
         stderr(&out)
     );
 }
+
+const MOVING: &str = r#"
+import {AbsoluteFill, interpolate, useCurrentFrame} from 'remotion';
+export default function Moving() {
+  const frame = useCurrentFrame();
+  if (frame === 17 && (globalThis as any).__fail) throw new Error('boom');
+  return (
+    <AbsoluteFill style={{background: 'linear-gradient(90deg, #1e3a8a, #db2777)'}}>
+      <div style={{position: 'absolute', left: interpolate(frame, [0, 23], [10, 120]), top: 30,
+        width: 30, height: 30, borderRadius: 8, backgroundColor: 'white'}} />
+    </AbsoluteFill>
+  );
+}
+"#;
+
+fn render_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kinema-render-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn probe(path: &Path) -> serde_json::Value {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+        ])
+        .arg("stream=codec_name,width,height,r_frame_rate,nb_read_frames")
+        .args(["-of", "json"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs (apt-get install ffmpeg)");
+    assert!(out.status.success());
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["streams"][0].clone()
+}
+
+#[test]
+fn render_writes_an_h264_mp4_whose_frames_match_stills() {
+    let dir = render_dir("ok");
+    let code = dir.join("moving.tsx");
+    std::fs::write(&code, MOVING).unwrap();
+    let video = dir.join("moving.mp4");
+    let size = [
+        "--width",
+        "160",
+        "--height",
+        "90",
+        "--duration",
+        "24",
+        "--fps",
+        "24",
+    ];
+    let mut args = vec![
+        "render",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        video.to_str().unwrap(),
+        "--concurrency",
+        "2",
+        "--json",
+    ];
+    args.extend(size);
+    let out = kinema(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["frames"], 24);
+    assert_eq!(report["threads"], 2);
+    let stream = probe(&video);
+    assert_eq!(stream["codec_name"], "h264");
+    assert_eq!(
+        (stream["width"].as_u64(), stream["height"].as_u64()),
+        (Some(160), Some(90))
+    );
+    assert_eq!(stream["r_frame_rate"], "24/1");
+    assert_eq!(stream["nb_read_frames"], "24");
+    let decode = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&video)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(decode.status.success() && decode.stderr.is_empty());
+
+    // Frame 11 of the video against `kinema still` of frame 11.
+    let still = dir.join("f11.png");
+    let mut args = vec![
+        "still",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        still.to_str().unwrap(),
+        "--frame",
+        "11",
+    ];
+    args.extend(size);
+    assert!(kinema(&args).status.success());
+    let expected: Vec<u8> = image::open(&still).unwrap().to_rgb8().into_raw();
+    let decoded = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&video)
+        .args([
+            "-vf",
+            "select=eq(n\\,11),scale=in_color_matrix=bt709:in_range=tv:out_range=pc",
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(decoded.len(), expected.len());
+    let mse = expected
+        .iter()
+        .zip(&decoded)
+        .map(|(a, b)| (*a as f64 - *b as f64).powi(2))
+        .sum::<f64>()
+        / expected.len() as f64;
+    let psnr = 10.0 * (255.0f64.powi(2) / mse).log10();
+    assert!(psnr >= 35.0, "frame 11 is {psnr:.1} dB from its still");
+
+    // A range renders just those frames.
+    let part = dir.join("part.mp4");
+    let mut args = vec![
+        "render",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        part.to_str().unwrap(),
+        "--frames",
+        "5-14",
+        "--json",
+    ];
+    args.extend(size);
+    assert!(kinema(&args).status.success());
+    assert_eq!(probe(&part)["nb_read_frames"], "10");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn render_errors_leave_no_partial_files() {
+    let dir = render_dir("err");
+    let code = dir.join("failing.tsx");
+    std::fs::write(&code, MOVING.replace("(globalThis as any).__fail", "true")).unwrap();
+    let video = dir.join("out.mp4");
+    std::fs::write(&video, b"previous").unwrap();
+    let size = ["--width", "160", "--height", "90", "--duration", "24"];
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "render",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            video.to_str().unwrap(),
+        ];
+        args.extend(size);
+        args.extend(extra);
+        kinema(&args)
+    };
+    let out = run(&[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("frame 17") && err.contains("boom"), "{err}");
+    assert_eq!(std::fs::read(&video).unwrap(), b"previous");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+
+    let out = run(&["--frames", "20-30"]);
+    assert!(stderr(&out).contains("from 0 to 23"), "{}", stderr(&out));
+    let out = run(&["--overwrite=false"]);
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    let out = run(&["--crf", "60"]);
+    assert!(stderr(&out).contains("crf"), "{}", stderr(&out));
+    let out = run(&["--ffmpeg", "/nonexistent/ffmpeg"]);
+    assert!(
+        stderr(&out).contains("apt-get install ffmpeg"),
+        "{}",
+        stderr(&out)
+    );
+    let out = kinema(&[
+        "render",
+        code.to_str().unwrap(),
+        "Nope",
+        video.to_str().unwrap(),
+        "--code",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Nope"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
