@@ -22,7 +22,21 @@ pub struct VideoSettings {
     pub x264_preset: Option<String>,
     /// Target bitrate such as `"4M"`; exclusive with `crf`.
     pub video_bitrate: Option<String>,
+    /// Encoder threads (`None`: ffmpeg's choice). Parallel chunk encodes use 1 each.
+    pub encoder_threads: Option<u32>,
 }
+
+/// Where an encode's timestamps start, for chunks that are joined later.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChunkTiming {
+    /// Seconds of video before this chunk in the final file.
+    pub start_seconds: f64,
+}
+
+/// Every chunk's timestamps are shifted by this much more, so no chunk ever needs ffmpeg's
+/// "make DTS non-negative" shift (which only the first chunk would get, breaking continuity
+/// with B-frames). The stitch removes it again.
+const CHUNK_TIMESTAMP_BASE: f64 = 1.0;
 
 pub const DEFAULT_H264_CRF: u8 = 18;
 pub const X264_PRESETS: &[&str] = &[
@@ -95,8 +109,9 @@ impl VideoSettings {
         Ok(())
     }
 
-    /// ffmpeg's arguments for H.264 into `output` (container from its extension).
-    fn h264_args(&self, output: &Path) -> Vec<String> {
+    /// ffmpeg's arguments for H.264 into `output` (container from its extension; chunks are
+    /// MPEG-TS with continuous timestamps).
+    fn h264_args(&self, output: &Path, chunk: Option<ChunkTiming>) -> Vec<String> {
         let mut args: Vec<String> = [
             "-hide_banner",
             "-loglevel",
@@ -145,11 +160,24 @@ impl VideoSettings {
             .iter()
             .map(|s| s.to_string()),
         );
-        if output
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("mp4") || e.eq_ignore_ascii_case("mov"))
-        {
-            args.extend(["-movflags".into(), "+faststart".into()]);
+        if let Some(threads) = self.encoder_threads {
+            args.extend(["-threads".into(), threads.to_string()]);
+        }
+        match chunk {
+            Some(timing) => args.extend([
+                "-output_ts_offset".into(),
+                format!("{:.6}", CHUNK_TIMESTAMP_BASE + timing.start_seconds),
+                "-f".into(),
+                "mpegts".into(),
+            ]),
+            None => {
+                if output
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("mp4") || e.eq_ignore_ascii_case("mov"))
+                {
+                    args.extend(["-movflags".into(), "+faststart".into()]);
+                }
+            }
         }
         args.push(output.display().to_string());
         args
@@ -181,9 +209,29 @@ impl FfmpegEncoder {
         settings: VideoSettings,
         output: &Path,
     ) -> Result<FfmpegEncoder, EncodeError> {
+        Self::spawn(ffmpeg, settings, output, None)
+    }
+
+    /// Start ffmpeg writing one chunk: a self-contained MPEG-TS file whose timestamps continue
+    /// where the previous chunk's end, so chunks join without re-encoding ([`crate::stitch`]).
+    pub fn start_chunk(
+        ffmpeg: &Path,
+        settings: VideoSettings,
+        output: &Path,
+        timing: ChunkTiming,
+    ) -> Result<FfmpegEncoder, EncodeError> {
+        Self::spawn(ffmpeg, settings, output, Some(timing))
+    }
+
+    fn spawn(
+        ffmpeg: &Path,
+        settings: VideoSettings,
+        output: &Path,
+        chunk: Option<ChunkTiming>,
+    ) -> Result<FfmpegEncoder, EncodeError> {
         settings.validate()?;
         let mut child = Command::new(ffmpeg)
-            .args(settings.h264_args(output))
+            .args(settings.h264_args(output, chunk))
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -283,7 +331,7 @@ impl Drop for FfmpegEncoder {
     }
 }
 
-fn tail(log: &str) -> String {
+pub(crate) fn tail(log: &str) -> String {
     let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
     let start = lines.len().saturating_sub(8);
     let text = lines[start..].join("\n");
@@ -306,6 +354,7 @@ mod tests {
             crf: None,
             x264_preset: None,
             video_bitrate: None,
+            encoder_threads: None,
         }
     }
 
@@ -353,7 +402,9 @@ mod tests {
 
     #[test]
     fn arguments_tag_bt709_and_default_to_crf_18_medium() {
-        let args = settings().h264_args(Path::new("/tmp/x.mp4")).join(" ");
+        let args = settings()
+            .h264_args(Path::new("/tmp/x.mp4"), None)
+            .join(" ");
         assert!(args.contains("-crf 18"), "{args}");
         assert!(args.contains("-preset medium"));
         assert!(
@@ -363,8 +414,14 @@ mod tests {
         );
         assert!(args.contains("-movflags +faststart"));
         assert!(args.contains("-r 30 "));
-        let ts = settings().h264_args(Path::new("/tmp/x.ts")).join(" ");
+        let ts = settings()
+            .h264_args(
+                Path::new("/tmp/x.ts"),
+                Some(ChunkTiming { start_seconds: 2.5 }),
+            )
+            .join(" ");
         assert!(!ts.contains("faststart"));
+        assert!(ts.contains("-output_ts_offset 3.500000 -f mpegts"), "{ts}");
     }
 
     #[test]

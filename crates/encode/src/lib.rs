@@ -4,8 +4,10 @@
 
 pub mod ffmpeg;
 pub mod plan;
+pub mod stitch;
 pub mod yuv;
 
-pub use ffmpeg::{EncodeError, FfmpegEncoder, VideoSettings};
+pub use ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings};
 pub use plan::{ChunkPlan, FrameRange, PlanError, PlanOptions, plan_chunks};
+pub use stitch::stitch_chunks;
 pub use yuv::{I420, YuvError, rgba_to_i420};

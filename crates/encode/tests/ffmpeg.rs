@@ -73,6 +73,7 @@ fn encodes_h264_that_probes_and_decodes_cleanly() {
         crf: None,
         x264_preset: Some("veryfast".into()),
         video_bitrate: None,
+        encoder_threads: None,
     };
     let mut encoder = FfmpegEncoder::start(Path::new("ffmpeg"), settings, &output).unwrap();
     for i in 0..45 {
@@ -141,6 +142,7 @@ fn ffmpeg_failures_carry_its_log() {
         crf: None,
         x264_preset: None,
         video_bitrate: None,
+        encoder_threads: None,
     };
     let output = Path::new("/nonexistent-dir/out.mp4");
     let mut encoder = FfmpegEncoder::start(Path::new("ffmpeg"), settings, output).unwrap();
@@ -158,4 +160,110 @@ fn ffmpeg_failures_carry_its_log() {
     };
     let text = err.to_string();
     assert!(text.contains("/nonexistent-dir/out.mp4"), "{text}");
+}
+
+fn psnr_rgb(a: &[u8], b: &[u8]) -> f64 {
+    let mse = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
+        .sum::<f64>()
+        / a.len() as f64;
+    10.0 * (255.0f64.powi(2) / mse).log10()
+}
+
+#[test]
+fn chunks_stitch_without_re_encoding_and_keep_every_frame() {
+    let settings = VideoSettings {
+        width: W,
+        height: H,
+        fps: 30.0,
+        crf: None,
+        x264_preset: Some("veryfast".into()),
+        video_bitrate: None,
+        encoder_threads: Some(1),
+    };
+    let bounds = [(0u32, 12u32), (12, 24), (24, 36), (36, 45)];
+    let mut chunks = Vec::new();
+    for (i, (start, end)) in bounds.iter().enumerate() {
+        let path = temp(&format!("chunk-{i}.ts"));
+        let timing = kinema_encode::ChunkTiming {
+            start_seconds: *start as f64 / 30.0,
+        };
+        let mut encoder =
+            FfmpegEncoder::start_chunk(Path::new("ffmpeg"), settings.clone(), &path, timing)
+                .unwrap();
+        for f in *start..*end {
+            encoder
+                .write(&rgba_to_i420(&frame(f), W, H, [0, 0, 0]).unwrap())
+                .unwrap();
+        }
+        encoder.finish().unwrap();
+        chunks.push(path);
+    }
+    let joined = temp("joined.mp4");
+    kinema_encode::stitch_chunks(Path::new("ffmpeg"), &chunks, &joined).unwrap();
+
+    let info = probe(&joined);
+    assert_eq!(info["streams"][0]["nb_read_frames"], "45");
+    let duration: f64 = info["format"]["duration"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((duration - 1.5).abs() < 0.05, "{duration}");
+    let decode = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&joined)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        decode.status.success() && decode.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&decode.stderr)
+    );
+    // B-frames survived the join.
+    let b = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "frame=pict_type",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&joined)
+        .output()
+        .unwrap();
+    let types = String::from_utf8_lossy(&b.stdout);
+    assert!(
+        types.lines().filter(|t| t.starts_with('B')).count() > 5,
+        "{types}"
+    );
+    assert_eq!(
+        types.lines().filter(|t| t.starts_with('I')).count(),
+        4,
+        "one keyframe per chunk"
+    );
+    // Every frame is the right frame: compare around each boundary with the source.
+    for f in [0, 11, 12, 13, 23, 24, 35, 36, 44] {
+        let source: Vec<u8> = frame(f)
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        let decoded = decode_rgb(&joined, f);
+        let p = psnr_rgb(&source, &decoded);
+        assert!(p >= 35.0, "frame {f}: {p:.1} dB");
+        // and it is not its neighbour
+        let neighbour: Vec<u8> = frame(f + 1)
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        assert!(psnr_rgb(&neighbour, &decoded) < p);
+    }
+    for c in chunks {
+        std::fs::remove_file(c).unwrap();
+    }
+    std::fs::remove_file(joined).unwrap();
 }

@@ -78,6 +78,9 @@ pub enum Command {
         /// Render threads (default: one per CPU core).
         #[arg(long)]
         concurrency: Option<usize>,
+        /// Frames per chunk (default: planned like a Lambda render, about 20 or more).
+        #[arg(long)]
+        frames_per_chunk: Option<u32>,
         /// Constant rate factor, 1-51 (default 18).
         #[arg(long)]
         crf: Option<u8>,
@@ -230,6 +233,7 @@ pub fn run(cli: Cli) -> Result<()> {
             props,
             frames,
             concurrency,
+            frames_per_chunk,
             crf,
             x264_preset,
             video_bitrate,
@@ -261,6 +265,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 output,
                 frame_range,
                 threads,
+                frames_per_chunk,
                 scale,
                 crf,
                 x264_preset,
@@ -275,7 +280,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!(
-                    "{} ({}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s on {} threads",
+                    "{} ({}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} chunks on {} threads",
                     report.output.display(),
                     report.width,
                     report.height,
@@ -284,6 +289,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     report.bytes as f64 / 1e6,
                     report.seconds,
                     report.frames_per_second,
+                    report.chunks,
                     report.threads
                 );
             }

@@ -1,11 +1,11 @@
 //! `kinema render`: a composition to an H.264 MP4 on this machine.
 //!
-//! Frames are rendered in parallel: each worker thread has its own JavaScript engine and paint
-//! document, takes the next frame number, composes, paints and converts it to YUV, and sends it
-//! to the encoder, which writes frames in order. The video goes to a temporary file beside the
-//! output and is renamed into place only when complete.
+//! The frames are planned into chunks exactly as the render farm plans them. Each worker thread
+//! has its own JavaScript engine and paint document; it takes the next chunk, composes, paints
+//! and converts its frames to YUV and feeds them to its own encoder, which writes a
+//! self-contained MPEG-TS chunk. The chunks are then joined without re-encoding into a
+//! temporary file beside the output, which is renamed into place only when complete.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -13,7 +13,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
-use kinema_encode::{FfmpegEncoder, I420, PlanOptions, VideoSettings, plan_chunks, rgba_to_i420};
+use kinema_encode::{
+    ChunkTiming, FfmpegEncoder, PlanOptions, VideoSettings, plan_chunks, rgba_to_i420,
+    stitch_chunks,
+};
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 /// Everything a render needs, resolved from the command line.
@@ -24,6 +27,8 @@ pub struct RenderJob {
     pub output: PathBuf,
     pub frame_range: Option<(u32, Option<u32>)>,
     pub threads: usize,
+    /// Frames per chunk (`None`: the render farm's default planning).
+    pub frames_per_chunk: Option<u32>,
     pub scale: f64,
     pub crf: Option<u8>,
     pub x264_preset: Option<String>,
@@ -47,6 +52,7 @@ pub struct RenderReport {
     pub frames: u64,
     pub first_frame: u32,
     pub last_frame: u32,
+    pub chunks: usize,
     pub threads: usize,
     pub seconds: f64,
     pub frames_per_second: f64,
@@ -109,14 +115,14 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         &PlanOptions {
             frame_range: job.frame_range,
             every_nth_frame: 1,
-            concurrency: Some(1),
+            frames_per_chunk: job.frames_per_chunk,
             ..Default::default()
         },
     )
     .context("invalid --frames")?;
-    let frames: Arc<Vec<u32>> = Arc::new(plan.frames_of(0).collect());
     let width = (info.width as f64 * job.scale).round() as u32;
     let height = (info.height as f64 * job.scale).round() as u32;
+    let threads = job.threads.clamp(1, plan.chunks.len());
     let settings = VideoSettings {
         width,
         height,
@@ -124,29 +130,45 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         crf: job.crf,
         x264_preset: job.x264_preset.clone(),
         video_bitrate: job.video_bitrate.clone(),
+        // Chunks encode in parallel, one per thread: one encoder thread each.
+        encoder_threads: (threads > 1).then_some(1),
     };
     settings.validate()?;
 
     let temp = TempOutput(Some(temp_path_for(&job.output)?));
     let temp_path = temp.0.clone().expect("set above");
-    let mut encoder = FfmpegEncoder::start(&job.ffmpeg, settings, &temp_path)?;
+    let chunk_dir = TempDir(Some(temp_path.with_extension("chunks")));
+    std::fs::create_dir_all(chunk_dir.path())
+        .with_context(|| format!("cannot create {}", chunk_dir.path().display()))?;
 
-    let threads = job.threads.clamp(1, frames.len().max(1));
+    let plan = Arc::new(plan);
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    // Bounded, so fast workers cannot pile up frames faster than the encoder takes them.
-    let (tx, rx) = mpsc::sync_channel::<Result<(usize, I420)>>(threads * 2);
+    let rendered = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = mpsc::channel::<Result<()>>();
     let mut workers = Vec::new();
     for worker in 0..threads {
-        let (tx, next, stop, frames) = (tx.clone(), next.clone(), stop.clone(), frames.clone());
+        let (tx, next, stop, rendered, plan) = (
+            tx.clone(),
+            next.clone(),
+            stop.clone(),
+            rendered.clone(),
+            plan.clone(),
+        );
         let (bundle, composition, props, limits) = (
             job.bundle.clone(),
             job.composition.clone(),
             job.props.clone(),
             job.limits,
         );
+        let (settings, ffmpeg, dir) = (
+            settings.clone(),
+            job.ffmpeg.clone(),
+            chunk_dir.path().to_path_buf(),
+        );
         let mut paint = job.paint.clone();
         paint.scale = job.scale;
+        let fps = info.fps;
         workers.push(
             std::thread::Builder::new()
                 .name(format!("kinema-render-{worker}"))
@@ -156,28 +178,46 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                         engine.select(&composition, &props)?;
                         let mut renderer = BlitzRenderer::new(paint)?;
                         loop {
-                            if stop.load(Ordering::SeqCst) {
-                                return Ok(());
-                            }
                             let index = next.fetch_add(1, Ordering::SeqCst);
-                            let Some(&frame) = frames.get(index) else {
-                                return Ok(());
-                            };
-                            let tree = engine
-                                .render_frame(frame)
-                                .with_context(|| format!("cannot render frame {frame}"))?;
-                            let image = renderer
-                                .render(&tree)
-                                .with_context(|| format!("cannot paint frame {frame}"))?;
-                            let yuv =
-                                rgba_to_i420(&image.pixels, image.width, image.height, [0, 0, 0])?;
-                            if tx.send(Ok((index, yuv))).is_err() {
+                            if index >= plan.chunks.len() || stop.load(Ordering::SeqCst) {
                                 return Ok(());
                             }
+                            let chunk = plan.chunks[index];
+                            let timing = ChunkTiming {
+                                start_seconds: (chunk.start - plan.frame_range.start) as f64 / fps,
+                            };
+                            let mut encoder = FfmpegEncoder::start_chunk(
+                                &ffmpeg,
+                                settings.clone(),
+                                &chunk_path(&dir, index),
+                                timing,
+                            )?;
+                            for frame in plan.frames_of(index) {
+                                if stop.load(Ordering::SeqCst) {
+                                    encoder.abort();
+                                    return Ok(());
+                                }
+                                let tree = engine
+                                    .render_frame(frame)
+                                    .with_context(|| format!("cannot render frame {frame}"))?;
+                                let image = renderer
+                                    .render(&tree)
+                                    .with_context(|| format!("cannot paint frame {frame}"))?;
+                                let yuv = rgba_to_i420(
+                                    &image.pixels,
+                                    image.width,
+                                    image.height,
+                                    [0, 0, 0],
+                                )?;
+                                encoder.write(&yuv)?;
+                                rendered.fetch_add(1, Ordering::SeqCst);
+                            }
+                            encoder.finish()?;
                         }
                     })();
-                    if let Err(e) = result {
-                        let _ = tx.send(Err(e));
+                    if let Err(e) = &result {
+                        stop.store(true, Ordering::SeqCst);
+                        let _ = tx.send(Err(anyhow::anyhow!("{e:#}")));
                     }
                 })
                 .context("cannot start a render thread")?,
@@ -185,30 +225,19 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     }
     drop(tx);
 
-    let bar = progress_bar(job.progress, frames.len() as u64);
-    let mut pending = BTreeMap::new();
-    let mut written = 0usize;
+    let bar = progress_bar(job.progress, plan.frame_count as u64);
     let mut failure = None;
-    for message in rx {
-        match message {
-            Ok((index, yuv)) => {
-                pending.insert(index, yuv);
-                while let Some(yuv) = pending.remove(&written) {
-                    if let Err(e) = encoder.write(&yuv) {
-                        failure = Some(anyhow::Error::new(e));
-                        break;
-                    }
-                    written += 1;
-                    if let Some(bar) = &bar {
-                        bar.set_position(written as u64);
-                    }
-                }
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(Err(e)) => {
+                failure.get_or_insert(e);
             }
-            Err(e) => failure = Some(e),
+            Ok(Ok(())) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        if failure.is_some() {
-            stop.store(true, Ordering::SeqCst);
-            break;
+        if let Some(bar) = &bar {
+            bar.set_position(rendered.load(Ordering::SeqCst) as u64);
         }
     }
     for worker in workers {
@@ -218,14 +247,16 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         bar.finish_and_clear();
     }
     if let Some(e) = failure {
-        encoder.abort();
         return Err(e);
     }
-    if written != frames.len() {
-        encoder.abort();
-        bail!("only {written} of {} frames were rendered", frames.len());
+    let count = rendered.load(Ordering::SeqCst) as u64;
+    if count != plan.frame_count as u64 {
+        bail!("only {count} of {} frames were rendered", plan.frame_count);
     }
-    let count = encoder.finish()?;
+    let chunks: Vec<PathBuf> = (0..plan.chunks.len())
+        .map(|i| chunk_path(chunk_dir.path(), i))
+        .collect();
+    stitch_chunks(&job.ffmpeg, &chunks, &temp_path)?;
     std::fs::rename(&temp_path, &job.output)
         .with_context(|| format!("cannot move the video into {}", job.output.display()))?;
     std::mem::forget(temp);
@@ -240,10 +271,32 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         frames: count,
         first_frame: plan.frame_range.start,
         last_frame: plan.frame_range.end,
+        chunks: plan.chunks.len(),
         threads,
         seconds,
         frames_per_second: count as f64 / seconds,
     })
+}
+
+fn chunk_path(dir: &Path, index: usize) -> PathBuf {
+    dir.join(format!("chunk-{index:05}.ts"))
+}
+
+/// A temporary folder removed with everything in it unless kept.
+struct TempDir(Option<PathBuf>);
+
+impl TempDir {
+    fn path(&self) -> &Path {
+        self.0.as_deref().expect("present until dropped")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_dir_all(path);
+        }
+    }
 }
 
 fn progress_bar(enabled: bool, frames: u64) -> Option<indicatif::ProgressBar> {

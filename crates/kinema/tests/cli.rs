@@ -362,6 +362,56 @@ fn render_writes_an_h264_mp4_whose_frames_match_stills() {
     let psnr = 10.0 * (255.0f64.powi(2) / mse).log10();
     assert!(psnr >= 35.0, "frame 11 is {psnr:.1} dB from its still");
 
+    // Five chunks decode to the same frames as one chunk.
+    let decode_all = |path: &Path| -> Vec<u8> {
+        Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(path)
+            .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let mut decoded = Vec::new();
+    for (name, fpc) in [("one.mp4", "24"), ("five.mp4", "5")] {
+        let path = dir.join(name);
+        let mut args = vec![
+            "render",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            path.to_str().unwrap(),
+            "--frames-per-chunk",
+            fpc,
+            "--json",
+        ];
+        args.extend(size);
+        let out = kinema(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(report["chunks"], if fpc == "5" { 5 } else { 1 });
+        assert_eq!(probe(&path)["nb_read_frames"], "24");
+        decoded.push(decode_all(&path));
+    }
+    let frame_bytes = 160 * 90 * 3;
+    assert_eq!(decoded[0].len(), 24 * frame_bytes);
+    for (i, (a, b)) in decoded[0]
+        .chunks(frame_bytes)
+        .zip(decoded[1].chunks(frame_bytes))
+        .enumerate()
+    {
+        let mse = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
+            .sum::<f64>()
+            / a.len() as f64;
+        let psnr = 10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10();
+        assert!(
+            psnr >= 35.0,
+            "frame {i}: one chunk vs five chunks {psnr:.1} dB"
+        );
+    }
+
     // A range renders just those frames.
     let part = dir.join("part.mp4");
     let mut args = vec![
