@@ -18,7 +18,8 @@ use anyrender::filters::{Filter, FilterEffect};
 use anyrender::{Glyph, NormalizedCoord, Paint, PaintRef, PaintScene, RenderContext};
 use kurbo::{Affine, Rect, Shape, Stroke, Vec2};
 use peniko::{
-    BlendMode, Color, Fill, FontData, ImageBrush, ImageQuality, ImageSampler, Mix, StyleRef,
+    BlendMode, Color, Fill, FontData, ImageBrush, ImageData, ImageQuality, ImageSampler, Mix,
+    StyleRef,
 };
 
 use crate::shadow_cache::{GlyphShadow, GlyphShadowCache, ShadowCache};
@@ -131,14 +132,8 @@ impl<S: PaintScene> KinemaScene<'_, S> {
     ) {
         match self.box_shadows.get(rect, color, radius, std_dev) {
             Some((image, offset)) => {
-                let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
                 let place = transform * Affine::translate(rect.origin().to_vec2() + offset);
-                let brush = ImageBrush {
-                    image,
-                    sampler: sampler_for(place),
-                };
-                self.inner
-                    .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
+                draw_image(self.inner, image, place);
             }
             None => self
                 .inner
@@ -152,6 +147,16 @@ impl<S: PaintScene> KinemaScene<'_, S> {
 fn in_element_space(element: Affine, moved: Affine) -> Affine {
     let offset = moved.translation() - element.translation();
     element * Affine::translate(offset)
+}
+
+/// Draw a cached (premultiplied) image with its top-left corner mapped by `place`.
+fn draw_image<S: PaintScene>(scene: &mut S, image: &ImageData, place: Affine) {
+    let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
+    let brush = ImageBrush {
+        image,
+        sampler: sampler_for(place),
+    };
+    scene.fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
 }
 
 /// How to sample a cached image drawn with `place`: pixel for pixel when it lands on whole
@@ -320,13 +325,7 @@ impl<S: PaintScene> PaintScene for KinemaScene<'_, S> {
                     std_dev,
                 };
                 if let Some((image, place)) = self.text_shadows.get(run, shadow_transform) {
-                    let size = Rect::new(0.0, 0.0, image.width as f64, image.height as f64);
-                    let brush = ImageBrush {
-                        image,
-                        sampler: sampler_for(place),
-                    };
-                    self.inner
-                        .fill(Fill::NonZero, place, Paint::Image(brush), None, &size);
+                    draw_image(self.inner, image, place);
                     continue;
                 }
             }

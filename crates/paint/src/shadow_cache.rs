@@ -29,18 +29,105 @@ struct ShadowKey {
     color: [u32; 4],
 }
 
-struct CachedShadow {
+/// Rasterised shadows by key, with the frame each was last used in. Entries unused for
+/// [`MAX_IDLE_FRAMES`] are dropped; past [`MAX_BYTES`] the least recently used go first.
+struct ImageStore<K> {
+    entries: HashMap<K, Cached>,
+    frame: u64,
+}
+
+/// One rasterised shadow and where its top-left corner goes (see each cache's `get`).
+struct Cached {
     image: ImageData,
-    margin: f64,
-    bytes: usize,
+    offset: Vec2,
     last_used: u64,
+}
+
+impl<K> Default for ImageStore<K> {
+    fn default() -> Self {
+        ImageStore {
+            entries: HashMap::new(),
+            frame: 0,
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> ImageStore<K> {
+    /// The entry for `key`, rasterised by `make` on a miss (`None` from `make`: not cached).
+    fn get_or_make(
+        &mut self,
+        key: K,
+        make: impl FnOnce() -> Option<(ImageData, Vec2)>,
+    ) -> Option<&Cached> {
+        let frame = self.frame;
+        let entry = match self.entries.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let (image, offset) = make()?;
+                e.insert(Cached {
+                    image,
+                    offset,
+                    last_used: frame,
+                })
+            }
+        };
+        entry.last_used = frame;
+        Some(entry)
+    }
+
+    fn end_frame(&mut self) {
+        self.frame += 1;
+        let frame = self.frame;
+        self.entries
+            .retain(|_, e| frame - e.last_used <= MAX_IDLE_FRAMES);
+        let bytes = |e: &Cached| e.image.data.len();
+        let mut total: usize = self.entries.values().map(bytes).sum();
+        if total > MAX_BYTES {
+            let mut by_age: Vec<(K, u64)> = self
+                .entries
+                .iter()
+                .map(|(k, e)| (k.clone(), e.last_used))
+                .collect();
+            by_age.sort_by_key(|(_, used)| *used);
+            for (key, _) in by_age {
+                if total <= MAX_BYTES / 2 {
+                    break;
+                }
+                if let Some(e) = self.entries.remove(&key) {
+                    total -= bytes(&e);
+                }
+            }
+        }
+    }
+}
+
+/// Render what `draw` paints into a `w`×`h` premultiplied image.
+fn rasterise_image(
+    w: u16,
+    h: u16,
+    draw: impl FnOnce(&mut vello_cpu::RenderContext, &mut vello_cpu::Resources),
+) -> ImageData {
+    let mut ctx = vello_cpu::RenderContext::new(w, h);
+    let mut resources = vello_cpu::Resources::new();
+    draw(&mut ctx, &mut resources);
+    ctx.flush();
+    let mut pixels = vec![0u8; w as usize * h as usize * 4];
+    ctx.render(
+        vello_cpu::PixmapMut::new(w, h, &mut pixels).expect("buffer matches the size"),
+        &mut resources,
+    );
+    ImageData {
+        data: Blob::new(Arc::new(pixels)),
+        format: ImageFormat::Rgba8,
+        alpha_type: ImageAlphaType::AlphaPremultiplied,
+        width: w as u32,
+        height: h as u32,
+    }
 }
 
 #[derive(Default)]
 pub(crate) struct ShadowCache {
-    entries: HashMap<ShadowKey, CachedShadow>,
-    frame: u64,
-    bytes: usize,
+    store: ImageStore<ShadowKey>,
 }
 
 fn sixteenths(v: f64) -> i64 {
@@ -69,86 +156,31 @@ impl ShadowCache {
             std_dev: sixteenths(std_dev),
             color: color.components.map(f32::to_bits),
         };
-        let frame = self.frame;
-        if !self.entries.contains_key(&key) {
-            let entry = rasterise(rect.width(), rect.height(), margin, color, radius, std_dev);
-            self.bytes += entry.bytes;
-            self.entries.insert(key, entry);
-        }
-        let entry = self.entries.get_mut(&key)?;
-        entry.last_used = frame;
-        Some((&entry.image, Vec2::new(-entry.margin, -entry.margin)))
+        let (width, height) = (rect.width(), rect.height());
+        let entry = self.store.get_or_make(key, || {
+            let (w, h) = (w.ceil() as u16, h.ceil() as u16);
+            let image = rasterise_image(w, h, |ctx, _| {
+                ctx.set_paint(color);
+                ctx.fill_blurred_rounded_rect(
+                    &Rect::new(margin, margin, margin + width, margin + height),
+                    radius as f32,
+                    std_dev as f32,
+                    false,
+                );
+            });
+            Some((image, Vec2::new(-margin, -margin)))
+        })?;
+        Some((&entry.image, entry.offset))
     }
 
     /// Call once per frame: ages entries and enforces the size limit.
     pub(crate) fn end_frame(&mut self) {
-        self.frame += 1;
-        let frame = self.frame;
-        self.entries
-            .retain(|_, e| frame - e.last_used <= MAX_IDLE_FRAMES);
-        if self.entries.values().map(|e| e.bytes).sum::<usize>() > MAX_BYTES {
-            let mut by_age: Vec<(ShadowKey, u64)> = self
-                .entries
-                .iter()
-                .map(|(k, e)| (*k, e.last_used))
-                .collect();
-            by_age.sort_by_key(|(_, used)| *used);
-            let mut total: usize = self.entries.values().map(|e| e.bytes).sum();
-            for (key, _) in by_age {
-                if total <= MAX_BYTES / 2 {
-                    break;
-                }
-                if let Some(e) = self.entries.remove(&key) {
-                    total -= e.bytes;
-                }
-            }
-        }
-        self.bytes = self.entries.values().map(|e| e.bytes).sum();
+        self.store.end_frame();
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.len()
-    }
-}
-
-fn rasterise(
-    width: f64,
-    height: f64,
-    margin: f64,
-    color: Color,
-    radius: f64,
-    std_dev: f64,
-) -> CachedShadow {
-    let w = (width + 2.0 * margin).ceil() as u16;
-    let h = (height + 2.0 * margin).ceil() as u16;
-    let mut ctx = vello_cpu::RenderContext::new(w, h);
-    ctx.set_paint(color);
-    ctx.fill_blurred_rounded_rect(
-        &Rect::new(margin, margin, margin + width, margin + height),
-        radius as f32,
-        std_dev as f32,
-        false,
-    );
-    ctx.flush();
-    let mut pixels = vec![0u8; w as usize * h as usize * 4];
-    let mut resources = vello_cpu::Resources::new();
-    ctx.render(
-        vello_cpu::PixmapMut::new(w, h, &mut pixels).expect("buffer matches the size"),
-        &mut resources,
-    );
-    let bytes = pixels.len();
-    CachedShadow {
-        image: ImageData {
-            data: Blob::new(Arc::new(pixels)),
-            format: ImageFormat::Rgba8,
-            alpha_type: ImageAlphaType::AlphaPremultiplied,
-            width: w as u32,
-            height: h as u32,
-        },
-        margin,
-        bytes,
-        last_used: 0,
+        self.store.entries.len()
     }
 }
 
@@ -221,21 +253,11 @@ struct GlyphShadowKey {
     std_dev: i64,
 }
 
-struct CachedGlyphShadow {
-    image: ImageData,
-    /// Pixel offset of the image's top-left corner from the whole-pixel part of the
-    /// translation.
-    offset: Vec2,
-    bytes: usize,
-    last_used: u64,
-}
-
 /// Blurred text shadows, keyed by everything that shapes their pixels except whole-pixel
 /// translation: a title that slides keeps hitting the cache.
 #[derive(Default)]
 pub(crate) struct GlyphShadowCache {
-    entries: HashMap<GlyphShadowKey, CachedGlyphShadow>,
-    frame: u64,
+    store: ImageStore<GlyphShadowKey>,
 }
 
 impl GlyphShadowCache {
@@ -274,8 +296,7 @@ impl GlyphShadowCache {
             color: run.color.components.map(f32::to_bits),
             std_dev: sixteenths(run.std_dev),
         };
-        let frame = self.frame;
-        if !self.entries.contains_key(&key) {
+        let entry = self.store.get_or_make(key, || {
             let local =
                 kurbo::Affine::new([a, b, c, d, fraction.0 as f64 / 4.0, fraction.1 as f64 / 4.0]);
             let margin = (run.std_dev * 3.0).ceil() + 2.0;
@@ -287,80 +308,36 @@ impl GlyphShadowCache {
             if !(w >= 1.0 && h >= 1.0 && w <= MAX_SIDE && h <= MAX_SIDE) {
                 return None;
             }
-            let (w, h) = (w as u16, h as u16);
-            let mut ctx = vello_cpu::RenderContext::new(w, h);
-            let mut resources = vello_cpu::Resources::new();
-            ctx.push_filter_layer(vello_cpu::filter_effects::Filter::from_primitive(
-                vello_cpu::filter_effects::FilterPrimitive::GaussianBlur {
-                    std_deviation: run.std_dev as f32,
-                    edge_mode: vello_cpu::filter_effects::EdgeMode::None,
-                },
-            ));
-            ctx.set_transform(kurbo::Affine::translate(-origin) * local);
-            ctx.set_paint(run.color);
-            let builder = ctx
-                .glyph_run(&mut resources, run.font)
-                .font_size(run.font_size)
-                .hint(run.hint)
-                .normalized_coords(run.normalized_coords)
-                .glyph_transform(run.glyph_transform.unwrap_or_default());
-            let _ = builder.fill_glyphs(run.glyphs.map(|g| vello_cpu::Glyph {
-                id: g.id,
-                x: g.x,
-                y: g.y,
-            }));
-            ctx.pop_layer();
-            ctx.flush();
-            let mut pixels = vec![0u8; w as usize * h as usize * 4];
-            ctx.render(
-                vello_cpu::PixmapMut::new(w, h, &mut pixels).expect("buffer matches the size"),
-                &mut resources,
-            );
-            let bytes = pixels.len();
-            self.entries.insert(
-                key.clone(),
-                CachedGlyphShadow {
-                    image: ImageData {
-                        data: Blob::new(Arc::new(pixels)),
-                        format: ImageFormat::Rgba8,
-                        alpha_type: ImageAlphaType::AlphaPremultiplied,
-                        width: w as u32,
-                        height: h as u32,
+            let image = rasterise_image(w as u16, h as u16, |ctx, resources| {
+                ctx.push_filter_layer(vello_cpu::filter_effects::Filter::from_primitive(
+                    vello_cpu::filter_effects::FilterPrimitive::GaussianBlur {
+                        std_deviation: run.std_dev as f32,
+                        edge_mode: vello_cpu::filter_effects::EdgeMode::None,
                     },
-                    offset: origin,
-                    bytes,
-                    last_used: frame,
-                },
-            );
-        }
-        let entry = self.entries.get_mut(&key)?;
-        entry.last_used = frame;
+                ));
+                ctx.set_transform(kurbo::Affine::translate(-origin) * local);
+                ctx.set_paint(run.color);
+                let _ = ctx
+                    .glyph_run(resources, run.font)
+                    .font_size(run.font_size)
+                    .hint(run.hint)
+                    .normalized_coords(run.normalized_coords)
+                    .glyph_transform(run.glyph_transform.unwrap_or_default())
+                    .fill_glyphs(run.glyphs.map(|g| vello_cpu::Glyph {
+                        id: g.id,
+                        x: g.x,
+                        y: g.y,
+                    }));
+                ctx.pop_layer();
+            });
+            Some((image, origin))
+        })?;
         let place = kurbo::Affine::translate(Vec2::new(whole.0, whole.1) + entry.offset);
         Some((&entry.image, place))
     }
 
     /// Call once per frame: ages entries and enforces the size limit.
     pub(crate) fn end_frame(&mut self) {
-        self.frame += 1;
-        let frame = self.frame;
-        self.entries
-            .retain(|_, e| frame - e.last_used <= MAX_IDLE_FRAMES);
-        let mut total: usize = self.entries.values().map(|e| e.bytes).sum();
-        if total > MAX_BYTES {
-            let mut by_age: Vec<(GlyphShadowKey, u64)> = self
-                .entries
-                .iter()
-                .map(|(k, e)| (k.clone(), e.last_used))
-                .collect();
-            by_age.sort_by_key(|(_, used)| *used);
-            for (key, _) in by_age {
-                if total <= MAX_BYTES / 2 {
-                    break;
-                }
-                if let Some(e) = self.entries.remove(&key) {
-                    total -= e.bytes;
-                }
-            }
-        }
+        self.store.end_frame();
     }
 }
