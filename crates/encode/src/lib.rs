@@ -1,13 +1,22 @@
-//! Kinema's encode stage: the chunk planner that local renders and the render farm share
-//! (which frames a render covers and how they split into independently encoded chunks), and
-//! RGBA → YUV 4:2:0 conversion.
+//! Kinema's encode stage: frames to video.
+//!
+//! - [`plan`]: the chunk planner that local renders and the render farm share (which frames a
+//!   render covers and how they split into independently encoded chunks);
+//! - [`encoder`]: the encoders behind one trait — ffmpeg ([`ffmpeg`]: x264, x265, libvpx,
+//!   ProRes, GIF) and the built-in H.264 encoder ([`builtin`]: openh264 + an MP4 muxer);
+//! - [`stitch`]: joining chunks without re-encoding;
+//! - [`yuv`]: RGBA → YUV 4:2:0 (BT.709, limited range).
 
+pub mod builtin;
+pub mod codec;
+pub mod encoder;
 pub mod ffmpeg;
 pub mod plan;
 pub mod stitch;
 pub mod yuv;
 
+pub use codec::{Codec, PixelFormat};
+pub use encoder::{ChunkFile, EncoderBackend, RgbaFrame, VideoEncoder};
 pub use ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings};
 pub use plan::{ChunkPlan, FrameRange, PlanError, PlanOptions, plan_chunks};
-pub use stitch::stitch_chunks;
 pub use yuv::{I420, YuvError, rgba_to_i420};

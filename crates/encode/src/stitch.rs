@@ -1,65 +1,90 @@
-//! Joining chunks without re-encoding.
+//! Joining ffmpeg's chunks without re-encoding.
 //!
-//! H.264 chunks are MPEG-TS files whose timestamps already continue from one to the next
-//! ([`crate::FfmpegEncoder::start_chunk`]), so joining is byte concatenation (ffmpeg's `concat:`
-//! protocol) remuxed into a progressive MP4 with the index at the front (`faststart`). Frames,
-//! B-frame order and timestamps are copied untouched.
+//! - H.264 and H.265 chunks are MPEG-TS files whose timestamps already continue from one to the
+//!   next ([`crate::FfmpegEncoder::start_chunk`]), so joining is byte concatenation (ffmpeg's
+//!   `concat:` protocol) remuxed into the output. Frames, B-frame order and timestamps are
+//!   copied untouched.
+//! - VP8/VP9 (WebM) and ProRes (QuickTime) chunks each start at zero; ffmpeg's concat demuxer
+//!   places each after the previous one, using the exact duration we give it.
+//! - GIF chunks are lossless RGB H.264; the GIF is made once from all of them, with one palette
+//!   for the whole animation.
+//!
+//! MP4 and QuickTime outputs get `faststart` (the index before the media) so they play while
+//! downloading.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use crate::ffmpeg::{EncodeError, tail};
+use crate::codec::Codec;
+use crate::encoder::ChunkFile;
+use crate::ffmpeg::{EncodeError, VideoSettings, is_mp4_family, tail};
 
-/// Join `chunks` (in order) into `output`.
-pub fn stitch_chunks(ffmpeg: &Path, chunks: &[PathBuf], output: &Path) -> Result<(), EncodeError> {
-    if chunks.is_empty() {
-        return Err(EncodeError::Setting {
-            field: "chunks",
-            reason: "there is nothing to stitch".into(),
-        });
-    }
-    for chunk in chunks {
-        if chunk.to_string_lossy().contains('|') {
-            return Err(EncodeError::Setting {
+/// Join `chunks` (in order) into `output` with ffmpeg.
+pub fn stitch_chunks(
+    ffmpeg: &Path,
+    settings: &VideoSettings,
+    chunks: &[ChunkFile],
+    output: &Path,
+) -> Result<(), EncodeError> {
+    let mut command = Command::new(ffmpeg);
+    command.args(["-hide_banner", "-loglevel", "error", "-y"]);
+    let mut list_file = None;
+    if settings.codec.chunks_are_transport_stream() {
+        for chunk in chunks {
+            if chunk.path.to_string_lossy().contains('|') {
+                return Err(EncodeError::Setting {
+                    field: "chunks",
+                    reason: format!("chunk path {} contains '|'", chunk.path.display()),
+                });
+            }
+        }
+        let input = format!(
+            "concat:{}",
+            chunks
+                .iter()
+                .map(|c| c.path.display().to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        command.args(["-i", &input]);
+    } else {
+        let list = chunks[0].path.with_file_name("kinema-concat.txt");
+        std::fs::write(&list, concat_list(chunks, settings.fps)).map_err(|e| {
+            EncodeError::Setting {
                 field: "chunks",
-                reason: format!("chunk path {} contains '|'", chunk.display()),
-            });
+                reason: format!("cannot write {}: {e}", list.display()),
+            }
+        })?;
+        command
+            .args(["-f", "concat", "-safe", "0", "-i"])
+            .arg(&list);
+        list_file = Some(list);
+    }
+    command.args(["-map", "0:v"]);
+    if settings.codec == Codec::Gif {
+        command.args([
+            "-filter_complex",
+            "[0:v]split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=sierra2_4a",
+            "-loop",
+            "0",
+        ]);
+    } else {
+        command.args(["-c", "copy"]);
+        if is_mp4_family(output) {
+            command.args(["-movflags", "+faststart"]);
+            if settings.codec == Codec::H265 {
+                command.args(["-tag:v", "hvc1"]);
+            }
         }
     }
-    let input = format!(
-        "concat:{}",
-        chunks
-            .iter()
-            .map(|c| c.display().to_string())
-            .collect::<Vec<_>>()
-            .join("|")
-    );
-    let mut command = Command::new(ffmpeg);
-    command
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            &input,
-            "-map",
-            "0:v",
-        ])
-        .args(["-c", "copy"]);
-    if output
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("mp4") || e.eq_ignore_ascii_case("mov"))
-    {
-        command.args(["-movflags", "+faststart"]);
+    let result = command.arg(output).output();
+    if let Some(list) = list_file {
+        let _ = std::fs::remove_file(list);
     }
-    let result = command
-        .arg(output)
-        .output()
-        .map_err(|e| EncodeError::FfmpegMissing {
-            path: ffmpeg.display().to_string(),
-            reason: e.to_string(),
-        })?;
+    let result = result.map_err(|e| EncodeError::FfmpegMissing {
+        path: ffmpeg.display().to_string(),
+        reason: e.to_string(),
+    })?;
     if !result.status.success() {
         return Err(EncodeError::Ffmpeg {
             output: output.to_path_buf(),
@@ -67,4 +92,42 @@ pub fn stitch_chunks(ffmpeg: &Path, chunks: &[PathBuf], output: &Path) -> Result
         });
     }
     Ok(())
+}
+
+/// ffmpeg's concat-demuxer script: every chunk with its exact duration, so chunk boundaries
+/// fall on frame boundaries whatever the container's own time base.
+fn concat_list(chunks: &[ChunkFile], fps: f64) -> String {
+    let mut list = String::from("ffconcat version 1.0\n");
+    for chunk in chunks {
+        let path = chunk.path.display().to_string().replace('\'', r"'\''");
+        list.push_str(&format!(
+            "file '{path}'\nduration {:.6}\n",
+            chunk.frames as f64 / fps
+        ));
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_concat_list_quotes_paths_and_gives_durations() {
+        let chunks = [
+            ChunkFile {
+                path: "/tmp/a'b/chunk-00000.webm".into(),
+                frames: 30,
+            },
+            ChunkFile {
+                path: "/tmp/a'b/chunk-00001.webm".into(),
+                frames: 15,
+            },
+        ];
+        assert_eq!(
+            concat_list(&chunks, 30.0),
+            "ffconcat version 1.0\nfile '/tmp/a'\\''b/chunk-00000.webm'\nduration 1.000000\n\
+             file '/tmp/a'\\''b/chunk-00001.webm'\nduration 0.500000\n"
+        );
+    }
 }

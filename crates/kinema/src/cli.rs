@@ -61,13 +61,13 @@ pub enum Command {
         #[arg(long, conflicts_with = "json")]
         html: bool,
     },
-    /// Render a composition to an H.264 MP4.
+    /// Render a composition to a video (H.264 MP4 by default).
     Render {
         /// Entry file calling registerRoot(), or a code file exporting one component.
         entry: PathBuf,
         /// Composition id.
         composition: String,
-        /// Output video (.mp4, .mov or .mkv).
+        /// Output video (.mp4/.mov/.mkv; .webm for vp8/vp9; .mov for prores; .gif).
         output: PathBuf,
         /// Input props: a JSON object, or @file.json.
         #[arg(long)]
@@ -78,12 +78,22 @@ pub enum Command {
         /// Render threads (default: one per CPU core).
         #[arg(long)]
         concurrency: Option<usize>,
+        /// Render only every Nth frame (GIF only; the GIF plays at fps / N).
+        #[arg(long, default_value_t = 1)]
+        every_nth_frame: u32,
         /// Frames per chunk (default: planned like a Lambda render, about 20 or more).
         #[arg(long)]
         frames_per_chunk: Option<u32>,
-        /// Constant rate factor, 1-51 (default 18).
+        /// h264, h265, vp8, vp9, prores or gif.
+        #[arg(long, default_value = "h264")]
+        codec: String,
+        /// Constant rate factor (default per codec: h264 18, h265 23, vp8 9, vp9 28).
         #[arg(long)]
         crf: Option<u8>,
+        /// Pixel format such as yuv420p (default), yuv444p, yuva420p (vp8/vp9 with
+        /// transparency) or yuva444p10le (prores with transparency).
+        #[arg(long)]
+        pixel_format: Option<String>,
         /// x264 preset, ultrafast … placebo (default medium).
         #[arg(long)]
         x264_preset: Option<String>,
@@ -99,6 +109,9 @@ pub enum Command {
         /// The ffmpeg binary to encode with.
         #[arg(long, default_value = "ffmpeg")]
         ffmpeg: PathBuf,
+        /// auto (ffmpeg if it runs, else the built-in H.264 encoder), ffmpeg or builtin.
+        #[arg(long, default_value = "auto")]
+        encoder: String,
         /// Never fetch http(s) images and fonts.
         #[arg(long)]
         offline: bool,
@@ -233,18 +246,29 @@ pub fn run(cli: Cli) -> Result<()> {
             props,
             frames,
             concurrency,
+            every_nth_frame,
             frames_per_chunk,
+            codec,
             crf,
+            pixel_format,
             x264_preset,
             video_bitrate,
             scale,
             overwrite,
             ffmpeg,
+            encoder,
             offline,
             json,
             code,
             limits,
         } => {
+            let codec = kinema_encode::Codec::parse(&codec).context("invalid --codec")?;
+            let pixel_format = pixel_format
+                .as_deref()
+                .map(kinema_encode::PixelFormat::parse)
+                .transpose()
+                .context("invalid --pixel-format")?;
+            let encoder = render::EncoderChoice::parse(&encoder)?;
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
             let frame_range = frames
@@ -264,13 +288,17 @@ pub fn run(cli: Cli) -> Result<()> {
                 props,
                 output,
                 frame_range,
+                every_nth_frame,
                 threads,
                 frames_per_chunk,
                 scale,
+                codec,
                 crf,
+                pixel_format,
                 x264_preset,
                 video_bitrate,
                 ffmpeg,
+                encoder,
                 overwrite,
                 limits: limits.limits(),
                 paint,
@@ -280,8 +308,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!(
-                    "{} ({}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} chunks on {} threads",
+                    "{} ({} {}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} chunks on {} threads, {} encoder",
                     report.output.display(),
+                    report.codec.name(),
                     report.width,
                     report.height,
                     report.frames,
@@ -290,7 +319,8 @@ pub fn run(cli: Cli) -> Result<()> {
                     report.seconds,
                     report.frames_per_second,
                     report.chunks,
-                    report.threads
+                    report.threads,
+                    report.encoder
                 );
             }
             Ok(())

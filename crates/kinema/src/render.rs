@@ -1,10 +1,11 @@
-//! `kinema render`: a composition to an H.264 MP4 on this machine.
+//! `kinema render`: a composition to a video on this machine.
 //!
 //! The frames are planned into chunks exactly as the render farm plans them. Each worker thread
-//! has its own JavaScript engine and paint document; it takes the next chunk, composes, paints
-//! and converts its frames to YUV and feeds them to its own encoder, which writes a
-//! self-contained MPEG-TS chunk. The chunks are then joined without re-encoding into a
-//! temporary file beside the output, which is renamed into place only when complete.
+//! has its own JavaScript engine and paint document; it takes the next chunk, composes and
+//! paints its frames and feeds them to its own encoder, which writes a self-contained chunk
+//! file. The chunks are then joined without re-encoding into a temporary file beside the
+//! output, which is renamed into place only when complete. Ctrl-C (or SIGTERM) stops the
+//! workers and removes every temporary file.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -14,8 +15,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
-    ChunkTiming, FfmpegEncoder, PlanOptions, VideoSettings, plan_chunks, rgba_to_i420,
-    stitch_chunks,
+    ChunkFile, ChunkTiming, Codec, EncoderBackend, PixelFormat, PlanOptions, RgbaFrame,
+    VideoSettings, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
@@ -26,14 +27,18 @@ pub struct RenderJob {
     pub props: serde_json::Value,
     pub output: PathBuf,
     pub frame_range: Option<(u32, Option<u32>)>,
+    pub every_nth_frame: u32,
     pub threads: usize,
     /// Frames per chunk (`None`: the render farm's default planning).
     pub frames_per_chunk: Option<u32>,
     pub scale: f64,
+    pub codec: Codec,
     pub crf: Option<u8>,
+    pub pixel_format: Option<PixelFormat>,
     pub x264_preset: Option<String>,
     pub video_bitrate: Option<String>,
     pub ffmpeg: PathBuf,
+    pub encoder: EncoderChoice,
     pub overwrite: bool,
     pub limits: Limits,
     pub paint: PaintOptions,
@@ -46,6 +51,9 @@ pub struct RenderJob {
 pub struct RenderReport {
     pub output: PathBuf,
     pub composition: String,
+    pub codec: Codec,
+    /// `ffmpeg` or `builtin`.
+    pub encoder: &'static str,
     pub width: u32,
     pub height: u32,
     pub fps: f64,
@@ -57,6 +65,55 @@ pub struct RenderReport {
     pub seconds: f64,
     pub frames_per_second: f64,
     pub bytes: u64,
+}
+
+/// Which encoder `--encoder` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncoderChoice {
+    /// ffmpeg when it runs, otherwise the built-in H.264 encoder.
+    Auto,
+    Ffmpeg,
+    Builtin,
+}
+
+impl EncoderChoice {
+    pub fn parse(text: &str) -> Result<EncoderChoice> {
+        match text {
+            "auto" => Ok(EncoderChoice::Auto),
+            "ffmpeg" => Ok(EncoderChoice::Ffmpeg),
+            "builtin" => Ok(EncoderChoice::Builtin),
+            other => bail!("--encoder {other}: choose auto, ffmpeg or builtin"),
+        }
+    }
+
+    /// The encoder to use, checking that ffmpeg runs when it is needed.
+    fn resolve(self, ffmpeg: &Path, codec: Codec) -> Result<EncoderBackend> {
+        let ffmpeg_backend = || EncoderBackend::Ffmpeg(ffmpeg.to_path_buf());
+        match self {
+            EncoderChoice::Builtin => Ok(EncoderBackend::Builtin),
+            EncoderChoice::Ffmpeg | EncoderChoice::Auto if EncoderBackend::ffmpeg_works(ffmpeg) => {
+                Ok(ffmpeg_backend())
+            }
+            EncoderChoice::Auto if codec == Codec::H264 => {
+                tracing::warn!(
+                    "ffmpeg was not found at \"{}\"; using the built-in H.264 encoder",
+                    ffmpeg.display()
+                );
+                Ok(EncoderBackend::Builtin)
+            }
+            _ => bail!(
+                "{} needs ffmpeg, which was not found at \"{}\": install it (apt-get install \
+                 ffmpeg) or pass its path with --ffmpeg{}",
+                codec.name(),
+                ffmpeg.display(),
+                if codec == Codec::H264 {
+                    "; --encoder builtin renders H.264 without it"
+                } else {
+                    ""
+                }
+            ),
+        }
+    }
 }
 
 /// A temporary output that deletes itself unless kept.
@@ -90,14 +147,11 @@ fn temp_path_for(output: &Path) -> Result<PathBuf> {
 }
 
 pub fn render(job: RenderJob) -> Result<RenderReport> {
-    let ext = job
-        .output
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    if !matches!(ext.as_deref(), Some("mp4" | "mov" | "mkv")) {
+    if job.every_nth_frame > 1 && job.codec != Codec::Gif {
         bail!(
-            "{}: H.264 video is written as .mp4 (or .mov/.mkv); choose such a file name",
-            job.output.display()
+            "--every-nth-frame only applies to gif (it lowers the GIF's frame rate); {} renders \
+             every frame",
+            job.codec.name()
         );
     }
     if job.output.exists() && !job.overwrite {
@@ -114,7 +168,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         info.duration_in_frames,
         &PlanOptions {
             frame_range: job.frame_range,
-            every_nth_frame: 1,
+            every_nth_frame: job.every_nth_frame,
             frames_per_chunk: job.frames_per_chunk,
             ..Default::default()
         },
@@ -123,17 +177,24 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let width = (info.width as f64 * job.scale).round() as u32;
     let height = (info.height as f64 * job.scale).round() as u32;
     let threads = job.threads.clamp(1, plan.chunks.len());
+    // Every Nth frame is kept, so the video plays N times slower per frame.
+    let fps = info.fps / job.every_nth_frame as f64;
     let settings = VideoSettings {
+        codec: job.codec,
         width,
         height,
-        fps: info.fps,
+        fps,
         crf: job.crf,
         x264_preset: job.x264_preset.clone(),
         video_bitrate: job.video_bitrate.clone(),
+        pixel_format: job.pixel_format,
         // Chunks encode in parallel, one per thread: one encoder thread each.
         encoder_threads: (threads > 1).then_some(1),
     };
     settings.validate()?;
+    let backend = job.encoder.resolve(&job.ffmpeg, job.codec)?;
+    backend.check(&settings, &job.output)?;
+    let chunk_extension = backend.chunk_extension(job.codec);
 
     let temp = TempOutput(Some(temp_path_for(&job.output)?));
     let temp_path = temp.0.clone().expect("set above");
@@ -145,14 +206,16 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let rendered = Arc::new(AtomicUsize::new(0));
+    let encoded_chunks = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = mpsc::channel::<Result<()>>();
     let mut workers = Vec::new();
     for worker in 0..threads {
-        let (tx, next, stop, rendered, plan) = (
+        let (tx, next, stop, rendered, encoded_chunks, plan) = (
             tx.clone(),
             next.clone(),
             stop.clone(),
             rendered.clone(),
+            encoded_chunks.clone(),
             plan.clone(),
         );
         let (bundle, composition, props, limits) = (
@@ -161,14 +224,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             job.props.clone(),
             job.limits,
         );
-        let (settings, ffmpeg, dir) = (
+        let (settings, backend, dir) = (
             settings.clone(),
-            job.ffmpeg.clone(),
+            backend.clone(),
             chunk_dir.path().to_path_buf(),
         );
         let mut paint = job.paint.clone();
         paint.scale = job.scale;
-        let fps = info.fps;
         workers.push(
             std::thread::Builder::new()
                 .name(format!("kinema-render-{worker}"))
@@ -182,14 +244,14 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                             if index >= plan.chunks.len() || stop.load(Ordering::SeqCst) {
                                 return Ok(());
                             }
-                            let chunk = plan.chunks[index];
+                            // Chunk i starts after i full chunks of output frames.
                             let timing = ChunkTiming {
-                                start_seconds: (chunk.start - plan.frame_range.start) as f64 / fps,
+                                start_seconds: (index as u64 * plan.frames_per_chunk as u64) as f64
+                                    / fps,
                             };
-                            let mut encoder = FfmpegEncoder::start_chunk(
-                                &ffmpeg,
+                            let mut encoder = backend.start_chunk(
                                 settings.clone(),
-                                &chunk_path(&dir, index),
+                                &chunk_path(&dir, index, chunk_extension),
                                 timing,
                             )?;
                             for frame in plan.frames_of(index) {
@@ -203,16 +265,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                 let image = renderer
                                     .render(&tree)
                                     .with_context(|| format!("cannot paint frame {frame}"))?;
-                                let yuv = rgba_to_i420(
-                                    &image.pixels,
-                                    image.width,
-                                    image.height,
-                                    [0, 0, 0],
-                                )?;
-                                encoder.write(&yuv)?;
+                                encoder
+                                    .write(RgbaFrame {
+                                        width: image.width,
+                                        height: image.height,
+                                        pixels: &image.pixels,
+                                    })
+                                    .with_context(|| format!("cannot encode frame {frame}"))?;
                                 rendered.fetch_add(1, Ordering::SeqCst);
                             }
                             encoder.finish()?;
+                            encoded_chunks.fetch_add(1, Ordering::SeqCst);
                         }
                     })();
                     if let Err(e) = &result {
@@ -227,7 +290,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
 
     let bar = progress_bar(job.progress, plan.frame_count as u64);
     let mut failure = None;
+    let interrupted = interrupt::watch();
     loop {
+        if interrupt::requested() {
+            stop.store(true, Ordering::SeqCst);
+        }
         match rx.recv_timeout(std::time::Duration::from_millis(100)) {
             Ok(Err(e)) => {
                 failure.get_or_insert(e);
@@ -238,6 +305,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         }
         if let Some(bar) = &bar {
             bar.set_position(rendered.load(Ordering::SeqCst) as u64);
+            bar.set_message(format!(
+                "{}/{} chunks encoded",
+                encoded_chunks.load(Ordering::SeqCst),
+                plan.chunks.len()
+            ));
         }
     }
     for worker in workers {
@@ -246,6 +318,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    if interrupt::requested() {
+        drop(interrupted);
+        bail!("interrupted; the partial video and its chunks were removed");
+    }
+    drop(interrupted);
     if let Some(e) = failure {
         return Err(e);
     }
@@ -253,10 +330,16 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     if count != plan.frame_count as u64 {
         bail!("only {count} of {} frames were rendered", plan.frame_count);
     }
-    let chunks: Vec<PathBuf> = (0..plan.chunks.len())
-        .map(|i| chunk_path(chunk_dir.path(), i))
+    let chunks: Vec<ChunkFile> = (0..plan.chunks.len())
+        .map(|i| ChunkFile {
+            path: chunk_path(chunk_dir.path(), i, chunk_extension),
+            frames: plan.frames_of(i).count() as u64,
+        })
         .collect();
-    stitch_chunks(&job.ffmpeg, &chunks, &temp_path)?;
+    if let Some(bar) = &bar {
+        bar.set_message("joining chunks");
+    }
+    backend.stitch(&settings, &chunks, &temp_path)?;
     std::fs::rename(&temp_path, &job.output)
         .with_context(|| format!("cannot move the video into {}", job.output.display()))?;
     std::mem::forget(temp);
@@ -265,9 +348,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         bytes: std::fs::metadata(&job.output).map(|m| m.len()).unwrap_or(0),
         output: job.output,
         composition: info.id,
+        codec: job.codec,
+        encoder: backend.name(),
         width,
         height,
-        fps: info.fps,
+        fps,
         frames: count,
         first_frame: plan.frame_range.start,
         last_frame: plan.frame_range.end,
@@ -278,8 +363,48 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     })
 }
 
-fn chunk_path(dir: &Path, index: usize) -> PathBuf {
-    dir.join(format!("chunk-{index:05}.ts"))
+fn chunk_path(dir: &Path, index: usize, extension: &str) -> PathBuf {
+    dir.join(format!("chunk-{index:05}.{extension}"))
+}
+
+/// Ctrl-C and SIGTERM during a render: the handler only sets a flag; the render loop sees it,
+/// stops the workers and lets the temporary files' guards delete them.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn on_signal(_: libc::c_int) {
+        REQUESTED.store(true, Ordering::SeqCst);
+    }
+
+    /// Restores the default handlers when dropped.
+    pub struct Watch;
+
+    pub fn watch() -> Watch {
+        REQUESTED.store(false, Ordering::SeqCst);
+        let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            libc::signal(libc::SIGINT, handler);
+            libc::signal(libc::SIGTERM, handler);
+        }
+        Watch
+    }
+
+    pub fn requested() -> bool {
+        REQUESTED.load(Ordering::SeqCst)
+    }
+
+    impl Drop for Watch {
+        fn drop(&mut self) {
+            // SAFETY: restoring the default disposition.
+            unsafe {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGTERM, libc::SIG_DFL);
+            }
+        }
+    }
 }
 
 /// A temporary folder removed with everything in it unless kept.
@@ -306,7 +431,7 @@ fn progress_bar(enabled: bool, frames: u64) -> Option<indicatif::ProgressBar> {
     let bar = indicatif::ProgressBar::new(frames);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} rendering [{bar:32}] {pos}/{len} frames  {per_sec}  ETA {eta}",
+            "{spinner} rendering [{bar:32}] {pos}/{len} frames, {msg}  {per_sec}  ETA {eta}",
         )
         .expect("valid template")
         .progress_chars("=> "),

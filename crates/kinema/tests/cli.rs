@@ -465,12 +465,39 @@ fn render_errors_leave_no_partial_files() {
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
     let out = run(&["--crf", "60"]);
     assert!(stderr(&out).contains("crf"), "{}", stderr(&out));
-    let out = run(&["--ffmpeg", "/nonexistent/ffmpeg"]);
+    let out = run(&["--ffmpeg", "/nonexistent/ffmpeg", "--encoder", "ffmpeg"]);
     assert!(
         stderr(&out).contains("apt-get install ffmpeg"),
         "{}",
         stderr(&out)
     );
+    let out = run(&["--ffmpeg", "/nonexistent/ffmpeg", "--codec", "vp9"]);
+    assert!(
+        stderr(&out).contains("vp9 needs ffmpeg"),
+        "{}",
+        stderr(&out)
+    );
+    for (flags, expected) in [
+        (&["--codec", "av1"][..], "h264, h265, vp8, vp9, prores, gif"),
+        (&["--codec", "vp9"][..], ".webm"),
+        (&["--every-nth-frame", "2"][..], "only applies to gif"),
+        (&["--pixel-format", "yuva420p"][..], "pixelFormat"),
+        (&["--pixel-format", "rgb"][..], "yuv420p"),
+        (&["--encoder", "gpu"][..], "auto, ffmpeg or builtin"),
+        (
+            &["--encoder", "builtin", "--x264-preset", "fast"][..],
+            "x264Preset",
+        ),
+    ] {
+        let out = run(flags);
+        assert!(!out.status.success(), "{flags:?}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{flags:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read(&video).unwrap(), b"previous");
+    }
     let out = kinema(&[
         "render",
         code.to_str().unwrap(),
@@ -480,5 +507,129 @@ fn render_errors_leave_no_partial_files() {
     ]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("Nope"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
+    let dir = render_dir("codecs");
+    let code = dir.join("moving.tsx");
+    std::fs::write(&code, MOVING).unwrap();
+    let render = |name: &str, extra: &[&str]| -> serde_json::Value {
+        let video = dir.join(name);
+        let mut args = vec![
+            "render",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            video.to_str().unwrap(),
+            "--width",
+            "160",
+            "--height",
+            "90",
+            "--duration",
+            "24",
+            "--json",
+        ];
+        args.extend(extra);
+        let out = kinema(&args);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let decode = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(&video)
+            .args(["-f", "null", "-"])
+            .output()
+            .unwrap();
+        assert!(decode.stderr.is_empty(), "{}", stderr(&decode));
+        report
+    };
+
+    // No ffmpeg: H.264 still renders, with the built-in encoder.
+    let report = render("builtin.mp4", &["--ffmpeg", "/nonexistent/ffmpeg"]);
+    assert_eq!(report["encoder"], "builtin");
+    assert_eq!(report["codec"], "h264");
+    let stream = probe(&dir.join("builtin.mp4"));
+    assert_eq!(stream["codec_name"], "h264");
+    assert_eq!(stream["nb_read_frames"], "24");
+
+    for (name, codec, probed) in [
+        ("h265.mp4", "h265", "hevc"),
+        ("vp8.webm", "vp8", "vp8"),
+        ("vp9.webm", "vp9", "vp9"),
+        ("prores.mov", "prores", "prores"),
+    ] {
+        let report = render(name, &["--codec", codec, "--frames-per-chunk", "6"]);
+        assert_eq!(report["chunks"], 4);
+        assert_eq!(report["encoder"], "ffmpeg");
+        let stream = probe(&dir.join(name));
+        assert_eq!(stream["codec_name"], probed, "{name}");
+        assert_eq!(stream["nb_read_frames"], "24", "{name}");
+        assert_eq!(stream["r_frame_rate"], "30/1", "{name}");
+    }
+
+    // Every 2nd frame of 24 at 30 fps: a 12-frame GIF at 15 fps.
+    let report = render(
+        "every-2nd.gif",
+        &["--codec", "gif", "--every-nth-frame", "2"],
+    );
+    assert_eq!(report["frames"], 12);
+    assert_eq!(report["fps"], 15.0);
+    let stream = probe(&dir.join("every-2nd.gif"));
+    assert_eq!(stream["codec_name"], "gif");
+    assert_eq!(stream["nb_read_frames"], "12");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_interrupted_render_removes_its_temporary_files() {
+    let dir = render_dir("sigint");
+    let code = dir.join("moving.tsx");
+    std::fs::write(&code, MOVING).unwrap();
+    let video = dir.join("long.mp4");
+    let child = Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args([
+            "render",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            video.to_str().unwrap(),
+            "--width",
+            "1280",
+            "--height",
+            "720",
+            "--duration",
+            "3000",
+            "--x264-preset",
+            "medium",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until chunk files exist, so the interrupt lands mid-render.
+    let started = std::time::Instant::now();
+    let chunk_dir_exists = || {
+        std::fs::read_dir(&dir).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".chunks")
+        })
+    };
+    while !chunk_dir_exists() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: kill(2) on our own child, which has not been waited for yet.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("moving.tsx")]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,0 +1,252 @@
+//! The codecs Kinema encodes, with Remotion's names, defaults and limits.
+
+use std::ops::RangeInclusive;
+
+use crate::ffmpeg::EncodeError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Codec {
+    H264,
+    H265,
+    Vp8,
+    Vp9,
+    Prores,
+    Gif,
+}
+
+impl Codec {
+    pub const ALL: [Codec; 6] = [
+        Codec::H264,
+        Codec::H265,
+        Codec::Vp8,
+        Codec::Vp9,
+        Codec::Prores,
+        Codec::Gif,
+    ];
+
+    /// The codec named `name` (Remotion's spelling).
+    pub fn parse(name: &str) -> Result<Codec, EncodeError> {
+        Codec::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .ok_or_else(|| EncodeError::Setting {
+                field: "codec",
+                reason: format!(
+                    "\"{name}\" is not one of {}",
+                    Codec::ALL.map(Codec::name).join(", ")
+                ),
+            })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::H264 => "h264",
+            Codec::H265 => "h265",
+            Codec::Vp8 => "vp8",
+            Codec::Vp9 => "vp9",
+            Codec::Prores => "prores",
+            Codec::Gif => "gif",
+        }
+    }
+
+    /// Remotion's default CRF (none for ProRes and GIF).
+    pub fn default_crf(self) -> Option<u8> {
+        match self {
+            Codec::H264 => Some(18),
+            Codec::H265 => Some(23),
+            Codec::Vp8 => Some(9),
+            Codec::Vp9 => Some(28),
+            Codec::Prores | Codec::Gif => None,
+        }
+    }
+
+    /// The CRF values the codec accepts.
+    pub fn crf_range(self) -> Option<RangeInclusive<u8>> {
+        match self {
+            Codec::H264 => Some(1..=51),
+            Codec::H265 => Some(0..=51),
+            Codec::Vp8 => Some(4..=63),
+            Codec::Vp9 => Some(0..=63),
+            Codec::Prores | Codec::Gif => None,
+        }
+    }
+
+    /// File extensions the output may have; the first is the usual one.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Codec::H264 | Codec::H265 => &["mp4", "mkv", "mov"],
+            Codec::Vp8 | Codec::Vp9 => &["webm", "mkv"],
+            Codec::Prores => &["mov", "mkv"],
+            Codec::Gif => &["gif"],
+        }
+    }
+
+    /// Container of a chunk encoded by ffmpeg. H.264 and H.265 chunks (and GIF's, which are
+    /// lossless H.264 turned into a GIF at the end) are MPEG-TS with continuous timestamps,
+    /// joined by byte concatenation; VP8/VP9 and ProRes use their own container and ffmpeg's
+    /// concat demuxer.
+    pub fn chunk_extension(self) -> &'static str {
+        match self {
+            Codec::H264 | Codec::H265 | Codec::Gif => "ts",
+            Codec::Vp8 | Codec::Vp9 => "webm",
+            Codec::Prores => "mov",
+        }
+    }
+
+    /// Whether chunks are MPEG-TS joined by byte concatenation.
+    pub fn chunks_are_transport_stream(self) -> bool {
+        self.chunk_extension() == "ts"
+    }
+
+    /// The pixel format used when none is asked for (Remotion's `yuv420p`; ProRes has no 4:2:0).
+    pub fn default_pixel_format(self) -> PixelFormat {
+        match self {
+            Codec::Prores => PixelFormat::Yuv422p10le,
+            _ => PixelFormat::Yuv420p,
+        }
+    }
+
+    /// The pixel formats the codec can be written in (none for GIF, which is paletted).
+    pub fn pixel_formats(self) -> &'static [PixelFormat] {
+        use PixelFormat::*;
+        match self {
+            Codec::H264 | Codec::H265 => &[
+                Yuv420p,
+                Yuv422p,
+                Yuv444p,
+                Yuv420p10le,
+                Yuv422p10le,
+                Yuv444p10le,
+            ],
+            Codec::Vp8 => &[Yuv420p, Yuva420p],
+            Codec::Vp9 => &[
+                Yuv420p,
+                Yuva420p,
+                Yuv422p,
+                Yuv444p,
+                Yuv420p10le,
+                Yuv422p10le,
+                Yuv444p10le,
+            ],
+            Codec::Prores => &[Yuv422p10le, Yuv444p10le, Yuva444p10le],
+            Codec::Gif => &[],
+        }
+    }
+}
+
+/// Output pixel formats, with ffmpeg's (and Remotion's) names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PixelFormat {
+    Yuv420p,
+    Yuva420p,
+    Yuv422p,
+    Yuv444p,
+    Yuv420p10le,
+    Yuv422p10le,
+    Yuv444p10le,
+    Yuva444p10le,
+}
+
+impl PixelFormat {
+    pub const ALL: [PixelFormat; 8] = [
+        PixelFormat::Yuv420p,
+        PixelFormat::Yuva420p,
+        PixelFormat::Yuv422p,
+        PixelFormat::Yuv444p,
+        PixelFormat::Yuv420p10le,
+        PixelFormat::Yuv422p10le,
+        PixelFormat::Yuv444p10le,
+        PixelFormat::Yuva444p10le,
+    ];
+
+    pub fn parse(name: &str) -> Result<PixelFormat, EncodeError> {
+        PixelFormat::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| EncodeError::Setting {
+                field: "pixelFormat",
+                reason: format!(
+                    "\"{name}\" is not one of {}",
+                    PixelFormat::ALL.map(PixelFormat::name).join(", ")
+                ),
+            })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PixelFormat::Yuv420p => "yuv420p",
+            PixelFormat::Yuva420p => "yuva420p",
+            PixelFormat::Yuv422p => "yuv422p",
+            PixelFormat::Yuv444p => "yuv444p",
+            PixelFormat::Yuv420p10le => "yuv420p10le",
+            PixelFormat::Yuv422p10le => "yuv422p10le",
+            PixelFormat::Yuv444p10le => "yuv444p10le",
+            PixelFormat::Yuva444p10le => "yuva444p10le",
+        }
+    }
+
+    /// Whether the video keeps the frames' transparency.
+    pub fn has_alpha(self) -> bool {
+        matches!(self, PixelFormat::Yuva420p | PixelFormat::Yuva444p10le)
+    }
+
+    /// Whether chroma is subsampled horizontally (so the width must be even).
+    pub fn halves_width(self) -> bool {
+        !matches!(
+            self,
+            PixelFormat::Yuv444p | PixelFormat::Yuv444p10le | PixelFormat::Yuva444p10le
+        )
+    }
+
+    /// Whether chroma is subsampled vertically (so the height must be even).
+    pub fn halves_height(self) -> bool {
+        matches!(
+            self,
+            PixelFormat::Yuv420p | PixelFormat::Yuva420p | PixelFormat::Yuv420p10le
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_list_the_choices() {
+        for codec in Codec::ALL {
+            assert_eq!(Codec::parse(codec.name()).unwrap(), codec);
+        }
+        let err = Codec::parse("av1").unwrap_err().to_string();
+        assert!(err.contains("h264, h265, vp8, vp9, prores, gif"), "{err}");
+        for format in PixelFormat::ALL {
+            assert_eq!(PixelFormat::parse(format.name()).unwrap(), format);
+        }
+        assert!(
+            PixelFormat::parse("rgb24")
+                .unwrap_err()
+                .to_string()
+                .contains("pixelFormat")
+        );
+    }
+
+    #[test]
+    fn every_codec_can_use_its_default_pixel_format() {
+        for codec in Codec::ALL.into_iter().filter(|c| *c != Codec::Gif) {
+            assert!(
+                codec
+                    .pixel_formats()
+                    .contains(&codec.default_pixel_format())
+            );
+        }
+        // Transparency only where the codec has it, as in Remotion.
+        assert!(Codec::H264.pixel_formats().iter().all(|f| !f.has_alpha()));
+        assert!(Codec::Vp9.pixel_formats().contains(&PixelFormat::Yuva420p));
+        assert!(
+            Codec::Prores
+                .pixel_formats()
+                .contains(&PixelFormat::Yuva444p10le)
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! The encoders behind one interface: ffmpeg (x264 and the other codecs) and the built-in
+//! H.264 encoder (openh264), which needs no other program.
+
+use std::path::{Path, PathBuf};
+
+use crate::builtin::OpenH264Encoder;
+use crate::codec::{Codec, PixelFormat};
+use crate::ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings, is_mp4_family};
+
+/// One frame as painted: straight (not premultiplied) RGBA, row after row.
+#[derive(Debug, Clone, Copy)]
+pub struct RgbaFrame<'a> {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: &'a [u8],
+}
+
+impl RgbaFrame<'_> {
+    /// Check the frame against the video's size; `index` is the frame's place in the encode.
+    pub(crate) fn check(&self, index: u64, width: u32, height: u32) -> Result<(), EncodeError> {
+        let expected = self.width as usize * self.height as usize * 4;
+        if self.width != width || self.height != height || self.pixels.len() != expected {
+            return Err(EncodeError::FrameSize {
+                index,
+                got_width: self.width,
+                got_height: self.height,
+                width,
+                height,
+            });
+        }
+        Ok(())
+    }
+
+    /// Opaque RGB, transparent pixels composited over black (what 4:2:0 players show).
+    pub(crate) fn composite_rgb24_over_black(&self, out: &mut Vec<u8>) {
+        out.clear();
+        out.reserve(self.pixels.len() / 4 * 3);
+        for px in self.pixels.chunks_exact(4) {
+            let a = px[3] as u32;
+            if a == 255 {
+                out.extend_from_slice(&px[..3]);
+            } else {
+                out.extend(px[..3].iter().map(|&c| ((c as u32 * a + 127) / 255) as u8));
+            }
+        }
+    }
+}
+
+/// An encode in progress: frames go in, in order; `finish` completes the file.
+pub trait VideoEncoder: Send {
+    /// Append one frame.
+    fn write(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError>;
+    /// Frames written so far.
+    fn frames(&self) -> u64;
+    /// Complete the file; returns the number of frames in it.
+    fn finish(self: Box<Self>) -> Result<u64, EncodeError>;
+    /// Stop without completing (the partial file is the caller's to delete).
+    fn abort(self: Box<Self>);
+}
+
+/// A finished chunk, ready to be joined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkFile {
+    pub path: PathBuf,
+    /// Frames in the chunk.
+    pub frames: u64,
+}
+
+/// Which encoder writes the video.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EncoderBackend {
+    /// An `ffmpeg` program (Debian's has x264, x265, libvpx and ProRes).
+    Ffmpeg(PathBuf),
+    /// The built-in H.264 encoder (openh264, Constrained Baseline) and MP4 muxer.
+    Builtin,
+}
+
+impl EncoderBackend {
+    /// Short name, for reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EncoderBackend::Ffmpeg(_) => "ffmpeg",
+            EncoderBackend::Builtin => "builtin",
+        }
+    }
+
+    /// Whether `ffmpeg` can be run (it answers `-version`).
+    pub fn ffmpeg_works(ffmpeg: &Path) -> bool {
+        std::process::Command::new(ffmpeg)
+            .arg("-version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Check that this encoder can write `settings` into `output` before any work starts.
+    pub fn check(&self, settings: &VideoSettings, output: &Path) -> Result<(), EncodeError> {
+        settings.validate()?;
+        let extension = output
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let codec = settings.codec;
+        if !codec.extensions().contains(&extension.as_str()) {
+            return Err(EncodeError::Setting {
+                field: "output",
+                reason: format!(
+                    "{} cannot hold {} video; use a .{} file name",
+                    output.display(),
+                    codec.name(),
+                    codec.extensions().join(" or .")
+                ),
+            });
+        }
+        if let EncoderBackend::Builtin = self {
+            let unsupported = |field, reason: String| Err(EncodeError::Setting { field, reason });
+            if codec != Codec::H264 {
+                return unsupported(
+                    "codec",
+                    format!(
+                        "the built-in encoder writes h264 only; {} needs ffmpeg \
+                         (apt-get install ffmpeg)",
+                        codec.name()
+                    ),
+                );
+            }
+            if settings.output_pixel_format() != Some(PixelFormat::Yuv420p) {
+                return unsupported(
+                    "pixelFormat",
+                    "the built-in encoder writes yuv420p only; other formats need ffmpeg".into(),
+                );
+            }
+            if settings.x264_preset.is_some() {
+                return unsupported(
+                    "x264Preset",
+                    "x264 presets need ffmpeg; the built-in encoder is not x264".into(),
+                );
+            }
+            if !is_mp4_family(output) {
+                return unsupported(
+                    "output",
+                    format!(
+                        "the built-in encoder writes .mp4 or .mov, not {}",
+                        output.display()
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The extension of this encoder's chunk files for `codec`.
+    pub fn chunk_extension(&self, codec: Codec) -> &'static str {
+        match self {
+            EncoderBackend::Ffmpeg(_) => codec.chunk_extension(),
+            // Annex-B H.264 elementary stream.
+            EncoderBackend::Builtin => "h264",
+        }
+    }
+
+    /// Start encoding a whole video into `output`.
+    pub fn start(
+        &self,
+        settings: VideoSettings,
+        output: &Path,
+    ) -> Result<Box<dyn VideoEncoder>, EncodeError> {
+        match self {
+            EncoderBackend::Ffmpeg(ffmpeg) => {
+                Ok(Box::new(FfmpegEncoder::start(ffmpeg, settings, output)?))
+            }
+            EncoderBackend::Builtin => Ok(Box::new(OpenH264Encoder::start(settings, output)?)),
+        }
+    }
+
+    /// Start encoding one chunk, which [`EncoderBackend::stitch`] joins to the others without
+    /// re-encoding.
+    pub fn start_chunk(
+        &self,
+        settings: VideoSettings,
+        output: &Path,
+        timing: ChunkTiming,
+    ) -> Result<Box<dyn VideoEncoder>, EncodeError> {
+        match self {
+            EncoderBackend::Ffmpeg(ffmpeg) => Ok(Box::new(FfmpegEncoder::start_chunk(
+                ffmpeg, settings, output, timing,
+            )?)),
+            EncoderBackend::Builtin => {
+                Ok(Box::new(OpenH264Encoder::start_chunk(settings, output)?))
+            }
+        }
+    }
+
+    /// Join `chunks` (in order) into `output`.
+    pub fn stitch(
+        &self,
+        settings: &VideoSettings,
+        chunks: &[ChunkFile],
+        output: &Path,
+    ) -> Result<(), EncodeError> {
+        if chunks.is_empty() {
+            return Err(EncodeError::Setting {
+                field: "chunks",
+                reason: "there is nothing to stitch".into(),
+            });
+        }
+        match self {
+            EncoderBackend::Ffmpeg(ffmpeg) => {
+                crate::stitch::stitch_chunks(ffmpeg, settings, chunks, output)
+            }
+            EncoderBackend::Builtin => crate::builtin::stitch(settings, chunks, output),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transparent_pixels_are_composited_over_black() {
+        let pixels = [255, 128, 0, 255, 255, 255, 255, 0, 200, 100, 50, 128];
+        let frame = RgbaFrame {
+            width: 3,
+            height: 1,
+            pixels: &pixels,
+        };
+        let mut rgb = Vec::new();
+        frame.composite_rgb24_over_black(&mut rgb);
+        assert_eq!(rgb, [255, 128, 0, 0, 0, 0, 100, 50, 25]);
+    }
+
+    #[test]
+    fn a_frame_of_the_wrong_size_is_refused() {
+        let pixels = [0u8; 16];
+        let frame = RgbaFrame {
+            width: 2,
+            height: 2,
+            pixels: &pixels,
+        };
+        assert!(frame.check(0, 2, 2).is_ok());
+        let err = frame.check(7, 4, 2).unwrap_err().to_string();
+        assert!(err.contains("frame 7 is 2x2"), "{err}");
+        let short = RgbaFrame {
+            pixels: &pixels[..12],
+            ..frame
+        };
+        assert!(short.check(0, 2, 2).is_err());
+    }
+}

@@ -1,0 +1,389 @@
+//! Every codec through its encoder, chunked and stitched, checked with ffprobe, a full
+//! error-free decode, and the decoded frames against the source.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kinema_encode::{
+    ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, PixelFormat, RgbaFrame,
+    VideoSettings,
+};
+
+const W: u32 = 160;
+const H: u32 = 90;
+const FPS: f64 = 30.0;
+const FRAMES: u32 = 45;
+/// Four chunks, like a render split four ways.
+const CHUNKS: [(u32, u32); 4] = [(0, 12), (12, 24), (24, 36), (36, 45)];
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kinema-encoders-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// A value rising and falling smoothly (no hard edges for chroma subsampling to blur).
+fn triangle(v: u32) -> u8 {
+    let v = v % 512;
+    (if v < 256 { v } else { 511 - v }) as u8
+}
+
+/// A smooth moving pattern: easy to compress, but every frame clearly differs from the next.
+fn frame(index: u32) -> Vec<u8> {
+    let mut rgba = Vec::with_capacity((W * H * 4) as usize);
+    for y in 0..H {
+        for x in 0..W {
+            let r = triangle(x * 2 + index * 9);
+            let g = triangle(y * 3);
+            let b = triangle(x + y + index * 11);
+            rgba.extend_from_slice(&[r, g, b, 255]);
+        }
+    }
+    rgba
+}
+
+fn rgb(rgba: &[u8]) -> Vec<u8> {
+    rgba.chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+fn settings(codec: Codec) -> VideoSettings {
+    VideoSettings {
+        codec,
+        width: W,
+        height: H,
+        fps: FPS,
+        crf: None,
+        x264_preset: None,
+        video_bitrate: None,
+        pixel_format: None,
+        encoder_threads: Some(1),
+    }
+}
+
+fn ffmpeg() -> EncoderBackend {
+    EncoderBackend::Ffmpeg("ffmpeg".into())
+}
+
+fn probe(path: &Path) -> serde_json::Value {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries"])
+        .arg("stream=codec_name,width,height,r_frame_rate,nb_read_frames,pix_fmt,color_space,color_range:format=duration")
+        .args(["-of", "json"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs (apt-get install ffmpeg)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn assert_decodes_cleanly(path: &Path) {
+    let decode = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        decode.status.success() && decode.stderr.is_empty(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&decode.stderr)
+    );
+}
+
+/// Frame `index` of `path` as RGB, converted with the BT.709 limited-range matrix it is
+/// tagged with.
+fn decode_rgb(path: &Path, index: u32) -> Vec<u8> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args([
+            "-vf",
+            &format!("select=eq(n\\,{index}),scale=in_color_matrix=bt709:in_range=tv:out_range=pc"),
+        ])
+        .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let mse = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
+        .sum::<f64>()
+        / a.len() as f64;
+    10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
+}
+
+/// Encode the pattern in four chunks and stitch them into `name`.
+fn encode_chunked(backend: &EncoderBackend, settings: &VideoSettings, name: &str) -> PathBuf {
+    let output = temp(name);
+    backend.check(settings, &output).unwrap();
+    let mut chunks = Vec::new();
+    for (i, (start, end)) in CHUNKS.iter().enumerate() {
+        let path = temp(&format!(
+            "{name}-chunk-{i}.{}",
+            backend.chunk_extension(settings.codec)
+        ));
+        let timing = ChunkTiming {
+            start_seconds: *start as f64 / FPS,
+        };
+        let mut encoder = backend
+            .start_chunk(settings.clone(), &path, timing)
+            .unwrap();
+        for f in *start..*end {
+            let pixels = frame(f);
+            encoder
+                .write(RgbaFrame {
+                    width: W,
+                    height: H,
+                    pixels: &pixels,
+                })
+                .unwrap();
+        }
+        assert_eq!(encoder.finish().unwrap(), (end - start) as u64);
+        chunks.push(ChunkFile {
+            path,
+            frames: (end - start) as u64,
+        });
+    }
+    backend.stitch(settings, &chunks, &output).unwrap();
+    for chunk in chunks {
+        std::fs::remove_file(chunk.path).unwrap();
+    }
+    output
+}
+
+/// The checks every output gets: codec, size, rate, exact frame count, duration, a clean
+/// decode, and frames on both sides of every chunk boundary matching their source better than
+/// their neighbour.
+fn check_video(path: &Path, codec_name: &str, min_psnr: f64) -> serde_json::Value {
+    let info = probe(path);
+    let stream = &info["streams"][0];
+    assert_eq!(stream["codec_name"], codec_name, "{info}");
+    assert_eq!(stream["width"], W);
+    assert_eq!(stream["height"], H);
+    assert_eq!(stream["nb_read_frames"], FRAMES.to_string(), "{info}");
+    if codec_name != "gif" {
+        // GIF delays are in hundredths of a second, so its rate is only approximate.
+        assert_eq!(stream["r_frame_rate"], "30/1", "{info}");
+        let duration: f64 = info["format"]["duration"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((duration - 1.5).abs() < 0.05, "{duration}");
+    }
+    assert_decodes_cleanly(path);
+    for f in [0, 11, 12, 13, 23, 24, 35, 36, 44] {
+        let decoded = decode_rgb(path, f);
+        let own = psnr(&rgb(&frame(f)), &decoded);
+        assert!(
+            own >= min_psnr,
+            "{}: frame {f} is {own:.1} dB",
+            path.display()
+        );
+        let other = if f == 44 { 43 } else { f + 1 };
+        let neighbour = psnr(&rgb(&frame(other)), &decoded);
+        assert!(
+            neighbour < own,
+            "{}: frame {f} looks like frame {other}",
+            path.display()
+        );
+    }
+    info
+}
+
+#[test]
+fn h264_through_ffmpeg_keeps_b_frames_across_chunks() {
+    let mut settings = settings(Codec::H264);
+    settings.x264_preset = Some("veryfast".into());
+    let video = encode_chunked(&ffmpeg(), &settings, "x264.mp4");
+    let info = check_video(&video, "h264", 35.0);
+    assert_eq!(info["streams"][0]["pix_fmt"], "yuv420p");
+    assert_eq!(info["streams"][0]["color_space"], "bt709");
+    assert_eq!(info["streams"][0]["color_range"], "tv");
+    let types = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "frame=pict_type",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&video)
+        .output()
+        .unwrap();
+    let types = String::from_utf8_lossy(&types.stdout);
+    assert!(
+        types.lines().filter(|t| t.starts_with('B')).count() > 5,
+        "{types}"
+    );
+    assert_eq!(
+        types.lines().filter(|t| t.starts_with('I')).count(),
+        4,
+        "one keyframe per chunk"
+    );
+    std::fs::remove_file(video).unwrap();
+}
+
+#[test]
+fn h264_through_the_builtin_encoder() {
+    let video = encode_chunked(
+        &EncoderBackend::Builtin,
+        &settings(Codec::H264),
+        "openh264.mp4",
+    );
+    let info = check_video(&video, "h264", 35.0);
+    assert_eq!(info["streams"][0]["pix_fmt"], "yuv420p");
+    assert_eq!(info["streams"][0]["color_space"], "bt709");
+    std::fs::remove_file(video).unwrap();
+}
+
+#[test]
+fn a_whole_video_through_each_h264_encoder() {
+    for backend in [ffmpeg(), EncoderBackend::Builtin] {
+        let output = temp(&format!("whole-{}.mp4", backend.name()));
+        let mut encoder = backend.start(settings(Codec::H264), &output).unwrap();
+        for f in 0..FRAMES {
+            let pixels = frame(f);
+            encoder
+                .write(RgbaFrame {
+                    width: W,
+                    height: H,
+                    pixels: &pixels,
+                })
+                .unwrap();
+        }
+        assert_eq!(encoder.finish().unwrap(), FRAMES as u64);
+        check_video(&output, "h264", 35.0);
+        std::fs::remove_file(output).unwrap();
+    }
+}
+
+#[test]
+fn h265_vp8_vp9_prores_and_gif_through_ffmpeg() {
+    for (codec, extension, name, min_psnr) in [
+        (Codec::H265, "mp4", "hevc", 35.0),
+        (Codec::Vp8, "webm", "vp8", 33.0),
+        (Codec::Vp9, "webm", "vp9", 33.0),
+        (Codec::Prores, "mov", "prores", 40.0),
+        (Codec::Gif, "gif", "gif", 25.0),
+    ] {
+        let video = encode_chunked(
+            &ffmpeg(),
+            &settings(codec),
+            &format!("{}.{extension}", codec.name()),
+        );
+        let info = check_video(&video, name, min_psnr);
+        if codec == Codec::Prores {
+            assert_eq!(info["streams"][0]["pix_fmt"], "yuv422p10le");
+        }
+        std::fs::remove_file(video).unwrap();
+    }
+}
+
+#[test]
+fn pixel_formats_are_honoured() {
+    let mut h264 = settings(Codec::H264);
+    h264.pixel_format = Some(PixelFormat::Yuv444p);
+    let video = encode_chunked(&ffmpeg(), &h264, "x264-444.mp4");
+    let info = check_video(&video, "h264", 38.0);
+    assert_eq!(info["streams"][0]["pix_fmt"], "yuv444p");
+    std::fs::remove_file(video).unwrap();
+
+    let mut prores = settings(Codec::Prores);
+    prores.pixel_format = Some(PixelFormat::Yuva444p10le);
+    let video = encode_chunked(&ffmpeg(), &prores, "prores-alpha.mov");
+    let info = check_video(&video, "prores", 40.0);
+    // ProRes 4444 decodes as 12-bit.
+    let pix_fmt = info["streams"][0]["pix_fmt"].as_str().unwrap();
+    assert!(pix_fmt.starts_with("yuva444p"), "{pix_fmt}");
+    std::fs::remove_file(video).unwrap();
+}
+
+#[test]
+fn impossible_combinations_are_refused_before_encoding() {
+    let err = |backend: EncoderBackend, s: VideoSettings, out: &str| {
+        backend.check(&s, Path::new(out)).unwrap_err().to_string()
+    };
+    let text = err(ffmpeg(), settings(Codec::Vp9), "/tmp/x.mp4");
+    assert!(text.contains(".webm"), "{text}");
+    let mut alpha = settings(Codec::H264);
+    alpha.pixel_format = Some(PixelFormat::Yuva420p);
+    let text = err(ffmpeg(), alpha, "/tmp/x.mp4");
+    assert!(
+        text.contains("pixelFormat") && text.contains("yuv420p"),
+        "{text}"
+    );
+    let text = err(EncoderBackend::Builtin, settings(Codec::Vp9), "/tmp/x.webm");
+    assert!(text.contains("ffmpeg"), "{text}");
+    let mut preset = settings(Codec::H264);
+    preset.x264_preset = Some("fast".into());
+    let text = err(EncoderBackend::Builtin, preset, "/tmp/x.mp4");
+    assert!(text.contains("x264Preset"), "{text}");
+    let mut crf = settings(Codec::Prores);
+    crf.crf = Some(20);
+    let text = err(ffmpeg(), crf, "/tmp/x.mov");
+    assert!(text.contains("crf"), "{text}");
+    let mut odd = settings(Codec::H264);
+    odd.width = 161;
+    assert!(err(ffmpeg(), odd.clone(), "/tmp/x.mp4").contains("even width"));
+    // 4:4:4 has no subsampling, so odd sizes are fine there.
+    odd.pixel_format = Some(PixelFormat::Yuv444p);
+    assert!(ffmpeg().check(&odd, Path::new("/tmp/x.mp4")).is_ok());
+}
+
+#[test]
+fn ffmpeg_failures_carry_its_log() {
+    let output = Path::new("/nonexistent-dir/out.mp4");
+    let mut encoder =
+        FfmpegEncoder::start(Path::new("ffmpeg"), settings(Codec::H264), output).unwrap();
+    let pixels = frame(0);
+    let mut result = Ok(());
+    for _ in 0..200 {
+        result = encoder.write(RgbaFrame {
+            width: W,
+            height: H,
+            pixels: &pixels,
+        });
+        if result.is_err() {
+            break;
+        }
+    }
+    let err = match result {
+        Err(e) => e,
+        Ok(()) => encoder.finish().unwrap_err(),
+    };
+    let text = err.to_string();
+    assert!(text.contains("/nonexistent-dir/out.mp4"), "{text}");
+}
+
+#[test]
+fn a_missing_ffmpeg_is_explained() {
+    let backend = EncoderBackend::Ffmpeg("/nonexistent/ffmpeg".into());
+    assert!(!EncoderBackend::ffmpeg_works(Path::new(
+        "/nonexistent/ffmpeg"
+    )));
+    let err = backend
+        .start(settings(Codec::H264), &temp("never.mp4"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("apt-get install ffmpeg"), "{err}");
+}
