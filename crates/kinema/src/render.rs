@@ -196,6 +196,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     backend.check(&settings, &job.output)?;
     let chunk_extension = backend.chunk_extension(job.codec);
 
+    // From here on Ctrl-C only asks the render to stop, so the guards below can clean up.
+    let _interrupt = interrupt::watch();
     let temp = TempOutput(Some(temp_path_for(&job.output)?));
     let temp_path = temp.0.clone().expect("set above");
     let chunk_dir = TempDir(Some(temp_path.with_extension("chunks")));
@@ -290,7 +292,6 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
 
     let bar = progress_bar(job.progress, plan.frame_count as u64);
     let mut failure = None;
-    let interrupted = interrupt::watch();
     loop {
         if interrupt::requested() {
             stop.store(true, Ordering::SeqCst);
@@ -319,10 +320,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         bar.finish_and_clear();
     }
     if interrupt::requested() {
-        drop(interrupted);
-        bail!("interrupted; the partial video and its chunks were removed");
+        bail!(INTERRUPTED);
     }
-    drop(interrupted);
     if let Some(e) = failure {
         return Err(e);
     }
@@ -339,7 +338,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     if let Some(bar) = &bar {
         bar.set_message("joining chunks");
     }
-    backend.stitch(&settings, &chunks, &temp_path)?;
+    let stitched = backend.stitch(&settings, &chunks, &temp_path);
+    if interrupt::requested() {
+        bail!(INTERRUPTED);
+    }
+    stitched?;
     std::fs::rename(&temp_path, &job.output)
         .with_context(|| format!("cannot move the video into {}", job.output.display()))?;
     std::mem::forget(temp);
@@ -362,6 +365,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         frames_per_second: count as f64 / seconds,
     })
 }
+
+const INTERRUPTED: &str = "interrupted; the partial video and its chunks were removed";
 
 fn chunk_path(dir: &Path, index: usize, extension: &str) -> PathBuf {
     dir.join(format!("chunk-{index:05}.{extension}"))
