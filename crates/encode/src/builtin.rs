@@ -146,18 +146,7 @@ pub fn parse_bitrate(text: &str) -> Result<u32, EncodeError> {
 impl VideoEncoder for OpenH264Encoder {
     fn write(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError> {
         frame.check(self.frames, self.settings.width, self.settings.height)?;
-        self.converter
-            .convert(
-                frame.pixels,
-                frame.width,
-                frame.height,
-                [0, 0, 0],
-                &mut self.yuv,
-            )
-            .map_err(|e| EncodeError::Setting {
-                field: "frame",
-                reason: e.to_string(),
-            })?;
+        frame.to_i420(&mut self.converter, &mut self.yuv)?;
         let (w, h) = (frame.width as usize, frame.height as usize);
         debug_assert_eq!(self.yuv.len(), I420::byte_len(frame.width, frame.height));
         let (y, chroma) = self.yuv.split_at(w * h);

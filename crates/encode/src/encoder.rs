@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::builtin::OpenH264Encoder;
 use crate::codec::{Codec, PixelFormat};
 use crate::ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings, is_mp4_family};
+use crate::yuv::YuvConverter;
 
 /// One frame as painted: straight (not premultiplied) RGBA, row after row.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +30,20 @@ impl RgbaFrame<'_> {
             });
         }
         Ok(())
+    }
+
+    /// Convert to I420 into `out`, transparent pixels composited over black.
+    pub(crate) fn to_i420(
+        self,
+        converter: &mut YuvConverter,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        converter
+            .convert(self.pixels, self.width, self.height, [0, 0, 0], out)
+            .map_err(|e| EncodeError::Setting {
+                field: "frame",
+                reason: e.to_string(),
+            })
     }
 
     /// Opaque RGB, transparent pixels composited over black (what 4:2:0 players show).

@@ -461,18 +461,7 @@ impl FfmpegEncoder {
         frame.check(self.frames, self.settings.width, self.settings.height)?;
         let bytes: &[u8] = match self.input {
             RawInput::I420 => {
-                self.converter
-                    .convert(
-                        frame.pixels,
-                        frame.width,
-                        frame.height,
-                        [0, 0, 0],
-                        &mut self.scratch,
-                    )
-                    .map_err(|e| EncodeError::Setting {
-                        field: "frame",
-                        reason: e.to_string(),
-                    })?;
+                frame.to_i420(&mut self.converter, &mut self.scratch)?;
                 &self.scratch
             }
             RawInput::Rgb24 => {
