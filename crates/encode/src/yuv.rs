@@ -125,44 +125,52 @@ impl YuvConverter {
     }
 }
 
-/// Whether every pixel is opaque (checked a row-sized block at a time, so it vectorises).
+/// Whether every pixel is opaque (two pixels at a time).
 fn is_opaque(rgba: &[u8]) -> bool {
-    rgba.chunks(4096)
-        .all(|block| block.chunks_exact(4).fold(255u8, |acc, px| acc & px[3]) == 255)
+    let mut pairs = rgba.chunks_exact(8);
+    (&mut pairs).all(|pair| {
+        u64::from_le_bytes(pair.try_into().expect("8 bytes")) & OPAQUE_PAIR == OPAQUE_PAIR
+    }) && pairs.remainder().chunks_exact(4).all(|px| px[3] == 255)
 }
 
-/// Composite over `background`. Opaque pixels (nearly all of them in most frames) are
-/// copied two at a time; the others get `(c·a + bg·(255 − a)) / 255`, rounded.
+/// The alpha bytes of two RGBA pixels read as a little-endian u64.
+const OPAQUE_PAIR: u64 = 0xFF00_0000_FF00_0000;
+
+/// Composite over `background`. Runs of eight opaque pixels (nearly all of them in most frames)
+/// are copied, runs of eight transparent ones filled; the others get
+/// `(c·a + bg·(255 − a)) / 255`, rounded.
 fn flatten_into(rgba: &[u8], background: [u8; 3], out: &mut Vec<u8>) {
-    const OPAQUE_PAIR: u64 = 0xFF00_0000_FF00_0000;
     out.resize(rgba.len(), 0);
     let composite = |src: &[u8], dst: &mut [u8]| {
-        let a = src[3] as u32;
-        for c in 0..3 {
-            dst[c] = ((src[c] as u32 * a + background[c] as u32 * (255 - a) + 127) / 255) as u8;
+        for (src, dst) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
+            let a = src[3] as u32;
+            for c in 0..3 {
+                dst[c] = ((src[c] as u32 * a + background[c] as u32 * (255 - a) + 127) / 255) as u8;
+            }
+            dst[3] = 255;
         }
-        dst[3] = 255;
     };
     let [r, g, b] = background;
-    let clear_pair = [r, g, b, 255, r, g, b, 255];
-    let mut pairs = rgba.chunks_exact(8);
-    let mut out_pairs = out.chunks_exact_mut(8);
-    for (src, dst) in (&mut pairs).zip(&mut out_pairs) {
-        let word = u64::from_le_bytes(src.try_into().expect("8 bytes"));
-        let alpha = word & OPAQUE_PAIR;
+    let clear_block: [u8; 32] = std::array::from_fn(|i| [r, g, b, 255][i % 4]);
+    let mut blocks = rgba.chunks_exact(32);
+    let mut out_blocks = out.chunks_exact_mut(32);
+    for (src, dst) in (&mut blocks).zip(&mut out_blocks) {
+        let alpha = src
+            .chunks_exact(8)
+            .map(|pair| u64::from_le_bytes(pair.try_into().expect("8 bytes")) & OPAQUE_PAIR)
+            .fold(OPAQUE_PAIR, |acc, a| acc & a);
+        let any_alpha = src
+            .chunks_exact(8)
+            .any(|pair| u64::from_le_bytes(pair.try_into().expect("8 bytes")) & OPAQUE_PAIR != 0);
         if alpha == OPAQUE_PAIR {
             dst.copy_from_slice(src);
-        } else if alpha == 0 {
-            dst.copy_from_slice(&clear_pair);
+        } else if !any_alpha {
+            dst.copy_from_slice(&clear_block);
         } else {
-            composite(&src[..4], &mut dst[..4]);
-            composite(&src[4..], &mut dst[4..]);
+            composite(src, dst);
         }
     }
-    let (src, dst) = (pairs.remainder(), out_pairs.into_remainder());
-    if !src.is_empty() {
-        composite(src, dst);
-    }
+    composite(blocks.remainder(), out_blocks.into_remainder());
 }
 
 #[cfg(test)]
