@@ -128,7 +128,7 @@ impl YuvConverter {
 /// Whether every pixel is opaque (two pixels at a time).
 fn is_opaque(rgba: &[u8]) -> bool {
     let mut pairs = rgba.chunks_exact(8);
-    (&mut pairs).all(|pair| {
+    pairs.by_ref().all(|pair| {
         u64::from_le_bytes(pair.try_into().expect("8 bytes")) & OPAQUE_PAIR == OPAQUE_PAIR
     }) && pairs.remainder().chunks_exact(4).all(|px| px[3] == 255)
 }
