@@ -27,16 +27,7 @@ impl Codec {
 
     /// The codec named `name` (Remotion's spelling).
     pub fn parse(name: &str) -> Result<Codec, EncodeError> {
-        Codec::ALL
-            .into_iter()
-            .find(|c| c.name() == name)
-            .ok_or_else(|| EncodeError::Setting {
-                field: "codec",
-                reason: format!(
-                    "\"{name}\" is not one of {}",
-                    Codec::ALL.map(Codec::name).join(", ")
-                ),
-            })
+        find_named("codec", name, &Codec::ALL, |c| c.name())
     }
 
     pub fn name(self) -> &'static str {
@@ -162,16 +153,7 @@ impl PixelFormat {
     ];
 
     pub fn parse(name: &str) -> Result<PixelFormat, EncodeError> {
-        PixelFormat::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| EncodeError::Setting {
-                field: "pixelFormat",
-                reason: format!(
-                    "\"{name}\" is not one of {}",
-                    PixelFormat::ALL.map(PixelFormat::name).join(", ")
-                ),
-            })
+        find_named("pixelFormat", name, &PixelFormat::ALL, |f| f.name())
     }
 
     pub fn name(self) -> &'static str {
@@ -207,6 +189,30 @@ impl PixelFormat {
             PixelFormat::Yuv420p | PixelFormat::Yuva420p | PixelFormat::Yuv420p10le
         )
     }
+}
+
+/// The choice called `name`, or an error for `field` listing every choice.
+fn find_named<T: Copy>(
+    field: &'static str,
+    name: &str,
+    choices: &[T],
+    name_of: impl Fn(T) -> &'static str,
+) -> Result<T, EncodeError> {
+    choices
+        .iter()
+        .copied()
+        .find(|c| name_of(*c) == name)
+        .ok_or_else(|| EncodeError::Setting {
+            field,
+            reason: format!(
+                "\"{name}\" is not one of {}",
+                choices
+                    .iter()
+                    .map(|c| name_of(*c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
 }
 
 #[cfg(test)]

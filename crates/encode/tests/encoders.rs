@@ -6,7 +6,7 @@ use std::process::Command;
 
 use kinema_encode::{
     ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, PixelFormat, RgbaFrame,
-    VideoSettings,
+    VideoEncoder, VideoSettings,
 };
 
 const W: u32 = 160;
@@ -129,6 +129,22 @@ fn psnr(a: &[u8], b: &[u8]) -> f64 {
     10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
 }
 
+/// Feed frames `range` of the pattern to `encoder` and finish it.
+fn write_frames(mut encoder: Box<dyn VideoEncoder>, range: std::ops::Range<u32>) {
+    let count = range.len() as u64;
+    for f in range {
+        let pixels = frame(f);
+        encoder
+            .write(RgbaFrame {
+                width: W,
+                height: H,
+                pixels: &pixels,
+            })
+            .unwrap();
+    }
+    assert_eq!(encoder.finish().unwrap(), count);
+}
+
 /// Encode the pattern in four chunks and stitch them into `name`.
 fn encode_chunked(backend: &EncoderBackend, settings: &VideoSettings, name: &str) -> PathBuf {
     let output = temp(name);
@@ -142,20 +158,10 @@ fn encode_chunked(backend: &EncoderBackend, settings: &VideoSettings, name: &str
         let timing = ChunkTiming {
             start_seconds: *start as f64 / FPS,
         };
-        let mut encoder = backend
+        let encoder = backend
             .start_chunk(settings.clone(), &path, timing)
             .unwrap();
-        for f in *start..*end {
-            let pixels = frame(f);
-            encoder
-                .write(RgbaFrame {
-                    width: W,
-                    height: H,
-                    pixels: &pixels,
-                })
-                .unwrap();
-        }
-        assert_eq!(encoder.finish().unwrap(), (end - start) as u64);
+        write_frames(encoder, *start..*end);
         chunks.push(ChunkFile {
             path,
             frames: (end - start) as u64,
@@ -259,18 +265,8 @@ fn h264_through_the_builtin_encoder() {
 fn a_whole_video_through_each_h264_encoder() {
     for backend in [ffmpeg(), EncoderBackend::Builtin] {
         let output = temp(&format!("whole-{}.mp4", backend.name()));
-        let mut encoder = backend.start(settings(Codec::H264), &output).unwrap();
-        for f in 0..FRAMES {
-            let pixels = frame(f);
-            encoder
-                .write(RgbaFrame {
-                    width: W,
-                    height: H,
-                    pixels: &pixels,
-                })
-                .unwrap();
-        }
-        assert_eq!(encoder.finish().unwrap(), FRAMES as u64);
+        let encoder = backend.start(settings(Codec::H264), &output).unwrap();
+        write_frames(encoder, 0..FRAMES);
         check_video(&output, "h264", 35.0);
         std::fs::remove_file(output).unwrap();
     }
