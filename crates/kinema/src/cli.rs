@@ -123,6 +123,27 @@ pub enum Command {
         #[command(flatten)]
         limits: LimitOptions,
     },
+    /// Upload projects as sites for the render farm; list and delete them.
+    Sites {
+        #[command(flatten)]
+        farm: FarmOptions,
+        #[command(subcommand)]
+        command: crate::lambda::SitesCommand,
+    },
+    /// The render farm (Remotion Lambda's protocol, embedded on this machine): render videos
+    /// in parallel worker processes, follow their progress, render stills.
+    Lambda {
+        #[command(flatten)]
+        farm: FarmOptions,
+        #[command(subcommand)]
+        command: crate::lambda::LambdaCommand,
+    },
+    /// (internal) A render farm worker process.
+    #[command(name = "__farm-worker", hide = true)]
+    FarmWorker {
+        #[arg(long)]
+        pool: Option<String>,
+    },
     /// Render one frame to a PNG, JPEG or WebP image.
     Still {
         /// Entry file calling registerRoot(), or a code file exporting one component.
@@ -156,6 +177,9 @@ pub enum Command {
     },
 }
 
+/// Render farm commands share these.
+pub use crate::lambda::FarmOptions;
+
 /// Sandbox limits for composition code.
 #[derive(Debug, Clone, clap::Args)]
 pub struct LimitOptions {
@@ -179,6 +203,9 @@ impl LimitOptions {
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Sites { farm, command } => crate::lambda::run_sites(&farm, command),
+        Command::Lambda { farm, command } => crate::lambda::run_lambda(&farm, command),
+        Command::FarmWorker { .. } => std::process::exit(kinema_farm::worker::run()),
         Command::Compositions {
             entry,
             props,

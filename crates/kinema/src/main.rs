@@ -2,6 +2,7 @@
 
 mod cli;
 mod input;
+mod lambda;
 mod render;
 mod still;
 

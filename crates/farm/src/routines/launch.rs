@@ -1,0 +1,722 @@
+//! `launch`, the main function (reference §4.2): evaluates the composition, plans chunks,
+//! Event-invokes one `renderer` per chunk, follows them through the bucket (retrying failed
+//! chunks), stitches without re-encoding, uploads the output, writes the post-render data,
+//! cleans up and sends the webhook. It stops itself one second before its deadline.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kinema_compose::{Engine, Limits};
+use kinema_encode::{
+    ChunkFile, Codec, EncoderBackend, PixelFormat, PlanOptions, VideoSettings, plan_chunks,
+};
+use serde_json::{Value, json};
+
+use crate::bucket::{Bucket, BucketError, PutOptions};
+use crate::error::FarmError;
+use crate::function::Context;
+use crate::payload::{DownloadBehavior, LaunchPayload, OutNameInput, RendererPayload, parse};
+use crate::progress::{
+    ChunkTiming, Dimensions, ErrorInfo, OverallRenderProgress, PostRenderCost, PostRenderData,
+    RenderMetadata, RetryInfo,
+};
+
+use super::renderer::{TransportStatus, status_key, video_key};
+
+/// How a launch ended without an output.
+enum Failure {
+    /// An error not yet recorded in `progress.json`.
+    Fatal(FarmError),
+    /// A chunk failed for good; its error is recorded.
+    ChunkFailed(String),
+    /// The function is about to be stopped.
+    TimedOut,
+}
+
+impl From<FarmError> for Failure {
+    fn from(e: FarmError) -> Self {
+        Failure::Fatal(e)
+    }
+}
+
+impl From<BucketError> for Failure {
+    fn from(e: BucketError) -> Self {
+        Failure::Fatal(e.into())
+    }
+}
+
+/// `progress.json`, written when changed and at most every 250 ms (reference §7.1).
+struct Tracker {
+    bucket: Arc<dyn Bucket>,
+    render_id: String,
+    progress: OverallRenderProgress,
+    dirty: bool,
+    last_write: Instant,
+}
+
+impl Tracker {
+    fn flush(&mut self) -> Result<(), FarmError> {
+        self.progress.write(self.bucket.as_ref(), &self.render_id)?;
+        self.dirty = false;
+        self.last_write = Instant::now();
+        Ok(())
+    }
+
+    fn flush_if_due(&mut self) -> Result<(), FarmError> {
+        if self.dirty && self.last_write.elapsed() >= Duration::from_millis(250) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// What the launch created and must remove, whatever happens.
+struct Leftovers {
+    props: Option<(String, String)>,
+    local_dir: PathBuf,
+}
+
+pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmError> {
+    let launch: LaunchPayload = parse(payload)?;
+    let launched_at = crate::util::now_ms();
+    let bucket_name = launch
+        .params
+        .bucket_name
+        .clone()
+        .ok_or_else(|| FarmError::field("bucketName", "is required"))?;
+    let bucket = context.storage.bucket(&bucket_name)?;
+    let progress = OverallRenderProgress::read(bucket.as_ref(), &launch.render_id)?
+        .unwrap_or_else(|| OverallRenderProgress::initial(launched_at, context.deadline_ms, false));
+    let mut tracker = Tracker {
+        bucket: bucket.clone(),
+        render_id: launch.render_id.clone(),
+        progress,
+        dirty: true,
+        last_write: Instant::now(),
+    };
+    let leftovers = Leftovers {
+        props: launch
+            .params
+            .input_props
+            .uploaded()
+            .map(|(b, k)| (b.to_string(), k)),
+        local_dir: super::scratch_dir(),
+    };
+    let _ = std::fs::remove_dir_all(&leftovers.local_dir);
+    let outcome = orchestrate(context, &launch, &mut tracker, &leftovers, launched_at);
+    let webhook = launch.params.webhook.clone();
+    let hook_body = |kind: &str| {
+        json!({
+            "type": kind,
+            "renderId": launch.render_id,
+            "expectedBucketOwner": "local",
+            "bucketName": bucket_name,
+            "customData": webhook.as_ref().and_then(|w| w.custom_data.clone()),
+        })
+    };
+    match outcome {
+        Ok(()) => {}
+        Err(failure) => {
+            let message = match failure {
+                Failure::Fatal(error) => {
+                    let message = error.to_string();
+                    let now = crate::util::now_ms();
+                    tracker.progress.errors.push(ErrorInfo {
+                        kind: "stitcher".into(),
+                        stack: format!("{}: {message}\n    at launch", error.name()),
+                        message: message.clone(),
+                        name: error.name().into(),
+                        frame: None,
+                        chunk: None,
+                        is_fatal: true,
+                        attempt: 1,
+                        will_retry: false,
+                        total_attempts: 1,
+                        tmp_dir: None,
+                        s3_location: String::new(),
+                        explanation: None,
+                    });
+                    tracker.progress.fatal_error_timestamp.get_or_insert(now);
+                    Some(message)
+                }
+                Failure::ChunkFailed(message) => Some(message),
+                Failure::TimedOut => None,
+            };
+            // Stop renderers still working on this render.
+            let _ = bucket.put(
+                &super::cancel_key(&launch.render_id),
+                json!({"cancelledAt": crate::util::now_ms()})
+                    .to_string()
+                    .as_bytes(),
+                &PutOptions::default(),
+            );
+            wait_for_renderers(bucket.as_ref(), &launch.render_id);
+            clean_up(context, &launch.render_id, bucket.as_ref(), &leftovers);
+            if let Some(hook) = &webhook {
+                let body = match &message {
+                    Some(message) => {
+                        let mut body = hook_body("error");
+                        body["errors"] =
+                            json!([{"message": message, "name": "Error", "stack": message}]);
+                        body
+                    }
+                    None => hook_body("timeout"),
+                };
+                if let Err(e) = crate::webhook::send(hook, &body) {
+                    tracker.progress.errors.push(webhook_error(e));
+                }
+            }
+        }
+    }
+    tracker.progress.launch_finished = Some(crate::util::now_ms());
+    if let Some(post) = &mut tracker.progress.post_render_data {
+        // The webhook ran after the post-render data was first written.
+        post.errors = tracker.progress.errors.clone();
+    }
+    tracker.flush()?;
+    Ok(json!({}))
+}
+
+fn webhook_error(message: String) -> ErrorInfo {
+    ErrorInfo {
+        kind: "webhook".into(),
+        stack: format!("Error: {message}\n    at webhook"),
+        message,
+        name: "Error".into(),
+        frame: None,
+        chunk: None,
+        is_fatal: false,
+        attempt: 1,
+        will_retry: false,
+        total_attempts: 1,
+        tmp_dir: None,
+        s3_location: String::new(),
+        explanation: None,
+    }
+}
+
+/// Gives renderers still running up to three seconds to see the cancellation and remove
+/// their own transport objects.
+fn wait_for_renderers(bucket: &dyn Bucket, render_id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        let running = bucket
+            .list(&super::transport_prefix(render_id))
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| o.key.ends_with("/status.json"))
+            .filter_map(|o| bucket.get(&o.key).ok())
+            .filter_map(|b| serde_json::from_slice::<TransportStatus>(&b).ok())
+            .any(|s| s.state == "running");
+        if !running {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Deletes uploaded props, transport objects and local files; returns how many objects went.
+fn clean_up(
+    context: &Context<'_>,
+    render_id: &str,
+    bucket: &dyn Bucket,
+    leftovers: &Leftovers,
+) -> u64 {
+    let mut deleted = 0;
+    if let Some((props_bucket, key)) = &leftovers.props
+        && let Ok(b) = context.storage.bucket(props_bucket)
+        && b.delete(key).is_ok()
+    {
+        deleted += 1;
+    }
+    if let Ok(objects) = bucket.list(&super::transport_prefix(render_id)) {
+        for object in objects {
+            if bucket.delete(&object.key).is_ok() {
+                deleted += 1;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&leftovers.local_dir);
+    deleted
+}
+
+/// Chunk bookkeeping in the launch.
+struct ChunkState {
+    attempt: u32,
+    retries_left: u32,
+    rendered: u64,
+    encoded: u64,
+    done: bool,
+    invoked_attempts: Vec<u32>,
+}
+
+fn orchestrate(
+    context: &mut Context<'_>,
+    launch: &LaunchPayload,
+    tracker: &mut Tracker,
+    leftovers: &Leftovers,
+    launched_at: u64,
+) -> Result<(), Failure> {
+    let params = &launch.params;
+    let render_id = &launch.render_id;
+    let bucket = tracker.bucket.clone();
+    let props = params.input_props.resolve(context.storage)?;
+
+    // Evaluate the composition.
+    let (site_bucket, site_name) =
+        crate::sites::resolve_serve_url(&params.serve_url, bucket.name())?;
+    let site = crate::sites::load(
+        context.storage,
+        &site_bucket,
+        &site_name,
+        &super::site_cache(),
+    )?;
+    tracker.progress.serve_url_opened = Some(crate::util::now_ms());
+    tracker.dirty = true;
+    let bundle = crate::sites::bundle(&site, &props)?;
+    let info = Engine::new(bundle, Limits::default())
+        .and_then(|mut engine| engine.select(&params.composition, &props))
+        .map_err(FarmError::from)?;
+    tracker.progress.composition_validated = Some(crate::util::now_ms());
+    tracker.flush()?;
+
+    // Plan.
+    let codec = Codec::parse(&params.codec).map_err(FarmError::from)?;
+    let plan = plan_chunks(
+        info.duration_in_frames,
+        &PlanOptions {
+            frame_range: params.frame_range.map(|r| r.as_pair()),
+            every_nth_frame: params.every_nth_frame,
+            frames_per_chunk: params.frames_per_lambda,
+            concurrency: params.concurrency,
+        },
+    )
+    .map_err(FarmError::from)?;
+    let width = (info.width as f64 * params.scale).round() as u32;
+    let height = (info.height as f64 * params.scale).round() as u32;
+    let fps = info.fps / params.every_nth_frame as f64;
+    let pixel_format = params
+        .pixel_format
+        .as_deref()
+        .map(PixelFormat::parse)
+        .transpose()
+        .map_err(FarmError::from)?;
+    let settings = VideoSettings {
+        codec,
+        width,
+        height,
+        fps,
+        crf: params.crf,
+        x264_preset: params.x264_preset.clone(),
+        video_bitrate: params.video_bitrate.clone(),
+        pixel_format,
+        encoder_threads: Some(1),
+    };
+    settings.validate().map_err(FarmError::from)?;
+    let backend = if EncoderBackend::ffmpeg_works(&context.config.ffmpeg) {
+        EncoderBackend::Ffmpeg(context.config.ffmpeg.clone())
+    } else if codec == Codec::H264 {
+        tracing::warn!("ffmpeg does not run; rendering H.264 with the built-in encoder");
+        EncoderBackend::Builtin
+    } else {
+        return Err(FarmError::Render(format!(
+            "{} needs ffmpeg, which was not found at \"{}\"",
+            codec.name(),
+            context.config.ffmpeg.display()
+        ))
+        .into());
+    };
+    let extension = codec.extensions()[0];
+    let (out_bucket_name, out_key) = match &params.out_name {
+        None => (
+            bucket.name().to_string(),
+            format!("renders/{render_id}/out.{extension}"),
+        ),
+        Some(OutNameInput::Name(name)) => (
+            bucket.name().to_string(),
+            format!("renders/{render_id}/{name}"),
+        ),
+        Some(OutNameInput::Custom { bucket_name, key }) => (bucket_name.clone(), key.clone()),
+    };
+    let out_bucket = context.storage.bucket(&out_bucket_name)?;
+    if !params.overwrite && out_bucket.head(&out_key)?.is_some() {
+        return Err(FarmError::Render(format!(
+            "Output file \"{out_key}\" in bucket \"{out_bucket_name}\" in region \"{}\" already \
+             exists. Delete it before re-rendering, or set the 'overwrite' option to overwrite it.",
+            context.config.region
+        ))
+        .into());
+    }
+    let chunk_count = plan.chunks.len();
+    let frame_count = plan.frame_count as u64;
+    let started_date = crate::util::now_ms();
+    tracker.progress.render_metadata = Some(RenderMetadata {
+        kind: "video".into(),
+        image_format: "none".into(),
+        codec: Some(codec.name().into()),
+        muted: params.muted,
+        frame_range: [plan.frame_range.start, plan.frame_range.end],
+        every_nth_frame: plan.every_nth_frame,
+        site_id: params.serve_url.clone(),
+        started_date,
+        total_chunks: chunk_count,
+        estimated_total_lambda_invokations: chunk_count + 1,
+        estimated_render_lambda_invokations: chunk_count,
+        composition_id: info.id.clone(),
+        audio_codec: None,
+        input_props: serde_json::to_value(&params.input_props).unwrap_or(Value::Null),
+        frames_per_lambda: plan.frames_per_chunk,
+        memory_size_in_mb: context.config.memory_size_in_mb,
+        disk_size_in_mb: context.config.disk_size_in_mb,
+        function_name: context.function_name.clone(),
+        renderer_function_name: None,
+        lambda_version: context.config.version.clone(),
+        region: context.config.region.clone(),
+        render_id: render_id.clone(),
+        out_name: params
+            .out_name
+            .as_ref()
+            .map(|o| serde_json::to_value(o).unwrap_or(Value::Null)),
+        output_file_is_conditional: !params.overwrite,
+        privacy: params.privacy.clone(),
+        delete_after: params.delete_after.clone(),
+        number_of_gif_loops: params.number_of_gif_loops,
+        audio_bitrate: None,
+        download_behavior: serde_json::to_value(
+            params
+                .download_behavior
+                .clone()
+                .unwrap_or(DownloadBehavior::PlayInBrowser),
+        )
+        .unwrap_or(Value::Null),
+        metadata: params.metadata.clone().map(Value::Object),
+        dimensions: Dimensions { width, height },
+        scale: params.scale,
+        frame_count: plan.frame_count,
+        out_bucket: out_bucket_name.clone(),
+        out_key: out_key.clone(),
+    });
+    tracker.flush()?;
+
+    // Fan out, one renderer per chunk.
+    let progress_every = chunk_count.div_ceil(15).max(1) as u32;
+    let renderer_payload = |chunk: usize, attempt: u32, retries_left: u32| {
+        let range = plan.chunks[chunk];
+        let payload = RendererPayload {
+            chunk,
+            frame_range: [range.start, range.end],
+            fps,
+            width,
+            height,
+            duration_in_frames: info.duration_in_frames,
+            composition_start: plan.frame_range.start,
+            frames_per_lambda: plan.frames_per_chunk,
+            progress_every_nth_frame: progress_every,
+            retries_left,
+            attempt,
+            input_props: params.input_props.clone(),
+            render_id: render_id.clone(),
+            bucket_name: bucket.name().to_string(),
+            serve_url: params.serve_url.clone(),
+            composition: params.composition.clone(),
+            codec: codec.name().into(),
+            crf: params.crf,
+            x264_preset: params.x264_preset.clone(),
+            pixel_format: params.pixel_format.clone(),
+            video_bitrate: params.video_bitrate.clone(),
+            scale: params.scale,
+            every_nth_frame: params.every_nth_frame,
+            launch_function_config: crate::payload::LaunchFunctionConfig {
+                version: context.config.version.clone(),
+            },
+            encoder: backend.name().into(),
+            enable_cancellation: true,
+        };
+        let mut value = serde_json::to_value(payload).expect("payload serialises");
+        value["type"] = json!("renderer");
+        value
+    };
+    let mut chunks: Vec<ChunkState> = (0..chunk_count)
+        .map(|_| ChunkState {
+            attempt: 1,
+            retries_left: params.max_retries,
+            rendered: 0,
+            encoded: 0,
+            done: false,
+            invoked_attempts: Vec::new(),
+        })
+        .collect();
+    for chunk in 0..chunk_count {
+        context
+            .invoker
+            .invoke_event(
+                &context.function_name,
+                renderer_payload(chunk, 1, params.max_retries),
+            )
+            .map_err(FarmError::from)?;
+    }
+
+    // Follow the renderers.
+    let chunk_extension = backend.chunk_extension(codec);
+    std::fs::create_dir_all(&leftovers.local_dir)
+        .map_err(FarmError::io("cannot create the launch's scratch folder"))?;
+    let local_chunk = |c: usize| {
+        leftovers
+            .local_dir
+            .join(format!("chunk-{c:05}.{chunk_extension}"))
+    };
+    let (base, cap) = if bucket.is_local() {
+        (Duration::from_millis(25), Duration::from_millis(200))
+    } else {
+        (Duration::from_millis(250), Duration::from_millis(2000))
+    };
+    let mut interval = base;
+    let mut first_rendered: Option<u64> = None;
+    let mut first_encoded: Option<u64> = None;
+    while chunks.iter().any(|c| !c.done) {
+        if crate::util::now_ms() + 1000 >= context.deadline_ms {
+            tracker.flush()?;
+            return Err(Failure::TimedOut);
+        }
+        let mut changed = false;
+        for (index, state) in chunks.iter_mut().enumerate().filter(|(_, c)| !c.done) {
+            let key = status_key(render_id, index, state.attempt);
+            let status: TransportStatus = match bucket.get(&key) {
+                Ok(bytes) => match serde_json::from_slice(&bytes) {
+                    Ok(s) => s,
+                    Err(_) => continue,
+                },
+                Err(e) if e.is_not_found() => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if status.lambda_invoked && !state.invoked_attempts.contains(&status.attempt) {
+                state.invoked_attempts.push(status.attempt);
+                tracker.progress.lambdas_invoked += 1;
+                changed = true;
+            }
+            match status.state.as_str() {
+                "completed" => {
+                    let source = status
+                        .video_key
+                        .clone()
+                        .unwrap_or_else(|| video_key(render_id, index, state.attempt));
+                    bucket.get_to_file(&source, &local_chunk(index))?;
+                    bucket.delete(&source)?;
+                    bucket.delete(&key)?;
+                    let frames = plan.frames_of(index).count() as u64;
+                    state.rendered = frames;
+                    state.encoded = frames;
+                    state.done = true;
+                    tracker.progress.chunks.push(index);
+                    tracker.progress.timings.push(ChunkTiming {
+                        chunk: index,
+                        start: status.started_at,
+                        rendered: status.completed_at.unwrap_or_else(crate::util::now_ms),
+                    });
+                    changed = true;
+                }
+                "failed" => {
+                    bucket.delete(&key)?;
+                    let error = status.error_info.clone().unwrap_or_else(|| {
+                        super::renderer::chunk_error(
+                            index,
+                            None,
+                            state.attempt,
+                            state.retries_left,
+                            "Error",
+                            format!("Chunk {index} failed without an error"),
+                        )
+                        .0
+                    });
+                    let retry = status.should_retry && state.retries_left > 0;
+                    let message = error.message.clone();
+                    tracker.progress.errors.push(ErrorInfo {
+                        will_retry: retry,
+                        is_fatal: !retry,
+                        ..error
+                    });
+                    changed = true;
+                    if !retry {
+                        tracker.progress.fatal_error_timestamp = Some(crate::util::now_ms());
+                        tracker.flush()?;
+                        return Err(Failure::ChunkFailed(message));
+                    }
+                    state.attempt += 1;
+                    state.retries_left -= 1;
+                    tracker.progress.retries.push(RetryInfo {
+                        chunk: index,
+                        attempt: state.attempt,
+                        time: crate::util::now_ms(),
+                    });
+                    context
+                        .invoker
+                        .invoke_event(
+                            &context.function_name,
+                            renderer_payload(index, state.attempt, state.retries_left),
+                        )
+                        .map_err(FarmError::from)?;
+                }
+                _ => {
+                    // A retry starts from zero; keep the counts monotonic.
+                    if status.rendered_frames > state.rendered
+                        || status.encoded_frames > state.encoded
+                    {
+                        state.rendered = state.rendered.max(status.rendered_frames);
+                        state.encoded = state.encoded.max(status.encoded_frames);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if changed {
+            let now = crate::util::now_ms();
+            let progress = &mut tracker.progress;
+            progress.frames_rendered = chunks.iter().map(|c| c.rendered).sum();
+            progress.frames_encoded = chunks.iter().map(|c| c.encoded).sum();
+            if progress.frames_rendered > 0 {
+                first_rendered.get_or_insert(now);
+            }
+            if progress.frames_encoded > 0 {
+                first_encoded.get_or_insert(now);
+            }
+            if progress.frames_rendered >= frame_count && progress.time_to_render_frames.is_none() {
+                progress.time_to_render_frames = Some(now - first_rendered.unwrap_or(now));
+            }
+            tracker.dirty = true;
+            interval = base;
+        } else {
+            interval = (interval.mul_f64(1.5)).min(cap);
+        }
+        tracker.flush_if_due()?;
+        if chunks.iter().any(|c| !c.done) {
+            std::thread::sleep(interval);
+        }
+    }
+    let all_done = crate::util::now_ms();
+    tracker.progress.time_to_encode = Some(all_done - first_encoded.unwrap_or(all_done));
+    tracker
+        .progress
+        .time_to_render_frames
+        .get_or_insert(all_done - first_rendered.unwrap_or(all_done));
+    tracker.flush()?;
+
+    // Stitch without re-encoding and upload.
+    let files: Vec<ChunkFile> = (0..chunk_count)
+        .map(|c| ChunkFile {
+            path: local_chunk(c),
+            frames: plan.frames_of(c).count() as u64,
+        })
+        .collect();
+    let stitched = leftovers.local_dir.join(format!("out.{extension}"));
+    let stitch_start = crate::util::now_ms();
+    backend
+        .stitch(&settings, &files, &stitched)
+        .map_err(FarmError::from)?;
+    for file in &files {
+        let _ = std::fs::remove_file(&file.path);
+    }
+    let time_to_combine = crate::util::now_ms() - stitch_start;
+    tracker.progress.combined_frames = frame_count;
+    tracker.progress.time_to_combine = Some(time_to_combine);
+    tracker.flush()?;
+    upload_output(
+        out_bucket.as_ref(),
+        &out_key,
+        &stitched,
+        params.overwrite,
+        &context.config.region,
+    )?;
+    let size = std::fs::metadata(&stitched).map(|m| m.len()).unwrap_or(0);
+
+    let cleanup_start = crate::util::now_ms();
+    let deleted = clean_up(context, render_id, bucket.as_ref(), leftovers);
+    let end = crate::util::now_ms();
+    tracker.progress.launch_finished = Some(end);
+    let (billed, memory, disk) = crate::status::billing(&tracker.progress, end);
+    let region = &context.config.region;
+    let estimated = crate::cost::price(
+        region,
+        memory,
+        disk,
+        billed,
+        tracker.progress.lambdas_invoked + 1,
+    )
+    .map(crate::cost::to_fixed_5)
+    .unwrap_or(0.0);
+    let currency = crate::cost::region_prices(region).map_or("USD", |p| p.currency);
+    let timings = &tracker.progress.timings;
+    let chunks_span = timings.iter().map(|t| t.rendered).max().unwrap_or(0)
+        - timings.iter().map(|t| t.start).min().unwrap_or(0);
+    let post = PostRenderData {
+        cost: PostRenderCost {
+            estimated_cost: estimated,
+            estimated_display_cost: crate::cost::display_cost(estimated, currency),
+            currency: currency.into(),
+            disclaimer: crate::status::POST_RENDER_DISCLAIMER.into(),
+        },
+        output_file: out_bucket.url(&out_key),
+        output_size: size,
+        render_size: size,
+        time_to_finish: end - launched_at,
+        time_to_render_frames: tracker.progress.time_to_render_frames.unwrap_or(0),
+        errors: tracker.progress.errors.clone(),
+        start_time: started_date,
+        end_time: end,
+        files_cleaned_up: deleted,
+        time_to_encode: tracker.progress.time_to_encode.unwrap_or(0),
+        time_to_clean_up: end - cleanup_start,
+        time_to_render_chunks: chunks_span,
+        retries_info: tracker.progress.retries.clone(),
+        most_expensive_frame_ranges: crate::status::most_expensive(&tracker.progress),
+        estimated_billing_duration_in_milliseconds: billed,
+        delete_after: params.delete_after.clone(),
+        time_to_combine: Some(time_to_combine),
+        artifact_progress: Vec::new(),
+        out_bucket: out_bucket_name.clone(),
+        out_key: out_key.clone(),
+    };
+    tracker.progress.post_render_data = Some(post.clone());
+    tracker.flush()?;
+
+    if let Some(hook) = &params.webhook {
+        let body = json!({
+            "type": "success",
+            "renderId": render_id,
+            "expectedBucketOwner": "local",
+            "bucketName": bucket.name(),
+            "customData": hook.custom_data,
+            "outputUrl": post.output_file,
+            "outputFile": post.output_file,
+            "lambdaErrors": post.errors,
+            "timeToFinish": post.time_to_finish,
+            "costs": post.cost,
+        });
+        if let Err(e) = crate::webhook::send(hook, &body) {
+            tracker.progress.errors.push(webhook_error(e));
+        }
+    }
+    Ok(())
+}
+
+fn upload_output(
+    bucket: &dyn Bucket,
+    key: &str,
+    file: &Path,
+    overwrite: bool,
+    region: &str,
+) -> Result<(), FarmError> {
+    match bucket.put_file(
+        key,
+        file,
+        &PutOptions {
+            if_none_match: !overwrite,
+        },
+    ) {
+        Err(BucketError::AlreadyExists { bucket, key }) => Err(FarmError::Render(format!(
+            "Output file \"{key}\" in bucket \"{bucket}\" in region \"{region}\" already exists. \
+             Delete it before re-rendering, or set the 'overwrite' option to overwrite it."
+        ))),
+        other => other.map_err(FarmError::from),
+    }
+}

@@ -1,0 +1,431 @@
+//! `renderer` (reference §4.4, S3 transport of §2.5): renders and encodes one chunk, reporting
+//! to the bucket as it goes — a status object per attempt (`running` with frame counts, then
+//! `completed` with the chunk file's key, or `failed` with the error).
+
+use std::path::PathBuf;
+
+use kinema_compose::{CompositionInfo, Engine, Limits};
+use kinema_encode::{ChunkTiming, Codec, EncoderBackend, PixelFormat, RgbaFrame, VideoSettings};
+use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::bucket::{Bucket, PutOptions, Storage};
+use crate::error::FarmError;
+use crate::function::Context;
+use crate::payload::{RendererPayload, parse};
+use crate::progress::ErrorInfo;
+
+/// A composition ready to render frames, kept while the worker is warm.
+pub struct WarmScene {
+    key: String,
+    pub(crate) engine: Engine,
+    pub(crate) renderer: BlitzRenderer,
+    pub(crate) info: CompositionInfo,
+}
+
+/// Loads site + composition (reusing the warm one when it is the same) and returns it.
+pub(crate) fn prepare_scene<'w>(
+    context: &'w mut Context<'_>,
+    bucket_name: &str,
+    serve_url: &str,
+    composition: &str,
+    props: &Value,
+    scale: f64,
+) -> Result<&'w mut WarmScene, FarmError> {
+    let (site_bucket, site_name) = crate::sites::resolve_serve_url(serve_url, bucket_name)?;
+    let site = crate::sites::load(
+        context.storage,
+        &site_bucket,
+        &site_name,
+        &super::site_cache(),
+    )?;
+    let key = format!(
+        "{}/{}/{}/{}/{scale}",
+        site_bucket,
+        site.fingerprint,
+        composition,
+        crate::util::sha256_hex(props.to_string().as_bytes())
+    );
+    let reuse = context.warm.scene.as_ref().is_some_and(|s| s.key == key);
+    if !reuse {
+        context.warm.scene = None;
+        let bundle = crate::sites::bundle(&site, props)?;
+        let public_dir = Some(site.dir.join("public")).filter(|p| p.is_dir());
+        let mut engine = Engine::new(bundle, Limits::default())?;
+        let info = engine.select(composition, props)?;
+        let mut paint = PaintOptions::for_public_dir(public_dir);
+        paint.scale = scale;
+        let renderer = BlitzRenderer::new(paint)?;
+        context.warm.scene = Some(WarmScene {
+            key,
+            engine,
+            renderer,
+            info,
+        });
+    }
+    Ok(context.warm.scene.as_mut().expect("set above"))
+}
+
+/// A chunk attempt's status object (reference §2.5, schema 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransportStatus {
+    pub schema: u32,
+    pub chunk: usize,
+    pub attempt: u32,
+    pub lambda_invoked: bool,
+    pub rendered_frames: u64,
+    pub encoded_frames: u64,
+    pub started_at: u64,
+    /// `running`, `completed` or `failed`.
+    pub state: String,
+    #[serde(default)]
+    pub completed_at: Option<u64>,
+    #[serde(default)]
+    pub video_key: Option<String>,
+    #[serde(default)]
+    pub audio_key: Option<String>,
+    #[serde(default)]
+    pub artifacts: Vec<Value>,
+    #[serde(default)]
+    pub failed_at: Option<u64>,
+    #[serde(default)]
+    pub error_info: Option<ErrorInfo>,
+    #[serde(default)]
+    pub should_retry: bool,
+}
+
+pub fn status_key(render_id: &str, chunk: usize, attempt: u32) -> String {
+    format!(
+        "{}status.json",
+        super::attempt_prefix(render_id, chunk, attempt)
+    )
+}
+
+pub fn video_key(render_id: &str, chunk: usize, attempt: u32) -> String {
+    format!("{}video", super::attempt_prefix(render_id, chunk, attempt))
+}
+
+impl TransportStatus {
+    pub fn write(&self, bucket: &dyn Bucket, render_id: &str) -> Result<(), FarmError> {
+        bucket.put(
+            &status_key(render_id, self.chunk, self.attempt),
+            &serde_json::to_vec(self).expect("status serialises"),
+            &PutOptions::default(),
+        )?;
+        Ok(())
+    }
+}
+
+/// Errors worth another attempt (reference §4.6, plus Kinema's own worker crashes).
+pub fn is_flaky(stack: &str) -> bool {
+    const PATTERNS: &[&str] = &[
+        "FATAL:zygote_communication_linux.cc",
+        "error while loading shared libraries: libnss3.so",
+        "but the server sent no data",
+        "Compositor panicked",
+        "We encountered an internal error.",
+        "while trying to connect to the browser",
+        "RequestTimeout: Your socket connection to the server",
+        "getaddrinfo",
+        "ECONNRESET",
+        "ERR_CONNECTION_TIMED_OUT",
+        "ERR_NETWORK_CHANGED",
+        "A network error occurred",
+        "socket hang up",
+        "Target closed",
+        "Session closed",
+        "SIGKILL",
+        "ServiceException: We currently do not have sufficient capacity",
+        "Page crashed!",
+        // Kinema: the worker process died (killed, crashed, out of memory).
+        "Runtime exited with",
+    ];
+    PATTERNS.iter().any(|p| stack.contains(p))
+}
+
+/// The error record of a failed chunk attempt.
+pub fn chunk_error(
+    chunk: usize,
+    frame: Option<u32>,
+    attempt: u32,
+    retries_left: u32,
+    name: &str,
+    message: String,
+) -> (ErrorInfo, bool) {
+    let stack = format!("{name}: {message}\n    at renderer (chunk {chunk}, attempt {attempt})");
+    let should_retry = is_flaky(&stack) && retries_left > 0;
+    (
+        crate::status::explain(ErrorInfo {
+            kind: "renderer".into(),
+            message,
+            name: name.into(),
+            stack,
+            frame,
+            chunk: Some(chunk),
+            is_fatal: !should_retry,
+            attempt,
+            will_retry: should_retry,
+            total_attempts: retries_left + attempt,
+            tmp_dir: None,
+            s3_location: String::new(),
+            explanation: None,
+        }),
+        should_retry,
+    )
+}
+
+pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmError> {
+    let task: RendererPayload = parse(payload)?;
+    if task.launch_function_config.version != context.config.version {
+        return Err(FarmError::Render(format!(
+            "The main function has version {} but this renderer has version {}: the main and \
+             renderer functions must be the same version",
+            task.launch_function_config.version, context.config.version
+        )));
+    }
+    let bucket = context.storage.bucket(&task.bucket_name)?;
+    let cancelled = |bucket: &dyn Bucket| {
+        task.enable_cancellation
+            && bucket
+                .head(&super::cancel_key(&task.render_id))
+                .ok()
+                .flatten()
+                .is_some()
+    };
+    if cancelled(bucket.as_ref()) {
+        // The render already ended (a sibling failed fatally, or it timed out).
+        return Ok(json!({"type": "success", "chunk": task.chunk, "cancelled": true}));
+    }
+    let mut status = TransportStatus {
+        schema: 1,
+        chunk: task.chunk,
+        attempt: task.attempt,
+        lambda_invoked: true,
+        rendered_frames: 0,
+        encoded_frames: 0,
+        started_at: crate::util::now_ms(),
+        state: "running".into(),
+        completed_at: None,
+        video_key: None,
+        audio_key: None,
+        artifacts: Vec::new(),
+        failed_at: None,
+        error_info: None,
+        should_retry: false,
+    };
+    status.write(bucket.as_ref(), &task.render_id)?;
+    let scratch = super::scratch_dir();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let result = render_chunk(context, &task, bucket.as_ref(), &mut status, &scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    if cancelled(bucket.as_ref()) {
+        // Nobody will collect this attempt: remove what it wrote.
+        if let Ok(objects) = bucket.list(&super::attempt_prefix(
+            &task.render_id,
+            task.chunk,
+            task.attempt,
+        )) {
+            for object in objects {
+                let _ = bucket.delete(&object.key);
+            }
+        }
+        return Ok(json!({"type": "success", "chunk": task.chunk, "cancelled": true}));
+    }
+    match result {
+        Ok(key) => {
+            status.state = "completed".into();
+            status.completed_at = Some(crate::util::now_ms());
+            status.video_key = Some(key);
+            status.write(bucket.as_ref(), &task.render_id)?;
+            Ok(json!({"type": "success", "chunk": task.chunk}))
+        }
+        Err((frame, error)) => {
+            let (range_start, range_end) = (task.frame_range[0], task.frame_range[1]);
+            let message = match frame {
+                Some(f) => format!(
+                    "Chunk {} (frames {range_start}-{range_end}) failed at frame {f}: {error}",
+                    task.chunk
+                ),
+                None => format!(
+                    "Chunk {} (frames {range_start}-{range_end}) failed: {error}",
+                    task.chunk
+                ),
+            };
+            let (info, should_retry) = chunk_error(
+                task.chunk,
+                frame,
+                task.attempt,
+                task.retries_left,
+                error.name(),
+                message,
+            );
+            status.state = "failed".into();
+            status.failed_at = Some(crate::util::now_ms());
+            status.error_info = Some(info);
+            status.should_retry = should_retry;
+            status.write(bucket.as_ref(), &task.render_id)?;
+            Err(error)
+        }
+    }
+}
+
+type ChunkResult = Result<String, (Option<u32>, FarmError)>;
+
+fn render_chunk(
+    context: &mut Context<'_>,
+    task: &RendererPayload,
+    bucket: &dyn Bucket,
+    status: &mut TransportStatus,
+    scratch: &std::path::Path,
+) -> ChunkResult {
+    let whole = |e: FarmError| (None, e);
+    let props = task.input_props.resolve(context.storage).map_err(whole)?;
+    let codec = Codec::parse(&task.codec).map_err(|e| whole(e.into()))?;
+    let pixel_format = task
+        .pixel_format
+        .as_deref()
+        .map(PixelFormat::parse)
+        .transpose()
+        .map_err(|e| whole(e.into()))?;
+    let backend = match task.encoder.as_str() {
+        "builtin" => EncoderBackend::Builtin,
+        _ => EncoderBackend::Ffmpeg(context.config.ffmpeg.clone()),
+    };
+    std::fs::create_dir_all(scratch)
+        .map_err(|e| whole(FarmError::io("cannot create the scratch folder")(e)))?;
+    let cancel_key = super::cancel_key(&task.render_id);
+    let scene = prepare_scene(
+        context,
+        &task.bucket_name,
+        &task.serve_url,
+        &task.composition,
+        &props,
+        task.scale,
+    )
+    .map_err(whole)?;
+    let settings = VideoSettings {
+        codec,
+        width: task.width,
+        height: task.height,
+        fps: task.fps,
+        crf: task.crf,
+        x264_preset: task.x264_preset.clone(),
+        video_bitrate: task.video_bitrate.clone(),
+        pixel_format,
+        encoder_threads: Some(1),
+    };
+    let path: PathBuf = scratch.join(format!("chunk.{}", backend.chunk_extension(codec)));
+    let timing = ChunkTiming {
+        start_seconds: (task.chunk as u64 * task.frames_per_lambda as u64) as f64 / task.fps,
+    };
+    let mut encoder = backend
+        .start_chunk(settings, &path, timing)
+        .map_err(|e| whole(e.into()))?;
+    let every = task.progress_every_nth_frame.max(1) as u64;
+    let mut last_cancel_check = std::time::Instant::now();
+    let first = task.composition_start;
+    for frame in task.frame_range[0]..=task.frame_range[1] {
+        if !(frame - first).is_multiple_of(task.every_nth_frame.max(1)) {
+            continue;
+        }
+        if task.enable_cancellation && last_cancel_check.elapsed().as_millis() >= 1000 {
+            last_cancel_check = std::time::Instant::now();
+            if bucket.head(&cancel_key).ok().flatten().is_some() {
+                encoder.abort();
+                return Err((None, FarmError::Render("the render was cancelled".into())));
+            }
+        }
+        let at = |e: FarmError| (Some(frame), e);
+        let tree = scene.engine.render_frame(frame).map_err(|e| at(e.into()))?;
+        let image = scene.renderer.render(&tree).map_err(|e| at(e.into()))?;
+        encoder
+            .write(RgbaFrame {
+                width: image.width,
+                height: image.height,
+                pixels: &image.pixels,
+            })
+            .map_err(|e| at(e.into()))?;
+        status.rendered_frames += 1;
+        // Frames are encoded as they are written (the encoder streams them).
+        status.encoded_frames = status.rendered_frames;
+        if status.rendered_frames.is_multiple_of(every) {
+            status.write(bucket, &task.render_id).map_err(whole)?;
+        }
+    }
+    encoder.finish().map_err(|e| whole(e.into()))?;
+    let key = video_key(&task.render_id, task.chunk, task.attempt);
+    bucket
+        .put_file(&key, &path, &PutOptions::default())
+        .map_err(|e| whole(e.into()))?;
+    Ok(key)
+}
+
+/// Failure destination for Event invocations of the embedded pool: a renderer whose worker
+/// died (or timed out) never wrote its failure, so the pool reports it here, as the renderer
+/// would have, and the launch retries the chunk.
+pub fn report_failed_invocation(
+    storage: &dyn Storage,
+    payload: &Value,
+    error: &crate::invoker::InvokeError,
+) {
+    if payload.get("type").and_then(Value::as_str) != Some("renderer") {
+        return;
+    }
+    let Ok(task) = parse::<RendererPayload>(payload) else {
+        return;
+    };
+    let Ok(bucket) = storage.bucket(&task.bucket_name) else {
+        return;
+    };
+    if bucket
+        .head(&super::cancel_key(&task.render_id))
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        // The render is over; nobody will read this chunk's status.
+        return;
+    }
+    let previous: Option<TransportStatus> = bucket
+        .get(&status_key(&task.render_id, task.chunk, task.attempt))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    if previous.as_ref().is_some_and(|s| s.state != "running") {
+        return;
+    }
+    let message = format!(
+        "Chunk {} (frames {}-{}) failed: {error}",
+        task.chunk, task.frame_range[0], task.frame_range[1]
+    );
+    let (info, should_retry) = chunk_error(
+        task.chunk,
+        None,
+        task.attempt,
+        task.retries_left,
+        error.error_type(),
+        message,
+    );
+    let now = crate::util::now_ms();
+    let status = TransportStatus {
+        schema: 1,
+        chunk: task.chunk,
+        attempt: task.attempt,
+        lambda_invoked: true,
+        rendered_frames: previous.as_ref().map_or(0, |s| s.rendered_frames),
+        encoded_frames: previous.as_ref().map_or(0, |s| s.encoded_frames),
+        started_at: previous.as_ref().map_or(now, |s| s.started_at),
+        state: "failed".into(),
+        completed_at: None,
+        video_key: None,
+        audio_key: None,
+        artifacts: Vec::new(),
+        failed_at: Some(now),
+        error_info: Some(info),
+        should_retry,
+    };
+    if let Err(e) = status.write(bucket.as_ref(), &task.render_id) {
+        tracing::warn!("cannot report the failed chunk {}: {e}", task.chunk);
+    }
+}

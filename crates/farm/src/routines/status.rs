@@ -1,0 +1,69 @@
+//! `status` (reference §8): reads `progress.json` and computes the progress object.
+
+use serde_json::Value;
+
+use crate::error::FarmError;
+use crate::function::Context;
+use crate::payload::{StatusPayload, parse};
+use crate::progress::OverallRenderProgress;
+use crate::status::{StatusInputs, compute};
+
+pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmError> {
+    let request: StatusPayload = parse(payload)?;
+    context.check_version("getRenderProgress()", request.version.as_deref())?;
+    let progress = read_progress(context, &request.bucket_name, &request.render_id)?;
+    if progress
+        .render_metadata
+        .as_ref()
+        .is_some_and(|m| m.kind == "still")
+    {
+        return Err(FarmError::Render(
+            "You don't need to call getRenderProgress() on a still render. Once you have \
+             obtained the renderId, the render is already done!"
+                .into(),
+        ));
+    }
+    let inputs = StatusInputs {
+        render_id: request.render_id.clone(),
+        bucket: request.bucket_name.clone(),
+        region: context.config.region.clone(),
+        now: crate::util::now_ms(),
+        timeout_ms: context.config.timeout_in_seconds as u64 * 1000,
+        memory_size_in_mb: context.config.memory_size_in_mb,
+        disk_size_in_mb: context.config.disk_size_in_mb,
+    };
+    let storage = context.storage;
+    let output_size = |bucket: &str, key: &str| {
+        storage
+            .bucket(bucket)
+            .ok()
+            .and_then(|b| b.head(key).ok().flatten())
+            .map(|o| o.size)
+    };
+    Ok(
+        serde_json::to_value(compute(&progress, &inputs, &output_size))
+            .expect("progress serialises"),
+    )
+}
+
+/// Reads `progress.json`, waiting up to two seconds for one that `start` is still writing.
+pub fn read_progress(
+    context: &Context<'_>,
+    bucket_name: &str,
+    render_id: &str,
+) -> Result<OverallRenderProgress, FarmError> {
+    let bucket = context.storage.bucket(bucket_name)?;
+    for attempt in 0..3 {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+        if let Some(progress) = OverallRenderProgress::read(bucket.as_ref(), render_id)? {
+            return Ok(progress);
+        }
+    }
+    Err(FarmError::NoSuchRender {
+        render_id: render_id.into(),
+        bucket: bucket_name.into(),
+        region: context.config.region.clone(),
+    })
+}

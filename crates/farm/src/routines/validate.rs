@@ -1,0 +1,200 @@
+//! Checks of a render's parameters that need no composition, run by `start` so bad input is
+//! refused before anything is invoked. Each error names its field.
+
+use kinema_encode::{Codec, PixelFormat};
+
+use crate::error::FarmError;
+use crate::payload::{OutNameInput, RenderParams};
+
+pub const DELETE_AFTER: &[&str] = &["1-day", "3-days", "7-days", "30-days"];
+const PRIVACY: &[&str] = &["public", "private", "no-acl"];
+
+pub fn codec(name: &str) -> Result<Codec, FarmError> {
+    Codec::parse(name).map_err(|e| FarmError::field("codec", e.to_string()))
+}
+
+pub fn privacy(value: &str) -> Result<(), FarmError> {
+    if PRIVACY.contains(&value) {
+        Ok(())
+    } else {
+        Err(FarmError::field(
+            "privacy",
+            format!("\"{value}\" is not valid: use public, private or no-acl"),
+        ))
+    }
+}
+
+pub fn delete_after(value: Option<&str>) -> Result<(), FarmError> {
+    match value {
+        Some(v) if !DELETE_AFTER.contains(&v) => Err(FarmError::field(
+            "deleteAfter",
+            format!("\"{v}\" is not valid: use {}", DELETE_AFTER.join(", ")),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub fn scale(value: f64) -> Result<(), FarmError> {
+    if value.is_finite() && value > 0.0 && value <= 16.0 {
+        Ok(())
+    } else {
+        Err(FarmError::field(
+            "scale",
+            format!("must be a number above 0 and at most 16, got {value}"),
+        ))
+    }
+}
+
+/// `outName` as a string must end in an extension the codec can write.
+pub fn out_name(out: Option<&OutNameInput>, codec: Codec) -> Result<(), FarmError> {
+    let (field, key) = match out {
+        None => return Ok(()),
+        Some(OutNameInput::Name(name)) => ("outName", name.as_str()),
+        Some(OutNameInput::Custom { bucket_name, key }) => {
+            crate::bucket::validate_bucket_name(bucket_name)
+                .map_err(|e| FarmError::field("outName.bucketName", e.to_string()))?;
+            ("outName.key", key.as_str())
+        }
+    };
+    crate::bucket::validate_key(key).map_err(|e| FarmError::field(field, e.to_string()))?;
+    let extension = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension {
+        Some(ext) if codec.extensions().contains(&ext.as_str()) => Ok(()),
+        _ => Err(FarmError::field(
+            field,
+            format!(
+                "\"{key}\" must end in {} for codec {}",
+                codec
+                    .extensions()
+                    .iter()
+                    .map(|e| format!(".{e}"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                codec.name()
+            ),
+        )),
+    }
+}
+
+/// Everything `start` can check without the composition.
+pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
+    let codec = codec(&params.codec)?;
+    if let Some(crf) = params.crf {
+        match codec.crf_range() {
+            None => {
+                return Err(FarmError::field(
+                    "crf",
+                    format!("{} takes no crf; leave it unset", codec.name()),
+                ));
+            }
+            Some(range) if !range.contains(&crf) => {
+                return Err(FarmError::field(
+                    "crf",
+                    format!(
+                        "{crf} is out of range for {}: use {} to {}",
+                        codec.name(),
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+        if params.video_bitrate.is_some() {
+            return Err(FarmError::field(
+                "crf",
+                "crf and videoBitrate cannot both be set",
+            ));
+        }
+    }
+    if let Some(format) = &params.pixel_format {
+        let format = PixelFormat::parse(format)
+            .map_err(|e| FarmError::field("pixelFormat", e.to_string()))?;
+        if !codec.pixel_formats().contains(&format) {
+            return Err(FarmError::field(
+                "pixelFormat",
+                format!("{} cannot be used with {}", format.name(), codec.name()),
+            ));
+        }
+    }
+    if params.x264_preset.is_some() && codec != Codec::H264 {
+        return Err(FarmError::field(
+            "x264Preset",
+            "only applies to the h264 codec",
+        ));
+    }
+    if params.frames_per_lambda.is_some() && params.concurrency.is_some() {
+        return Err(FarmError::field(
+            "framesPerLambda",
+            "Both 'framesPerLambda' and 'concurrency' were set. Set only one of them",
+        ));
+    }
+    if let Some(c) = params.concurrency
+        && !(1..=200).contains(&c)
+    {
+        return Err(FarmError::field(
+            "concurrency",
+            format!("must be between 1 and 200, got {c}"),
+        ));
+    }
+    if params.frames_per_lambda == Some(0) {
+        return Err(FarmError::field("framesPerLambda", "must be at least 1"));
+    }
+    if params.every_nth_frame == 0 {
+        return Err(FarmError::field("everyNthFrame", "must be 1 or more"));
+    }
+    if params.every_nth_frame > 1 && codec != Codec::Gif {
+        return Err(FarmError::field(
+            "everyNthFrame",
+            format!("only applies to gif; {} renders every frame", codec.name()),
+        ));
+    }
+    if params.number_of_gif_loops.is_some() && codec != Codec::Gif {
+        return Err(FarmError::field("numberOfGifLoops", "only applies to gif"));
+    }
+    if params.max_retries > 100 {
+        return Err(FarmError::field("maxRetries", "must be at most 100"));
+    }
+    privacy(&params.privacy)?;
+    scale(params.scale)?;
+    delete_after(params.delete_after.as_deref())?;
+    out_name(params.out_name.as_ref(), codec)?;
+    if let Some(webhook) = &params.webhook {
+        if !(webhook.url.starts_with("http://") || webhook.url.starts_with("https://")) {
+            return Err(FarmError::field(
+                "webhook.url",
+                format!("\"{}\" is not an http(s) URL", webhook.url),
+            ));
+        }
+        if let Some(data) = &webhook.custom_data {
+            let size = serde_json::to_string(data).map(|s| s.len()).unwrap_or(0);
+            if size > 1024 {
+                return Err(FarmError::field(
+                    "webhook.customData",
+                    format!("is {size} characters of JSON; at most 1024 are allowed"),
+                ));
+            }
+        }
+    }
+    for (field, value) in [
+        ("forceWidth", params.force_width),
+        ("forceHeight", params.force_height),
+        ("forceDurationInFrames", params.force_duration_in_frames),
+    ] {
+        if value == Some(0) {
+            return Err(FarmError::field(field, "must be a positive integer"));
+        }
+    }
+    if let Some(fps) = params.force_fps
+        && !(fps.is_finite() && fps > 0.0)
+    {
+        return Err(FarmError::field("forceFps", "must be a positive number"));
+    }
+    if let Some(name) = &params.renderer_function_name {
+        return Err(FarmError::field(
+            "rendererFunctionName",
+            format!("\"{name}\": the embedded farm renders with its own function; leave it unset"),
+        ));
+    }
+    Ok(codec)
+}

@@ -1,0 +1,636 @@
+//! The render farm end to end: real worker processes of the `kinema` binary, the embedded
+//! bucket, and ffmpeg. Renders go through `start` → `launch` → `renderer` × N → stitch, and are
+//! followed through `status`, as a client would.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kinema_farm::payload::RenderParams;
+use kinema_farm::sites::{self, SiteSource};
+use kinema_farm::status::RenderProgress;
+use kinema_farm::{Bucket, EmbeddedFarm, FarmConfig, Storage, WorkerCommand, client};
+use serde_json::{Value, json};
+
+const MOVING_BOX: &str = r#"
+import { AbsoluteFill, interpolate, useCurrentFrame } from 'remotion';
+export default function Box() {
+  const frame = useCurrentFrame();
+  const x = interpolate(frame, [0, 39], [0, 240]);
+  if (frame === FAIL_AT) throw new Error('boom at frame ' + frame);
+  return (
+    <AbsoluteFill style={{ background: 'linear-gradient(90deg, #1e3a8a, #9333ea)' }}>
+      <div style={{ position: 'absolute', left: x, top: 60, width: 60, height: 60, background: '#facc15', borderRadius: 12 }} />
+      <h1 style={{ color: 'white', fontSize: 28, margin: 8 }}>Frame {frame}</h1>
+    </AbsoluteFill>
+  );
+}
+"#;
+
+struct Setup {
+    dir: PathBuf,
+    farm: EmbeddedFarm,
+    bucket: String,
+    code: PathBuf,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        self.farm.pool.shutdown();
+        if std::thread::panicking() {
+            eprintln!("kept {} for inspection", self.dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// A farm in a fresh folder with site `box` (a 320x180 composition of `frames` frames).
+fn setup(name: &str, frames: u32, fail_at: i64, timeout: u32, workers: usize) -> Setup {
+    let dir = std::env::temp_dir().join(format!("kinema-farm-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let code = dir.join("box.tsx");
+    std::fs::write(&code, MOVING_BOX.replace("FAIL_AT", &fail_at.to_string())).unwrap();
+    let config = FarmConfig {
+        storage_root: dir.join("buckets"),
+        timeout_in_seconds: timeout,
+        ..FarmConfig::default()
+    };
+    let farm = EmbeddedFarm::start(
+        config,
+        WorkerCommand {
+            program: env!("CARGO_BIN_EXE_kinema").into(),
+            args: vec!["__farm-worker".into()],
+        },
+        Some(workers),
+        Some(dir.join("farm.log")),
+    )
+    .unwrap();
+    let bucket = farm.bucket_name(None).unwrap();
+    let composition = kinema_compose::CodeComposition {
+        id: "DynamicComp".into(),
+        duration_in_frames: frames,
+        fps: 30.0,
+        width: 320,
+        height: 180,
+    };
+    sites::deploy(
+        farm.storage.bucket(&bucket).unwrap().as_ref(),
+        "box",
+        SiteSource::Code(&code, composition),
+        &farm.config.version,
+    )
+    .unwrap();
+    Setup {
+        dir,
+        farm,
+        bucket,
+        code,
+    }
+}
+
+fn params(setup: &Setup, frames_per_lambda: u32) -> RenderParams {
+    kinema_farm::payload::parse(&json!({
+        "version": setup.farm.config.version,
+        "serveUrl": "box",
+        "composition": "DynamicComp",
+        "framesPerLambda": frames_per_lambda,
+        "crf": 18,
+    }))
+    .unwrap()
+}
+
+/// Follows a render until it is done or failed; returns every progress object seen.
+fn follow(setup: &Setup, render_id: &str, limit: Duration) -> Vec<RenderProgress> {
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        let progress = client::render_progress(
+            &setup.farm.pool,
+            &setup.farm.function_name(),
+            &setup.farm.config.version,
+            &setup.bucket,
+            render_id,
+        )
+        .unwrap();
+        let finished = progress.done || progress.fatal_error_encountered;
+        seen.push(progress);
+        if finished {
+            return seen;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "the render did not finish within {limit:?}: {:#?}",
+            seen.last()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn bucket(setup: &Setup) -> std::sync::Arc<dyn Bucket> {
+    setup.farm.storage.bucket(&setup.bucket).unwrap()
+}
+
+fn file_of(url: &str) -> PathBuf {
+    PathBuf::from(url.strip_prefix("file://").expect("a file URL"))
+}
+
+/// MD5 of every decoded frame.
+fn frame_hashes(video: &Path) -> Vec<String> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(video)
+        .args(["-f", "framemd5", "-"])
+        .output()
+        .expect("runs ffmpeg");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.rsplit(',').next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// The farm's worker processes still alive (found by the pool id on their command line).
+fn live_workers(pool_id: &str) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let zombie = state
+            .rsplit(')')
+            .next()
+            .is_some_and(|s| s.trim_start().starts_with('Z'));
+        if cmdline.contains("__farm-worker") && cmdline.contains(pool_id) && !zombie {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+#[test]
+fn a_farm_render_matches_a_local_render_and_reports_every_field() {
+    let setup = setup("e2e", 40, -1, 900, 2);
+    // Props over the inline limit are uploaded and removed after the render.
+    let props = json!({"padding": "x".repeat(200_000)});
+    let started = client::render_media(
+        &setup.farm.pool,
+        setup.farm.storage.as_ref(),
+        &setup.farm.function_name(),
+        &setup.farm.config.region,
+        params(&setup, 10),
+        &props,
+    )
+    .unwrap();
+    assert_eq!(started.bucket_name, setup.bucket);
+    assert_eq!(started.render_id.len(), 10);
+    let seen = follow(&setup, &started.render_id, Duration::from_secs(240));
+
+    // Progress never goes backwards.
+    for pair in seen.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            b.overall_progress >= a.overall_progress,
+            "{} then {}",
+            a.overall_progress,
+            b.overall_progress
+        );
+        assert!(b.frames_rendered >= a.frames_rendered);
+        assert!(b.chunks >= a.chunks);
+    }
+    // At least once mid-render: planned, partly rendered, not done.
+    let mid = seen
+        .iter()
+        .find(|p| p.render_metadata.is_some() && !p.done && p.frames_rendered > 0)
+        .expect("a progress object taken mid-render");
+    assert!(mid.overall_progress > 0.0 && mid.overall_progress < 1.0);
+    assert!(mid.output_file.is_none() && mid.output_size_in_bytes.is_none());
+    assert!(
+        mid.lambdas_invoked >= 1
+            && mid.serve_url_opened.is_some()
+            && mid.composition_validated.is_some()
+    );
+    assert!(!mid.fatal_error_encountered && mid.errors.is_empty());
+    assert!(mid.most_expensive_frame_ranges.is_none());
+    assert!(mid.timeout_timestamp > mid.function_launched);
+
+    // At the end, every field.
+    let done = seen.last().unwrap();
+    assert!(done.done, "{done:#?}");
+    assert_eq!(done.kind, "success");
+    assert_eq!(done.overall_progress, 1.0);
+    assert_eq!(done.chunks, 4);
+    assert_eq!(done.lambdas_invoked, 4);
+    assert_eq!(done.frames_rendered, 40);
+    assert_eq!(done.encoding_status.frames_encoded, 40);
+    assert_eq!(done.encoding_status.combined_frames, 40);
+    assert_eq!(done.combined_frames, 40);
+    assert!(done.time_to_combine.is_some() && done.encoding_status.time_to_combine.is_some());
+    assert!(done.time_to_finish.unwrap() > 0);
+    assert!(
+        done.time_to_finish_chunks.is_some()
+            && done.time_to_render_frames.is_some()
+            && done.time_to_encode.is_some()
+    );
+    assert!(done.errors.is_empty() && !done.fatal_error_encountered);
+    assert!(done.retries_info.is_empty());
+    assert_eq!(done.render_id, started.render_id);
+    assert_eq!(done.bucket, setup.bucket);
+    assert_eq!(done.costs.currency, "USD");
+    assert!(
+        done.costs.accrued_so_far > 0.0 && done.costs.display_cost.contains('$'),
+        "{:?}",
+        done.costs
+    );
+    assert!(done.estimated_billing_duration_in_milliseconds > 0);
+    let meta = done.render_metadata.as_ref().unwrap();
+    assert_eq!(
+        (meta.total_chunks, meta.frames_per_lambda, meta.frame_count),
+        (4, 10, 40)
+    );
+    assert_eq!(
+        (
+            meta.estimated_render_lambda_invokations,
+            meta.estimated_total_lambda_invokations
+        ),
+        (4, 5)
+    );
+    assert_eq!(meta.frame_range, [0, 39]);
+    assert_eq!(meta.dimensions.width, 320);
+    assert_eq!(meta.composition_id, "DynamicComp");
+    assert_eq!(meta.codec.as_deref(), Some("h264"));
+    let ranges = done.most_expensive_frame_ranges.as_ref().unwrap();
+    assert_eq!(ranges.len(), 4);
+    let mut covered: Vec<[u32; 2]> = ranges.iter().map(|r| r.frame_range).collect();
+    covered.sort();
+    assert_eq!(covered, [[0, 9], [10, 19], [20, 29], [30, 39]]);
+    let out_key = format!("renders/{}/out.mp4", started.render_id);
+    assert_eq!(done.out_key.as_deref(), Some(out_key.as_str()));
+    let output = file_of(done.output_file.as_ref().unwrap());
+    assert_eq!(
+        std::fs::metadata(&output).unwrap().len(),
+        done.output_size_in_bytes.unwrap()
+    );
+    assert_eq!(done.render_size, done.output_size_in_bytes.unwrap());
+
+    // Nothing temporary is left: no transport objects, no uploaded props.
+    let bucket = bucket(&setup);
+    assert!(
+        bucket
+            .list(&format!("renders/{}/transport/", started.render_id))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(bucket.list("input-props/").unwrap().is_empty());
+
+    // The same frames as `kinema render` with the same chunks.
+    let local = setup.dir.join("local.mp4");
+    let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(["render"])
+        .arg(&setup.code)
+        .args(["DynamicComp"])
+        .arg(&local)
+        .args([
+            "--duration",
+            "40",
+            "--width",
+            "320",
+            "--height",
+            "180",
+            "--frames-per-chunk",
+            "10",
+            "--concurrency",
+            "2",
+            "--crf",
+            "18",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let farm_frames = frame_hashes(&output);
+    assert_eq!(farm_frames.len(), 40);
+    assert_eq!(farm_frames, frame_hashes(&local));
+}
+
+#[test]
+fn a_killed_worker_is_replaced_and_its_chunk_retried() {
+    let setup = setup("kill", 60, -1, 900, 2);
+    let started = client::render_media(
+        &setup.farm.pool,
+        setup.farm.storage.as_ref(),
+        &setup.farm.function_name(),
+        &setup.farm.config.region,
+        params(&setup, 10),
+        &json!({}),
+    )
+    .unwrap();
+    // Kill a worker while it encodes a chunk (it has an ffmpeg child then).
+    let pool_id = setup.farm.pool.id().to_string();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let killed = loop {
+        let busy = live_workers(&pool_id)
+            .into_iter()
+            .find(|pid| has_ffmpeg_child(*pid));
+        if let Some(pid) = busy {
+            // SAFETY: killing a worker process of this test's own pool.
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            break pid;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no worker was ever seen encoding"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let seen = follow(&setup, &started.render_id, Duration::from_secs(240));
+    let done = seen.last().unwrap();
+    assert!(
+        done.done,
+        "killing worker {killed} failed the render: {done:#?}"
+    );
+    assert_eq!(done.retries_info.len(), 1, "{done:#?}");
+    let retry = &done.retries_info[0];
+    assert_eq!(retry.attempt, 2);
+    let error = &done.errors[0];
+    assert_eq!(error.chunk, Some(retry.chunk));
+    assert!(error.will_retry && !error.is_fatal, "{error:#?}");
+    assert!(
+        error.message.contains("Runtime exited with signal: killed"),
+        "{}",
+        error.message
+    );
+    assert!(error.explanation.is_some());
+    assert_eq!(
+        frame_hashes(&file_of(done.output_file.as_ref().unwrap())).len(),
+        60
+    );
+    for p in seen.windows(2) {
+        assert!(p[1].overall_progress >= p[0].overall_progress);
+    }
+    assert!(
+        bucket(&setup)
+            .list(&format!("renders/{}/transport/", started.render_id))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn has_ffmpeg_child(pid: u32) -> bool {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|entry| {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // pid (comm) state ppid …
+            let Some((head, tail)) = stat.rsplit_once(')') else {
+                return false;
+            };
+            let ppid = tail
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok());
+            // An encoding ffmpeg (reads raw frames), not a quick `ffmpeg -version` check.
+            let encoding = std::fs::read(entry.path().join("cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains("rawvideo"));
+            ppid == Some(pid) && head.contains("(ffmpeg") && encoding
+        })
+}
+
+#[test]
+fn a_chunk_that_always_fails_stops_the_render_with_its_frame() {
+    let setup = setup("fail", 40, 23, 900, 2);
+    let started = client::render_media(
+        &setup.farm.pool,
+        setup.farm.storage.as_ref(),
+        &setup.farm.function_name(),
+        &setup.farm.config.region,
+        params(&setup, 10),
+        &json!({}),
+    )
+    .unwrap();
+    let seen = follow(&setup, &started.render_id, Duration::from_secs(120));
+    let failed = seen.last().unwrap();
+    assert!(
+        failed.fatal_error_encountered && !failed.done,
+        "{failed:#?}"
+    );
+    let error = failed.errors.iter().find(|e| e.is_fatal).unwrap();
+    assert_eq!(error.chunk, Some(2));
+    assert_eq!(error.frame, Some(23));
+    assert!(
+        error
+            .message
+            .contains("Chunk 2 (frames 20-29) failed at frame 23"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.message.contains("boom at frame 23"),
+        "{}",
+        error.message
+    );
+    assert!(!error.will_retry, "a script error is not retried");
+    assert!(failed.retries_info.is_empty());
+
+    // The launch finishes its clean-up; then nothing temporary is left.
+    let bucket = bucket(&setup);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let progress: Value = serde_json::from_slice(
+            &bucket
+                .get(&format!("renders/{}/progress.json", started.render_id))
+                .unwrap(),
+        )
+        .unwrap();
+        if !progress["launchFinished"].is_null() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the launch never finished");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        bucket
+            .list(&format!("renders/{}/transport/", started.render_id))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        bucket
+            .head(&format!("renders/{}/out.mp4", started.render_id))
+            .unwrap()
+            .is_none()
+    );
+    // No worker outlives the pool.
+    let pool_id = setup.farm.pool.id().to_string();
+    setup.farm.pool.shutdown();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !live_workers(&pool_id).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "workers leaked: {:?}",
+            live_workers(&pool_id)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_main_function_past_its_timeout_gets_the_timeout_error() {
+    // A 3 s function with one worker cannot render 40 chunks in time.
+    let setup = setup("timeout", 200, -1, 3, 1);
+    let start = Instant::now();
+    let started = client::render_media(
+        &setup.farm.pool,
+        setup.farm.storage.as_ref(),
+        &setup.farm.function_name(),
+        &setup.farm.config.region,
+        params(&setup, 5),
+        &json!({}),
+    )
+    .unwrap();
+    let seen = follow(&setup, &started.render_id, Duration::from_secs(60));
+    let failed = seen.last().unwrap();
+    assert!(
+        failed.fatal_error_encountered && !failed.done,
+        "{failed:#?}"
+    );
+    let error = &failed.errors[0];
+    assert_eq!(error.name, "TimeoutError");
+    assert!(
+        error
+            .message
+            .starts_with("The main function timed out after 3000ms."),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("Chunk "), "{}", error.message);
+    // Within the timeout plus the 20 s grace (and a little polling).
+    assert!(
+        start.elapsed() < Duration::from_secs(3 + 20 + 5),
+        "{:?}",
+        start.elapsed()
+    );
+    let bucket = bucket(&setup);
+    assert!(
+        bucket
+            .list(&format!("renders/{}/transport/", started.render_id))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn start_refuses_bad_payloads_before_launching() {
+    let setup = setup("bad", 10, -1, 900, 1);
+    let function = setup.farm.function_name();
+    let call = |payload: Value| {
+        let response = kinema_farm::Invoker::invoke(&setup.farm.pool, &function, payload).unwrap();
+        assert_eq!(response["type"], "error", "{response}");
+        response["message"].as_str().unwrap().to_string()
+    };
+    let base = json!({"type": "start", "version": setup.farm.config.version, "serveUrl": "box", "composition": "DynamicComp"});
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    let m = call(with("version", json!("4.0.1")));
+    assert!(
+        m.contains("Version mismatch") && m.contains("4.0.1") && m.contains("4.0.527"),
+        "{m}"
+    );
+    assert!(call(with("codec", json!("av1"))).starts_with("codec:"));
+    assert!(call(with("crf", json!(60))).starts_with("crf:"));
+    assert!(
+        call(with("serveUrl", json!("missing-site")))
+            .contains("site \"missing-site\" was not found")
+    );
+    let m = call(
+        json!({"type": "start", "version": setup.farm.config.version, "serveUrl": "box", "composition": "DynamicComp", "framesPerLambda": 10, "concurrency": 2}),
+    );
+    assert!(
+        m.contains("Both 'framesPerLambda' and 'concurrency'"),
+        "{m}"
+    );
+    assert!(call(with("outName", json!("video.webm"))).starts_with("outName:"));
+    assert!(call(with("frameRange", json!("all"))).starts_with("frameRange:"));
+    assert!(call(json!({"type": "nope"})).starts_with("type:"));
+    // Nothing was started.
+    assert!(bucket(&setup).list("renders/").unwrap().is_empty());
+    // info answers the version.
+    let info =
+        kinema_farm::Invoker::invoke(&setup.farm.pool, &function, json!({"type": "info"})).unwrap();
+    assert_eq!(
+        info,
+        json!({"type": "success", "version": setup.farm.config.version})
+    );
+    // Unknown functions are not found.
+    let err =
+        kinema_farm::Invoker::invoke(&setup.farm.pool, "other-function", json!({"type": "info"}))
+            .unwrap_err();
+    assert_eq!(err.error_type(), "ResourceNotFoundException");
+}
+
+#[test]
+fn stills_and_compositions_come_from_the_site() {
+    let setup = setup("still", 40, -1, 900, 1);
+    let function = setup.farm.function_name();
+    let version = setup.farm.config.version.clone();
+    let compositions =
+        client::compositions(&setup.farm.pool, &function, &version, "box", &json!({})).unwrap();
+    assert_eq!(compositions.len(), 1);
+    assert_eq!(compositions[0]["id"], "DynamicComp");
+    assert_eq!(compositions[0]["durationInFrames"], 40);
+    let request: kinema_farm::payload::StillPayload = kinema_farm::payload::parse(&json!({
+        "version": version, "serveUrl": "box", "composition": "DynamicComp", "frame": -1, "imageFormat": "png",
+    }))
+    .unwrap();
+    let still = client::render_still(
+        &setup.farm.pool,
+        setup.farm.storage.as_ref(),
+        &function,
+        &setup.farm.config.region,
+        request,
+        &json!({}),
+    )
+    .unwrap();
+    assert_eq!(still["frame"], 39);
+    let path = file_of(still["url"].as_str().unwrap());
+    let image = image::open(&path).unwrap();
+    assert_eq!((image.width(), image.height()), (320, 180));
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().len(),
+        still["sizeInBytes"].as_u64().unwrap()
+    );
+    assert!(still["estimatedPrice"]["accruedSoFar"].as_f64().unwrap() > 0.0);
+    let render_id = still["renderId"].as_str().unwrap();
+    // A still's progress is not something to poll.
+    let err = client::render_progress(
+        &setup.farm.pool,
+        &function,
+        &version,
+        &setup.bucket,
+        render_id,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("don't need to call getRenderProgress()"),
+        "{err}"
+    );
+}
