@@ -20,6 +20,9 @@ pub struct Context<'a> {
     pub request_id: String,
     /// Epoch ms at which the invocation is stopped.
     pub deadline_ms: u64,
+    /// When the invocation reached this process (for a cold worker: when the process
+    /// started), to measure how soon the first frame is rendered.
+    pub received: std::time::Instant,
     pub warm: &'a mut WarmState,
 }
 

@@ -105,6 +105,7 @@ impl Invoker for PoolInvoker<'_> {
 
 /// Runs the worker loop; returns the process exit code.
 pub fn run() -> i32 {
+    let process_started = std::time::Instant::now();
     // SAFETY: plain descriptor calls on this process's own standard descriptors.
     let protocol_fd = unsafe {
         let fd = libc::dup(1);
@@ -158,6 +159,11 @@ pub fn run() -> i32 {
                 .get("deadlineMs")
                 .and_then(Value::as_u64)
                 .unwrap_or(u64::MAX),
+            received: if warm.invocations == 0 {
+                process_started
+            } else {
+                std::time::Instant::now()
+            },
             warm: &mut warm,
         };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

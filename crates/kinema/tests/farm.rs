@@ -634,3 +634,136 @@ fn stills_and_compositions_come_from_the_site() {
         "{err}"
     );
 }
+
+/// Runs the `kinema` binary with the farm in `storage`.
+fn kinema_farm(storage: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(args)
+        .arg("--storage")
+        .arg(storage)
+        .env("KINEMA_LOG", "warn")
+        .output()
+        .expect("runs kinema")
+}
+
+#[test]
+fn the_cli_uploads_sites_and_renders_in_the_background() {
+    let dir = std::env::temp_dir().join(format!("kinema-farm-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let code = dir.join("box.tsx");
+    std::fs::write(&code, MOVING_BOX.replace("FAIL_AT", "-1")).unwrap();
+    let storage = dir.join("buckets");
+    let text = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+
+    let out = kinema_farm(
+        &storage,
+        &[
+            "sites",
+            "create",
+            code.to_str().unwrap(),
+            "--site-name",
+            "cli-box",
+            "--duration",
+            "20",
+            "--width",
+            "160",
+            "--height",
+            "90",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let site: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(site["siteName"], "cli-box");
+    assert!(
+        site["serveUrl"]
+            .as_str()
+            .unwrap()
+            .ends_with("/sites/cli-box/index.html")
+    );
+    let out = kinema_farm(&storage, &["sites", "ls", "--json"]);
+    let sites: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sites[0]["id"], "cli-box");
+
+    // --no-wait returns at once with the ids; the render goes on in the background.
+    let serve_url = site["serveUrl"].as_str().unwrap();
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            serve_url,
+            "DynamicComp",
+            "--frames-per-lambda",
+            "5",
+            "--no-wait",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let started: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (render_id, bucket) = (
+        started["renderId"].as_str().unwrap(),
+        started["bucketName"].as_str().unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let done = loop {
+        let out = kinema_farm(
+            &storage,
+            &[
+                "lambda", "progress", render_id, "--bucket", bucket, "--json",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+        if progress["done"] == true {
+            break progress;
+        }
+        assert!(progress["fatalErrorEncountered"] == false, "{progress:#}");
+        assert!(
+            Instant::now() < deadline,
+            "the background render never finished"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(done["chunks"], 4);
+    assert_eq!(
+        frame_hashes(&file_of(done["outputFile"].as_str().unwrap())).len(),
+        20
+    );
+
+    // Errors name what is wrong and exit non-zero.
+    let out = kinema_farm(
+        &storage,
+        &["lambda", "render", "no-such-site", "DynamicComp"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("site \"no-such-site\" was not found"),
+        "{}",
+        text(&out)
+    );
+    let out = kinema_farm(
+        &storage,
+        &["lambda", "progress", "nosuchid00", "--bucket", bucket],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("No render with ID \"nosuchid00\""),
+        "{}",
+        text(&out)
+    );
+
+    let out = kinema_farm(&storage, &["sites", "rm", "cli-box"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = kinema_farm(&storage, &["sites", "rm", "cli-box"]);
+    assert!(!out.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

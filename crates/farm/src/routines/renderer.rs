@@ -296,6 +296,7 @@ fn render_chunk(
     std::fs::create_dir_all(scratch)
         .map_err(|e| whole(FarmError::io("cannot create the scratch folder")(e)))?;
     let cancel_key = super::cancel_key(&task.render_id);
+    let (received, warm) = (context.received, context.warm.invocations > 0);
     let scene = prepare_scene(
         context,
         &task.bucket_name,
@@ -340,6 +341,16 @@ fn render_chunk(
         let at = |e: FarmError| (Some(frame), e);
         let tree = scene.engine.render_frame(frame).map_err(|e| at(e.into()))?;
         let image = scene.renderer.render(&tree).map_err(|e| at(e.into()))?;
+        if status.rendered_frames == 0 {
+            // Read by bench/farm.sh: invocation (or process start, when cold) to the first
+            // frame painted.
+            eprintln!(
+                "first-frame chunk={} ms={:.1} warm={}",
+                task.chunk,
+                received.elapsed().as_secs_f64() * 1000.0,
+                warm
+            );
+        }
         encoder
             .write(RgbaFrame {
                 width: image.width,
