@@ -99,10 +99,12 @@ pub fn compositions(
     function: &str,
     version: &str,
     serve_url: &str,
+    bucket_name: Option<&str>,
     props: &Value,
 ) -> Result<Vec<Value>, FarmError> {
     let payload = json!({
         "type": "compositions", "version": version, "serveUrl": serve_url,
+        "bucketName": bucket_name,
         "inputProps": {"type": "payload", "payload": props.to_string()},
     });
     let response = check_response(invoker.invoke(function, payload)?)?;

@@ -419,6 +419,7 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 &farm.function_name(),
                 &farm.config.version,
                 &serve_url,
+                farm_options.bucket.as_deref(),
                 &props,
             )?;
             if json {

@@ -591,8 +591,15 @@ fn stills_and_compositions_come_from_the_site() {
     let setup = setup("still", 40, -1, 900, 1);
     let function = setup.farm.function_name();
     let version = setup.farm.config.version.clone();
-    let compositions =
-        client::compositions(&setup.farm.pool, &function, &version, "box", &json!({})).unwrap();
+    let compositions = client::compositions(
+        &setup.farm.pool,
+        &function,
+        &version,
+        "box",
+        None,
+        &json!({}),
+    )
+    .unwrap();
     assert_eq!(compositions.len(), 1);
     assert_eq!(compositions[0]["id"], "DynamicComp");
     assert_eq!(compositions[0]["durationInFrames"], 40);
@@ -610,6 +617,7 @@ fn stills_and_compositions_come_from_the_site() {
     )
     .unwrap();
     assert_eq!(still["frame"], 39);
+    assert_eq!(still["renderInfo"]["compositionId"], "DynamicComp");
     let path = file_of(still["url"].as_str().unwrap());
     let image = image::open(&path).unwrap();
     assert_eq!((image.width(), image.height()), (320, 180));
@@ -766,4 +774,75 @@ fn the_cli_uploads_sites_and_renders_in_the_background() {
     let out = kinema_farm(&storage, &["sites", "rm", "cli-box"]);
     assert!(!out.status.success());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_webhook_is_signed_and_carries_the_custom_data() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut headers = Vec::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            headers.push(line.trim().to_string());
+        }
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find_map(|h| {
+                    h.split_once(':')
+                        .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| v.trim().to_string())
+                })
+                .unwrap_or_default()
+        };
+        let mut body = vec![0; header("content-length").parse().unwrap()];
+        reader.read_exact(&mut body).unwrap();
+        let mut stream = stream;
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        (
+            header("x-remotion-signature"),
+            header("x-remotion-status"),
+            body,
+        )
+    });
+    let setup = setup("webhook", 10, -1, 900, 2);
+    let mut params = params(&setup, 5);
+    params.webhook = Some(kinema_farm::payload::WebhookOption {
+        url: format!("http://127.0.0.1:{port}/hook"),
+        secret: Some("s3cret".into()),
+        custom_data: Some(json!({"orderId": 42}).as_object().unwrap().clone()),
+    });
+    let started = client::render_media(
+        &setup.farm.pool,
+        setup.farm.storage.as_ref(),
+        &setup.farm.function_name(),
+        &setup.farm.config.region,
+        params,
+        &json!({}),
+    )
+    .unwrap();
+    let done = follow(&setup, &started.render_id, Duration::from_secs(120));
+    assert!(done.last().unwrap().done);
+    let (signature, status, body) = server.join().unwrap();
+    assert!(
+        kinema_farm::webhook::verify("s3cret", &body, &signature),
+        "{signature}"
+    );
+    assert_eq!(status, "success");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["type"], "success");
+    assert_eq!(body["renderId"], started.render_id.as_str());
+    assert_eq!(body["customData"], json!({"orderId": 42}));
+    assert!(body["outputUrl"].as_str().unwrap().ends_with("/out.mp4"));
+    assert!(body["costs"]["estimatedCost"].is_number());
 }

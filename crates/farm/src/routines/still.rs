@@ -203,5 +203,16 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
         "frame": frame,
         "width": width,
         "height": height,
+        "renderInfo": {
+            "renderId": render_id,
+            "bucketName": bucket_name,
+            "outKey": out_key,
+            "compositionId": info.id,
+            "frame": frame,
+            "width": width,
+            "height": height,
+            "imageFormat": format,
+            "timeToRenderInMilliseconds": end - started,
+        },
     }))
 }
