@@ -34,6 +34,27 @@ pub struct ErrorInfo {
     pub explanation: Option<String>,
 }
 
+impl ErrorInfo {
+    /// An error of the render as a whole (no chunk or frame), on its first and only attempt.
+    pub fn new(kind: &str, name: &str, message: String, is_fatal: bool) -> ErrorInfo {
+        ErrorInfo {
+            kind: kind.into(),
+            stack: format!("{name}: {message}\n    at {kind}"),
+            message,
+            name: name.into(),
+            frame: None,
+            chunk: None,
+            is_fatal,
+            attempt: 1,
+            will_retry: false,
+            total_attempts: 1,
+            tmp_dir: None,
+            s3_location: String::new(),
+            explanation: None,
+        }
+    }
+}
+
 /// A retried chunk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetryInfo {

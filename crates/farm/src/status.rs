@@ -156,21 +156,7 @@ pub fn timeout_error(timeout_ms: u64, missing: &[(usize, [u32; 2])]) -> ErrorInf
          timeout of your function (--timeout / timeoutInSeconds), using more chunks \
          (--frames-per-lambda), or check the logs of the chunks above."
     );
-    ErrorInfo {
-        kind: "stitcher".into(),
-        stack: format!("TimeoutError: {message}"),
-        message,
-        name: "TimeoutError".into(),
-        frame: None,
-        chunk: None,
-        is_fatal: true,
-        attempt: 1,
-        will_retry: false,
-        total_attempts: 1,
-        tmp_dir: None,
-        s3_location: String::new(),
-        explanation: None,
-    }
+    ErrorInfo::new("stitcher", "TimeoutError", message, true)
 }
 
 /// Adds an `explanation` to errors whose cause is known (reference §8.3).

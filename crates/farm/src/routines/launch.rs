@@ -122,21 +122,12 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
                 Failure::Fatal(error) => {
                     let message = error.to_string();
                     let now = crate::util::now_ms();
-                    tracker.progress.errors.push(ErrorInfo {
-                        kind: "stitcher".into(),
-                        stack: format!("{}: {message}\n    at launch", error.name()),
-                        message: message.clone(),
-                        name: error.name().into(),
-                        frame: None,
-                        chunk: None,
-                        is_fatal: true,
-                        attempt: 1,
-                        will_retry: false,
-                        total_attempts: 1,
-                        tmp_dir: None,
-                        s3_location: String::new(),
-                        explanation: None,
-                    });
+                    tracker.progress.errors.push(ErrorInfo::new(
+                        "stitcher",
+                        error.name(),
+                        message.clone(),
+                        true,
+                    ));
                     tracker.progress.fatal_error_timestamp.get_or_insert(now);
                     Some(message)
                 }
@@ -179,21 +170,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
 }
 
 fn webhook_error(message: String) -> ErrorInfo {
-    ErrorInfo {
-        kind: "webhook".into(),
-        stack: format!("Error: {message}\n    at webhook"),
-        message,
-        name: "Error".into(),
-        frame: None,
-        chunk: None,
-        is_fatal: false,
-        attempt: 1,
-        will_retry: false,
-        total_attempts: 1,
-        tmp_dir: None,
-        s3_location: String::new(),
-        explanation: None,
-    }
+    ErrorInfo::new("webhook", "Error", message, false)
 }
 
 /// Gives renderers still running up to three seconds to see the cancellation and remove
