@@ -12,14 +12,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
     context.check_version("getCompositionsOnLambda()", request.version.as_deref())?;
     let bucket = context.bucket_or_default(request.bucket_name.as_deref())?;
     let props = request.input_props.resolve(context.storage)?;
-    let (site_bucket, site_name) =
-        crate::sites::resolve_serve_url(&request.serve_url, bucket.name())?;
-    let site = crate::sites::load(
-        context.storage,
-        &site_bucket,
-        &site_name,
-        &super::site_cache(),
-    )?;
+    let site = super::load_site(context.storage, &request.serve_url, bucket.name())?;
     let bundle = crate::sites::bundle(&site, &props)?;
     let compositions = Engine::new(bundle, Limits::default())?.compositions(&props)?;
     Ok(json!({"type": "success", "compositions": compositions}))

@@ -241,14 +241,7 @@ fn orchestrate(
     let props = params.input_props.resolve(context.storage)?;
 
     // Evaluate the composition.
-    let (site_bucket, site_name) =
-        crate::sites::resolve_serve_url(&params.serve_url, bucket.name())?;
-    let site = crate::sites::load(
-        context.storage,
-        &site_bucket,
-        &site_name,
-        &super::site_cache(),
-    )?;
+    let site = super::load_site(context.storage, &params.serve_url, bucket.name())?;
     tracker.progress.serve_url_opened = Some(crate::util::now_ms());
     tracker.dirty = true;
     let bundle = crate::sites::bundle(&site, &props)?;

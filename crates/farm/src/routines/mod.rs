@@ -34,3 +34,13 @@ pub fn scratch_dir() -> std::path::PathBuf {
 pub fn site_cache() -> std::path::PathBuf {
     std::env::temp_dir().join("kinema-site-cache")
 }
+
+/// The site a serve URL (or site name) points at, downloaded into the shared cache.
+pub fn load_site(
+    storage: &dyn crate::bucket::Storage,
+    serve_url: &str,
+    default_bucket: &str,
+) -> Result<crate::sites::LoadedSite, crate::FarmError> {
+    let (bucket, name) = crate::sites::resolve_serve_url(serve_url, default_bucket)?;
+    crate::sites::load(storage, &bucket, &name, &site_cache())
+}

@@ -33,17 +33,11 @@ pub(crate) fn prepare_scene<'w>(
     props: &Value,
     scale: f64,
 ) -> Result<&'w mut WarmScene, FarmError> {
-    let (site_bucket, site_name) = crate::sites::resolve_serve_url(serve_url, bucket_name)?;
-    let site = crate::sites::load(
-        context.storage,
-        &site_bucket,
-        &site_name,
-        &super::site_cache(),
-    )?;
+    let site = super::load_site(context.storage, serve_url, bucket_name)?;
+    // The site's folder names its bucket, name and content fingerprint.
     let key = format!(
-        "{}/{}/{}/{}/{scale}",
-        site_bucket,
-        site.fingerprint,
+        "{}/{}/{}/{scale}",
+        site.dir.display(),
         composition,
         crate::util::sha256_hex(props.to_string().as_bytes())
     );
