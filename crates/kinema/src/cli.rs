@@ -123,6 +123,9 @@ pub enum Command {
         #[command(flatten)]
         limits: LimitOptions,
     },
+    /// Serve the HTTP API (Remotion's render routes, the Lambda Invoke API) and the studio
+    /// page in front of the render farm.
+    Serve(crate::serve::ServeArgs),
     /// Upload projects as sites for the render farm; list and delete them.
     Sites {
         #[command(flatten)]
@@ -203,6 +206,7 @@ impl LimitOptions {
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Serve(args) => crate::serve::run(args),
         Command::Sites { farm, command } => crate::lambda::run_sites(&farm, command),
         Command::Lambda { farm, command } => crate::lambda::run_lambda(&farm, command),
         Command::FarmWorker { .. } => std::process::exit(kinema_farm::worker::run()),

@@ -4,6 +4,7 @@ mod cli;
 mod input;
 mod lambda;
 mod render;
+mod serve;
 mod still;
 
 use std::process::ExitCode;

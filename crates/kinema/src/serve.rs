@@ -1,0 +1,77 @@
+//! `kinema serve`: the HTTP API and studio page, with this binary as the farm's worker.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use kinema_farm::WorkerCommand;
+use kinema_server::ServerConfig;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1; other addresses need a token).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Port to listen on (default 3000; 0 picks a free one).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Settings file (default: ./kinema.toml when it exists).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Print the address and settings as one JSON line once listening.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: ServeArgs) -> Result<()> {
+    let path = args.config.clone().or_else(|| {
+        let default = PathBuf::from("kinema.toml");
+        default.is_file().then_some(default)
+    });
+    let mut config = ServerConfig::load(path.as_deref())?;
+    if let Some(host) = args.host {
+        config.host = host;
+    }
+    if let Some(port) = args.port {
+        config.port = port;
+    }
+    let program = std::env::current_exe().context("cannot find the kinema binary")?;
+    let worker = WorkerCommand {
+        program,
+        args: vec!["__farm-worker".into()],
+    };
+    kinema_server::run_blocking(config, worker, |address, state| {
+        let url = format!("http://{address}");
+        let farm = state.farm.as_ref();
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "url": url,
+                    "backend": state.config.backend,
+                    "functionName": farm.map(|f| &f.function_name),
+                    "bucketName": farm.map(|f| &f.bucket),
+                    "siteName": state.config.site_name,
+                    "storage": farm.map(|f| f.embedded.storage.root()),
+                })
+            );
+        } else {
+            println!("Kinema is listening on {url}");
+            println!("  studio:   {url}/");
+            println!("  API:      {url}/api/openapi.json");
+            if let Some(farm) = farm {
+                println!("  function: {}", farm.function_name);
+                println!(
+                    "  bucket:   {} ({})",
+                    farm.bucket,
+                    farm.embedded.storage.root().display()
+                );
+            }
+            if let Some(path) = &path {
+                println!("  settings: {}", path.display());
+            }
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(())
+}
