@@ -39,3 +39,4 @@ pub use error::FarmError;
 pub use invoker::{InvocationType, InvokeError, Invoker};
 pub use kinema_encode::plan;
 pub use pool::{PoolOptions, WorkerPool};
+pub use routines::status::render_progress;

@@ -104,6 +104,9 @@ impl Invoker for PoolInvoker<'_> {
 }
 
 /// Runs the worker loop; returns the process exit code.
+/// How much workers lower their scheduling priority.
+const WORKER_NICENESS: libc::c_int = 10;
+
 pub fn run() -> i32 {
     let process_started = std::time::Instant::now();
     // SAFETY: plain descriptor calls on this process's own standard descriptors.
@@ -119,6 +122,11 @@ pub fn run() -> i32 {
     // SAFETY: `protocol_fd` was just duplicated and is owned by nothing else.
     let output = unsafe { std::fs::File::from_raw_fd(protocol_fd) };
     watch_parent();
+    // Rendering is batch work: the process that invoked it (a CLI's progress bar, a server
+    // answering polls) and the rest of the machine go first when cores are short. With idle
+    // cores it changes nothing.
+    // SAFETY: changes only this process's scheduling priority.
+    unsafe { libc::nice(WORKER_NICENESS) };
     let config: FarmConfig = match std::env::var(CONFIG_ENV)
         .map_err(|e| e.to_string())
         .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))

@@ -26,6 +26,8 @@ pub struct AppState {
     pub farm: Option<Farm>,
     /// Progress objects of finished renders (done or failed): they never change again.
     pub finished: Mutex<HashMap<(String, String), Arc<Value>>>,
+    /// Progress objects of running renders, with when they were computed.
+    pub recent: Mutex<HashMap<(String, String), (std::time::Instant, Arc<Value>)>>,
     pub started: std::time::Instant,
 }
 
@@ -49,6 +51,7 @@ impl AppState {
             config,
             farm,
             finished: Mutex::new(HashMap::new()),
+            recent: Mutex::new(HashMap::new()),
             started: std::time::Instant::now(),
         })
     }

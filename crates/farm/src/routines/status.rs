@@ -2,16 +2,35 @@
 
 use serde_json::Value;
 
+use crate::bucket::Storage;
+use crate::config::FarmConfig;
 use crate::error::FarmError;
 use crate::function::Context;
 use crate::payload::{StatusPayload, parse};
 use crate::progress::OverallRenderProgress;
-use crate::status::{StatusInputs, compute};
+use crate::status::{RenderProgress, StatusInputs, compute};
 
 pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmError> {
     let request: StatusPayload = parse(payload)?;
     context.check_version("getRenderProgress()", request.version.as_deref())?;
-    let progress = read_progress(context, &request.bucket_name, &request.render_id)?;
+    let progress = render_progress(
+        context.config,
+        context.storage,
+        &request.bucket_name,
+        &request.render_id,
+    )?;
+    Ok(serde_json::to_value(progress).expect("progress serialises"))
+}
+
+/// The progress object of a render, computed from the bucket alone: what `status` answers.
+/// Reading is all it does, so a server next to an embedded bucket may call it directly.
+pub fn render_progress(
+    config: &FarmConfig,
+    storage: &dyn Storage,
+    bucket_name: &str,
+    render_id: &str,
+) -> Result<RenderProgress, FarmError> {
+    let progress = read_progress(storage, &config.region, bucket_name, render_id)?;
     if progress
         .render_metadata
         .as_ref()
@@ -24,15 +43,14 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
         ));
     }
     let inputs = StatusInputs {
-        render_id: request.render_id.clone(),
-        bucket: request.bucket_name.clone(),
-        region: context.config.region.clone(),
+        render_id: render_id.to_string(),
+        bucket: bucket_name.to_string(),
+        region: config.region.clone(),
         now: crate::util::now_ms(),
-        timeout_ms: context.config.timeout_in_seconds as u64 * 1000,
-        memory_size_in_mb: context.config.memory_size_in_mb,
-        disk_size_in_mb: context.config.disk_size_in_mb,
+        timeout_ms: config.timeout_in_seconds as u64 * 1000,
+        memory_size_in_mb: config.memory_size_in_mb,
+        disk_size_in_mb: config.disk_size_in_mb,
     };
-    let storage = context.storage;
     let output_size = |bucket: &str, key: &str| {
         storage
             .bucket(bucket)
@@ -40,19 +58,17 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
             .and_then(|b| b.head(key).ok().flatten())
             .map(|o| o.size)
     };
-    Ok(
-        serde_json::to_value(compute(&progress, &inputs, &output_size))
-            .expect("progress serialises"),
-    )
+    Ok(compute(&progress, &inputs, &output_size))
 }
 
 /// Reads `progress.json`, waiting up to two seconds for one that `start` is still writing.
-pub fn read_progress(
-    context: &Context<'_>,
+fn read_progress(
+    storage: &dyn Storage,
+    region: &str,
     bucket_name: &str,
     render_id: &str,
 ) -> Result<OverallRenderProgress, FarmError> {
-    let bucket = context.storage.bucket(bucket_name)?;
+    let bucket = storage.bucket(bucket_name)?;
     for attempt in 0..3 {
         if attempt > 0 {
             std::thread::sleep(std::time::Duration::from_secs(1));
@@ -64,6 +80,6 @@ pub fn read_progress(
     Err(FarmError::NoSuchRender {
         render_id: render_id.into(),
         bucket: bucket_name.into(),
-        region: context.config.region.clone(),
+        region: region.to_string(),
     })
 }

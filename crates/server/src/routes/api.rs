@@ -2,6 +2,7 @@
 //! and the studio's frame previews.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -118,8 +119,15 @@ fn extension(codec: &str) -> &'static str {
     }
 }
 
-/// The full progress object, with the output as a link of this server. Finished renders are
-/// answered from memory.
+/// How long a computed progress object answers later polls of the same render. Progress
+/// moves in steps of frames and chunks; pollers (the template polls every second) do not see
+/// the difference, and a burst of polls costs one computation.
+const FRESH: Duration = Duration::from_millis(250);
+
+/// The full progress object, with the output as a link of this server. Embedded, it is
+/// computed here from the bucket by the same code the `status` routine runs (a worker round
+/// trip per poll would cost more than the computation); finished renders are answered from
+/// memory.
 async fn progress_object(
     state: &SharedState,
     headers: &HeaderMap,
@@ -129,6 +137,11 @@ async fn progress_object(
     let key = (bucket.clone(), id.clone());
     if let Some(done) = state.finished.lock().unwrap().get(&key) {
         return Ok(done.clone());
+    }
+    if let Some((at, recent)) = state.recent.lock().unwrap().get(&key)
+        && at.elapsed() < FRESH
+    {
+        return Ok(recent.clone());
     }
     state.farm()?;
     let base = base(state, headers);
@@ -148,13 +161,7 @@ async fn progress_object(
                 "No render with ID \"{id}\" found in bucket {bucket}"
             )));
         }
-        let progress = client::render_progress(
-            &farm.embedded.pool,
-            &farm.function_name,
-            &farm.embedded.config.version,
-            &bucket,
-            &id,
-        )?;
+        let progress = kinema_farm::render_progress(&farm.embedded.config, storage, &bucket, &id)?;
         let mut value = serde_json::to_value(&progress).expect("progress serialises");
         if let Some(Value::String(url)) = value.get_mut("outputFile") {
             *url = links::rewrite_file_url(url, storage.root(), &base);
@@ -166,10 +173,24 @@ async fn progress_object(
         progress["done"] == json!(true) || progress["fatalErrorEncountered"] == json!(true);
     let progress = Arc::new(progress);
     if finished {
-        state.finished.lock().unwrap().insert(key, progress.clone());
+        let mut done = state.finished.lock().unwrap();
+        if done.len() >= MAX_REMEMBERED {
+            done.clear();
+        }
+        done.insert(key.clone(), progress.clone());
+        state.recent.lock().unwrap().remove(&key);
+    } else {
+        let mut recent = state.recent.lock().unwrap();
+        if recent.len() >= MAX_REMEMBERED {
+            recent.retain(|_, (at, _)| at.elapsed() < FRESH);
+        }
+        recent.insert(key, (Instant::now(), progress.clone()));
     }
     Ok(progress)
 }
+
+/// Bounds the progress caches.
+const MAX_REMEMBERED: usize = 10_000;
 
 /// `POST /api/lambda/progress`: the template's short answer.
 pub async fn progress(
