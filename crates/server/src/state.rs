@@ -25,13 +25,16 @@ pub struct AppState {
     /// `None` with the AWS backend.
     pub farm: Option<Farm>,
     /// Progress objects of finished renders (done or failed): they never change again.
-    pub finished: Mutex<HashMap<(String, String), Arc<Value>>>,
+    pub finished: Mutex<HashMap<RenderKey, Arc<Value>>>,
     /// Progress objects of running renders, with when they were computed.
-    pub recent: Mutex<HashMap<(String, String), (std::time::Instant, Arc<Value>)>>,
+    pub recent: Mutex<HashMap<RenderKey, (std::time::Instant, Arc<Value>)>>,
     pub started: std::time::Instant,
 }
 
 pub type SharedState = Arc<AppState>;
+
+/// A render: its bucket and id.
+pub type RenderKey = (String, String);
 
 /// The message the template answers with when no access key is set.
 pub const NO_ACCESS_KEY: &str =
