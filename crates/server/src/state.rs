@@ -20,6 +20,16 @@ pub struct Farm {
     pub log_file: Option<PathBuf>,
 }
 
+impl Farm {
+    /// A bucket of the embedded storage; 404 when there is none of that name.
+    pub fn bucket(&self, name: &str) -> Result<Arc<dyn kinema_farm::Bucket>, ApiError> {
+        self.embedded
+            .storage
+            .bucket(name)
+            .map_err(|_| ApiError::not_found(format!("no bucket named \"{name}\"")))
+    }
+}
+
 pub struct AppState {
     pub config: ServerConfig,
     /// `None` with the AWS backend.

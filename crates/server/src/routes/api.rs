@@ -149,9 +149,7 @@ async fn progress_object(
     let progress = blocking(move || {
         let farm = shared.farm()?;
         let storage = farm.embedded.storage.as_ref();
-        let handle = storage
-            .bucket(&bucket)
-            .map_err(|_| ApiError::not_found(format!("no bucket named \"{bucket}\"")))?;
+        let handle = farm.bucket(&bucket)?;
         if handle
             .head(&progress_key(&id))
             .map_err(|e| ApiError::internal(e.to_string()))?

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use kinema_farm::{Bucket, Storage};
+use kinema_farm::Bucket;
 use serde_json::{Value, json};
 
 use super::api::blocking;
@@ -93,11 +93,7 @@ pub async fn object(
     let lookup_key = key.clone();
     let (bucket, info, disposition) = blocking(move || {
         let farm = shared.farm()?;
-        let bucket = farm
-            .embedded
-            .storage
-            .bucket(&bucket_name)
-            .map_err(|_| ApiError::not_found(format!("no bucket named \"{bucket_name}\"")))?;
+        let bucket = farm.bucket(&bucket_name)?;
         let info = bucket
             .head(&lookup_key)
             .map_err(|e| ApiError::bad_request(e.to_string()))?
@@ -221,11 +217,7 @@ pub async fn list(
     let name = bucket_name.clone();
     let objects = blocking(move || {
         let farm = shared.farm()?;
-        let bucket = farm
-            .embedded
-            .storage
-            .bucket(&name)
-            .map_err(|_| ApiError::not_found(format!("no bucket named \"{name}\"")))?;
+        let bucket = farm.bucket(&name)?;
         Ok(bucket.list(&prefix)?)
     })
     .await?;
