@@ -56,7 +56,8 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
         })
 }
 
-fn base(state: &AppState, headers: &HeaderMap) -> String {
+/// The base of the links in answers.
+pub fn base(state: &AppState, headers: &HeaderMap) -> String {
     let fallback = format!("{}:{}", state.config.host, state.config.port);
     links::base_url(state.config.public_url.as_deref(), headers, &fallback)
 }
@@ -300,11 +301,9 @@ pub async fn still(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    state.farm()?;
+    let root = state.farm()?.embedded.storage.root().to_path_buf();
     let body = read_body(&headers, body, state.config.body_limit).await?;
     let request = request::parse_still(&body, "png")?;
-    let farm = state.farm()?;
-    let root = farm.embedded.storage.root().to_path_buf();
     let result = still_through_farm(&state, request).await?;
     let base = base(&state, &headers);
     let url = result["url"]

@@ -210,8 +210,7 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     state.farm()?;
-    let fallback = format!("{}:{}", state.config.host, state.config.port);
-    let base = links::base_url(state.config.public_url.as_deref(), &headers, &fallback);
+    let base = super::api::base(&state, &headers);
     let shared = state.clone();
     let prefix = query.prefix.clone();
     let name = bucket_name.clone();
