@@ -24,15 +24,18 @@ code=bench/video/promo.tsx
 echo "dumping $frames frames of $code (1920x1080) for the encoder-only runs..." >&2
 "$target/release/examples/dump_frames" "$code" "$frames" "$work/frames.yuv"
 
-# Runs a command; prints "wall_s cpu_s maxrss_kb tree_peak_kb" (cpu includes children).
+# Runs a command; prints "wall_s cpu_s kinema_peak_kb tree_peak_kb" (cpu includes children;
+# kinema's peak is its own high-water mark, the tree's the most kinema and its ffmpeg children
+# held at once).
 measure() {
-  local out="$work/time.txt" peak=0 pid sum
+  local out="$work/time.txt" peak=0 own=0 pid sum hwm
   /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>"$work/stderr.txt" &
   local timer=$!
   while kill -0 "$timer" 2>/dev/null; do
     pid=$(pgrep -P "$timer" | head -n1 || true)
     if [ -n "$pid" ]; then
-      # The process and its children (the ffmpeg encoders).
+      hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+      [ -n "$hwm" ] && [ "$hwm" -gt "$own" ] && own=$hwm
       sum=$(for p in $pid $(pgrep -P "$pid" || true); do
               awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true
             done | awk '{s+=$1} END {print s+0}')
@@ -41,7 +44,8 @@ measure() {
     sleep 0.05
   done
   wait "$timer" || { cat "$work/stderr.txt" >&2; return 1; }
-  awk -v peak="$peak" '{printf "%s %.2f %s %s\n", $1, $2 + $3, $4, peak}' "$out"
+  # Without a sample of the process itself (the encoder-only run), fall back to time's figure.
+  awk -v peak="$peak" -v own="$own" '{printf "%s %.2f %s %s\n", $1, $2 + $3, (own > 0 ? own : $4), peak}' "$out"
 }
 
 render() {

@@ -124,12 +124,17 @@ export const host = {
     return JSON.stringify(registered().map((c) => c.id));
   },
 
-  async select(id, inputPropsJson) {
+  async select(id, inputPropsJson, overridesJson) {
     const inputProps = JSON.parse(inputPropsJson);
     state.setInputProps(inputProps);
     const composition = registered().find((c) => c.id === id);
     if (composition === undefined) return null;
     const resolved = await resolve(composition, inputProps);
+    // forceWidth/forceHeight/forceFps/forceDurationInFrames win over calculateMetadata.
+    const overrides = overridesJson ? JSON.parse(overridesJson) : {};
+    for (const key of ['width', 'height', 'fps', 'durationInFrames']) {
+      if (overrides[key] != null) resolved[key] = overrides[key];
+    }
     active = {
       resolved,
       config: Object.freeze({

@@ -10,7 +10,7 @@ use rquickjs::loader::{Loader, Resolver};
 use rquickjs::{
     CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime, Value,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::builtins;
 use crate::bundle::{Bundle, BundleKind, CODE_MODULE};
@@ -65,6 +65,21 @@ pub struct CompositionInfo {
     /// The props the component receives: default props, overridden by input props, then by
     /// what `calculateMetadata` returned.
     pub props: serde_json::Value,
+}
+
+/// Values that replace a composition's own after `calculateMetadata` (Remotion's `forceWidth`,
+/// `forceHeight`, `forceFps`, `forceDurationInFrames`); `useVideoConfig()` reports them too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigOverrides {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_in_frames: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -290,10 +305,21 @@ globalThis.__kinema = host;
         id: &str,
         input_props: &serde_json::Value,
     ) -> Result<CompositionInfo, ComposeError> {
+        self.select_with(id, input_props, &ConfigOverrides::default())
+    }
+
+    /// [`Engine::select`], with some of the composition's metadata replaced by `overrides`.
+    pub fn select_with(
+        &mut self,
+        id: &str,
+        input_props: &serde_json::Value,
+        overrides: &ConfigOverrides,
+    ) -> Result<CompositionInfo, ComposeError> {
         let props = props_json(input_props)?;
+        let overrides = serde_json::to_string(overrides).expect("overrides serialise");
         let context = format!("composition '{id}': calculating metadata");
         let json: Option<String> = self.guarded(&context, |ctx| {
-            let promise: Promise = call_host(ctx, "select", (id.to_string(), props))?;
+            let promise: Promise = call_host(ctx, "select", (id.to_string(), props, overrides))?;
             promise.finish()
         })?;
         let Some(json) = json else {

@@ -520,3 +520,37 @@ fn style_strings_are_rejected_like_react() {
         "{err}"
     );
 }
+
+#[test]
+fn config_overrides_replace_the_metadata_the_component_sees() {
+    let code = r#"
+        import {useVideoConfig} from 'remotion';
+        export default function Size() {
+            const {width, height, fps, durationInFrames} = useVideoConfig();
+            return <div>{`${width}x${height}@${fps}/${durationInFrames}`}</div>;
+        }
+    "#;
+    let bundle = Bundle::from_code(code, CodeComposition::new(90, 30.0)).unwrap();
+    let mut engine = Engine::new(std::sync::Arc::new(bundle), Limits::default()).unwrap();
+    let overrides = kinema_compose::ConfigOverrides {
+        width: Some(640),
+        height: Some(360),
+        fps: Some(25.0),
+        duration_in_frames: Some(10),
+    };
+    let info = engine
+        .select_with("DynamicComp", &serde_json::json!({}), &overrides)
+        .unwrap();
+    assert_eq!(
+        (info.width, info.height, info.fps, info.duration_in_frames),
+        (640, 360, 25.0, 10)
+    );
+    let tree = engine.render_frame(9).unwrap();
+    assert_eq!((tree.width, tree.height), (640, 360));
+    assert!(
+        serde_json::to_string(&tree.root)
+            .unwrap()
+            .contains("640x360@25/10")
+    );
+    assert!(engine.render_frame(10).is_err());
+}

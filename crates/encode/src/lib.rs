@@ -18,5 +18,5 @@ pub mod yuv;
 pub use codec::{Codec, PixelFormat};
 pub use encoder::{ChunkFile, EncoderBackend, RgbaFrame, VideoEncoder};
 pub use ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings};
-pub use plan::{ChunkPlan, FrameRange, PlanError, PlanOptions, plan_chunks};
+pub use plan::{ChunkPlan, FrameRange, MAX_CHUNKS, PlanError, PlanOptions, plan_chunks};
 pub use yuv::{I420, YuvError, rgba_to_i420};

@@ -154,6 +154,18 @@ pub struct RenderParams {
     pub force_duration_in_frames: Option<u32>,
 }
 
+impl RenderParams {
+    /// The composition metadata the `force*` fields replace.
+    pub fn overrides(&self) -> kinema_compose::ConfigOverrides {
+        kinema_compose::ConfigOverrides {
+            width: self.force_width,
+            height: self.force_height,
+            fps: self.force_fps,
+            duration_in_frames: self.force_duration_in_frames,
+        }
+    }
+}
+
 /// `launch`: the render's parameters plus its id (the bucket is resolved).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -198,6 +210,9 @@ pub struct RendererPayload {
     /// Kinema: whether the launch enabled cancellation checks.
     #[serde(default)]
     pub enable_cancellation: bool,
+    /// Kinema: the render's `force*` values, applied to the composition like the launch did.
+    #[serde(default)]
+    pub overrides: kinema_compose::ConfigOverrides,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -243,6 +258,26 @@ pub struct StillPayload {
     pub delete_after: Option<String>,
     #[serde(default)]
     pub download_behavior: Option<DownloadBehavior>,
+    #[serde(default)]
+    pub force_width: Option<u32>,
+    #[serde(default)]
+    pub force_height: Option<u32>,
+    #[serde(default)]
+    pub force_fps: Option<f64>,
+    #[serde(default)]
+    pub force_duration_in_frames: Option<u32>,
+}
+
+impl StillPayload {
+    /// The composition metadata the `force*` fields replace.
+    pub fn overrides(&self) -> kinema_compose::ConfigOverrides {
+        kinema_compose::ConfigOverrides {
+            width: self.force_width,
+            height: self.force_height,
+            fps: self.force_fps,
+            duration_in_frames: self.force_duration_in_frames,
+        }
+    }
 }
 
 /// `compositions` (reference §9.3).

@@ -384,6 +384,10 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 bucket_name: farm_options.bucket.clone(),
                 delete_after: None,
                 download_behavior: None,
+                force_width: None,
+                force_height: None,
+                force_fps: None,
+                force_duration_in_frames: None,
             };
             let result = client::render_still(
                 &farm.pool,

@@ -18,7 +18,7 @@ use kinema_encode::{
     ChunkFile, ChunkTiming, Codec, EncoderBackend, PixelFormat, PlanOptions, RgbaFrame,
     VideoSettings, plan_chunks,
 };
-use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
+use kinema_paint::{BlitzRenderer, PaintOptions};
 
 /// Everything a render needs, resolved from the command line.
 pub struct RenderJob {
@@ -164,16 +164,22 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
     let info = engine.select(&job.composition, &job.props)?.clone();
     drop(engine);
-    let plan = plan_chunks(
-        info.duration_in_frames,
-        &PlanOptions {
-            frame_range: job.frame_range,
-            every_nth_frame: job.every_nth_frame,
-            frames_per_chunk: job.frames_per_chunk,
-            ..Default::default()
-        },
-    )
-    .context("invalid --frames")?;
+    let plan_with = |frames_per_chunk, concurrency| {
+        plan_chunks(
+            info.duration_in_frames,
+            &PlanOptions {
+                frame_range: job.frame_range,
+                every_nth_frame: job.every_nth_frame,
+                frames_per_chunk,
+                concurrency,
+            },
+        )
+    };
+    let mut plan = plan_with(job.frames_per_chunk, None).context("invalid --frames")?;
+    if job.frames_per_chunk.is_none() {
+        plan = plan_with(None, Some(local_chunk_count(plan.frame_count, job.threads)))
+            .context("invalid --frames")?;
+    }
     let width = (info.width as f64 * job.scale).round() as u32;
     let height = (info.height as f64 * job.scale).round() as u32;
     let threads = job.threads.clamp(1, plan.chunks.len());
@@ -265,13 +271,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                     .render_frame(frame)
                                     .with_context(|| format!("cannot render frame {frame}"))?;
                                 let image = renderer
-                                    .render(&tree)
+                                    .paint(&tree)
                                     .with_context(|| format!("cannot paint frame {frame}"))?;
                                 encoder
                                     .write(RgbaFrame {
                                         width: image.width,
                                         height: image.height,
-                                        pixels: &image.pixels,
+                                        pixels: image.pixels,
                                     })
                                     .with_context(|| format!("cannot encode frame {frame}"))?;
                                 rendered.fetch_add(1, Ordering::SeqCst);
@@ -364,6 +370,21 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         seconds,
         frames_per_second: count as f64 / seconds,
     })
+}
+
+/// How many chunks a local render makes when `--frames-per-chunk` is not given.
+///
+/// Every chunk is its own encoder process: starting ffmpeg (it links ~200 shared libraries)
+/// and setting up x264 costs ~0.2 CPU-seconds, as much as encoding 10 frames at 1080p. Lambda
+/// needs small chunks (§4.3: ~20 frames) to fit its time limit; one machine only needs enough
+/// to keep its threads busy. So: about 180 frames per chunk, with two to four chunks per thread
+/// (a thread that drew cheap frames takes another chunk instead of waiting).
+pub fn local_chunk_count(frame_count: u32, threads: usize) -> u32 {
+    let threads = threads.max(1) as u32;
+    frame_count
+        .div_ceil(180)
+        .clamp(threads.saturating_mul(2), threads.saturating_mul(4))
+        .min(kinema_encode::MAX_CHUNKS as u32)
 }
 
 const INTERRUPTED: &str = "interrupted; the partial video and its chunks were removed";

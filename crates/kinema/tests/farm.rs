@@ -626,6 +626,39 @@ fn stills_and_compositions_come_from_the_site() {
         still["sizeInBytes"].as_u64().unwrap()
     );
     assert!(still["estimatedPrice"]["accruedSoFar"].as_f64().unwrap() > 0.0);
+    // force* replace the composition's size and length (frame -1 is then the forced last one).
+    let forced = |fields: serde_json::Value| {
+        let mut payload = json!({
+            "version": version, "serveUrl": "box", "composition": "DynamicComp", "frame": -1,
+        });
+        payload
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        client::render_still(
+            &setup.farm.pool,
+            setup.farm.storage.as_ref(),
+            &function,
+            &setup.farm.config.region,
+            kinema_farm::payload::parse(&payload).unwrap(),
+            &json!({}),
+        )
+    };
+    let small =
+        forced(json!({"forceWidth": 160, "forceHeight": 90, "forceDurationInFrames": 10})).unwrap();
+    assert_eq!(
+        (small["width"].as_u64(), small["height"].as_u64()),
+        (Some(160), Some(90))
+    );
+    assert_eq!(small["frame"], 9);
+    let image = image::open(file_of(small["url"].as_str().unwrap())).unwrap();
+    assert_eq!((image.width(), image.height()), (160, 90));
+    let err = forced(json!({"forceWidth": 0})).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("forceWidth: must be a positive integer"),
+        "{err}"
+    );
     let render_id = still["renderId"].as_str().unwrap();
     // A still's progress is not something to poll.
     let err = client::render_progress(

@@ -42,6 +42,11 @@ fn measure(name: &str, trees: &[FrameTree], options: PaintOptions) -> Row {
         }
         totals.push(p.iter().sum::<f64>());
     }
+    if std::env::var_os("KINEMA_BENCH_FRAMES").is_some() {
+        for (i, t) in totals.iter().enumerate() {
+            eprintln!("{name} frame {}: {t:.2} ms", i + 1);
+        }
+    }
     let n = totals.len() as f64;
     totals.sort_by(f64::total_cmp);
     Row {
@@ -74,12 +79,22 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
+    // `--only NAME`: measure the rows whose name contains NAME (for profiling one of them).
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let entry = root.join("examples/showcase/src/index.ts");
     let bundle = Arc::new(Bundle::from_entry(&entry).expect("showcase bundle"));
     let public = bundle.public_dir();
     let mut rows = Vec::new();
     for id in ["TitleCard", "Timeline", "Slides", "Shapes", "Counters"] {
+        if !wanted(id) {
+            continue;
+        }
         let mut engine = Engine::new(bundle.clone(), Limits::default()).expect("engine");
         let info = engine.select(id, &serde_json::json!({})).expect("select");
         let trees = trees_of(&mut engine, info.duration_in_frames, frames);
@@ -87,18 +102,38 @@ fn main() {
         options.resources.allow_remote = false;
         rows.push(measure(id, &trees, options));
     }
-    let code = include_str!("shadows.tsx");
-    let bundle = Bundle::from_code(code, CodeComposition::new(120, 30.0)).expect("bundle");
-    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
-    engine
-        .select("DynamicComp", &serde_json::json!({}))
-        .expect("select");
-    let trees = trees_of(&mut engine, 120, frames);
-    rows.push(measure(
-        "20 blurred shadows",
-        &trees,
-        PaintOptions::default(),
-    ));
+    if wanted("20 blurred shadows") {
+        let code = include_str!("shadows.tsx");
+        let bundle = Bundle::from_code(code, CodeComposition::new(120, 30.0)).expect("bundle");
+        let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
+        engine
+            .select("DynamicComp", &serde_json::json!({}))
+            .expect("select");
+        let trees = trees_of(&mut engine, 120, frames);
+        rows.push(measure(
+            "20 blurred shadows",
+            &trees,
+            PaintOptions::default(),
+        ));
+    }
+
+    // The render benchmark's composition, every frame in order (as a render thread sees them).
+    if wanted("promo, 300 in order") {
+        let promo = std::fs::read_to_string(root.join("bench/video/promo.tsx")).expect("promo.tsx");
+        let bundle = Bundle::from_code(&promo, CodeComposition::new(300, 30.0)).expect("bundle");
+        let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
+        engine
+            .select("DynamicComp", &serde_json::json!({}))
+            .expect("select");
+        let trees: Vec<FrameTree> = (0..300)
+            .map(|f| engine.render_frame(f).expect("frame"))
+            .collect();
+        rows.push(measure(
+            "promo, 300 in order",
+            &trees,
+            PaintOptions::default(),
+        ));
+    }
 
     if json {
         let list: Vec<_> = rows

@@ -9,6 +9,7 @@
 
 mod clock;
 pub mod compare;
+mod damage;
 mod diff;
 mod error;
 pub mod fonts;
@@ -23,4 +24,6 @@ mod text_shadow;
 pub use diff::DiffStats;
 pub use error::PaintError;
 pub use frame::Frame;
-pub use renderer::{BlitzRenderer, FrameRenderer, MAX_SIDE, PaintOptions, PhaseTimes};
+pub use renderer::{
+    BlitzRenderer, DamageStats, FrameRef, FrameRenderer, MAX_SIDE, PaintOptions, PhaseTimes,
+};

@@ -7,14 +7,17 @@ use std::time::Duration;
 
 use crate::clock::thread_cpu;
 
-use anyrender::ImageRenderer;
+use anyrender::{ImageRenderer, PaintScene};
 use anyrender_vello_cpu::VelloCpuImageRenderer;
 use blitz_dom::{DocumentConfig, NodeId, StyleThreading};
 use blitz_html::HtmlDocument;
 use blitz_traits::net::{NetHandler, NetProvider, Request};
 use blitz_traits::shell::{ColorScheme, Viewport};
 use kinema_compose::FrameTree;
+use kurbo::Affine;
+use peniko::Fill;
 
+use crate::damage::{self, DamageTracker, FontBoxes, Grid, Plan};
 use crate::diff::{DiffStats, Differ, Mirror, MirrorNode};
 use crate::error::PaintError;
 use crate::fonts::{self, FontLibrary};
@@ -42,6 +45,9 @@ pub struct PaintOptions {
     pub resources: ResourceOptions,
     /// Extra font files (the project's), on top of the font folders.
     pub font_files: Vec<PathBuf>,
+    /// Rasterise only what changed since the renderer's last frame (the pixels are the same
+    /// either way; off is for checking that).
+    pub damage_tracking: bool,
 }
 
 impl Default for PaintOptions {
@@ -50,6 +56,7 @@ impl Default for PaintOptions {
             scale: 1.0,
             resources: ResourceOptions::default(),
             font_files: Vec::new(),
+            damage_tracking: true,
         }
     }
 }
@@ -86,6 +93,18 @@ pub struct PhaseTimes {
     pub raster: Duration,
 }
 
+/// How much of the last frame was rasterised.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum DamageStats {
+    /// All of it.
+    #[default]
+    Full,
+    /// Nothing: it looked like the frame before.
+    Unchanged,
+    /// Only what changed: this many pixels.
+    Regions { pixels: u64 },
+}
+
 /// The Blitz-backed renderer.
 pub struct BlitzRenderer {
     options: PaintOptions,
@@ -99,6 +118,15 @@ pub struct BlitzRenderer {
     project_families: Vec<String>,
     box_shadows: ShadowCache,
     text_shadows: GlyphShadowCache,
+    damage: DamageTracker,
+    font_boxes: FontBoxes,
+    last_plan: DamageStats,
+    /// The last frame (straight alpha, as a [`Frame`] holds it), kept so that only changed
+    /// regions are rasterised and converted.
+    straight: Vec<u8>,
+    /// Where changed regions are rasterised (premultiplied) before they are converted into
+    /// `straight`.
+    scratch: Vec<u8>,
 }
 
 struct LiveDocument {
@@ -143,6 +171,11 @@ impl BlitzRenderer {
         Ok(BlitzRenderer {
             box_shadows: ShadowCache::default(),
             text_shadows: GlyphShadowCache::default(),
+            damage: DamageTracker::default(),
+            font_boxes: FontBoxes::default(),
+            last_plan: DamageStats::Full,
+            straight: Vec::new(),
+            scratch: Vec::new(),
             project_families,
             fonts: FontLibrary::system(),
             options,
@@ -157,6 +190,11 @@ impl BlitzRenderer {
     /// Phase times of the last frame.
     pub fn phase_times(&self) -> PhaseTimes {
         self.times
+    }
+
+    /// How much of the last frame was rasterised.
+    pub fn damage_stats(&self) -> DamageStats {
+        self.last_plan
     }
 
     /// What the last diff changed.
@@ -373,6 +411,28 @@ fn font_face_families(nodes: &[MirrorNode]) -> Vec<String> {
 
 impl FrameRenderer for BlitzRenderer {
     fn render(&mut self, tree: &FrameTree) -> Result<Frame, PaintError> {
+        let frame = self.paint(tree)?;
+        Ok(Frame {
+            width: frame.width,
+            height: frame.height,
+            pixels: frame.pixels.to_vec(),
+        })
+    }
+}
+
+/// A painted frame lent by its renderer until the next one is painted.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameRef<'a> {
+    pub width: u32,
+    pub height: u32,
+    /// RGBA, 8 bits per channel, straight (not premultiplied) alpha, rows top to bottom.
+    pub pixels: &'a [u8],
+}
+
+impl BlitzRenderer {
+    /// Paint one frame and lend it, without copying it out of the renderer (which keeps it to
+    /// repaint only what changes in the next frame).
+    pub fn paint(&mut self, tree: &FrameTree) -> Result<FrameRef<'_>, PaintError> {
         let (device_w, device_h) = self.device_size(tree)?;
         let started = thread_cpu();
         if self
@@ -381,22 +441,26 @@ impl FrameRenderer for BlitzRenderer {
             .is_none_or(|l| l.width != tree.width || l.height != tree.height)
         {
             self.live = Some(self.new_document(tree.width, tree.height));
+            self.damage.forget();
         }
         let mut live = self.live.take().expect("document was just created");
         let result = self.render_into(&mut live, tree, (device_w, device_h), started);
         self.live = Some(live);
-        result
+        result?;
+        Ok(FrameRef {
+            width: device_w,
+            height: device_h,
+            pixels: &self.straight,
+        })
     }
-}
 
-impl BlitzRenderer {
     fn render_into(
         &mut self,
         live: &mut LiveDocument,
         tree: &FrameTree,
         (device_w, device_h): (u32, u32),
         started: Duration,
-    ) -> Result<Frame, PaintError> {
+    ) -> Result<(), PaintError> {
         // Remove last frame's text-shadow marks so the diff sees the tree's own styles.
         let marks = std::mem::take(&mut live.marks);
         let (stats, new_images) = {
@@ -456,6 +520,38 @@ impl BlitzRenderer {
             self.check_font_families(live);
         }
 
+        // Record the frame's drawing commands, then rasterise what changed since the last frame.
+        let mut recording = anyrender::recording::Scene::new();
+        {
+            let mut scene = KinemaScene::new(
+                &mut recording,
+                &table,
+                &mut self.box_shadows,
+                &mut self.text_shadows,
+                self.options.scale,
+            );
+            blitz_paint::paint_scene(
+                &mut scene,
+                &mut live.doc,
+                self.options.scale,
+                device_w,
+                device_h,
+                0,
+                0,
+            );
+            scene.finish();
+        }
+        self.box_shadows.end_frame();
+        self.text_shadows.end_frame();
+        let grid = Grid::new(device_w, device_h);
+        let analysis = damage::analyse(&recording.commands, grid, &mut self.font_boxes);
+        let (plan, tiles) = if self.options.damage_tracking {
+            self.damage.plan(&analysis)
+        } else {
+            (Plan::Full, Vec::new())
+        };
+        let painted = thread_cpu();
+
         let raster = match &mut self.raster {
             Some((w, h, r)) if *w == device_w && *h == device_h => r,
             slot => {
@@ -467,34 +563,54 @@ impl BlitzRenderer {
                 &mut slot.as_mut().expect("just set").2
             }
         };
-        // The rasteriser keeps its commands until reset: without this every frame would also
-        // redraw all the frames before it.
-        raster.reset();
-        let mut pixels = vec![0u8; device_w as usize * device_h as usize * 4];
-        let scale = self.options.scale;
-        let mut painted = resolved;
-        let box_shadows = &mut self.box_shadows;
-        let text_shadows = &mut self.text_shadows;
-        raster.render(
-            |scene| {
-                let mut scene = KinemaScene::new(scene, &table, box_shadows, text_shadows, scale);
-                blitz_paint::paint_scene(
-                    &mut scene,
-                    &mut live.doc,
-                    scale,
-                    device_w,
-                    device_h,
-                    0,
-                    0,
+        let size = device_w as usize * device_h as usize * 4;
+        match &plan {
+            Plan::Unchanged => {}
+            Plan::Full => {
+                // The rasteriser keeps its commands until reset: without this every frame would
+                // also redraw all the frames before it.
+                raster.reset();
+                self.straight.resize(size, 0);
+                raster.render(
+                    |scene| damage::replay(scene, &recording.commands, &analysis, None),
+                    &mut self.straight,
                 );
-                scene.finish();
-                painted = thread_cpu();
+                unpremultiply(&mut self.straight);
+            }
+            Plan::Regions(regions) => {
+                raster.reset();
+                self.scratch.resize(size, 0);
+                let clip = damage::clip_path(regions);
+                raster.render(
+                    |scene| {
+                        scene.push_clip_layer(Fill::NonZero, Affine::IDENTITY, &clip);
+                        damage::replay(scene, &recording.commands, &analysis, Some(&tiles));
+                        scene.pop_layer();
+                    },
+                    &mut self.scratch,
+                );
+                damage::copy_regions(&self.scratch, &mut self.straight, device_w, regions);
+                for r in regions {
+                    for y in r.y0..r.y1 {
+                        let row = y as usize * device_w as usize;
+                        unpremultiply(
+                            &mut self.straight
+                                [(row + r.x0 as usize) * 4..(row + r.x1 as usize) * 4],
+                        );
+                    }
+                }
+            }
+        }
+        self.last_plan = match plan {
+            Plan::Full => DamageStats::Full,
+            Plan::Unchanged => DamageStats::Unchanged,
+            Plan::Regions(regions) => DamageStats::Regions {
+                pixels: regions
+                    .iter()
+                    .map(|r| (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64)
+                    .sum(),
             },
-            &mut pixels,
-        );
-        self.box_shadows.end_frame();
-        self.text_shadows.end_frame();
-        unpremultiply(&mut pixels);
+        };
         let done = thread_cpu();
         self.times = PhaseTimes {
             diff: diffed - started,
@@ -502,11 +618,7 @@ impl BlitzRenderer {
             paint: painted - resolved,
             raster: done - painted,
         };
-        Ok(Frame {
-            width: device_w,
-            height: device_h,
-            pixels,
-        })
+        Ok(())
     }
 }
 

@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use kinema_compose::{CompositionInfo, Engine, Limits};
+use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
 use kinema_encode::{ChunkTiming, Codec, EncoderBackend, PixelFormat, RgbaFrame, VideoSettings};
-use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
+use kinema_paint::{BlitzRenderer, PaintOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -32,11 +32,12 @@ pub(crate) fn prepare_scene<'w>(
     composition: &str,
     props: &Value,
     scale: f64,
+    overrides: &ConfigOverrides,
 ) -> Result<&'w mut WarmScene, FarmError> {
     let site = super::load_site(context.storage, serve_url, bucket_name)?;
     // The site's folder names its bucket, name and content fingerprint.
     let key = format!(
-        "{}/{}/{}/{scale}",
+        "{}/{}/{}/{scale}/{overrides:?}",
         site.dir.display(),
         composition,
         crate::util::sha256_hex(props.to_string().as_bytes())
@@ -47,7 +48,7 @@ pub(crate) fn prepare_scene<'w>(
         let bundle = crate::sites::bundle(&site, props)?;
         let public_dir = Some(site.dir.join("public")).filter(|p| p.is_dir());
         let mut engine = Engine::new(bundle, Limits::default())?;
-        let info = engine.select(composition, props)?;
+        let info = engine.select_with(composition, props, overrides)?;
         let mut paint = PaintOptions::for_public_dir(public_dir);
         paint.scale = scale;
         let renderer = BlitzRenderer::new(paint)?;
@@ -298,6 +299,7 @@ fn render_chunk(
         &task.composition,
         &props,
         task.scale,
+        &task.overrides,
     )
     .map_err(whole)?;
     let settings = VideoSettings {
@@ -334,7 +336,7 @@ fn render_chunk(
         }
         let at = |e: FarmError| (Some(frame), e);
         let tree = scene.engine.render_frame(frame).map_err(|e| at(e.into()))?;
-        let image = scene.renderer.render(&tree).map_err(|e| at(e.into()))?;
+        let image = scene.renderer.paint(&tree).map_err(|e| at(e.into()))?;
         if status.rendered_frames == 0 {
             // Read by bench/farm.sh: invocation (or process start, when cold) to the first
             // frame painted.
@@ -349,7 +351,7 @@ fn render_chunk(
             .write(RgbaFrame {
                 width: image.width,
                 height: image.height,
-                pixels: &image.pixels,
+                pixels: image.pixels,
             })
             .map_err(|e| at(e.into()))?;
         status.rendered_frames += 1;

@@ -176,20 +176,7 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
             }
         }
     }
-    for (field, value) in [
-        ("forceWidth", params.force_width),
-        ("forceHeight", params.force_height),
-        ("forceDurationInFrames", params.force_duration_in_frames),
-    ] {
-        if value == Some(0) {
-            return Err(FarmError::field(field, "must be a positive integer"));
-        }
-    }
-    if let Some(fps) = params.force_fps
-        && !(fps.is_finite() && fps > 0.0)
-    {
-        return Err(FarmError::field("forceFps", "must be a positive number"));
-    }
+    overrides(&params.overrides())?;
     if let Some(name) = &params.renderer_function_name {
         return Err(FarmError::field(
             "rendererFunctionName",
@@ -197,4 +184,23 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
         ));
     }
     Ok(codec)
+}
+
+/// `forceWidth`, `forceHeight`, `forceFps`, `forceDurationInFrames`: positive when given.
+pub(crate) fn overrides(overrides: &kinema_compose::ConfigOverrides) -> Result<(), FarmError> {
+    for (field, value) in [
+        ("forceWidth", overrides.width),
+        ("forceHeight", overrides.height),
+        ("forceDurationInFrames", overrides.duration_in_frames),
+    ] {
+        if value == Some(0) {
+            return Err(FarmError::field(field, "must be a positive integer"));
+        }
+    }
+    if let Some(fps) = overrides.fps
+        && !(fps.is_finite() && fps > 0.0)
+    {
+        return Err(FarmError::field("forceFps", "must be a positive number"));
+    }
+    Ok(())
 }

@@ -1,0 +1,728 @@
+//! Damage tracking: after the first frame, only the parts of a frame whose drawing commands
+//! changed are rasterised again.
+//!
+//! A frame's drawing commands are recorded first. Each gets a hash of its content and a
+//! conservative device-space box of the pixels it can touch, clipped by the layers around it.
+//! The frame is cut into [`TILE`]-pixel tiles, and each tile gets a hash of the commands that
+//! can touch it, in order. A tile whose hash equals last frame's has the same pixels, so only
+//! the tiles whose hash changed are rasterised — through a clip, with everything outside them
+//! culled — and copied over last frame's pixels.
+//!
+//! Rasterising inside such a clip gives exactly the pixels a whole-frame render gives (the
+//! tests check this), so a frame never depends on which frames were painted before it: chunks
+//! that start anywhere decode to the same video.
+//!
+//! Filters (`filter: blur(…)`, text-shadow fallbacks) read neighbouring pixels, so a filtered
+//! layer is treated as one unit: its whole content is hashed into every tile it reaches, and
+//! when any of those tiles is repainted, all of them are.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use anyrender::recording::RenderCommand;
+use anyrender::{Paint, PaintScene};
+use kurbo::{Affine, BezPath, Rect, Shape};
+use peniko::{Fill, FontData, Style};
+
+/// Side of a damage tile, in device pixels. A multiple of the rasteriser's 4-pixel strip rows.
+pub(crate) const TILE: u32 = 32;
+
+/// Anti-aliasing and hinting can reach a little past a shape's geometry.
+const MARGIN: f64 = 2.0;
+
+/// Above this share of changed tiles the whole frame is rasterised: a clip would cost more
+/// than it saves.
+const FULL_FRAME_SHARE: f64 = 0.7;
+
+/// A rectangle of tiles: columns `c0..c1`, rows `r0..r1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TileRect {
+    c0: u32,
+    r0: u32,
+    c1: u32,
+    r1: u32,
+}
+
+impl TileRect {
+    fn is_empty(&self) -> bool {
+        self.c0 >= self.c1 || self.r0 >= self.r1
+    }
+
+    fn intersect(&self, other: &TileRect) -> TileRect {
+        TileRect {
+            c0: self.c0.max(other.c0),
+            r0: self.r0.max(other.r0),
+            c1: self.c1.min(other.c1),
+            r1: self.r1.min(other.r1),
+        }
+    }
+
+    fn overlaps(&self, other: &TileRect) -> bool {
+        !self.intersect(other).is_empty()
+    }
+}
+
+/// A rectangle of device pixels, `x0..x1` × `y0..y1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PixelRect {
+    pub(crate) x0: u32,
+    pub(crate) y0: u32,
+    pub(crate) x1: u32,
+    pub(crate) y1: u32,
+}
+
+/// The tile grid of one frame size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Grid {
+    width: u32,
+    height: u32,
+    cols: u32,
+    rows: u32,
+}
+
+impl Grid {
+    pub(crate) fn new(width: u32, height: u32) -> Grid {
+        Grid {
+            width,
+            height,
+            cols: width.div_ceil(TILE),
+            rows: height.div_ceil(TILE),
+        }
+    }
+
+    fn all(&self) -> TileRect {
+        TileRect {
+            c0: 0,
+            r0: 0,
+            c1: self.cols,
+            r1: self.rows,
+        }
+    }
+
+    /// The tiles a device-space box can touch (`None`: unbounded).
+    fn tiles_of(&self, bounds: Option<Rect>) -> TileRect {
+        let Some(b) = bounds else {
+            return self.all();
+        };
+        let b = b.inflate(MARGIN, MARGIN);
+        if !(b.x0.is_finite() && b.y0.is_finite() && b.x1.is_finite() && b.y1.is_finite()) {
+            return self.all();
+        }
+        let tile = TILE as f64;
+        let clamp = |v: f64, max: u32| v.clamp(0.0, max as f64) as u32;
+        TileRect {
+            c0: clamp((b.x0 / tile).floor(), self.cols),
+            r0: clamp((b.y0 / tile).floor(), self.rows),
+            c1: clamp((b.x1 / tile).ceil(), self.cols),
+            r1: clamp((b.y1 / tile).ceil(), self.rows),
+        }
+    }
+
+    fn pixels_of(&self, t: TileRect) -> PixelRect {
+        PixelRect {
+            x0: t.c0 * TILE,
+            y0: t.r0 * TILE,
+            x1: (t.c1 * TILE).min(self.width),
+            y1: (t.r1 * TILE).min(self.height),
+        }
+    }
+}
+
+/// What a frame's commands touch.
+pub(crate) struct Analysis {
+    grid: Grid,
+    /// Per command: the tiles it can touch (empty: none, after clipping).
+    reach: Vec<TileRect>,
+    /// Per tile, row by row: the hash of the commands that can touch it, in order.
+    tile_hashes: Vec<u64>,
+    /// Filtered layers: repainted whole or not at all.
+    units: Vec<TileRect>,
+}
+
+/// Font-wide glyph boxes (the `head` table's, in em units), by font blob and index.
+#[derive(Default)]
+pub(crate) struct FontBoxes {
+    boxes: HashMap<(u64, u32), Option<Rect>>,
+}
+
+impl FontBoxes {
+    /// The box every glyph of `font` fits in, in em units with y pointing down.
+    fn em_box(&mut self, font: &FontData) -> Option<Rect> {
+        *self
+            .boxes
+            .entry((font.data.id(), font.index))
+            .or_insert_with(|| {
+                use skrifa::raw::TableProvider;
+                let font = skrifa::FontRef::from_index(font.data.data(), font.index).ok()?;
+                let head = font.head().ok()?;
+                let em = head.units_per_em() as f64;
+                if em <= 0.0 {
+                    return None;
+                }
+                Some(Rect::new(
+                    head.x_min() as f64 / em,
+                    -(head.y_max() as f64) / em,
+                    head.x_max() as f64 / em,
+                    -(head.y_min() as f64) / em,
+                ))
+            })
+    }
+}
+
+/// Work out which tiles every command can touch and hash the tiles.
+pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBoxes) -> Analysis {
+    let tiles = (grid.cols * grid.rows) as usize;
+    let mut analysis = Analysis {
+        grid,
+        reach: Vec::with_capacity(commands.len()),
+        tile_hashes: vec![0x9e37_79b9_7f4a_7c15; tiles],
+        units: Vec::new(),
+    };
+    // Per open layer: the tiles its content can reach, and whether it is (inside) a unit.
+    let mut layers: Vec<(TileRect, bool)> = Vec::new();
+    for command in commands {
+        let (enclosing, in_unit) = layers.last().copied().unwrap_or((grid.all(), false));
+        let hash = command_hash(command);
+        let reach = match command {
+            RenderCommand::PushLayer(layer) => {
+                let filtered = layer.filter.is_some();
+                let reach = if in_unit {
+                    enclosing
+                } else {
+                    let mut bounds = layer
+                        .transform
+                        .transform_rect_bbox(layer.clip.bounding_box());
+                    if let Some(filter) = &layer.filter {
+                        let grow = filter.bounds_expansion(&layer.transform);
+                        bounds = Rect::new(
+                            bounds.x0 + grow.x0.min(0.0),
+                            bounds.y0 + grow.y0.min(0.0),
+                            bounds.x1 + grow.x1.max(0.0),
+                            bounds.y1 + grow.y1.max(0.0),
+                        );
+                    }
+                    grid.tiles_of(Some(bounds)).intersect(&enclosing)
+                };
+                if filtered && !in_unit && !reach.is_empty() {
+                    analysis.units.push(reach);
+                }
+                layers.push((reach, in_unit || filtered));
+                reach
+            }
+            RenderCommand::PushClipLayer(clip) => {
+                let reach = if in_unit {
+                    enclosing
+                } else {
+                    let bounds = clip.transform.transform_rect_bbox(clip.clip.bounding_box());
+                    grid.tiles_of(Some(bounds)).intersect(&enclosing)
+                };
+                layers.push((reach, in_unit));
+                reach
+            }
+            // A pop composites its layer wherever the layer reaches.
+            RenderCommand::PopLayer => layers.pop().map_or(enclosing, |(reach, _)| reach),
+            other if in_unit => {
+                let _ = other;
+                enclosing
+            }
+            other => grid
+                .tiles_of(draw_bounds(other, fonts))
+                .intersect(&enclosing),
+        };
+        for r in reach.r0..reach.r1 {
+            let row = (r * grid.cols) as usize;
+            for tile in &mut analysis.tile_hashes[row + reach.c0 as usize..row + reach.c1 as usize]
+            {
+                *tile = mix(*tile ^ hash);
+            }
+        }
+        analysis.reach.push(reach);
+    }
+    analysis
+}
+
+/// Device-space bounds of a drawing command (`None`: unknown, so anywhere).
+fn draw_bounds(command: &RenderCommand, fonts: &mut FontBoxes) -> Option<Rect> {
+    match command {
+        RenderCommand::Fill(fill) => Some(
+            fill.transform
+                .transform_rect_bbox(fill.shape.bounding_box()),
+        ),
+        RenderCommand::Stroke(stroke) => {
+            // Miter joins reach furthest: half the width times the miter limit.
+            let reach = stroke.style.width / 2.0 * stroke.style.miter_limit.max(2.0);
+            let local = stroke.shape.bounding_box().inflate(reach, reach);
+            Some(stroke.transform.transform_rect_bbox(local))
+        }
+        RenderCommand::GlyphRun(run) => {
+            let em = fonts.em_box(&run.font_data)?;
+            let size = run.font_size as f64;
+            let glyph_box = Affine::scale(size).transform_rect_bbox(em);
+            let glyph_box = match run.glyph_transform {
+                Some(t) => t.transform_rect_bbox(glyph_box),
+                None => glyph_box,
+            };
+            let mut grow = run.embolden.x.abs().max(run.embolden.y.abs());
+            if let Style::Stroke(stroke) = &run.style {
+                grow += stroke.width / 2.0 * stroke.miter_limit.max(2.0);
+            }
+            let glyph_box = glyph_box.inflate(grow, grow);
+            let mut local: Option<Rect> = None;
+            for glyph in &run.glyphs {
+                let placed = glyph_box + kurbo::Vec2::new(glyph.x as f64, glyph.y as f64);
+                local = Some(local.map_or(placed, |l| l.union(placed)));
+            }
+            Some(run.transform.transform_rect_bbox(local?))
+        }
+        RenderCommand::BoxShadow(shadow) => {
+            // The rasteriser cuts the blur off at 2.5 standard deviations.
+            let grow = shadow.std_dev.abs() * 2.5 + 1.0;
+            Some(
+                shadow
+                    .transform
+                    .transform_rect_bbox(shadow.rect.inflate(grow, grow)),
+            )
+        }
+        RenderCommand::PushLayer(_) | RenderCommand::PushClipLayer(_) | RenderCommand::PopLayer => {
+            None
+        }
+    }
+}
+
+/// splitmix64's finaliser: a bijection that spreads every input bit over the output.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+fn command_hash(command: &RenderCommand) -> u64 {
+    let mut h = DefaultHasher::new();
+    match command {
+        RenderCommand::PushLayer(layer) => {
+            0u8.hash(&mut h);
+            hash_fill(layer.fill, &mut h);
+            format!("{:?}", layer.blend).hash(&mut h);
+            layer.alpha.to_bits().hash(&mut h);
+            hash_affine(layer.transform, &mut h);
+            hash_path(&layer.clip, &mut h);
+            // Filters are rare: their debug form is precise enough (floats print exactly).
+            format!("{:?}", layer.filter).hash(&mut h);
+            format!("{:?}", layer.backdrop_filter).hash(&mut h);
+        }
+        RenderCommand::PushClipLayer(clip) => {
+            1u8.hash(&mut h);
+            hash_fill(clip.fill, &mut h);
+            hash_affine(clip.transform, &mut h);
+            hash_path(&clip.clip, &mut h);
+        }
+        RenderCommand::PopLayer => 2u8.hash(&mut h),
+        RenderCommand::Stroke(stroke) => {
+            3u8.hash(&mut h);
+            format!("{:?}", stroke.style).hash(&mut h);
+            hash_affine(stroke.transform, &mut h);
+            hash_paint(&stroke.brush, &mut h);
+            stroke.brush_transform.map(hash_affine_bits).hash(&mut h);
+            hash_path(&stroke.shape, &mut h);
+        }
+        RenderCommand::Fill(fill) => {
+            4u8.hash(&mut h);
+            hash_fill(fill.fill, &mut h);
+            hash_affine(fill.transform, &mut h);
+            hash_paint(&fill.brush, &mut h);
+            fill.brush_transform.map(hash_affine_bits).hash(&mut h);
+            hash_path(&fill.shape, &mut h);
+        }
+        RenderCommand::GlyphRun(run) => {
+            5u8.hash(&mut h);
+            run.font_data.data.id().hash(&mut h);
+            run.font_data.index.hash(&mut h);
+            run.font_size.to_bits().hash(&mut h);
+            run.hint.hash(&mut h);
+            run.normalized_coords.hash(&mut h);
+            run.embolden.x.to_bits().hash(&mut h);
+            run.embolden.y.to_bits().hash(&mut h);
+            match &run.style {
+                Style::Fill(fill) => hash_fill(*fill, &mut h),
+                Style::Stroke(stroke) => format!("{stroke:?}").hash(&mut h),
+            }
+            hash_paint(&run.brush, &mut h);
+            run.brush_alpha.to_bits().hash(&mut h);
+            hash_affine(run.transform, &mut h);
+            run.glyph_transform.map(hash_affine_bits).hash(&mut h);
+            for glyph in &run.glyphs {
+                glyph.id.hash(&mut h);
+                glyph.x.to_bits().hash(&mut h);
+                glyph.y.to_bits().hash(&mut h);
+            }
+        }
+        RenderCommand::BoxShadow(shadow) => {
+            6u8.hash(&mut h);
+            hash_affine(shadow.transform, &mut h);
+            for v in [
+                shadow.rect.x0,
+                shadow.rect.y0,
+                shadow.rect.x1,
+                shadow.rect.y1,
+            ] {
+                v.to_bits().hash(&mut h);
+            }
+            hash_color(shadow.brush, &mut h);
+            shadow.radius.to_bits().hash(&mut h);
+            shadow.std_dev.to_bits().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+fn hash_fill(fill: Fill, h: &mut DefaultHasher) {
+    matches!(fill, Fill::NonZero).hash(h);
+}
+
+fn hash_affine_bits(t: Affine) -> [u64; 6] {
+    t.as_coeffs().map(f64::to_bits)
+}
+
+fn hash_affine(t: Affine, h: &mut DefaultHasher) {
+    hash_affine_bits(t).hash(h);
+}
+
+fn hash_color(color: peniko::Color, h: &mut DefaultHasher) {
+    color.components.map(f32::to_bits).hash(h);
+}
+
+fn hash_path(path: &BezPath, h: &mut DefaultHasher) {
+    path.elements().len().hash(h);
+    for element in path.elements() {
+        for point in element_points(element) {
+            point.x.to_bits().hash(h);
+            point.y.to_bits().hash(h);
+        }
+        std::mem::discriminant(element).hash(h);
+    }
+}
+
+fn element_points(element: &kurbo::PathEl) -> Vec<kurbo::Point> {
+    use kurbo::PathEl;
+    match *element {
+        PathEl::MoveTo(p) | PathEl::LineTo(p) => vec![p],
+        PathEl::QuadTo(a, b) => vec![a, b],
+        PathEl::CurveTo(a, b, c) => vec![a, b, c],
+        PathEl::ClosePath => Vec::new(),
+    }
+}
+
+fn hash_paint(paint: &Paint, h: &mut DefaultHasher) {
+    match paint {
+        Paint::Solid(color) => {
+            0u8.hash(h);
+            hash_color(*color, h);
+        }
+        Paint::Gradient(gradient) => {
+            1u8.hash(h);
+            format!("{gradient:?}").hash(h);
+        }
+        Paint::Image(image) => {
+            2u8.hash(h);
+            let data = &image.image;
+            data.data.id().hash(h);
+            (data.width, data.height).hash(h);
+            format!(
+                "{:?} {:?} {:?}",
+                data.format, data.alpha_type, image.sampler
+            )
+            .hash(h);
+        }
+        Paint::Resource(image) => {
+            3u8.hash(h);
+            format!("{image:?}").hash(h);
+        }
+        // The recorder turns custom paints into transparent ones; nothing to tell apart.
+        Paint::Custom(_) => 4u8.hash(h),
+    }
+}
+
+/// What to rasterise for a frame.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Plan {
+    /// Everything (no earlier frame, another size, or most of it changed).
+    Full,
+    /// Nothing changed: last frame's pixels are this frame's.
+    Unchanged,
+    /// Only these rectangles (disjoint, in device pixels).
+    Regions(Vec<PixelRect>),
+}
+
+/// Last frame's tile hashes, per renderer.
+#[derive(Default)]
+pub(crate) struct DamageTracker {
+    last: Option<(Grid, Vec<u64>)>,
+}
+
+impl DamageTracker {
+    /// Forget the last frame (its pixels are gone or stale).
+    pub(crate) fn forget(&mut self) {
+        self.last = None;
+    }
+
+    /// Decide what to rasterise for a frame, and remember its tiles for the next one.
+    pub(crate) fn plan(&mut self, analysis: &Analysis) -> (Plan, Vec<TileRect>) {
+        let grid = analysis.grid;
+        let previous = self.last.replace((grid, analysis.tile_hashes.clone()));
+        let Some((last_grid, last_hashes)) = previous else {
+            return (Plan::Full, Vec::new());
+        };
+        if last_grid != grid {
+            return (Plan::Full, Vec::new());
+        }
+        let mut dirty: Vec<bool> = last_hashes
+            .iter()
+            .zip(&analysis.tile_hashes)
+            .map(|(a, b)| a != b)
+            .collect();
+        // A filtered layer touching a changed tile is repainted whole.
+        loop {
+            let mut grew = false;
+            for unit in &analysis.units {
+                let touched = (unit.r0..unit.r1)
+                    .any(|r| (unit.c0..unit.c1).any(|c| dirty[(r * grid.cols + c) as usize]));
+                if !touched {
+                    continue;
+                }
+                for r in unit.r0..unit.r1 {
+                    for c in unit.c0..unit.c1 {
+                        let tile = &mut dirty[(r * grid.cols + c) as usize];
+                        grew |= !*tile;
+                        *tile = true;
+                    }
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        let changed = dirty.iter().filter(|d| **d).count();
+        tracing::trace!(
+            changed,
+            tiles = dirty.len(),
+            filtered_layers = analysis.units.len(),
+            "damage"
+        );
+        if changed == 0 {
+            return (Plan::Unchanged, Vec::new());
+        }
+        if changed as f64 > dirty.len() as f64 * FULL_FRAME_SHARE {
+            return (Plan::Full, Vec::new());
+        }
+        let tiles = merge_tiles(&dirty, grid);
+        let pixels = tiles.iter().map(|t| grid.pixels_of(*t)).collect();
+        (Plan::Regions(pixels), tiles)
+    }
+}
+
+/// Cover the dirty tiles with few disjoint rectangles: runs along each row, then runs with the
+/// same columns stacked across rows.
+fn merge_tiles(dirty: &[bool], grid: Grid) -> Vec<TileRect> {
+    let mut done: Vec<TileRect> = Vec::new();
+    let mut open: Vec<TileRect> = Vec::new();
+    for r in 0..grid.rows {
+        let mut runs = Vec::new();
+        let mut c = 0;
+        while c < grid.cols {
+            if dirty[(r * grid.cols + c) as usize] {
+                let start = c;
+                while c < grid.cols && dirty[(r * grid.cols + c) as usize] {
+                    c += 1;
+                }
+                runs.push((start, c));
+            } else {
+                c += 1;
+            }
+        }
+        let mut next_open = Vec::new();
+        for (c0, c1) in runs {
+            match open.iter().position(|o| o.c0 == c0 && o.c1 == c1) {
+                Some(i) => {
+                    let mut grown = open.swap_remove(i);
+                    grown.r1 = r + 1;
+                    next_open.push(grown);
+                }
+                None => next_open.push(TileRect {
+                    c0,
+                    r0: r,
+                    c1,
+                    r1: r + 1,
+                }),
+            }
+        }
+        done.append(&mut open);
+        open = next_open;
+    }
+    done.append(&mut open);
+    done
+}
+
+/// Replay recorded commands into `scene`, skipping those that cannot touch `regions`
+/// (`None`: replay everything).
+pub(crate) fn replay<S: PaintScene>(
+    scene: &mut S,
+    commands: &[RenderCommand],
+    analysis: &Analysis,
+    regions: Option<&[TileRect]>,
+) {
+    for (command, reach) in commands.iter().zip(&analysis.reach) {
+        if let Some(regions) = regions
+            && !regions.iter().any(|r| r.overlaps(reach))
+        {
+            continue;
+        }
+        replay_one(scene, command);
+    }
+}
+
+fn replay_one<S: PaintScene>(scene: &mut S, command: &RenderCommand) {
+    match command {
+        RenderCommand::PushLayer(layer) => scene.push_layer(
+            layer.fill,
+            layer.blend,
+            layer.alpha,
+            layer.transform,
+            &layer.clip,
+            layer.filter.clone(),
+            layer.backdrop_filter.clone(),
+        ),
+        RenderCommand::PushClipLayer(clip) => {
+            scene.push_clip_layer(clip.fill, clip.transform, &clip.clip)
+        }
+        RenderCommand::PopLayer => scene.pop_layer(),
+        RenderCommand::Stroke(stroke) => scene.stroke(
+            &stroke.style,
+            stroke.transform,
+            stroke.brush.as_ref(),
+            stroke.brush_transform,
+            &stroke.shape,
+        ),
+        RenderCommand::Fill(fill) => scene.fill(
+            fill.fill,
+            fill.transform,
+            fill.brush.as_ref(),
+            fill.brush_transform,
+            &fill.shape,
+        ),
+        RenderCommand::GlyphRun(run) => scene.draw_glyphs(
+            &run.font_data,
+            run.font_size,
+            run.hint,
+            &run.normalized_coords,
+            run.embolden,
+            &run.style,
+            run.brush.as_ref(),
+            run.brush_alpha,
+            run.transform,
+            run.glyph_transform,
+            run.glyphs.iter().copied(),
+        ),
+        RenderCommand::BoxShadow(shadow) => scene.draw_box_shadow(
+            shadow.transform,
+            shadow.rect,
+            shadow.brush,
+            shadow.radius,
+            shadow.std_dev,
+        ),
+    }
+}
+
+/// The clip that limits rasterising to `regions`.
+pub(crate) fn clip_path(regions: &[PixelRect]) -> BezPath {
+    let mut path = BezPath::new();
+    for r in regions {
+        let rect = Rect::new(r.x0 as f64, r.y0 as f64, r.x1 as f64, r.y1 as f64);
+        path.extend(rect.path_elements(0.1));
+    }
+    path
+}
+
+/// Copy `regions` of a `width`-pixel-wide RGBA image from `from` to `to`.
+pub(crate) fn copy_regions(from: &[u8], to: &mut [u8], width: u32, regions: &[PixelRect]) {
+    for r in regions {
+        for y in r.y0..r.y1 {
+            let start = (y as usize * width as usize + r.x0 as usize) * 4;
+            let end = (y as usize * width as usize + r.x1 as usize) * 4;
+            to[start..end].copy_from_slice(&from[start..end]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_cover_a_box_with_margin() {
+        let grid = Grid::new(100, 70);
+        assert_eq!((grid.cols, grid.rows), (4, 3));
+        let t = grid.tiles_of(Some(Rect::new(33.0, 10.0, 40.0, 20.0)));
+        // The 2-pixel margin reaches into the first column.
+        assert_eq!(
+            t,
+            TileRect {
+                c0: 0,
+                r0: 0,
+                c1: 2,
+                r1: 1
+            }
+        );
+        assert_eq!(grid.tiles_of(None), grid.all());
+        assert_eq!(
+            grid.pixels_of(TileRect {
+                c0: 3,
+                r0: 2,
+                c1: 4,
+                r1: 3
+            }),
+            PixelRect {
+                x0: 96,
+                y0: 64,
+                x1: 100,
+                y1: 70
+            }
+        );
+    }
+
+    #[test]
+    fn merged_rectangles_cover_exactly_the_dirty_tiles() {
+        let grid = Grid::new(6 * TILE, 4 * TILE);
+        let pattern = [".xx..x", ".xx...", "xxxx..", "....xx"];
+        let dirty: Vec<bool> = pattern
+            .iter()
+            .flat_map(|row| row.chars().map(|c| c == 'x'))
+            .collect();
+        let rects = merge_tiles(&dirty, grid);
+        let mut covered = vec![0; dirty.len()];
+        for r in &rects {
+            for row in r.r0..r.r1 {
+                for c in r.c0..r.c1 {
+                    covered[(row * grid.cols + c) as usize] += 1;
+                }
+            }
+        }
+        let expected: Vec<i32> = dirty.iter().map(|d| *d as i32).collect();
+        assert_eq!(covered, expected);
+        // The two-row block is one rectangle.
+        assert!(rects.contains(&TileRect {
+            c0: 1,
+            r0: 0,
+            c1: 3,
+            r1: 2
+        }));
+        assert_eq!(rects.len(), 4);
+    }
+
+    #[test]
+    fn mixing_depends_on_order() {
+        let a = mix(mix(1) ^ 2);
+        let b = mix(mix(2) ^ 1);
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,125 @@
+//! Damage tracking must never change a pixel: every frame painted incrementally (only the
+//! regions whose drawing commands changed since the renderer's last frame) must equal the same
+//! frame painted whole, and the incremental path must actually be taken.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use kinema_compose::{Bundle, CodeComposition, Engine, FrameTree, Limits};
+use kinema_paint::{BlitzRenderer, DamageStats, FrameRenderer, PaintOptions};
+
+fn trees(code: &str, width: u32, height: u32, frames: impl Iterator<Item = u32>) -> Vec<FrameTree> {
+    let duration = 300;
+    let bundle = Bundle::from_code(
+        code,
+        CodeComposition {
+            id: "DynamicComp".into(),
+            duration_in_frames: duration,
+            fps: 30.0,
+            width,
+            height,
+        },
+    )
+    .expect("bundle");
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
+    engine
+        .select("DynamicComp", &serde_json::json!({}))
+        .expect("select");
+    frames
+        .map(|f| engine.render_frame(f).expect("frame"))
+        .collect()
+}
+
+#[derive(Default, Debug)]
+struct Counts {
+    full: usize,
+    unchanged: usize,
+    regions: usize,
+}
+
+/// Paint `trees` in order with and without damage tracking; every frame must be identical.
+fn check(name: &str, trees: &[FrameTree], options: PaintOptions) -> Counts {
+    let options = |damage_tracking| PaintOptions {
+        damage_tracking,
+        ..options.clone()
+    };
+    let mut incremental = BlitzRenderer::new(options(true)).unwrap();
+    let mut whole = BlitzRenderer::new(options(false)).unwrap();
+    let mut counts = Counts::default();
+    for tree in trees {
+        let a = incremental.render(tree).unwrap();
+        let b = whole.render(tree).unwrap();
+        match incremental.damage_stats() {
+            DamageStats::Full => counts.full += 1,
+            DamageStats::Unchanged => counts.unchanged += 1,
+            DamageStats::Regions { .. } => counts.regions += 1,
+        }
+        if a.pixels != b.pixels {
+            let i = a
+                .pixels
+                .iter()
+                .zip(&b.pixels)
+                .position(|(x, y)| x != y)
+                .unwrap()
+                / 4;
+            let (x, y) = (i as u32 % a.width, i as u32 / a.width);
+            panic!(
+                "{name} frame {}: pixel ({x}, {y}) is {:?} painted incrementally ({:?}) but {:?} \
+                 painted whole",
+                tree.frame,
+                a.pixel(x, y),
+                incremental.damage_stats(),
+                b.pixel(x, y)
+            );
+        }
+    }
+    counts
+}
+
+#[test]
+fn the_render_benchmark_paints_the_same_incrementally() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let code = std::fs::read_to_string(root.join("bench/video/promo.tsx")).unwrap();
+    // Every other frame, at a quarter of the size: consecutive-enough frames, in reasonable
+    // test time.
+    let trees = trees(&code, 1920, 1080, (0..300).step_by(2));
+    let counts = check("promo", &trees, scaled(0.25));
+    println!("promo: {counts:?}");
+    assert!(counts.regions > trees.len() / 2, "{counts:?}");
+}
+
+#[test]
+fn filters_shadows_blends_and_clips_paint_the_same_incrementally() {
+    let code = include_str!("damage/effects.tsx");
+    let trees = trees(code, 960, 540, 0..60);
+    let counts = check("effects", &trees, scaled(1.0));
+    println!("effects: {counts:?}");
+    assert!(counts.regions > 30, "{counts:?}");
+}
+
+#[test]
+fn the_showcase_paints_the_same_incrementally() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let bundle =
+        Arc::new(Bundle::from_entry(&root.join("examples/showcase/src/index.ts")).unwrap());
+    let mut options = PaintOptions::for_public_dir(bundle.public_dir());
+    options.resources.allow_remote = false;
+    options.scale = 0.25;
+    for id in ["TitleCard", "Timeline", "Slides", "Shapes", "Counters"] {
+        let mut engine = Engine::new(bundle.clone(), Limits::default()).unwrap();
+        let info = engine.select(id, &serde_json::json!({})).unwrap();
+        let trees: Vec<FrameTree> = (0..info.duration_in_frames)
+            .step_by(2)
+            .map(|f| engine.render_frame(f).unwrap())
+            .collect();
+        let counts = check(id, &trees, options.clone());
+        println!("{id}: {counts:?}");
+    }
+}
+
+fn scaled(scale: f64) -> PaintOptions {
+    PaintOptions {
+        scale,
+        ..PaintOptions::default()
+    }
+}
