@@ -144,6 +144,15 @@ pub struct RenderParams {
     pub metadata: Option<Map<String, Value>>,
     #[serde(default)]
     pub enable_cancellation: Option<bool>,
+    #[serde(flatten)]
+    pub force: ForceFields,
+}
+
+/// `forceWidth`, `forceHeight`, `forceFps`, `forceDurationInFrames` of renders and stills:
+/// composition metadata that replaces the composition's own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForceFields {
     #[serde(default)]
     pub force_width: Option<u32>,
     #[serde(default)]
@@ -154,8 +163,8 @@ pub struct RenderParams {
     pub force_duration_in_frames: Option<u32>,
 }
 
-impl RenderParams {
-    /// The composition metadata the `force*` fields replace.
+impl ForceFields {
+    /// The same values, as the compose stage takes them.
     pub fn overrides(&self) -> kinema_compose::ConfigOverrides {
         kinema_compose::ConfigOverrides {
             width: self.force_width,
@@ -258,26 +267,8 @@ pub struct StillPayload {
     pub delete_after: Option<String>,
     #[serde(default)]
     pub download_behavior: Option<DownloadBehavior>,
-    #[serde(default)]
-    pub force_width: Option<u32>,
-    #[serde(default)]
-    pub force_height: Option<u32>,
-    #[serde(default)]
-    pub force_fps: Option<f64>,
-    #[serde(default)]
-    pub force_duration_in_frames: Option<u32>,
-}
-
-impl StillPayload {
-    /// The composition metadata the `force*` fields replace.
-    pub fn overrides(&self) -> kinema_compose::ConfigOverrides {
-        kinema_compose::ConfigOverrides {
-            width: self.force_width,
-            height: self.force_height,
-            fps: self.force_fps,
-            duration_in_frames: self.force_duration_in_frames,
-        }
-    }
+    #[serde(flatten)]
+    pub force: ForceFields,
 }
 
 /// `compositions` (reference §9.3).

@@ -384,10 +384,7 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 bucket_name: farm_options.bucket.clone(),
                 delete_after: None,
                 download_behavior: None,
-                force_width: None,
-                force_height: None,
-                force_fps: None,
-                force_duration_in_frames: None,
+                force: Default::default(),
             };
             let result = client::render_still(
                 &farm.pool,
@@ -504,10 +501,7 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         renderer_function_name: None,
         metadata: None,
         enable_cancellation: None,
-        force_width: None,
-        force_height: None,
-        force_fps: None,
-        force_duration_in_frames: None,
+        force: Default::default(),
     };
     let function = farm.function_name();
     let started_render = client::render_media(

@@ -221,10 +221,8 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
             }
             // A pop composites its layer wherever the layer reaches.
             RenderCommand::PopLayer => layers.pop().map_or(enclosing, |(reach, _)| reach),
-            other if in_unit => {
-                let _ = other;
-                enclosing
-            }
+            // Inside a filtered layer everything is drawn whenever the layer is.
+            _ if in_unit => enclosing,
             other => grid
                 .tiles_of(draw_bounds(other, fonts))
                 .intersect(&enclosing),
@@ -303,7 +301,7 @@ fn command_hash(command: &RenderCommand) -> u64 {
         RenderCommand::PushLayer(layer) => {
             0u8.hash(&mut h);
             hash_fill(layer.fill, &mut h);
-            format!("{:?}", layer.blend).hash(&mut h);
+            (layer.blend.mix as u8, layer.blend.compose as u8).hash(&mut h);
             layer.alpha.to_bits().hash(&mut h);
             hash_affine(layer.transform, &mut h);
             hash_path(&layer.clip, &mut h);
@@ -393,23 +391,20 @@ fn hash_color(color: peniko::Color, h: &mut DefaultHasher) {
 }
 
 fn hash_path(path: &BezPath, h: &mut DefaultHasher) {
+    use kurbo::PathEl;
     path.elements().len().hash(h);
     for element in path.elements() {
-        for point in element_points(element) {
-            point.x.to_bits().hash(h);
-            point.y.to_bits().hash(h);
+        let (tag, points): (u8, &[kurbo::Point]) = match element {
+            PathEl::MoveTo(p) => (0, std::slice::from_ref(p)),
+            PathEl::LineTo(p) => (1, std::slice::from_ref(p)),
+            PathEl::QuadTo(a, b) => (2, &[*a, *b]),
+            PathEl::CurveTo(a, b, c) => (3, &[*a, *b, *c]),
+            PathEl::ClosePath => (4, &[]),
+        };
+        tag.hash(h);
+        for p in points {
+            [p.x.to_bits(), p.y.to_bits()].hash(h);
         }
-        std::mem::discriminant(element).hash(h);
-    }
-}
-
-fn element_points(element: &kurbo::PathEl) -> Vec<kurbo::Point> {
-    use kurbo::PathEl;
-    match *element {
-        PathEl::MoveTo(p) | PathEl::LineTo(p) => vec![p],
-        PathEl::QuadTo(a, b) => vec![a, b],
-        PathEl::CurveTo(a, b, c) => vec![a, b, c],
-        PathEl::ClosePath => Vec::new(),
     }
 }
 

@@ -246,7 +246,9 @@ fn orchestrate(
     tracker.dirty = true;
     let bundle = crate::sites::bundle(&site, &props)?;
     let info = Engine::new(bundle, Limits::default())
-        .and_then(|mut engine| engine.select_with(&params.composition, &props, &params.overrides()))
+        .and_then(|mut engine| {
+            engine.select_with(&params.composition, &props, &params.force.overrides())
+        })
         .map_err(FarmError::from)?;
     tracker.progress.composition_validated = Some(crate::util::now_ms());
     tracker.flush()?;
@@ -390,7 +392,7 @@ fn orchestrate(
             bucket_name: bucket.name().to_string(),
             serve_url: params.serve_url.clone(),
             composition: params.composition.clone(),
-            overrides: params.overrides(),
+            overrides: params.force.overrides(),
             codec: codec.name().into(),
             crf: params.crf,
             x264_preset: params.x264_preset.clone(),

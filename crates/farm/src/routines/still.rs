@@ -28,7 +28,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
     }
     super::validate::privacy(&request.privacy)?;
     super::validate::scale(request.scale)?;
-    super::validate::overrides(&request.overrides())?;
+    super::validate::overrides(&request.force.overrides())?;
     super::validate::delete_after(request.delete_after.as_deref())?;
     let bucket = context.bucket_or_default(request.bucket_name.as_deref())?;
     let render_id = match &request.delete_after {
@@ -65,7 +65,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
         &request.composition,
         &props,
         request.scale,
-        &request.overrides(),
+        &request.force.overrides(),
     )?;
     let duration = scene.info.duration_in_frames as i64;
     let frame = if request.frame < 0 {

@@ -176,7 +176,7 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
             }
         }
     }
-    overrides(&params.overrides())?;
+    overrides(&params.force.overrides())?;
     if let Some(name) = &params.renderer_function_name {
         return Err(FarmError::field(
             "rendererFunctionName",
