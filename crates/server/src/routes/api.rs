@@ -29,6 +29,11 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("the request's work failed: {e}")))?
 }
 
+/// Bodies declared over the limit but at most this large are read and dropped before the 413
+/// is sent: a client still writing its body would otherwise see the connection reset instead
+/// of the answer. Larger ones are refused at once.
+const DRAIN_REFUSED_UP_TO: u64 = 16 * 1024 * 1024;
+
 /// The body, refused with 413 past `limit` bytes.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
     let too_large = || {
@@ -43,6 +48,11 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
         .and_then(|v| v.parse::<u64>().ok())
         && length > limit
     {
+        if length <= DRAIN_REFUSED_UP_TO {
+            use futures_util::StreamExt;
+            let mut stream = body.into_data_stream();
+            while let Some(Ok(_)) = stream.next().await {}
+        }
         return Err(too_large());
     }
     axum::body::to_bytes(body, limit as usize)
