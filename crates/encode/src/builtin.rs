@@ -19,7 +19,7 @@ use openh264::formats::YUVSlices;
 
 use crate::encoder::{ChunkFile, RgbaFrame, VideoEncoder};
 use crate::ffmpeg::{EncodeError, VideoSettings};
-use crate::yuv::{I420, YuvConverter};
+use crate::yuv::{FrameConverter, I420};
 
 /// An access unit delimiter NAL (any picture type).
 const ACCESS_UNIT_DELIMITER: [u8; 6] = [0, 0, 0, 1, 0x09, 0xF0];
@@ -36,9 +36,7 @@ pub struct OpenH264Encoder {
     /// Where a whole video goes once muxed (`None` for a chunk).
     video: Option<PathBuf>,
     settings: VideoSettings,
-    converter: YuvConverter,
-    /// The converted frame (reused).
-    yuv: Vec<u8>,
+    converter: FrameConverter,
     frames: u64,
 }
 
@@ -84,8 +82,7 @@ impl OpenH264Encoder {
             stream_path,
             video,
             settings,
-            converter: YuvConverter::default(),
-            yuv: Vec::new(),
+            converter: FrameConverter::default(),
             frames: 0,
         })
     }
@@ -146,10 +143,10 @@ pub fn parse_bitrate(text: &str) -> Result<u32, EncodeError> {
 impl VideoEncoder for OpenH264Encoder {
     fn write(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError> {
         frame.check(self.frames, self.settings.width, self.settings.height)?;
-        frame.to_i420(&mut self.converter, &mut self.yuv)?;
+        let yuv = frame.to_i420(&mut self.converter)?;
         let (w, h) = (frame.width as usize, frame.height as usize);
-        debug_assert_eq!(self.yuv.len(), I420::byte_len(frame.width, frame.height));
-        let (y, chroma) = self.yuv.split_at(w * h);
+        debug_assert_eq!(yuv.len(), I420::byte_len(frame.width, frame.height));
+        let (y, chroma) = yuv.split_at(w * h);
         let (u, v) = chroma.split_at(w / 2 * (h / 2));
         let source = YUVSlices::new((y, u, v), (w, h), (w, w / 2, w / 2));
         let bitstream = self

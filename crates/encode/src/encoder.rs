@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::builtin::OpenH264Encoder;
 use crate::codec::{Codec, PixelFormat};
 use crate::ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings, is_mp4_family};
-use crate::yuv::YuvConverter;
+use crate::yuv::FrameConverter;
 
 /// One frame as painted: straight (not premultiplied) RGBA, row after row.
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +14,36 @@ pub struct RgbaFrame<'a> {
     pub width: u32,
     pub height: u32,
     pub pixels: &'a [u8],
+    /// What changed since an earlier frame, when the painter knows.
+    pub changes: FrameChanges<'a>,
+}
+
+/// How a frame differs from the one painted before it, so that converting it can redo only
+/// what changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FrameChanges<'a> {
+    /// Nothing is known: the frame is converted whole.
+    #[default]
+    Unknown,
+    /// The frame is `id` (unique among the process's frames). When `previous` is set, it
+    /// differs from frame `previous` only inside `regions`: disjoint pixel rectangles
+    /// `[x0, y0, x1, y1]`, none when nothing changed. Without `previous`, all of it changed.
+    Tracked {
+        id: u64,
+        previous: Option<u64>,
+        regions: &'a [[u32; 4]],
+    },
+}
+
+impl<'a> FrameChanges<'a> {
+    /// Frame `id`, and when known the frame it follows with the rectangles that changed.
+    pub fn tracked(id: u64, since: Option<(u64, &'a [[u32; 4]])>) -> FrameChanges<'a> {
+        FrameChanges::Tracked {
+            id,
+            previous: since.map(|(previous, _)| previous),
+            regions: since.map_or(&[], |(_, regions)| regions),
+        }
+    }
 }
 
 impl RgbaFrame<'_> {
@@ -32,14 +62,10 @@ impl RgbaFrame<'_> {
         Ok(())
     }
 
-    /// Convert to I420 into `out`, transparent pixels composited over black.
-    pub(crate) fn to_i420(
-        self,
-        converter: &mut YuvConverter,
-        out: &mut Vec<u8>,
-    ) -> Result<(), EncodeError> {
+    /// Convert to I420, transparent pixels composited over black.
+    pub(crate) fn to_i420(self, converter: &mut FrameConverter) -> Result<&[u8], EncodeError> {
         converter
-            .convert(self.pixels, self.width, self.height, [0, 0, 0], out)
+            .convert(self, [0, 0, 0])
             .map_err(|e| EncodeError::Setting {
                 field: "frame",
                 reason: e.to_string(),
@@ -239,6 +265,7 @@ mod tests {
             width: 3,
             height: 1,
             pixels: &pixels,
+            changes: FrameChanges::Unknown,
         };
         let mut rgb = Vec::new();
         frame.composite_rgb24_over_black(&mut rgb);
@@ -252,6 +279,7 @@ mod tests {
             width: 2,
             height: 2,
             pixels: &pixels,
+            changes: FrameChanges::Unknown,
         };
         assert!(frame.check(0, 2, 2).is_ok());
         let err = frame.check(7, 4, 2).unwrap_err().to_string();

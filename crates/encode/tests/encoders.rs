@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kinema_encode::{
-    ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, PixelFormat, RgbaFrame,
-    VideoEncoder, VideoSettings,
+    ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, FrameChanges, PixelFormat,
+    RgbaFrame, VideoEncoder, VideoSettings,
 };
 
 const W: u32 = 160;
@@ -139,6 +139,7 @@ fn write_frames(mut encoder: Box<dyn VideoEncoder>, range: std::ops::Range<u32>)
                 width: W,
                 height: H,
                 pixels: &pixels,
+                changes: FrameChanges::Unknown,
             })
             .unwrap();
     }
@@ -357,6 +358,7 @@ fn ffmpeg_failures_carry_its_log() {
             width: W,
             height: H,
             pixels: &pixels,
+            changes: FrameChanges::Unknown,
         });
         if result.is_err() {
             break;

@@ -15,8 +15,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
-    ChunkFile, ChunkTiming, Codec, EncoderBackend, PixelFormat, PlanOptions, RgbaFrame,
-    VideoSettings, plan_chunks,
+    ChunkFile, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat, PlanOptions,
+    RgbaFrame, VideoSettings, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
 
@@ -278,6 +278,10 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                         width: image.width,
                                         height: image.height,
                                         pixels: image.pixels,
+                                        changes: FrameChanges::tracked(
+                                            image.id,
+                                            image.changed_since,
+                                        ),
                                     })
                                     .with_context(|| format!("cannot encode frame {frame}"))?;
                                 rendered.fetch_add(1, Ordering::SeqCst);

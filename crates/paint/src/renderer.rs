@@ -127,7 +127,15 @@ pub struct BlitzRenderer {
     /// Where changed regions are rasterised (premultiplied) before they are converted into
     /// `straight`.
     scratch: Vec<u8>,
+    /// The id of the frame `straight` holds, if any.
+    frame_id: Option<u64>,
+    /// What changed in `straight` with the last frame: `None` when all of it may have.
+    changed: Option<Vec<[u32; 4]>>,
 }
+
+/// Frame ids, unique in the process, so that a consumer of [`FrameRef::changed_since`] can
+/// tell which frame the changes are relative to.
+static NEXT_FRAME_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 struct LiveDocument {
     doc: HtmlDocument,
@@ -176,6 +184,8 @@ impl BlitzRenderer {
             last_plan: DamageStats::Full,
             straight: Vec::new(),
             scratch: Vec::new(),
+            frame_id: None,
+            changed: None,
             project_families,
             fonts: FontLibrary::system(),
             options,
@@ -427,6 +437,12 @@ pub struct FrameRef<'a> {
     pub height: u32,
     /// RGBA, 8 bits per channel, straight (not premultiplied) alpha, rows top to bottom.
     pub pixels: &'a [u8],
+    /// This frame's id, unique among the frames painted in this process.
+    pub id: u64,
+    /// When damage tracking knows: the id of the frame this renderer painted before, and the
+    /// pixel rectangles `[x0, y0, x1, y1]` (disjoint; none if nothing changed) outside which
+    /// this frame's pixels are that frame's, byte for byte.
+    pub changed_since: Option<(u64, &'a [[u32; 4]])>,
 }
 
 impl BlitzRenderer {
@@ -447,10 +463,14 @@ impl BlitzRenderer {
         let result = self.render_into(&mut live, tree, (device_w, device_h), started);
         self.live = Some(live);
         result?;
+        let id = NEXT_FRAME_ID.fetch_add(1, Ordering::Relaxed);
+        let previous = self.frame_id.replace(id);
         Ok(FrameRef {
             width: device_w,
             height: device_h,
             pixels: &self.straight,
+            id,
+            changed_since: previous.zip(self.changed.as_deref()),
         })
     }
 
@@ -601,6 +621,13 @@ impl BlitzRenderer {
                 }
             }
         }
+        self.changed = match &plan {
+            Plan::Full => None,
+            Plan::Unchanged => Some(Vec::new()),
+            Plan::Regions(regions) => {
+                Some(regions.iter().map(|r| [r.x0, r.y0, r.x1, r.y1]).collect())
+            }
+        };
         self.last_plan = match plan {
             Plan::Full => DamageStats::Full,
             Plan::Unchanged => DamageStats::Unchanged,

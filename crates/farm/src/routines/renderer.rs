@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
-use kinema_encode::{ChunkTiming, Codec, EncoderBackend, PixelFormat, RgbaFrame, VideoSettings};
+use kinema_encode::{
+    ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat, RgbaFrame, VideoSettings,
+};
 use kinema_paint::{BlitzRenderer, PaintOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -352,6 +354,7 @@ fn render_chunk(
                 width: image.width,
                 height: image.height,
                 pixels: image.pixels,
+                changes: FrameChanges::tracked(image.id, image.changed_since),
             })
             .map_err(|e| at(e.into()))?;
         status.rendered_frames += 1;
