@@ -9,11 +9,17 @@
 #   - wall-clock fps on both cores vs everything pinned to one core (`taskset -c 0`; ffmpeg is
 #     a separate process, so "one render thread" alone would still use two cores)
 #     (target >= 1.7x);
-#   - peak RSS of kinema alone and of kinema plus its ffmpeg children (target <= 400 MB).
-# and the same end-to-end figures for the built-in encoder. Usage: bench/render.sh [frames]
+#   - peak RSS of kinema alone and of kinema plus its ffmpeg children (target <= 400 MB);
+#   - Kinema's own CPU time per frame (composing, painting, YUV, writing to the pipe), without
+#     its ffmpeg children, from the one-core run;
+# and the same end-to-end figures for the built-in encoder (whose encoding is inside Kinema).
+# The VM this was written on varies by 15-30 % from run to run, so every configuration runs
+# RUNS times (default 3), interleaved, and each figure is the median.
+# Usage: [RUNS=n] bench/render.sh [frames]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${1:-300}
+runs=${RUNS:-3}
 target=${CARGO_TARGET_DIR:-target}
 work=$(mktemp -d /tmp/kinema-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -24,11 +30,13 @@ code=bench/video/promo.tsx
 echo "dumping $frames frames of $code (1920x1080) for the encoder-only runs..." >&2
 "$target/release/examples/dump_frames" "$code" "$frames" "$work/frames.yuv"
 
-# Runs a command; prints "wall_s cpu_s kinema_peak_kb tree_peak_kb" (cpu includes children;
-# kinema's peak is its own high-water mark, the tree's the most kinema and its ffmpeg children
-# held at once).
+# Runs a command; prints "wall_s cpu_s own_cpu_s kinema_peak_kb tree_peak_kb" (cpu includes
+# children; own_cpu is the process's own, without its ffmpeg children; kinema's peak is its own
+# high-water mark, the tree's the most kinema and its ffmpeg children held at once).
 measure() {
-  local out="$work/time.txt" peak=0 own=0 pid sum hwm
+  local out="$work/time.txt" peak=0 own=0 own_cpu=0 pid sum hwm ticks
+  local tck
+  tck=$(getconf CLK_TCK)
   /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>"$work/stderr.txt" &
   local timer=$!
   while kill -0 "$timer" 2>/dev/null; do
@@ -36,6 +44,9 @@ measure() {
     if [ -n "$pid" ]; then
       hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
       [ -n "$hwm" ] && [ "$hwm" -gt "$own" ] && own=$hwm
+      # utime + stime, fields 14 and 15 (the name in field 2 has no spaces here).
+      ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true)
+      [ -n "$ticks" ] && own_cpu=$ticks
       sum=$(for p in $pid $(pgrep -P "$pid" || true); do
               awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true
             done | awk '{s+=$1} END {print s+0}')
@@ -44,8 +55,11 @@ measure() {
     sleep 0.05
   done
   wait "$timer" || { cat "$work/stderr.txt" >&2; return 1; }
-  # Without a sample of the process itself (the encoder-only run), fall back to time's figure.
-  awk -v peak="$peak" -v own="$own" '{printf "%s %.2f %s %s\n", $1, $2 + $3, (own > 0 ? own : $4), peak}' "$out"
+  # Without a sample of the process itself (the encoder-only run), fall back to time's figures.
+  awk -v peak="$peak" -v own="$own" -v ticks="$own_cpu" -v tck="$tck" '{
+    cpu = $2 + $3
+    printf "%s %.2f %.2f %s %s\n", $1, cpu, (ticks > 0 ? ticks / tck : cpu), (own > 0 ? own : $4), peak
+  }' "$out"
 }
 
 render() {
@@ -57,24 +71,50 @@ render_one_core() {
     --duration "$frames" --concurrency 1 "$@"
 }
 
-printf '| encoder | preset | end-to-end fps/CPU-s (1 core) | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | wall fps 2 cores | wall fps 1 core | scaling | peak RSS kinema | peak RSS incl. ffmpeg |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+# The median of each column of the lines in a file.
+medians() {
+  awk '{ for (i = 1; i <= NF; i++) v[i, NR] = $i; n = NR; c = NF }
+    END {
+      for (i = 1; i <= c; i++) {
+        for (j = 1; j <= n; j++) a[j] = v[i, j]
+        # insertion sort: a handful of values
+        for (j = 2; j <= n; j++) { x = a[j]; k = j - 1; while (k > 0 && a[k] > x) { a[k + 1] = a[k]; k-- } a[k + 1] = x }
+        m = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        printf "%s%s", m, (i < c ? " " : "\n")
+      }
+    }' "$1"
+}
+
+echo "each figure is the median of $runs runs (RUNS=n to change)" >&2
+printf '| encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | wall fps 2 cores | wall fps 1 core | scaling | peak RSS kinema | peak RSS incl. ffmpeg |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for preset in veryfast medium; do
-  read -r enc_wall enc_cpu _ _ < <(measure ffmpeg -hide_banner -loglevel error -y \
-    -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 30 -i "$work/frames.yuv" \
-    -c:v libx264 -preset "$preset" -crf 18 -pix_fmt yuv420p \
-    -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv \
-    -threads 1 -f mpegts "$work/encoder-only.ts")
-  read -r wall2 cpu2 rss2 tree2 < <(render --x264-preset "$preset" --concurrency 2)
-  read -r wall1 cpu1 _ _ < <(render_one_core --x264-preset "$preset")
-  awk -v f="$frames" -v p="$preset" -v ec="$enc_cpu" -v c1="$cpu1" -v c2="$cpu2" -v w2="$wall2" \
-      -v w1="$wall1" -v r="$rss2" -v t="$tree2" 'BEGIN {
-    printf "| x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
-      p, f / c1, f / c2, f / ec, c1 / ec, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
+  : >"$work/enc.txt"; : >"$work/two.txt"; : >"$work/one.txt"
+  for _ in $(seq "$runs"); do
+    measure ffmpeg -hide_banner -loglevel error -y \
+      -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 30 -i "$work/frames.yuv" \
+      -c:v libx264 -preset "$preset" -crf 18 -pix_fmt yuv420p \
+      -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv \
+      -threads 1 -f mpegts "$work/encoder-only.ts" >>"$work/enc.txt"
+    render --x264-preset "$preset" --concurrency 2 >>"$work/two.txt"
+    render_one_core --x264-preset "$preset" >>"$work/one.txt"
+  done
+  read -r _ enc_cpu _ _ _ < <(medians "$work/enc.txt")
+  read -r wall2 cpu2 _ rss2 tree2 < <(medians "$work/two.txt")
+  read -r wall1 cpu1 own1 _ _ < <(medians "$work/one.txt")
+  awk -v f="$frames" -v p="$preset" -v ec="$enc_cpu" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" \
+      -v w2="$wall2" -v w1="$wall1" -v r="$rss2" -v t="$tree2" 'BEGIN {
+    printf "| x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
+      p, f / c1, 1000 * o1 / f, f / c2, f / ec, c1 / ec, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
 done
-read -r wall2 cpu2 rss2 tree2 < <(render --encoder builtin --concurrency 2)
-read -r wall1 cpu1 _ _ < <(render_one_core --encoder builtin)
-awk -v f="$frames" -v c1="$cpu1" -v c2="$cpu2" -v w2="$wall2" -v w1="$wall1" -v r="$rss2" \
-    -v t="$tree2" 'BEGIN {
-  printf "| openh264 (built-in) | - | %.1f | %.1f | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
-    f / c1, f / c2, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
+: >"$work/two.txt"; : >"$work/one.txt"
+for _ in $(seq "$runs"); do
+  render --encoder builtin --concurrency 2 >>"$work/two.txt"
+  render_one_core --encoder builtin >>"$work/one.txt"
+done
+read -r wall2 cpu2 _ rss2 tree2 < <(medians "$work/two.txt")
+read -r wall1 cpu1 own1 _ _ < <(medians "$work/one.txt")
+awk -v f="$frames" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" -v w2="$wall2" -v w1="$wall1" \
+    -v r="$rss2" -v t="$tree2" 'BEGIN {
+  printf "| openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
+    f / c1, 1000 * o1 / f, f / c2, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'

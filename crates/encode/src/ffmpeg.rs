@@ -284,6 +284,15 @@ impl VideoSettings {
                     "4"
                 };
                 push(&mut args, &["-c:v", "prores_ks", "-profile:v", profile]);
+                // prores_ks leaves the colour fields of its frame headers unspecified whatever
+                // it is told; this filter writes them.
+                push(
+                    &mut args,
+                    &[
+                        "-bsf:v",
+                        "prores_metadata=color_primaries=bt709:color_trc=bt709:colorspace=bt709",
+                    ],
+                );
             }
         }
         if let Some(format) = pixel_format {

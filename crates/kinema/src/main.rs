@@ -1,5 +1,6 @@
 //! The `kinema` command: parses arguments, calls the pipeline's libraries, prints results.
 
+mod chunk_queue;
 mod cli;
 mod input;
 mod lambda;

@@ -1,11 +1,12 @@
 //! `kinema render`: a composition to a video on this machine.
 //!
-//! The frames are planned into chunks exactly as the render farm plans them. Each worker thread
-//! has its own JavaScript engine and paint document; it takes the next chunk, composes and
-//! paints its frames and feeds them to its own encoder, which writes a self-contained chunk
-//! file. The chunks are then joined without re-encoding into a temporary file beside the
-//! output, which is renamed into place only when complete. Ctrl-C (or SIGTERM) stops the
-//! workers and removes every temporary file.
+//! The frame range is checked by the planner the render farm uses. Each worker thread has its
+//! own JavaScript engine and paint document; it takes a chunk (one per thread to start with,
+//! split later where a thread would idle: see [`crate::chunk_queue`]; or the farm's chunks with
+//! `--frames-per-chunk`), composes and paints its frames and feeds them to its own encoder,
+//! which writes a self-contained chunk file. The chunks are then joined without re-encoding
+//! into a temporary file beside the output, which is renamed into place only when complete.
+//! Ctrl-C (or SIGTERM) stops the workers and removes every temporary file.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -15,10 +16,12 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
-    ChunkFile, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat, PlanOptions,
-    RgbaFrame, VideoSettings, plan_chunks,
+    ChunkFile, ChunkPlan, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat,
+    PlanOptions, RgbaFrame, VideoSettings, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
+
+use crate::chunk_queue::{ChunkQueue, Span, SplitPolicy, even_spans};
 
 /// Everything a render needs, resolved from the command line.
 pub struct RenderJob {
@@ -175,14 +178,19 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             },
         )
     };
-    let mut plan = plan_with(job.frames_per_chunk, None).context("invalid --frames")?;
-    if job.frames_per_chunk.is_none() {
-        plan = plan_with(None, Some(local_chunk_count(plan.frame_count, job.threads)))
-            .context("invalid --frames")?;
-    }
+    let plan = plan_with(job.frames_per_chunk, None).context("invalid --frames")?;
+    // With --frames-per-chunk the chunks are the farm's, kept as planned; otherwise one chunk
+    // per thread to start with, split while rendering where a thread would otherwise idle.
+    let (spans, split) = match job.frames_per_chunk {
+        Some(_) => (planned_spans(&plan), None),
+        None => (
+            even_spans(plan.frame_count, job.threads.max(1) as u32),
+            Some(SplitPolicy::LOCAL),
+        ),
+    };
     let width = (info.width as f64 * job.scale).round() as u32;
     let height = (info.height as f64 * job.scale).round() as u32;
-    let threads = job.threads.clamp(1, plan.chunks.len());
+    let threads = job.threads.clamp(1, spans.len());
     // Every Nth frame is kept, so the video plays N times slower per frame.
     let fps = info.fps / job.every_nth_frame as f64;
     let settings = VideoSettings {
@@ -210,32 +218,30 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     std::fs::create_dir_all(chunk_dir.path())
         .with_context(|| format!("cannot create {}", chunk_dir.path().display()))?;
 
-    let plan = Arc::new(plan);
-    let next = Arc::new(AtomicUsize::new(0));
+    // One thread with one chunk (nothing can split it) encodes straight into the output: no
+    // chunk file, no joining. Not GIFs, whose palette is made when the chunks are joined.
+    let direct =
+        (threads == 1 && spans.len() == 1 && job.codec != Codec::Gif).then(|| temp_path.clone());
+    let queue = Arc::new(ChunkQueue::new(spans, threads, split));
+    let (first_frame, nth) = (plan.frame_range.start, plan.every_nth_frame);
     let stop = Arc::new(AtomicBool::new(false));
     let rendered = Arc::new(AtomicUsize::new(0));
-    let encoded_chunks = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = mpsc::channel::<Result<()>>();
     let mut workers = Vec::new();
     for worker in 0..threads {
-        let (tx, next, stop, rendered, encoded_chunks, plan) = (
-            tx.clone(),
-            next.clone(),
-            stop.clone(),
-            rendered.clone(),
-            encoded_chunks.clone(),
-            plan.clone(),
-        );
+        let (tx, queue, stop, rendered) =
+            (tx.clone(), queue.clone(), stop.clone(), rendered.clone());
         let (bundle, composition, props, limits) = (
             job.bundle.clone(),
             job.composition.clone(),
             job.props.clone(),
             job.limits,
         );
-        let (settings, backend, dir) = (
+        let (settings, backend, dir, direct) = (
             settings.clone(),
             backend.clone(),
             chunk_dir.path().to_path_buf(),
+            direct.clone(),
         );
         let mut paint = job.paint.clone();
         paint.scale = job.scale;
@@ -247,26 +253,27 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                         let mut engine = Engine::new(bundle, limits)?;
                         engine.select(&composition, &props)?;
                         let mut renderer = BlitzRenderer::new(paint)?;
-                        loop {
-                            let index = next.fetch_add(1, Ordering::SeqCst);
-                            if index >= plan.chunks.len() || stop.load(Ordering::SeqCst) {
-                                return Ok(());
+                        while let Some(span) = queue.take(worker) {
+                            if stop.load(Ordering::SeqCst) {
+                                break;
                             }
-                            // Chunk i starts after i full chunks of output frames.
                             let timing = ChunkTiming {
-                                start_seconds: (index as u64 * plan.frames_per_chunk as u64) as f64
-                                    / fps,
+                                start_seconds: span.first as f64 / fps,
                             };
-                            let mut encoder = backend.start_chunk(
-                                settings.clone(),
-                                &chunk_path(&dir, index, chunk_extension),
-                                timing,
-                            )?;
-                            for frame in plan.frames_of(index) {
+                            let mut encoder = match &direct {
+                                Some(output) => backend.start(settings.clone(), output)?,
+                                None => backend.start_chunk(
+                                    settings.clone(),
+                                    &chunk_path(&dir, span.first, chunk_extension),
+                                    timing,
+                                )?,
+                            };
+                            while let Some(position) = queue.next_frame(worker) {
                                 if stop.load(Ordering::SeqCst) {
                                     encoder.abort();
                                     return Ok(());
                                 }
+                                let frame = first_frame + position * nth;
                                 let tree = engine
                                     .render_frame(frame)
                                     .with_context(|| format!("cannot render frame {frame}"))?;
@@ -287,8 +294,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                 rendered.fetch_add(1, Ordering::SeqCst);
                             }
                             encoder.finish()?;
-                            encoded_chunks.fetch_add(1, Ordering::SeqCst);
+                            queue.finish(worker);
                         }
+                        Ok(())
                     })();
                     if let Err(e) = &result {
                         stop.store(true, Ordering::SeqCst);
@@ -318,8 +326,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             bar.set_position(rendered.load(Ordering::SeqCst) as u64);
             bar.set_message(format!(
                 "{}/{} chunks encoded",
-                encoded_chunks.load(Ordering::SeqCst),
-                plan.chunks.len()
+                queue.finished(),
+                queue.chunks()
             ));
         }
     }
@@ -339,16 +347,23 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     if count != plan.frame_count as u64 {
         bail!("only {count} of {} frames were rendered", plan.frame_count);
     }
-    let chunks: Vec<ChunkFile> = (0..plan.chunks.len())
-        .map(|i| ChunkFile {
-            path: chunk_path(chunk_dir.path(), i, chunk_extension),
-            frames: plan.frames_of(i).count() as u64,
+    let spans = Arc::into_inner(queue)
+        .and_then(|queue| queue.into_finished(plan.frame_count))
+        .context("the encoded chunks do not cover the render's frames")?;
+    let chunks: Vec<ChunkFile> = spans
+        .iter()
+        .map(|span| ChunkFile {
+            path: chunk_path(chunk_dir.path(), span.first, chunk_extension),
+            frames: span.len() as u64,
         })
         .collect();
     if let Some(bar) = &bar {
         bar.set_message("joining chunks");
     }
-    let stitched = backend.stitch(&settings, &chunks, &temp_path);
+    let stitched = match direct {
+        Some(_) => Ok(()),
+        None => backend.stitch(&settings, &chunks, &temp_path),
+    };
     if interrupt::requested() {
         bail!(INTERRUPTED);
     }
@@ -369,32 +384,29 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         frames: count,
         first_frame: plan.frame_range.start,
         last_frame: plan.frame_range.end,
-        chunks: plan.chunks.len(),
+        chunks: chunks.len(),
         threads,
         seconds,
         frames_per_second: count as f64 / seconds,
     })
 }
 
-/// How many chunks a local render makes when `--frames-per-chunk` is not given.
-///
-/// Every chunk is its own encoder process: starting ffmpeg (it links ~200 shared libraries)
-/// and setting up x264 costs ~0.2 CPU-seconds, as much as encoding 10 frames at 1080p. Lambda
-/// needs small chunks (§4.3: ~20 frames) to fit its time limit; one machine only needs enough
-/// to keep its threads busy. So: about 180 frames per chunk, with two to four chunks per thread
-/// (a thread that drew cheap frames takes another chunk instead of waiting).
-pub fn local_chunk_count(frame_count: u32, threads: usize) -> u32 {
-    let threads = threads.max(1) as u32;
-    frame_count
-        .div_ceil(180)
-        .clamp(threads.saturating_mul(2), threads.saturating_mul(4))
-        .min(kinema_encode::MAX_CHUNKS as u32)
+/// The farm's chunks as runs of the render's frames (see [`chunk_queue`](crate::chunk_queue)).
+fn planned_spans(plan: &ChunkPlan) -> Vec<Span> {
+    let (start, n) = (plan.frame_range.start, plan.every_nth_frame);
+    plan.chunks
+        .iter()
+        .map(|chunk| Span {
+            first: (chunk.start - start).div_ceil(n),
+            last: (chunk.end - start) / n,
+        })
+        .collect()
 }
 
 const INTERRUPTED: &str = "interrupted; the partial video and its chunks were removed";
 
-fn chunk_path(dir: &Path, index: usize, extension: &str) -> PathBuf {
-    dir.join(format!("chunk-{index:05}.{extension}"))
+fn chunk_path(dir: &Path, first: u32, extension: &str) -> PathBuf {
+    dir.join(format!("chunk-{first:06}.{extension}"))
 }
 
 /// Ctrl-C and SIGTERM during a render: the handler only sets a flag; the render loop sees it,

@@ -266,7 +266,10 @@ fn probe(path: &Path) -> serde_json::Value {
             "v:0",
             "-show_entries",
         ])
-        .arg("stream=codec_name,width,height,r_frame_rate,nb_read_frames")
+        .arg(
+            "stream=codec_name,width,height,r_frame_rate,nb_read_frames,color_space,\
+             color_primaries,color_transfer,color_range",
+        )
         .args(["-of", "json"])
         .arg(path)
         .output()
@@ -552,19 +555,32 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
     assert_eq!(stream["codec_name"], "h264");
     assert_eq!(stream["nb_read_frames"], "24");
 
+    // In chunks, and (one thread, one chunk) straight into the output.
     for (name, codec, probed) in [
         ("h265.mp4", "h265", "hevc"),
         ("vp8.webm", "vp8", "vp8"),
         ("vp9.webm", "vp9", "vp9"),
         ("prores.mov", "prores", "prores"),
     ] {
-        let report = render(name, &["--codec", codec, "--frames-per-chunk", "6"]);
-        assert_eq!(report["chunks"], 4);
-        assert_eq!(report["encoder"], "ffmpeg");
-        let stream = probe(&dir.join(name));
-        assert_eq!(stream["codec_name"], probed, "{name}");
-        assert_eq!(stream["nb_read_frames"], "24", "{name}");
-        assert_eq!(stream["r_frame_rate"], "30/1", "{name}");
+        for (chunking, chunks) in [
+            (["--frames-per-chunk", "6"], 4),
+            (["--concurrency", "1"], 1),
+        ] {
+            let report = render(
+                name,
+                &["--codec", codec, "--overwrite", chunking[0], chunking[1]],
+            );
+            assert_eq!(report["chunks"], chunks);
+            assert_eq!(report["encoder"], "ffmpeg");
+            let stream = probe(&dir.join(name));
+            assert_eq!(stream["codec_name"], probed, "{name}");
+            assert_eq!(stream["nb_read_frames"], "24", "{name}");
+            assert_eq!(stream["r_frame_rate"], "30/1", "{name}");
+            for tag in ["color_space", "color_primaries", "color_transfer"] {
+                assert_eq!(stream[tag], "bt709", "{name} {chunking:?}: {tag}");
+            }
+            assert_eq!(stream["color_range"], "tv", "{name} {chunking:?}");
+        }
     }
 
     // Every 2nd frame of 24 at 30 fps: a 12-frame GIF at 15 fps.

@@ -1,0 +1,385 @@
+//! Which frames each render thread encodes next, for a render on this machine.
+//!
+//! Every chunk is its own encoder (starting ffmpeg and x264 costs ~0.2 CPU-seconds), so a local
+//! render starts with as few chunks as it has threads. Frames do not cost the same, though: a
+//! title card paints in a fraction of the time of a busy grid, and a thread that drew cheap
+//! frames would sit idle while another finishes a long chunk. So a thread that runs out of
+//! chunks splits the chunk with the most frames left and takes its second half, as long as that
+//! half is expected to take long enough to be worth a new encoder. Every chunk is a
+//! self-contained file starting with a keyframe, so where the splits fall changes only where
+//! the video's keyframes are, never its frames.
+//!
+//! Frames are counted here as positions in the render (0 is its first frame), not composition
+//! frame numbers: with `--every-nth-frame` the two differ.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// An inclusive run of the render's frames: positions `first..=last`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Span {
+    pub fn len(&self) -> u32 {
+        self.last - self.first + 1
+    }
+}
+
+/// `count` frames in `parts` runs whose lengths differ by at most one frame.
+pub fn even_spans(count: u32, parts: u32) -> Vec<Span> {
+    let parts = parts.clamp(1, count.max(1));
+    let (base, extra) = (count / parts, count % parts);
+    let mut first = 0;
+    (0..parts)
+        .filter_map(|i| {
+            let len = base + u32::from(i < extra);
+            let span = (len > 0).then(|| Span {
+                first,
+                last: first + len - 1,
+            });
+            first += len;
+            span
+        })
+        .collect()
+}
+
+/// When a chunk is worth splitting.
+#[derive(Debug, Clone, Copy)]
+pub struct SplitPolicy {
+    /// Neither half is shorter than this many frames.
+    pub min_frames: u32,
+    /// The half taken must be expected to take at least this long, at the pace its chunk has
+    /// kept so far (a new encoder's start-up must be worth it).
+    pub min_duration: Duration,
+}
+
+impl SplitPolicy {
+    /// For real renders: starting ffmpeg and x264 takes ~0.1 s (wall-clock and CPU), so a
+    /// split hands over at least 0.3 s of work and saves at least 0.2 s.
+    pub const LOCAL: SplitPolicy = SplitPolicy {
+        min_frames: 4,
+        min_duration: Duration::from_millis(300),
+    };
+}
+
+/// The chunk a thread is rendering.
+#[derive(Debug)]
+struct Running {
+    first: u32,
+    /// The next frame to hand out; `next - first` frames have been handed out.
+    next: u32,
+    /// May move earlier when another thread takes the rest.
+    last: u32,
+    started: Instant,
+}
+
+impl Running {
+    fn frames_left(&self) -> u32 {
+        (self.last + 1).saturating_sub(self.next)
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    pending: VecDeque<Span>,
+    running: Vec<Option<Running>>,
+    finished: Vec<Span>,
+    created: usize,
+}
+
+/// The chunks of one render, shared by its threads.
+#[derive(Debug)]
+pub struct ChunkQueue {
+    state: Mutex<State>,
+    split: Option<SplitPolicy>,
+}
+
+impl ChunkQueue {
+    /// `chunks` in order, for `threads` threads; `split: None` keeps the chunks as given.
+    pub fn new(chunks: Vec<Span>, threads: usize, split: Option<SplitPolicy>) -> ChunkQueue {
+        ChunkQueue {
+            state: Mutex::new(State {
+                created: chunks.len(),
+                pending: chunks.into(),
+                running: (0..threads).map(|_| None).collect(),
+                finished: Vec::new(),
+            }),
+            split,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A thread that panicked holding the lock left consistent state: every update is a
+        // single assignment.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next chunk for `thread` (which must have finished its previous one): a planned
+    /// chunk, else the second half of the chunk with the most frames left; `None` when nothing
+    /// is worth taking.
+    pub fn take(&self, thread: usize) -> Option<Span> {
+        let mut state = self.lock();
+        let span = match state.pending.pop_front() {
+            Some(span) => span,
+            None => {
+                let span = self.split_largest(&mut state);
+                match span {
+                    Some(span) => tracing::debug!(
+                        "thread {thread} takes frames {}-{} from a longer chunk",
+                        span.first,
+                        span.last
+                    ),
+                    None => tracing::debug!("thread {thread}: nothing left worth splitting"),
+                }
+                span?
+            }
+        };
+        state.running[thread] = Some(Running {
+            first: span.first,
+            next: span.first,
+            last: span.last,
+            started: Instant::now(),
+        });
+        Some(span)
+    }
+
+    fn split_largest(&self, state: &mut State) -> Option<Span> {
+        let policy = self.split?;
+        let victim = state
+            .running
+            .iter_mut()
+            .flatten()
+            .max_by_key(|running| running.frames_left())?;
+        let left = victim.frames_left();
+        let taken = left / 2;
+        if taken < policy.min_frames.max(1) {
+            return None;
+        }
+        let done = victim.next - victim.first;
+        if done == 0 {
+            // No pace known yet: only a policy without a minimum duration splits blind.
+            if !policy.min_duration.is_zero() {
+                return None;
+            }
+        } else {
+            let per_frame = victim.started.elapsed() / done;
+            if per_frame * taken < policy.min_duration {
+                return None;
+            }
+        }
+        let span = Span {
+            first: victim.last - taken + 1,
+            last: victim.last,
+        };
+        victim.last -= taken;
+        state.created += 1;
+        Some(span)
+    }
+
+    /// The next frame of `thread`'s chunk, or `None` when the chunk (perhaps shortened by a
+    /// split) has no more.
+    pub fn next_frame(&self, thread: usize) -> Option<u32> {
+        let mut state = self.lock();
+        let running = state.running[thread].as_mut()?;
+        if running.next > running.last {
+            return None;
+        }
+        running.next += 1;
+        Some(running.next - 1)
+    }
+
+    /// Records that `thread` has encoded its chunk, after [`next_frame`](Self::next_frame)
+    /// returned `None`.
+    pub fn finish(&self, thread: usize) {
+        let mut state = self.lock();
+        if let Some(running) = state.running[thread].take() {
+            state.finished.push(Span {
+                first: running.first,
+                last: running.last,
+            });
+        }
+    }
+
+    /// Chunks made so far (planned and split off).
+    pub fn chunks(&self) -> usize {
+        self.lock().created
+    }
+
+    /// Chunks encoded so far.
+    pub fn finished(&self) -> usize {
+        self.lock().finished.len()
+    }
+
+    /// The encoded chunks in order, if they cover frames `0..count` without gaps or overlap.
+    pub fn into_finished(self, count: u32) -> Option<Vec<Span>> {
+        let mut chunks = self
+            .state
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .finished;
+        chunks.sort_by_key(|span| span.first);
+        let mut expected = 0;
+        for span in &chunks {
+            if span.first != expected {
+                return None;
+            }
+            expected = span.last + 1;
+        }
+        (expected == count).then_some(chunks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPLIT_ANY: SplitPolicy = SplitPolicy {
+        min_frames: 2,
+        min_duration: Duration::ZERO,
+    };
+
+    fn drain(queue: &ChunkQueue, thread: usize, frames: u32) -> Vec<u32> {
+        (0..frames)
+            .map_while(|_| queue.next_frame(thread))
+            .collect()
+    }
+
+    #[test]
+    fn even_spans_cover_every_frame_once() {
+        assert_eq!(
+            even_spans(10, 3),
+            [
+                Span { first: 0, last: 3 },
+                Span { first: 4, last: 6 },
+                Span { first: 7, last: 9 }
+            ]
+        );
+        assert_eq!(even_spans(2, 4).len(), 2);
+        assert_eq!(even_spans(1, 1), [Span { first: 0, last: 0 }]);
+    }
+
+    #[test]
+    fn an_idle_thread_takes_the_second_half_of_the_longest_chunk() {
+        let queue = ChunkQueue::new(even_spans(100, 2), 2, Some(SPLIT_ANY));
+        assert_eq!(queue.take(0), Some(Span { first: 0, last: 49 }));
+        assert_eq!(
+            queue.take(1),
+            Some(Span {
+                first: 50,
+                last: 99
+            })
+        );
+        assert_eq!(drain(&queue, 0, 100), (0..50).collect::<Vec<_>>());
+        queue.finish(0);
+        // Thread 1 has handed out frames 50..60, so 40 are left: thread 0 takes the last 20.
+        assert_eq!(drain(&queue, 1, 10), (50..60).collect::<Vec<_>>());
+        assert_eq!(
+            queue.take(0),
+            Some(Span {
+                first: 80,
+                last: 99
+            })
+        );
+        assert_eq!(drain(&queue, 1, 100), (60..80).collect::<Vec<_>>());
+        queue.finish(1);
+        assert_eq!(drain(&queue, 0, 100), (80..100).collect::<Vec<_>>());
+        queue.finish(0);
+        // Nothing is left to split.
+        assert_eq!(queue.take(1), None);
+        assert_eq!((queue.chunks(), queue.finished()), (3, 3));
+        assert_eq!(
+            queue.into_finished(100).unwrap(),
+            [
+                Span { first: 0, last: 49 },
+                Span {
+                    first: 50,
+                    last: 79
+                },
+                Span {
+                    first: 80,
+                    last: 99
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn chunks_too_short_or_too_quick_are_not_split() {
+        let queue = ChunkQueue::new(even_spans(8, 1), 2, Some(SPLIT_ANY));
+        queue.take(0);
+        drain(&queue, 0, 5);
+        // Three frames are left: half of them is under two frames.
+        assert_eq!(queue.take(1), None);
+
+        let patient = SplitPolicy {
+            min_frames: 1,
+            min_duration: Duration::from_secs(3600),
+        };
+        let queue = ChunkQueue::new(even_spans(100, 1), 2, Some(patient));
+        queue.take(0);
+        // Before any frame the pace is unknown; after one, 50 frames are far from an hour.
+        assert_eq!(queue.take(1), None);
+        drain(&queue, 0, 1);
+        assert_eq!(queue.take(1), None);
+    }
+
+    #[test]
+    fn planned_chunks_are_kept_without_a_split_policy() {
+        let queue = ChunkQueue::new(even_spans(30, 3), 2, None);
+        for thread in [0, 1] {
+            queue.take(thread);
+        }
+        assert_eq!(drain(&queue, 0, 100).len(), 10);
+        queue.finish(0);
+        assert_eq!(
+            queue.take(0),
+            Some(Span {
+                first: 20,
+                last: 29
+            })
+        );
+        assert_eq!(drain(&queue, 0, 100).len(), 10);
+        queue.finish(0);
+        assert_eq!(queue.take(0), None);
+        assert_eq!(drain(&queue, 1, 100).len(), 10);
+        queue.finish(1);
+        assert_eq!(queue.into_finished(30).map(|c| c.len()), Some(3));
+    }
+
+    #[test]
+    fn threads_racing_for_frames_render_each_exactly_once() {
+        let count = 5000;
+        let queue = std::sync::Arc::new(ChunkQueue::new(even_spans(count, 4), 4, Some(SPLIT_ANY)));
+        let seen: Vec<Vec<u32>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|thread| {
+                    let queue = queue.clone();
+                    scope.spawn(move || {
+                        let mut mine = Vec::new();
+                        while queue.take(thread).is_some() {
+                            while let Some(frame) = queue.next_frame(thread) {
+                                // Uneven work, so that threads run out at different times.
+                                if thread == 0 {
+                                    std::thread::yield_now();
+                                }
+                                mine.push(frame);
+                            }
+                            queue.finish(thread);
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut all: Vec<u32> = seen.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..count).collect::<Vec<_>>());
+        let queue = std::sync::Arc::into_inner(queue).unwrap();
+        assert!(queue.into_finished(count).is_some());
+    }
+}
