@@ -9,9 +9,10 @@
 #   - wall-clock fps on both cores vs everything pinned to one core (`taskset -c 0`; ffmpeg is
 #     a separate process, so "one render thread" alone would still use two cores)
 #     (target >= 1.7x);
-#   - peak RSS of kinema alone and of kinema plus its ffmpeg children (target <= 400 MB);
+#   - peak RSS of kinema alone and of kinema plus its ffmpeg children (target <= 400 MB), from
+#     a separate two-core run (sampling /proc would slow the timed runs);
 #   - Kinema's own CPU time per frame (composing, painting, YUV, writing to the pipe), without
-#     its ffmpeg children, from the one-core run;
+#     its ffmpeg children (`cpuSeconds` in its --json report), from the one-core run;
 # and the same end-to-end figures for the built-in encoder (whose encoding is inside Kinema).
 # The VM this was written on varies by 15-30 % from run to run, so every configuration runs
 # RUNS times (default 3), interleaved, and each figure is the median.
@@ -30,45 +31,49 @@ code=bench/video/promo.tsx
 echo "dumping $frames frames of $code (1920x1080) for the encoder-only runs..." >&2
 "$target/release/examples/dump_frames" "$code" "$frames" "$work/frames.yuv"
 
-# Runs a command; prints "wall_s cpu_s own_cpu_s kinema_peak_kb tree_peak_kb" (cpu includes
-# children; own_cpu is the process's own, without its ffmpeg children; kinema's peak is its own
-# high-water mark, the tree's the most kinema and its ffmpeg children held at once).
-measure() {
-  local out="$work/time.txt" peak=0 own=0 own_cpu=0 pid sum hwm ticks
-  local tck
-  tck=$(getconf CLK_TCK)
-  /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>"$work/stderr.txt" &
-  local timer=$!
-  while kill -0 "$timer" 2>/dev/null; do
-    pid=$(pgrep -P "$timer" | head -n1 || true)
-    if [ -n "$pid" ]; then
-      hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-      [ -n "$hwm" ] && [ "$hwm" -gt "$own" ] && own=$hwm
-      # utime + stime, fields 14 and 15 (the name in field 2 has no spaces here).
-      ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true)
-      [ -n "$ticks" ] && own_cpu=$ticks
-      sum=$(for p in $pid $(pgrep -P "$pid" || true); do
-              awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true
-            done | awk '{s+=$1} END {print s+0}')
-      [ "$sum" -gt "$peak" ] && peak=$sum
-    fi
+# Runs a command; prints "wall_s cpu_s own_cpu_s" (cpu includes children; own_cpu is Kinema's
+# own, without its ffmpeg children, from its --json report; for other commands the total).
+# Nothing else runs meanwhile: sampling /proc would take CPU from a two-core run.
+timed() {
+  local out="$work/time.txt"
+  /usr/bin/time -f "%e %U %S" -o "$out" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" \
+    || { cat "$work/stderr.txt" >&2; return 1; }
+  local own
+  own=$(sed -n 's/^ *"cpuSeconds": \([0-9.e+-]*\),\{0,1\}$/\1/p' "$work/stdout.txt")
+  awk -v own="$own" '{ cpu = $2 + $3; printf "%s %.2f %.2f\n", $1, cpu, (own != "" ? own : cpu) }' "$out"
+}
+
+# Runs a command, sampling memory; prints "kinema_peak_kb tree_peak_kb" (kinema's own
+# high-water mark, and the most kinema and its ffmpeg children held at once).
+peak_memory() {
+  local peak=0 own=0 pid sum hwm
+  "$@" >/dev/null 2>"$work/stderr.txt" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$hwm" ] && [ "$hwm" -gt "$own" ] && own=$hwm
+    sum=$(for p in $pid $(pgrep -P "$pid" || true); do
+            awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true
+          done | awk '{s+=$1} END {print s+0}')
+    [ "$sum" -gt "$peak" ] && peak=$sum
     sleep 0.05
   done
-  wait "$timer" || { cat "$work/stderr.txt" >&2; return 1; }
-  # Without a sample of the process itself (the encoder-only run), fall back to time's figures.
-  awk -v peak="$peak" -v own="$own" -v ticks="$own_cpu" -v tck="$tck" '{
-    cpu = $2 + $3
-    printf "%s %.2f %.2f %s %s\n", $1, cpu, (ticks > 0 ? ticks / tck : cpu), (own > 0 ? own : $4), peak
-  }' "$out"
+  wait "$pid" || { cat "$work/stderr.txt" >&2; return 1; }
+  echo "$own $peak"
 }
 
 render() {
-  measure "$kinema" render "$code" DynamicComp "$work/out.mp4" --duration "$frames" "$@"
+  timed "$kinema" render "$code" DynamicComp "$work/out.mp4" --duration "$frames" --json "$@"
 }
 
 render_one_core() {
-  measure taskset -c 0 "$kinema" render "$code" DynamicComp "$work/out.mp4" \
-    --duration "$frames" --concurrency 1 "$@"
+  timed taskset -c 0 "$kinema" render "$code" DynamicComp "$work/out.mp4" \
+    --duration "$frames" --concurrency 1 --json "$@"
+}
+
+render_memory() {
+  peak_memory "$kinema" render "$code" DynamicComp "$work/out.mp4" --duration "$frames" \
+    --concurrency 2 "$@"
 }
 
 # The median of each column of the lines in a file.
@@ -91,7 +96,7 @@ printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for preset in veryfast medium; do
   : >"$work/enc.txt"; : >"$work/two.txt"; : >"$work/one.txt"
   for _ in $(seq "$runs"); do
-    measure ffmpeg -hide_banner -loglevel error -y \
+    timed ffmpeg -hide_banner -loglevel error -y \
       -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 30 -i "$work/frames.yuv" \
       -c:v libx264 -preset "$preset" -crf 18 -pix_fmt yuv420p \
       -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv \
@@ -99,9 +104,10 @@ for preset in veryfast medium; do
     render --x264-preset "$preset" --concurrency 2 >>"$work/two.txt"
     render_one_core --x264-preset "$preset" >>"$work/one.txt"
   done
-  read -r _ enc_cpu _ _ _ < <(medians "$work/enc.txt")
-  read -r wall2 cpu2 _ rss2 tree2 < <(medians "$work/two.txt")
-  read -r wall1 cpu1 own1 _ _ < <(medians "$work/one.txt")
+  read -r _ enc_cpu _ < <(medians "$work/enc.txt")
+  read -r wall2 cpu2 _ < <(medians "$work/two.txt")
+  read -r wall1 cpu1 own1 < <(medians "$work/one.txt")
+  read -r rss2 tree2 < <(render_memory --x264-preset "$preset")
   awk -v f="$frames" -v p="$preset" -v ec="$enc_cpu" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" \
       -v w2="$wall2" -v w1="$wall1" -v r="$rss2" -v t="$tree2" 'BEGIN {
     printf "| x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
@@ -112,8 +118,9 @@ for _ in $(seq "$runs"); do
   render --encoder builtin --concurrency 2 >>"$work/two.txt"
   render_one_core --encoder builtin >>"$work/one.txt"
 done
-read -r wall2 cpu2 _ rss2 tree2 < <(medians "$work/two.txt")
-read -r wall1 cpu1 own1 _ _ < <(medians "$work/one.txt")
+read -r wall2 cpu2 _ < <(medians "$work/two.txt")
+read -r wall1 cpu1 own1 < <(medians "$work/one.txt")
+read -r rss2 tree2 < <(render_memory --encoder builtin)
 awk -v f="$frames" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" -v w2="$wall2" -v w1="$wall1" \
     -v r="$rss2" -v t="$tree2" 'BEGIN {
   printf "| openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",

@@ -339,7 +339,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!(
-                    "{} ({} {}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} chunks on {} threads, {} encoder",
+                    "{} ({} {}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} chunks on {} threads, {} encoder, CPU {:.1} s + {:.1} s in ffmpeg",
                     report.output.display(),
                     report.codec.name(),
                     report.width,
@@ -351,7 +351,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     report.frames_per_second,
                     report.chunks,
                     report.threads,
-                    report.encoder
+                    report.encoder,
+                    report.cpu_seconds,
+                    report.encoder_cpu_seconds
                 );
             }
             Ok(())

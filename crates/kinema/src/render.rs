@@ -67,6 +67,10 @@ pub struct RenderReport {
     pub threads: usize,
     pub seconds: f64,
     pub frames_per_second: f64,
+    /// CPU time this process spent (composing, painting, converting; encoding too with the
+    /// built-in encoder), and what its encoder processes spent.
+    pub cpu_seconds: f64,
+    pub encoder_cpu_seconds: f64,
     pub bytes: u64,
 }
 
@@ -388,6 +392,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         threads,
         seconds,
         frames_per_second: count as f64 / seconds,
+        cpu_seconds: cpu_seconds(Usage::Own),
+        encoder_cpu_seconds: cpu_seconds(Usage::Children),
     })
 }
 
@@ -401,6 +407,28 @@ fn planned_spans(plan: &ChunkPlan) -> Vec<Span> {
             last: (chunk.end - start) / n,
         })
         .collect()
+}
+
+enum Usage {
+    Own,
+    Children,
+}
+
+/// User plus system CPU time of this process, or of its children that have been waited for
+/// (the ffmpeg encoders; 0 where unknown).
+fn cpu_seconds(usage: Usage) -> f64 {
+    let who = match usage {
+        Usage::Own => libc::RUSAGE_SELF,
+        Usage::Children => libc::RUSAGE_CHILDREN,
+    };
+    // SAFETY: a zeroed rusage is a valid value, and getrusage only writes the struct it is
+    // given.
+    let mut data: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(who, &mut data) } != 0 {
+        return 0.0;
+    }
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(data.ru_utime) + seconds(data.ru_stime)
 }
 
 const INTERRUPTED: &str = "interrupted; the partial video and its chunks were removed";

@@ -128,6 +128,99 @@ fn rasterise_image(
 #[derive(Default)]
 pub(crate) struct ShadowCache {
     store: ImageStore<ShadowKey>,
+    /// Shorter or narrower versions of large shadows, which [`Stretch`] widens.
+    templates: ImageStore<ShadowKey>,
+}
+
+/// A large blurred rounded rect is the same all along its middle: away from the corners (the
+/// radius plus three standard deviations, where the blur has faded), every row of its middle
+/// band is the same, and so is every column. A bar that grows frame after frame would otherwise
+/// be rasterised anew every frame; instead a template with the middle cut down to a few pixels
+/// is rasterised once, and each size is made from it by repeating a middle row and column.
+/// The cuts are whole pixels, so the template's edges keep their sub-pixel positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stretch {
+    /// Pixels taken out of the middle, across and down.
+    cut_x: u32,
+    cut_y: u32,
+    /// The first column and row of the middle band in the image (margin included).
+    band_x: u32,
+    band_y: u32,
+}
+
+/// Middle pixels a template keeps on each stretched axis.
+const TEMPLATE_BAND: f64 = 4.0;
+/// Shorter cuts are not worth a template.
+const MIN_CUT: f64 = 32.0;
+
+impl Stretch {
+    fn new(width: f64, height: f64, margin: f64, radius: f64, std_dev: f64) -> Stretch {
+        // Where the corners' influence ends, with 2 px to spare (vello's approximation
+        // reaches a little past 3 standard deviations).
+        let corner = radius.max(0.0) + 3.0 * std_dev + 2.0;
+        let axis = |length: f64| -> (u32, u32) {
+            let cut = (length - 2.0 * corner - TEMPLATE_BAND).floor();
+            if cut < MIN_CUT {
+                (0, 0)
+            } else {
+                (cut as u32, (margin + corner).ceil() as u32)
+            }
+        };
+        let (cut_x, band_x) = axis(width);
+        let (cut_y, band_y) = axis(height);
+        Stretch {
+            cut_x,
+            cut_y,
+            band_x,
+            band_y,
+        }
+    }
+
+    fn is_none(&self) -> bool {
+        self.cut_x == 0 && self.cut_y == 0
+    }
+
+    /// The full-size image from its template: row (column) `band` repeated `cut` more times.
+    fn apply(&self, template: &ImageData) -> ImageData {
+        let (tw, th) = (template.width as usize, template.height as usize);
+        let (w, h) = (tw + self.cut_x as usize, th + self.cut_y as usize);
+        let source = template.data.data();
+        let mut pixels = vec![0u8; w * h * 4];
+        let (band_x, cut_x) = (self.band_x as usize, self.cut_x as usize);
+        for (y, row) in pixels.chunks_exact_mut(w * 4).enumerate() {
+            let ty = map_axis(y, self.band_y as usize, self.cut_y as usize);
+            let from = &source[ty * tw * 4..(ty + 1) * tw * 4];
+            if cut_x == 0 {
+                row.copy_from_slice(from);
+                continue;
+            }
+            row[..band_x * 4].copy_from_slice(&from[..band_x * 4]);
+            let middle: [u8; 4] = from[band_x * 4..band_x * 4 + 4]
+                .try_into()
+                .expect("4 bytes");
+            for pixel in row[band_x * 4..(band_x + cut_x) * 4].chunks_exact_mut(4) {
+                pixel.copy_from_slice(&middle);
+            }
+            row[(band_x + cut_x) * 4..].copy_from_slice(&from[band_x * 4..]);
+        }
+        ImageData {
+            data: Blob::new(Arc::new(pixels)),
+            width: w as u32,
+            height: h as u32,
+            ..template.clone()
+        }
+    }
+}
+
+/// The template row (column) that full-size row (column) `v` copies.
+fn map_axis(v: usize, band: usize, cut: usize) -> usize {
+    if v <= band {
+        v
+    } else if v <= band + cut {
+        band
+    } else {
+        v - cut
+    }
 }
 
 fn sixteenths(v: f64) -> i64 {
@@ -157,17 +250,37 @@ impl ShadowCache {
             color: color.components.map(f32::to_bits),
         };
         let (width, height) = (rect.width(), rect.height());
+        let templates = &mut self.templates;
         let entry = self.store.get_or_make(key, || {
-            let (w, h) = (w.ceil() as u16, h.ceil() as u16);
-            let image = rasterise_image(w, h, |ctx, _| {
-                ctx.set_paint(color);
-                ctx.fill_blurred_rounded_rect(
-                    &Rect::new(margin, margin, margin + width, margin + height),
-                    radius as f32,
-                    std_dev as f32,
-                    false,
+            let draw = |width: f64, height: f64| {
+                let (w, h) = (
+                    (width + 2.0 * margin).ceil() as u16,
+                    (height + 2.0 * margin).ceil() as u16,
                 );
-            });
+                rasterise_image(w, h, |ctx, _| {
+                    ctx.set_paint(color);
+                    ctx.fill_blurred_rounded_rect(
+                        &Rect::new(margin, margin, margin + width, margin + height),
+                        radius as f32,
+                        std_dev as f32,
+                        false,
+                    );
+                })
+            };
+            let stretch = Stretch::new(width, height, margin, radius, std_dev);
+            let image = if stretch.is_none() {
+                draw(width, height)
+            } else {
+                let (tw, th) = (width - stretch.cut_x as f64, height - stretch.cut_y as f64);
+                let template_key = ShadowKey {
+                    width: sixteenths(tw),
+                    height: sixteenths(th),
+                    ..key
+                };
+                let template =
+                    templates.get_or_make(template_key, || Some((draw(tw, th), Vec2::ZERO)))?;
+                stretch.apply(&template.image)
+            };
             Some((image, Vec2::new(-margin, -margin)))
         })?;
         Some((&entry.image, entry.offset))
@@ -176,6 +289,7 @@ impl ShadowCache {
     /// Call once per frame: ages entries and enforces the size limit.
     pub(crate) fn end_frame(&mut self) {
         self.store.end_frame();
+        self.templates.end_frame();
     }
 
     #[cfg(test)]
@@ -203,6 +317,61 @@ mod tests {
             cache.end_frame();
         }
         assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn stretched_shadows_match_shadows_rasterised_whole() {
+        let color = Color::new([0.06, 0.09, 0.16, 0.25]);
+        // A growing bar, a wide strip, a large card, and one too small to stretch.
+        for (width, height, radius, std_dev, stretched) in [
+            (230.0, 547.3, 16.0, 20.0, true),
+            (600.4, 40.0, 8.0, 4.0, true),
+            (500.0, 420.6, 28.0, 10.0, true),
+            (120.0, 90.0, 40.0, 20.0, false),
+        ] {
+            let margin = (std_dev * 3.0f64).ceil() + 1.0;
+            let stretch = Stretch::new(width, height, margin, radius, std_dev);
+            assert_eq!(!stretch.is_none(), stretched, "{width}x{height}");
+            let mut cache = ShadowCache::default();
+            let (image, _) = cache
+                .get(Rect::new(0.0, 0.0, width, height), color, radius, std_dev)
+                .unwrap();
+            let whole = rasterise_image(
+                (width + 2.0 * margin).ceil() as u16,
+                (height + 2.0 * margin).ceil() as u16,
+                |ctx, _| {
+                    ctx.set_paint(color);
+                    ctx.fill_blurred_rounded_rect(
+                        &Rect::new(margin, margin, margin + width, margin + height),
+                        radius as f32,
+                        std_dev as f32,
+                        false,
+                    );
+                },
+            );
+            assert_eq!((image.width, image.height), (whole.width, whole.height));
+            let worst = image
+                .data
+                .data()
+                .iter()
+                .zip(whole.data.data())
+                .map(|(a, b)| a.abs_diff(*b))
+                .max()
+                .unwrap();
+            assert!(worst <= 2, "{width}x{height}: off by {worst}");
+        }
+    }
+
+    #[test]
+    fn a_growing_bar_rasterises_one_template() {
+        let mut cache = ShadowCache::default();
+        let color = Color::new([0.0, 0.0, 0.0, 0.3]);
+        for frame in 0..10 {
+            let rect = Rect::new(0.0, 0.0, 200.0, 300.0 + 7.0 * frame as f64);
+            cache.get(rect, color, 16.0, 20.0).unwrap();
+            cache.end_frame();
+        }
+        assert_eq!((cache.len(), cache.templates.entries.len()), (10, 1));
     }
 
     #[test]
