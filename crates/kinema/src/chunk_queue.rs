@@ -156,6 +156,12 @@ impl ChunkQueue {
             .max_by_key(|running| running.frames_left())?;
         let left = victim.frames_left();
         let taken = left / 2;
+        tracing::debug!(
+            left,
+            done = victim.next - victim.first,
+            elapsed = ?victim.started.elapsed(),
+            "the chunk with the most frames left"
+        );
         if taken < policy.min_frames.max(1) {
             return None;
         }
