@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Render benchmark (issue 4): a 300-frame 1080p composition (bench/video/promo.tsx) rendered
-# end to end by `kinema render`, against the encoder alone fed the very same frames at the same
-# settings. For x264 veryfast and medium it reports:
+# Render benchmark (issue 4): 300-frame 1080p compositions (bench/video/promo.tsx, motion
+# graphics; bench/video/dataviz.tsx, an SVG chart; COMPOSITIONS="a.tsx b.tsx" for others)
+# rendered end to end by `kinema render`, against the encoder alone fed the very same frames at
+# the same settings. For x264 veryfast and medium it reports:
 #   - frames per CPU-second end to end and encoder-only, and their ratio (target <= 1.2). The
 #     encoder-only run has a core to itself, so the ratio is taken from the end-to-end run pinned
 #     to one core too; the 2-core end-to-end CPU cost is shown beside it (two busy cores run
@@ -26,10 +27,8 @@ work=$(mktemp -d /tmp/kinema-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cargo build --release -q -p kinema --bin kinema --example dump_frames
 kinema="$target/release/kinema"
-code=bench/video/promo.tsx
-
-echo "dumping $frames frames of $code (1920x1080) for the encoder-only runs..." >&2
-"$target/release/examples/dump_frames" "$code" "$frames" "$work/frames.yuv"
+# Motion graphics (gradients, shadows, springs, text) and a data video (an SVG chart).
+compositions=${COMPOSITIONS:-"bench/video/promo.tsx bench/video/dataviz.tsx"}
 
 # Runs a command; prints "wall_s cpu_s own_cpu_s" (cpu includes children; own_cpu is Kinema's
 # own, without its ffmpeg children, from its --json report; for other commands the total).
@@ -91,8 +90,12 @@ medians() {
 }
 
 echo "each figure is the median of $runs runs (RUNS=n to change)" >&2
-printf '| encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | wall fps 2 cores | wall fps 1 core | scaling | peak RSS kinema | peak RSS incl. ffmpeg |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| composition | encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | wall fps 2 cores | wall fps 1 core | scaling | peak RSS kinema | peak RSS incl. ffmpeg |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+for code in $compositions; do
+name=$(basename "$code" .tsx)
+echo "dumping $frames frames of $code (1920x1080) for the encoder-only runs..." >&2
+"$target/release/examples/dump_frames" "$code" "$frames" "$work/frames.yuv"
 for preset in veryfast medium; do
   : >"$work/enc.txt"; : >"$work/two.txt"; : >"$work/one.txt"
   for _ in $(seq "$runs"); do
@@ -108,10 +111,10 @@ for preset in veryfast medium; do
   read -r wall2 cpu2 _ < <(medians "$work/two.txt")
   read -r wall1 cpu1 own1 < <(medians "$work/one.txt")
   read -r rss2 tree2 < <(render_memory --x264-preset "$preset")
-  awk -v f="$frames" -v p="$preset" -v ec="$enc_cpu" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" \
+  awk -v n="$name" -v f="$frames" -v p="$preset" -v ec="$enc_cpu" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" \
       -v w2="$wall2" -v w1="$wall1" -v r="$rss2" -v t="$tree2" 'BEGIN {
-    printf "| x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
-      p, f / c1, 1000 * o1 / f, f / c2, f / ec, c1 / ec, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
+    printf "| %s | x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
+      n, p, f / c1, 1000 * o1 / f, f / c2, f / ec, c1 / ec, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
 done
 : >"$work/two.txt"; : >"$work/one.txt"
 for _ in $(seq "$runs"); do
@@ -121,7 +124,8 @@ done
 read -r wall2 cpu2 _ < <(medians "$work/two.txt")
 read -r wall1 cpu1 own1 < <(medians "$work/one.txt")
 read -r rss2 tree2 < <(render_memory --encoder builtin)
-awk -v f="$frames" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" -v w2="$wall2" -v w1="$wall1" \
+awk -v n="$name" -v f="$frames" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" -v w2="$wall2" -v w1="$wall1" \
     -v r="$rss2" -v t="$tree2" 'BEGIN {
-  printf "| openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
-    f / c1, 1000 * o1 / f, f / c2, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
+  printf "| %s | openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
+    n, f / c1, 1000 * o1 / f, f / c2, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
+done

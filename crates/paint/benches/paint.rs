@@ -117,10 +117,16 @@ fn main() {
         ));
     }
 
-    // The render benchmark's composition, every frame in order (as a render thread sees them).
-    if wanted("promo, 300 in order") {
-        let promo = std::fs::read_to_string(root.join("bench/video/promo.tsx")).expect("promo.tsx");
-        let bundle = Bundle::from_code(&promo, CodeComposition::new(300, 30.0)).expect("bundle");
+    // The render benchmark's compositions, every frame in order (as a render thread sees them).
+    for (name, file) in [
+        ("promo, 300 in order", "bench/video/promo.tsx"),
+        ("dataviz, 300 in order", "bench/video/dataviz.tsx"),
+    ] {
+        if !wanted(name) {
+            continue;
+        }
+        let code = std::fs::read_to_string(root.join(file)).expect("bench composition");
+        let bundle = Bundle::from_code(&code, CodeComposition::new(300, 30.0)).expect("bundle");
         let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
         engine
             .select("DynamicComp", &serde_json::json!({}))
@@ -128,11 +134,7 @@ fn main() {
         let trees: Vec<FrameTree> = (0..300)
             .map(|f| engine.render_frame(f).expect("frame"))
             .collect();
-        rows.push(measure(
-            "promo, 300 in order",
-            &trees,
-            PaintOptions::default(),
-        ));
+        rows.push(measure(name, &trees, PaintOptions::default()));
     }
 
     if json {
