@@ -125,6 +125,24 @@ fn rasterise_image(
     }
 }
 
+/// A blurred rounded rect of `rect`'s size in an image with `margin` on every side.
+fn rasterise_shadow(rect: Rect, margin: f64, color: Color, radius: f64, std_dev: f64) -> ImageData {
+    let (width, height) = (rect.width(), rect.height());
+    let (w, h) = (
+        (width + 2.0 * margin).ceil() as u16,
+        (height + 2.0 * margin).ceil() as u16,
+    );
+    rasterise_image(w, h, |ctx, _| {
+        ctx.set_paint(color);
+        ctx.fill_blurred_rounded_rect(
+            &Rect::new(margin, margin, margin + width, margin + height),
+            radius as f32,
+            std_dev as f32,
+            false,
+        );
+    })
+}
+
 #[derive(Default)]
 pub(crate) struct ShadowCache {
     store: ImageStore<ShadowKey>,
@@ -252,20 +270,14 @@ impl ShadowCache {
         let (width, height) = (rect.width(), rect.height());
         let templates = &mut self.templates;
         let entry = self.store.get_or_make(key, || {
-            let draw = |width: f64, height: f64| {
-                let (w, h) = (
-                    (width + 2.0 * margin).ceil() as u16,
-                    (height + 2.0 * margin).ceil() as u16,
-                );
-                rasterise_image(w, h, |ctx, _| {
-                    ctx.set_paint(color);
-                    ctx.fill_blurred_rounded_rect(
-                        &Rect::new(margin, margin, margin + width, margin + height),
-                        radius as f32,
-                        std_dev as f32,
-                        false,
-                    );
-                })
+            let draw = |width, height| {
+                rasterise_shadow(
+                    Rect::new(0.0, 0.0, width, height),
+                    margin,
+                    color,
+                    radius,
+                    std_dev,
+                )
             };
             let stretch = Stretch::new(width, height, margin, radius, std_dev);
             let image = if stretch.is_none() {
@@ -336,18 +348,12 @@ mod tests {
             let (image, _) = cache
                 .get(Rect::new(0.0, 0.0, width, height), color, radius, std_dev)
                 .unwrap();
-            let whole = rasterise_image(
-                (width + 2.0 * margin).ceil() as u16,
-                (height + 2.0 * margin).ceil() as u16,
-                |ctx, _| {
-                    ctx.set_paint(color);
-                    ctx.fill_blurred_rounded_rect(
-                        &Rect::new(margin, margin, margin + width, margin + height),
-                        radius as f32,
-                        std_dev as f32,
-                        false,
-                    );
-                },
+            let whole = rasterise_shadow(
+                Rect::new(0.0, 0.0, width, height),
+                margin,
+                color,
+                radius,
+                std_dev,
             );
             assert_eq!((image.width, image.height), (whole.width, whole.height));
             let worst = image
