@@ -302,12 +302,13 @@ impl FrameConverter {
                 regions,
             } => (Some(id), previous.map(|p| (p, regions))),
         };
+        // Region conversion works on whole row pairs and column pairs of a well-formed frame.
+        let regions_allowed =
+            width % 2 == 0 && height % 2 == 0 && frame.pixels.len() == area as usize * 4;
         let incremental = match delta {
             Some((previous, regions)) => {
                 let usable = self.holds == Some((previous, width, height))
-                    && width % 2 == 0
-                    && height % 2 == 0
-                    && frame.pixels.len() == area as usize * 4
+                    && regions_allowed
                     && regions
                         .iter()
                         .all(|r| r[0] < r[2] && r[1] < r[3] && r[2] <= width && r[3] <= height);
@@ -333,10 +334,7 @@ impl FrameConverter {
                         (even[2] - even[0]) as u64 * (even[3] - even[1]) as u64;
                 }
             }
-            None if width % 2 == 0
-                && height % 2 == 0
-                && frame.pixels.len() == area as usize * 4 =>
-            {
+            None if regions_allowed => {
                 // Whole, but only the row pairs with translucent pixels pay for compositing.
                 self.data.resize(I420::byte_len(width, height), 0);
                 self.converter.convert_region(
@@ -476,6 +474,20 @@ mod tests {
     }
 
     /// Pseudo-random pixels; in every seventh row some are translucent, the rest opaque.
+    fn frame<'a>(
+        width: u32,
+        height: u32,
+        pixels: &'a [u8],
+        changes: FrameChanges<'a>,
+    ) -> RgbaFrame<'a> {
+        RgbaFrame {
+            width,
+            height,
+            pixels,
+            changes,
+        }
+    }
+
     fn noise(width: u32, height: u32, seed: u64) -> Vec<u8> {
         let mut state = seed;
         (0..width * height * 4)
@@ -529,12 +541,7 @@ mod tests {
             let mut second = first.clone();
             paste(&second_source, &mut second, width, &regions);
             let mut converter = FrameConverter::default();
-            let frame = |pixels, changes| RgbaFrame {
-                width,
-                height,
-                pixels,
-                changes,
-            };
+            let frame = |pixels, changes| frame(width, height, pixels, changes);
             let converted = converter
                 .convert(frame(&first, FrameChanges::tracked(10, None)), [0, 0, 0])
                 .unwrap()
@@ -575,12 +582,7 @@ mod tests {
         let (width, height) = (64, 64);
         let (a, b) = (noise(width, height, 3), noise(width, height, 4));
         let mut converter = FrameConverter::default();
-        let frame = |pixels, changes| RgbaFrame {
-            width,
-            height,
-            pixels,
-            changes,
-        };
+        let frame = |pixels, changes| frame(width, height, pixels, changes);
         converter
             .convert(frame(&a, FrameChanges::tracked(1, None)), [0, 0, 0])
             .unwrap();

@@ -248,6 +248,10 @@ mod tests {
         min_duration: Duration::ZERO,
     };
 
+    fn span(first: u32, last: u32) -> Span {
+        Span { first, last }
+    }
+
     fn drain(queue: &ChunkQueue, thread: usize, frames: u32) -> Vec<u32> {
         (0..frames)
             .map_while(|_| queue.next_frame(thread))
@@ -256,40 +260,21 @@ mod tests {
 
     #[test]
     fn even_spans_cover_every_frame_once() {
-        assert_eq!(
-            even_spans(10, 3),
-            [
-                Span { first: 0, last: 3 },
-                Span { first: 4, last: 6 },
-                Span { first: 7, last: 9 }
-            ]
-        );
+        assert_eq!(even_spans(10, 3), [span(0, 3), span(4, 6), span(7, 9)]);
         assert_eq!(even_spans(2, 4).len(), 2);
-        assert_eq!(even_spans(1, 1), [Span { first: 0, last: 0 }]);
+        assert_eq!(even_spans(1, 1), [span(0, 0)]);
     }
 
     #[test]
     fn an_idle_thread_takes_the_second_half_of_the_longest_chunk() {
         let queue = ChunkQueue::new(even_spans(100, 2), 2, Some(SPLIT_ANY));
-        assert_eq!(queue.take(0), Some(Span { first: 0, last: 49 }));
-        assert_eq!(
-            queue.take(1),
-            Some(Span {
-                first: 50,
-                last: 99
-            })
-        );
+        assert_eq!(queue.take(0), Some(span(0, 49)));
+        assert_eq!(queue.take(1), Some(span(50, 99)));
         assert_eq!(drain(&queue, 0, 100), (0..50).collect::<Vec<_>>());
         queue.finish(0);
         // Thread 1 has handed out frames 50..60, so 40 are left: thread 0 takes the last 20.
         assert_eq!(drain(&queue, 1, 10), (50..60).collect::<Vec<_>>());
-        assert_eq!(
-            queue.take(0),
-            Some(Span {
-                first: 80,
-                last: 99
-            })
-        );
+        assert_eq!(queue.take(0), Some(span(80, 99)));
         assert_eq!(drain(&queue, 1, 100), (60..80).collect::<Vec<_>>());
         queue.finish(1);
         assert_eq!(drain(&queue, 0, 100), (80..100).collect::<Vec<_>>());
@@ -299,17 +284,7 @@ mod tests {
         assert_eq!((queue.chunks(), queue.finished()), (3, 3));
         assert_eq!(
             queue.into_finished(100).unwrap(),
-            [
-                Span { first: 0, last: 49 },
-                Span {
-                    first: 50,
-                    last: 79
-                },
-                Span {
-                    first: 80,
-                    last: 99
-                }
-            ]
+            [span(0, 49), span(50, 79), span(80, 99)]
         );
     }
 
@@ -341,13 +316,7 @@ mod tests {
         }
         assert_eq!(drain(&queue, 0, 100).len(), 10);
         queue.finish(0);
-        assert_eq!(
-            queue.take(0),
-            Some(Span {
-                first: 20,
-                last: 29
-            })
-        );
+        assert_eq!(queue.take(0), Some(span(20, 29)));
         assert_eq!(drain(&queue, 0, 100).len(), 10);
         queue.finish(0);
         assert_eq!(queue.take(0), None);
