@@ -191,6 +191,39 @@ impl EncoderBackend {
         Ok(())
     }
 
+    /// About how many frames this encoder holds back before encoding them: x264's lookahead
+    /// plus B-frames, libvpx's and x265's lag. They are encoded only when the encoder is
+    /// flushed, so a chunk's last frames take that much longer than writing them did. A hint
+    /// for scheduling (from the encoders' documented defaults), not a promise.
+    pub fn lag_frames(&self, settings: &VideoSettings) -> u32 {
+        if matches!(self, EncoderBackend::Builtin) {
+            // openh264 encodes each frame as it is written.
+            return 0;
+        }
+        match settings.codec {
+            Codec::H264 => {
+                // x264's rc-lookahead + bframes for each preset.
+                match settings.x264_preset.as_deref().unwrap_or("medium") {
+                    "ultrafast" => 0,
+                    "superfast" => 3,
+                    "veryfast" => 13,
+                    "faster" => 23,
+                    "fast" => 33,
+                    "medium" => 43,
+                    "slow" => 53,
+                    "slower" | "veryslow" => 68,
+                    "placebo" => 76,
+                    _ => 43,
+                }
+            }
+            // x265 medium: rc-lookahead 20 + 4 B-frames.
+            Codec::H265 => 24,
+            // libvpx's default lag-in-frames (VP8's is zero).
+            Codec::Vp9 => 25,
+            Codec::Vp8 | Codec::Prores | Codec::Gif => 0,
+        }
+    }
+
     /// The extension of this encoder's chunk files for `codec`.
     pub fn chunk_extension(&self, codec: Codec) -> &'static str {
         match self {
@@ -257,6 +290,39 @@ impl EncoderBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoder_lag_follows_the_codec_and_preset() {
+        let settings = |codec, preset: Option<&str>| VideoSettings {
+            codec,
+            width: 64,
+            height: 64,
+            fps: 30.0,
+            crf: None,
+            x264_preset: preset.map(str::to_string),
+            video_bitrate: None,
+            pixel_format: None,
+            encoder_threads: None,
+        };
+        let ffmpeg = EncoderBackend::Ffmpeg(PathBuf::from("ffmpeg"));
+        // Remotion's default preset is medium: lookahead 40 plus 3 B-frames.
+        assert_eq!(ffmpeg.lag_frames(&settings(Codec::H264, None)), 43);
+        assert_eq!(
+            ffmpeg.lag_frames(&settings(Codec::H264, Some("veryfast"))),
+            13
+        );
+        assert_eq!(
+            ffmpeg.lag_frames(&settings(Codec::H264, Some("ultrafast"))),
+            0
+        );
+        assert_eq!(ffmpeg.lag_frames(&settings(Codec::Vp9, None)), 25);
+        assert_eq!(ffmpeg.lag_frames(&settings(Codec::Prores, None)), 0);
+        // openh264 holds nothing back.
+        assert_eq!(
+            EncoderBackend::Builtin.lag_frames(&settings(Codec::H264, None)),
+            0
+        );
+    }
 
     #[test]
     fn transparent_pixels_are_composited_over_black() {

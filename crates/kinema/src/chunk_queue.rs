@@ -47,23 +47,31 @@ pub fn even_spans(count: u32, parts: u32) -> Vec<Span> {
         .collect()
 }
 
-/// When a chunk is worth splitting.
+/// When a chunk is worth splitting, and how much of it to take.
 #[derive(Debug, Clone, Copy)]
 pub struct SplitPolicy {
     /// Neither half is shorter than this many frames.
     pub min_frames: u32,
-    /// The half taken must be expected to take at least this long, at the pace its chunk has
+    /// The part taken must be expected to take at least this long, at the pace its chunk has
     /// kept so far (a new encoder's start-up must be worth it).
     pub min_duration: Duration,
+    /// Frames an encoder holds back until it is flushed (x264's lookahead; see
+    /// `EncoderBackend::lag_frames`). A chunk's owner still has those to encode after its last
+    /// frame is written, and they cannot move, so the taker takes that much more than half.
+    pub encoder_lag: u32,
 }
 
 impl SplitPolicy {
     /// For real renders: starting ffmpeg and x264 takes ~0.1 s (wall-clock and CPU), so a
-    /// split hands over at least 0.3 s of work and saves at least 0.2 s.
-    pub const LOCAL: SplitPolicy = SplitPolicy {
-        min_frames: 4,
-        min_duration: Duration::from_millis(300),
-    };
+    /// split hands over at least 0.1 s of work; a core that would otherwise idle at the end
+    /// gains at least that.
+    pub fn local(encoder_lag: u32) -> SplitPolicy {
+        SplitPolicy {
+            min_frames: 4,
+            min_duration: Duration::from_millis(100),
+            encoder_lag,
+        }
+    }
 }
 
 /// The chunk a thread is rendering.
@@ -87,6 +95,8 @@ impl Running {
 struct State {
     pending: VecDeque<Span>,
     running: Vec<Option<Running>>,
+    /// Per thread: frames the encoder of its last finished chunk may still hold (flushing).
+    flushing: Vec<u32>,
     finished: Vec<Span>,
     created: usize,
 }
@@ -106,6 +116,7 @@ impl ChunkQueue {
                 created: chunks.len(),
                 pending: chunks.into(),
                 running: (0..threads).map(|_| None).collect(),
+                flushing: vec![0; threads],
                 finished: Vec::new(),
             }),
             split,
@@ -126,7 +137,7 @@ impl ChunkQueue {
         let span = match state.pending.pop_front() {
             Some(span) => span,
             None => {
-                let span = self.split_largest(&mut state);
+                let span = self.split_largest(&mut state, thread);
                 match span {
                     Some(span) => tracing::debug!(
                         "thread {thread} takes frames {}-{} from a longer chunk",
@@ -147,25 +158,35 @@ impl ChunkQueue {
         Some(span)
     }
 
-    fn split_largest(&self, state: &mut State) -> Option<Span> {
+    fn split_largest(&self, state: &mut State, taker: usize) -> Option<Span> {
         let policy = self.split?;
+        let taker_held = state.flushing[taker];
         let victim = state
             .running
             .iter_mut()
             .flatten()
             .max_by_key(|running| running.frames_left())?;
         let left = victim.frames_left();
-        let taken = left / 2;
+        let done = victim.next - victim.first;
+        // The victim's encoder still holds up to `encoder_lag` of the frames it was given, and
+        // will encode them on one core after its last frame. Counting those, the taker takes
+        // half of the victim's work, up to all its frames left: the victim's chunk then ends
+        // with the frame it is on, and its flush overlaps the taker's frames.
+        let held = done.min(policy.encoder_lag);
+        let taken = ((left + held) / 2).min(left);
         tracing::debug!(
             left,
-            done = victim.next - victim.first,
+            done,
+            taken,
+            taker_held,
             elapsed = ?victim.started.elapsed(),
             "the chunk with the most frames left"
         );
-        if taken < policy.min_frames.max(1) {
+        // A taker whose own last chunk is still flushing more than the victim has left would
+        // only trade places with it.
+        if taken < policy.min_frames.max(1) || taker_held >= left + held {
             return None;
         }
-        let done = victim.next - victim.first;
         if done == 0 {
             // No pace known yet: only a policy without a minimum duration splits blind.
             if !policy.min_duration.is_zero() {
@@ -198,16 +219,20 @@ impl ChunkQueue {
         Some(running.next - 1)
     }
 
-    /// Records that `thread` has encoded its chunk, after [`next_frame`](Self::next_frame)
-    /// returned `None`.
-    pub fn finish(&self, thread: usize) {
+    /// Records that `thread` has rendered every frame of its chunk, after
+    /// [`next_frame`](Self::next_frame) returned `None`; the chunk as it ended (a split may have
+    /// shortened it).
+    pub fn finish(&self, thread: usize) -> Option<Span> {
         let mut state = self.lock();
-        if let Some(running) = state.running[thread].take() {
-            state.finished.push(Span {
-                first: running.first,
-                last: running.last,
-            });
-        }
+        let running = state.running[thread].take()?;
+        let span = Span {
+            first: running.first,
+            last: running.last,
+        };
+        let lag = self.split.map_or(0, |policy| policy.encoder_lag);
+        state.flushing[thread] = span.len().min(lag);
+        state.finished.push(span);
+        Some(span)
     }
 
     /// Chunks made so far (planned and split off).
@@ -215,12 +240,7 @@ impl ChunkQueue {
         self.lock().created
     }
 
-    /// Chunks encoded so far.
-    pub fn finished(&self) -> usize {
-        self.lock().finished.len()
-    }
-
-    /// The encoded chunks in order, if they cover frames `0..count` without gaps or overlap.
+    /// The rendered chunks in order, if they cover frames `0..count` without gaps or overlap.
     pub fn into_finished(self, count: u32) -> Option<Vec<Span>> {
         let mut chunks = self
             .state
@@ -246,6 +266,7 @@ mod tests {
     const SPLIT_ANY: SplitPolicy = SplitPolicy {
         min_frames: 2,
         min_duration: Duration::ZERO,
+        encoder_lag: 0,
     };
 
     fn span(first: u32, last: u32) -> Span {
@@ -281,11 +302,42 @@ mod tests {
         queue.finish(0);
         // Nothing is left to split.
         assert_eq!(queue.take(1), None);
-        assert_eq!((queue.chunks(), queue.finished()), (3, 3));
+        assert_eq!(queue.chunks(), 3);
         assert_eq!(
             queue.into_finished(100).unwrap(),
             [span(0, 49), span(50, 79), span(80, 99)]
         );
+    }
+
+    #[test]
+    fn frames_an_encoder_holds_back_count_as_work_left() {
+        let lagging = SplitPolicy {
+            encoder_lag: 10,
+            ..SPLIT_ANY
+        };
+        let queue = ChunkQueue::new(even_spans(100, 2), 2, Some(lagging));
+        queue.take(0);
+        queue.take(1);
+        drain(&queue, 0, 100);
+        queue.finish(0);
+        // Thread 1 has 14 frames left and its encoder holds 10 more: thread 0 takes 12.
+        drain(&queue, 1, 36);
+        assert_eq!(queue.take(0), Some(span(88, 99)));
+        assert_eq!(drain(&queue, 1, 100), (86..88).collect::<Vec<_>>());
+        // With 4 left and 10 held back, the taker takes all 4: the owner's chunk ends with the
+        // frame it is rendering.
+        let queue = ChunkQueue::new(even_spans(100, 2), 2, Some(lagging));
+        queue.take(0);
+        queue.take(1);
+        drain(&queue, 0, 100);
+        queue.finish(0);
+        drain(&queue, 1, 46);
+        assert_eq!(queue.take(0), Some(span(96, 99)));
+        assert_eq!(queue.next_frame(1), None);
+        assert_eq!(queue.finish(1), Some(span(50, 95)));
+        // Thread 1's encoder still holds 10 frames, more than the 4 thread 0 now has: taking
+        // some would not end the render sooner.
+        assert_eq!(queue.take(1), None);
     }
 
     #[test]
@@ -299,6 +351,7 @@ mod tests {
         let patient = SplitPolicy {
             min_frames: 1,
             min_duration: Duration::from_secs(3600),
+            encoder_lag: 0,
         };
         let queue = ChunkQueue::new(even_spans(100, 1), 2, Some(patient));
         queue.take(0);

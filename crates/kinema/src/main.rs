@@ -2,6 +2,7 @@
 
 mod chunk_queue;
 mod cli;
+mod finishing;
 mod input;
 mod lambda;
 mod render;

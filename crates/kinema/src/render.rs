@@ -22,6 +22,7 @@ use kinema_encode::{
 use kinema_paint::{BlitzRenderer, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, Span, SplitPolicy, even_spans};
+use crate::finishing::Finishing;
 
 /// Everything a render needs, resolved from the command line.
 pub struct RenderJob {
@@ -185,11 +186,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let plan = plan_with(job.frames_per_chunk, None).context("invalid --frames")?;
     // With --frames-per-chunk the chunks are the farm's, kept as planned; otherwise one chunk
     // per thread to start with, split while rendering where a thread would otherwise idle.
-    let (spans, split) = match job.frames_per_chunk {
-        Some(_) => (planned_spans(&plan), None),
+    let (spans, split_on_demand) = match job.frames_per_chunk {
+        Some(_) => (planned_spans(&plan), false),
         None => (
             even_spans(plan.frame_count, job.threads.max(1) as u32),
-            Some(SplitPolicy::LOCAL),
+            true,
         ),
     };
     let width = (info.width as f64 * job.scale).round() as u32;
@@ -213,6 +214,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let backend = job.encoder.resolve(&job.ffmpeg, job.codec)?;
     backend.check(&settings, &job.output)?;
     let chunk_extension = backend.chunk_extension(job.codec);
+    let split = split_on_demand.then(|| SplitPolicy::local(backend.lag_frames(&settings)));
 
     // From here on Ctrl-C only asks the render to stop, so the guards below can clean up.
     let _interrupt = interrupt::watch();
@@ -230,11 +232,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let (first_frame, nth) = (plan.frame_range.start, plan.every_nth_frame);
     let stop = Arc::new(AtomicBool::new(false));
     let rendered = Arc::new(AtomicUsize::new(0));
+    let encoded = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = mpsc::channel::<Result<()>>();
     let mut workers = Vec::new();
     for worker in 0..threads {
-        let (tx, queue, stop, rendered) =
-            (tx.clone(), queue.clone(), stop.clone(), rendered.clone());
+        let (tx, queue, stop, rendered, encoded) = (
+            tx.clone(),
+            queue.clone(),
+            stop.clone(),
+            rendered.clone(),
+            encoded.clone(),
+        );
         let (bundle, composition, props, limits) = (
             job.bundle.clone(),
             job.composition.clone(),
@@ -253,6 +261,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             std::thread::Builder::new()
                 .name(format!("kinema-render-{worker}"))
                 .spawn(move || {
+                    // Encoders still flushing chunks this thread has rendered.
+                    let mut finishing = Finishing::new(encoded);
                     let result = (|| -> Result<()> {
                         let mut engine = Engine::new(bundle, limits)?;
                         engine.select(&composition, &props)?;
@@ -297,11 +307,18 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                     .with_context(|| format!("cannot encode frame {frame}"))?;
                                 rendered.fetch_add(1, Ordering::SeqCst);
                             }
-                            encoder.finish()?;
-                            queue.finish(worker);
+                            // x264 still holds its lookahead (~40 frames at medium) when
+                            // the last frame is written. Flushing it in the background lets
+                            // this thread take over frames from a longer chunk meanwhile, so
+                            // the last chunks' flushes overlap instead of one core idling.
+                            let rendered_span = queue.finish(worker).unwrap_or(span);
+                            finishing.start(encoder, rendered_span)?;
+                            finishing.check_ended()?;
                         }
                         Ok(())
                     })();
+                    // Also after a failure: no encoder outlives the render.
+                    let result = result.and(finishing.wait_all());
                     if let Err(e) = &result {
                         stop.store(true, Ordering::SeqCst);
                         let _ = tx.send(Err(anyhow::anyhow!("{e:#}")));
@@ -330,7 +347,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             bar.set_position(rendered.load(Ordering::SeqCst) as u64);
             bar.set_message(format!(
                 "{}/{} chunks encoded",
-                queue.finished(),
+                encoded.load(Ordering::SeqCst),
                 queue.chunks()
             ));
         }

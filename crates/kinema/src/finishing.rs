@@ -1,0 +1,159 @@
+//! Chunk encoders flushing their last frames in the background.
+//!
+//! When a render thread has written a chunk's last frame, the encoder is not done: x264 holds
+//! its lookahead (about 40 frames at `medium`, over a second of work) and encodes it only on
+//! flush. Waiting for that would leave the thread idle while another thread still has frames
+//! to render, and the last chunk's flush would then run on one core alone. Instead the flush
+//! runs on its own thread and the render thread takes frames from a longer chunk meanwhile, so
+//! the final flushes of the last chunks overlap.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+
+use anyhow::{Context, Result, anyhow};
+use kinema_encode::{EncodeError, VideoEncoder};
+
+use crate::chunk_queue::Span;
+
+/// The flushes one render thread has started, and a count of chunks encoded shared by all.
+pub struct Finishing {
+    running: Vec<(Span, JoinHandle<Result<u64, EncodeError>>)>,
+    encoded: Arc<AtomicUsize>,
+}
+
+impl Finishing {
+    /// `encoded` counts every chunk whose encoder has finished, for progress reports.
+    pub fn new(encoded: Arc<AtomicUsize>) -> Finishing {
+        Finishing {
+            running: Vec::new(),
+            encoded,
+        }
+    }
+
+    /// Flush `encoder`, which has been given every frame of `span`, on a thread of its own.
+    pub fn start(&mut self, encoder: Box<dyn VideoEncoder>, span: Span) -> Result<()> {
+        let encoded = self.encoded.clone();
+        let handle = std::thread::Builder::new()
+            .name("kinema-flush".into())
+            .spawn(move || {
+                let result = encoder.finish();
+                tracing::debug!("chunk of frames {}-{} flushed", span.first, span.last);
+                if result.is_ok() {
+                    encoded.fetch_add(1, Ordering::SeqCst);
+                }
+                result
+            })
+            .context("cannot start a thread to finish encoding a chunk")?;
+        self.running.push((span, handle));
+        Ok(())
+    }
+
+    /// The first error among the flushes that have ended (those still running are kept).
+    pub fn check_ended(&mut self) -> Result<()> {
+        let (ended, running): (Vec<_>, Vec<_>) = std::mem::take(&mut self.running)
+            .into_iter()
+            .partition(|(_, handle)| handle.is_finished());
+        self.running = running;
+        ended.into_iter().try_for_each(join)
+    }
+
+    /// Wait for every flush; the first error, after all have ended.
+    pub fn wait_all(self) -> Result<()> {
+        let mut first = Ok(());
+        for flush in self.running {
+            if let Err(e) = join(flush)
+                && first.is_ok()
+            {
+                first = Err(e);
+            }
+        }
+        first
+    }
+}
+
+fn join((span, handle): (Span, JoinHandle<Result<u64, EncodeError>>)) -> Result<()> {
+    let context = || {
+        format!(
+            "cannot finish encoding the chunk of frames {}-{}",
+            span.first, span.last
+        )
+    };
+    handle
+        .join()
+        .map_err(|_| anyhow!("the encoder thread panicked"))
+        .with_context(context)?
+        .map(drop)
+        .with_context(context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kinema_encode::RgbaFrame;
+    use std::time::Duration;
+
+    /// An encoder whose flush takes a while and then succeeds or fails.
+    struct Slow {
+        fail: bool,
+    }
+
+    impl VideoEncoder for Slow {
+        fn write(&mut self, _: RgbaFrame<'_>) -> Result<(), EncodeError> {
+            Ok(())
+        }
+        fn frames(&self) -> u64 {
+            1
+        }
+        fn finish(self: Box<Self>) -> Result<u64, EncodeError> {
+            std::thread::sleep(Duration::from_millis(50));
+            if self.fail {
+                Err(EncodeError::Io {
+                    path: "chunk.ts".into(),
+                    reason: "disk full".into(),
+                })
+            } else {
+                Ok(1)
+            }
+        }
+        fn abort(self: Box<Self>) {}
+    }
+
+    fn span(first: u32, last: u32) -> Span {
+        Span { first, last }
+    }
+
+    #[test]
+    fn flushes_run_in_the_background_and_are_counted() {
+        let encoded = Arc::new(AtomicUsize::new(0));
+        let mut finishing = Finishing::new(encoded.clone());
+        finishing
+            .start(Box::new(Slow { fail: false }), span(0, 9))
+            .unwrap();
+        finishing
+            .start(Box::new(Slow { fail: false }), span(10, 19))
+            .unwrap();
+        // Neither has ended yet, and checking does not wait for them.
+        finishing.check_ended().unwrap();
+        assert_eq!(finishing.running.len(), 2);
+        finishing.wait_all().unwrap();
+        assert_eq!(encoded.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_failed_flush_names_its_frames() {
+        let encoded = Arc::new(AtomicUsize::new(0));
+        let mut finishing = Finishing::new(encoded.clone());
+        finishing
+            .start(Box::new(Slow { fail: true }), span(30, 59))
+            .unwrap();
+        finishing
+            .start(Box::new(Slow { fail: false }), span(60, 89))
+            .unwrap();
+        let error = format!("{:#}", finishing.wait_all().unwrap_err());
+        assert!(error.contains("frames 30-59"), "{error}");
+        assert!(error.contains("disk full"), "{error}");
+        // The other flush still ran to the end.
+        assert_eq!(encoded.load(Ordering::SeqCst), 1);
+    }
+}
