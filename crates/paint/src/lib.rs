@@ -19,6 +19,7 @@ mod renderer;
 pub mod resources;
 mod scene;
 mod shadow_cache;
+mod snap;
 mod text_shadow;
 
 pub use diff::DiffStats;

@@ -563,6 +563,9 @@ impl BlitzRenderer {
         }
         self.box_shadows.end_frame();
         self.text_shadows.end_frame();
+        // Motion too small to see (a spring still ringing long after it looks settled) must
+        // not make a frame differ from the last.
+        crate::snap::snap_commands(&mut recording.commands);
         let grid = Grid::new(device_w, device_h);
         let analysis = damage::analyse(&recording.commands, grid, &mut self.font_boxes);
         let (plan, tiles) = if self.options.damage_tracking {

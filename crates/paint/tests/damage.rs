@@ -123,3 +123,31 @@ fn scaled(scale: f64) -> PaintOptions {
         ..PaintOptions::default()
     }
 }
+
+#[test]
+fn a_spring_that_looks_settled_repaints_nothing() {
+    // A spring rings for ever: at frame 100 this one still scales by a few millionths a frame,
+    // far below what a pixel shows. Those frames must be recognised as unchanged, and frames
+    // with visible motion must not.
+    let code = r#"
+import {AbsoluteFill, spring, useCurrentFrame, useVideoConfig} from 'remotion';
+export default function Settle() {
+  const frame = useCurrentFrame();
+  const {fps} = useVideoConfig();
+  const pop = spring({frame, fps, config: {damping: 10}});
+  return (
+    <AbsoluteFill style={{background: '#0f172a', justifyContent: 'center', alignItems: 'center'}}>
+      <div style={{width: 400, height: 240, borderRadius: 24, background: '#22c55e',
+        transform: `scale(${pop}) rotate(${(1 - pop) * 20}deg)`}} />
+    </AbsoluteFill>
+  );
+}
+"#;
+    let moving = trees(code, 960, 540, 10..14);
+    let counts = check("moving", &moving, scaled(1.0));
+    assert_eq!(counts.unchanged, 0, "{counts:?}");
+    let settled = trees(code, 960, 540, 150..160);
+    let counts = check("settled", &settled, scaled(1.0));
+    // The first frame is painted whole; every later one is the same.
+    assert_eq!(counts.unchanged, settled.len() - 1, "{counts:?}");
+}
