@@ -8,14 +8,41 @@ use crate::codec::{Codec, PixelFormat};
 use crate::ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings, is_mp4_family};
 use crate::yuv::FrameConverter;
 
-/// One frame as painted: straight (not premultiplied) RGBA, row after row.
+/// One frame as painted: RGBA, row after row.
 #[derive(Debug, Clone, Copy)]
 pub struct RgbaFrame<'a> {
     pub width: u32,
     pub height: u32,
     pub pixels: &'a [u8],
+    /// Whether the colours are premultiplied by alpha.
+    pub alpha: Alpha,
     /// What changed since an earlier frame, when the painter knows.
     pub changes: FrameChanges<'a>,
+}
+
+/// How a frame's colours relate to its alpha.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Alpha {
+    /// Straight: what PNG and the video formats that keep transparency store.
+    #[default]
+    Straight,
+    /// Premultiplied: what a rasteriser writes. Composited over black such a pixel is just its
+    /// RGB, so 4:2:0 video (which has no alpha) is converted from it without a pass over the
+    /// pixels; formats that keep transparency get it made straight.
+    Premultiplied,
+}
+
+/// Straight alpha from premultiplied, in place.
+pub(crate) fn unpremultiply(pixels: &mut [u8]) {
+    for px in pixels.chunks_exact_mut(4) {
+        let a = px[3] as u32;
+        if a == 0 || a == 255 {
+            continue;
+        }
+        for c in &mut px[..3] {
+            *c = ((*c as u32 * 255 + a / 2) / a).min(255) as u8;
+        }
+    }
 }
 
 /// How a frame differs from the one painted before it, so that converting it can redo only
@@ -78,10 +105,23 @@ impl RgbaFrame<'_> {
         out.reserve(self.pixels.len() / 4 * 3);
         for px in self.pixels.chunks_exact(4) {
             let a = px[3] as u32;
-            if a == 255 {
+            if a == 255 || self.alpha == Alpha::Premultiplied {
                 out.extend_from_slice(&px[..3]);
             } else {
                 out.extend(px[..3].iter().map(|&c| ((c as u32 * a + 127) / 255) as u8));
+            }
+        }
+    }
+
+    /// The pixels with straight alpha: the frame's own, or made straight in `scratch`.
+    pub(crate) fn straight<'s>(&'s self, scratch: &'s mut Vec<u8>) -> &'s [u8] {
+        match self.alpha {
+            Alpha::Straight => self.pixels,
+            Alpha::Premultiplied => {
+                scratch.clear();
+                scratch.extend_from_slice(self.pixels);
+                unpremultiply(scratch);
+                scratch
             }
         }
     }
@@ -331,11 +371,27 @@ mod tests {
             width: 3,
             height: 1,
             pixels: &pixels,
+            alpha: Alpha::Straight,
             changes: FrameChanges::Unknown,
         };
         let mut rgb = Vec::new();
         frame.composite_rgb24_over_black(&mut rgb);
         assert_eq!(rgb, [255, 128, 0, 0, 0, 0, 100, 50, 25]);
+        // The same pixels premultiplied: over black they are their own RGB; formats that keep
+        // transparency get them straight again.
+        let premultiplied = [255, 128, 0, 255, 0, 0, 0, 0, 100, 50, 25, 128];
+        let frame = RgbaFrame {
+            pixels: &premultiplied,
+            alpha: Alpha::Premultiplied,
+            ..frame
+        };
+        frame.composite_rgb24_over_black(&mut rgb);
+        assert_eq!(rgb, [255, 128, 0, 0, 0, 0, 100, 50, 25]);
+        let mut scratch = Vec::new();
+        assert_eq!(
+            frame.straight(&mut scratch),
+            [255, 128, 0, 255, 0, 0, 0, 0, 199, 100, 50, 128]
+        );
     }
 
     #[test]
@@ -345,6 +401,7 @@ mod tests {
             width: 2,
             height: 2,
             pixels: &pixels,
+            alpha: Alpha::Straight,
             changes: FrameChanges::Unknown,
         };
         assert!(frame.check(0, 2, 2).is_ok());

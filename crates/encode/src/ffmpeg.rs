@@ -496,7 +496,7 @@ impl FfmpegEncoder {
                 frame.composite_rgb24_over_black(&mut self.scratch);
                 &self.scratch
             }
-            RawInput::Rgba => frame.pixels,
+            RawInput::Rgba => frame.straight(&mut self.scratch),
         };
         let stdin = self.stdin.as_mut().expect("stdin is open until finish");
         if stdin.write_all(bytes).is_err() {

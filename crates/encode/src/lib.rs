@@ -16,7 +16,7 @@ pub mod stitch;
 pub mod yuv;
 
 pub use codec::{Codec, PixelFormat};
-pub use encoder::{ChunkFile, EncoderBackend, FrameChanges, RgbaFrame, VideoEncoder};
+pub use encoder::{Alpha, ChunkFile, EncoderBackend, FrameChanges, RgbaFrame, VideoEncoder};
 pub use ffmpeg::{ChunkTiming, EncodeError, FfmpegEncoder, VideoSettings};
 pub use plan::{ChunkPlan, FrameRange, MAX_CHUNKS, PlanError, PlanOptions, plan_chunks};
 pub use yuv::{FrameConverter, I420, YuvError, rgba_to_i420};

@@ -4,7 +4,7 @@
 //! the stream so (`-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv`).
 //! The conversion is the `yuv` crate's SIMD path (~0.9 ms per 1080p frame).
 
-use crate::encoder::{FrameChanges, RgbaFrame};
+use crate::encoder::{Alpha, FrameChanges, RgbaFrame};
 use yuv::{BufferStoreMut, YuvConversionMode, YuvPlanarImageMut, YuvRange, YuvStandardMatrix};
 
 /// One frame in I420: a full-size luma plane and two quarter-size chroma planes, packed.
@@ -81,6 +81,19 @@ impl YuvConverter {
         background: [u8; 3],
         out: &mut Vec<u8>,
     ) -> Result<(), YuvError> {
+        let background = Background::new(background, Alpha::Straight);
+        self.convert_composited(rgba, width, height, background, out)
+    }
+
+    /// [`convert`](Self::convert) for either kind of alpha.
+    fn convert_composited(
+        &mut self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        background: Background,
+        out: &mut Vec<u8>,
+    ) -> Result<(), YuvError> {
         let error = |reason: String| YuvError {
             width,
             height,
@@ -93,7 +106,7 @@ impl YuvConverter {
                 rgba.len()
             )));
         }
-        let source = if is_opaque(rgba) {
+        let source = if background.is_noop() || is_opaque(rgba) {
             rgba
         } else {
             flatten_into(rgba, background, &mut self.flattened);
@@ -136,7 +149,7 @@ impl YuvConverter {
         width: u32,
         height: u32,
         [x0, y0, x1, y1]: [u32; 4],
-        background: [u8; 3],
+        background: Background,
         out: &mut [u8],
     ) -> Result<(), YuvError> {
         if out.len() != I420::byte_len(width, height) {
@@ -148,7 +161,8 @@ impl YuvConverter {
         }
         let stride = width as usize * 4;
         let row = |y: u32| &rgba[y as usize * stride + x0 as usize * 4..][..(x1 - x0) as usize * 4];
-        let pair_is_opaque = |y: u32| is_opaque(row(y)) && is_opaque(row(y + 1));
+        let pair_is_opaque =
+            |y: u32| background.is_noop() || (is_opaque(row(y)) && is_opaque(row(y + 1)));
         let mut run_start = y0;
         while run_start < y1 {
             let opaque = pair_is_opaque(run_start);
@@ -291,6 +305,7 @@ impl FrameConverter {
         frame: RgbaFrame<'_>,
         background: [u8; 3],
     ) -> Result<&[u8], YuvError> {
+        let background = Background::new(background, frame.alpha);
         let (width, height) = (frame.width, frame.height);
         let area = width as u64 * height as u64;
         self.frame_pixels += area;
@@ -348,8 +363,13 @@ impl FrameConverter {
                 self.converted_pixels += area;
             }
             None => {
-                self.converter
-                    .convert(frame.pixels, width, height, background, &mut self.data)?;
+                self.converter.convert_composited(
+                    frame.pixels,
+                    width,
+                    height,
+                    background,
+                    &mut self.data,
+                )?;
                 self.converted_pixels += area;
             }
         }
@@ -378,26 +398,53 @@ fn is_opaque(rgba: &[u8]) -> bool {
 /// The alpha bytes of two RGBA pixels read as a little-endian u64.
 const OPAQUE_PAIR: u64 = 0xFF00_0000_FF00_0000;
 
+/// What transparent pixels are composited over, and how the frame stores alpha.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Background {
+    color: [u8; 3],
+    alpha: Alpha,
+}
+
+impl Background {
+    fn new(color: [u8; 3], alpha: Alpha) -> Background {
+        Background { color, alpha }
+    }
+
+    /// Premultiplied pixels over black are their own RGB: nothing to composite.
+    fn is_noop(&self) -> bool {
+        self.alpha == Alpha::Premultiplied && self.color == [0, 0, 0]
+    }
+
+    /// Channel `channel` (value `c`) of a pixel with alpha `a`, composited.
+    fn composite(&self, c: u8, a: u32, channel: usize) -> u8 {
+        let under = self.color[channel] as u32 * (255 - a);
+        match self.alpha {
+            Alpha::Straight => ((c as u32 * a + under + 127) / 255) as u8,
+            Alpha::Premultiplied => (c as u32 + (under + 127) / 255).min(255) as u8,
+        }
+    }
+}
+
 /// Composite over `background`. Runs of eight opaque pixels (nearly all of them in most frames)
-/// are copied, runs of eight transparent ones filled; the others get
-/// `(c·a + bg·(255 − a)) / 255`, rounded.
-fn flatten_into(rgba: &[u8], background: [u8; 3], out: &mut Vec<u8>) {
+/// are copied, runs of eight transparent ones filled; the others get `(c·a + bg·(255 − a)) /
+/// 255` (straight alpha) or `c + bg·(255 − a) / 255` (premultiplied), rounded.
+fn flatten_into(rgba: &[u8], background: Background, out: &mut Vec<u8>) {
     out.resize(rgba.len(), 0);
     flatten_rows(rgba, background, out);
 }
 
 /// [`flatten_into`] into a slice of the same length.
-fn flatten_rows(rgba: &[u8], background: [u8; 3], out: &mut [u8]) {
+fn flatten_rows(rgba: &[u8], background: Background, out: &mut [u8]) {
     let composite = |src: &[u8], dst: &mut [u8]| {
         for (src, dst) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
             let a = src[3] as u32;
             for c in 0..3 {
-                dst[c] = ((src[c] as u32 * a + background[c] as u32 * (255 - a) + 127) / 255) as u8;
+                dst[c] = background.composite(src[c], a, c);
             }
             dst[3] = 255;
         }
     };
-    let [r, g, b] = background;
+    let [r, g, b] = background.color;
     let clear_block: [u8; 32] = std::array::from_fn(|i| [r, g, b, 255][i % 4]);
     let mut blocks = rgba.chunks_exact(32);
     let mut out_blocks = out.chunks_exact_mut(32);
@@ -462,7 +509,11 @@ mod tests {
             .chain([7, 8, 9, 255]) // an odd pixel count leaves a remainder
             .collect();
         let mut out = Vec::new();
-        flatten_into(&rgba, [10, 20, 30], &mut out);
+        flatten_into(
+            &rgba,
+            Background::new([10, 20, 30], Alpha::Straight),
+            &mut out,
+        );
         for (src, dst) in rgba.chunks_exact(4).zip(out.chunks_exact(4)) {
             let a = src[3] as u32;
             let expected: Vec<u8> = (0..3)
@@ -470,6 +521,41 @@ mod tests {
                 .chain([255])
                 .collect();
             assert_eq!(dst, expected.as_slice(), "{src:?}");
+        }
+    }
+
+    /// `straight` premultiplied, rounded as a rasteriser does.
+    fn premultiply(straight: &[u8]) -> Vec<u8> {
+        straight
+            .chunks_exact(4)
+            .flat_map(|px| {
+                let a = px[3] as u32;
+                let c = |i: usize| ((px[i] as u32 * a + 127) / 255) as u8;
+                [c(0), c(1), c(2), px[3]]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn premultiplied_frames_convert_like_straight_ones() {
+        let (w, h) = (64, 48);
+        let straight = noise(w, h, 7);
+        let premultiplied = premultiply(&straight);
+        let convert = |pixels: &[u8], alpha, background| {
+            let mut converter = FrameConverter::default();
+            let frame = RgbaFrame {
+                alpha,
+                ..frame(w, h, pixels, FrameChanges::Unknown)
+            };
+            converter.convert(frame, background).unwrap().to_vec()
+        };
+        for background in [[0, 0, 0], [200, 40, 90]] {
+            let a = convert(&straight, Alpha::Straight, background);
+            let b = convert(&premultiplied, Alpha::Premultiplied, background);
+            // Premultiplying rounds once: at most one step apart, and only where translucent.
+            let worst = a.iter().zip(&b).map(|(x, y)| x.abs_diff(*y)).max();
+            assert!(worst <= Some(1), "{background:?}: {worst:?}");
+            assert_ne!(a, convert(&straight, Alpha::Premultiplied, background));
         }
     }
 
@@ -484,6 +570,7 @@ mod tests {
             width,
             height,
             pixels,
+            alpha: Alpha::Straight,
             changes,
         }
     }

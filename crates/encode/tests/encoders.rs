@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kinema_encode::{
-    ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, FrameChanges, PixelFormat,
+    Alpha, ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, FrameChanges, PixelFormat,
     RgbaFrame, VideoEncoder, VideoSettings,
 };
 
@@ -139,6 +139,7 @@ fn write_frames(mut encoder: Box<dyn VideoEncoder>, range: std::ops::Range<u32>)
                 width: W,
                 height: H,
                 pixels: &pixels,
+                alpha: Alpha::Straight,
                 changes: FrameChanges::Unknown,
             })
             .unwrap();
@@ -358,6 +359,7 @@ fn ffmpeg_failures_carry_its_log() {
             width: W,
             height: H,
             pixels: &pixels,
+            alpha: Alpha::Straight,
             changes: FrameChanges::Unknown,
         });
         if result.is_err() {

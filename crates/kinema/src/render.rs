@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
-    ChunkFile, ChunkPlan, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat,
+    Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat,
     PlanOptions, RgbaFrame, VideoSettings, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
@@ -257,6 +257,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         );
         let mut paint = job.paint.clone();
         paint.scale = job.scale;
+        // Frames go to a video encoder, which takes premultiplied pixels as they are.
+        paint.premultiplied = true;
         workers.push(
             std::thread::Builder::new()
                 .name(format!("kinema-render-{worker}"))
@@ -299,6 +301,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                         width: image.width,
                                         height: image.height,
                                         pixels: image.pixels,
+                                        alpha: if image.premultiplied {
+                                            Alpha::Premultiplied
+                                        } else {
+                                            Alpha::Straight
+                                        },
                                         changes: FrameChanges::tracked(
                                             image.id,
                                             image.changed_since,

@@ -48,6 +48,10 @@ pub struct PaintOptions {
     /// Rasterise only what changed since the renderer's last frame (the pixels are the same
     /// either way; off is for checking that).
     pub damage_tracking: bool,
+    /// Lend frames ([`BlitzRenderer::paint`]) with premultiplied alpha, as rasterised, instead
+    /// of straight: video without alpha composites them over black for free, and skips a pass
+    /// over every changed pixel. [`FrameRenderer::render`] always gives straight alpha.
+    pub premultiplied: bool,
 }
 
 impl Default for PaintOptions {
@@ -57,6 +61,7 @@ impl Default for PaintOptions {
             resources: ResourceOptions::default(),
             font_files: Vec::new(),
             damage_tracking: true,
+            premultiplied: false,
         }
     }
 }
@@ -121,11 +126,11 @@ pub struct BlitzRenderer {
     damage: DamageTracker,
     font_boxes: FontBoxes,
     last_plan: DamageStats,
-    /// The last frame (straight alpha, as a [`Frame`] holds it), kept so that only changed
-    /// regions are rasterised and converted.
-    straight: Vec<u8>,
-    /// Where changed regions are rasterised (premultiplied) before they are converted into
-    /// `straight`.
+    /// The last frame (straight alpha unless [`PaintOptions::premultiplied`]), kept so that
+    /// only changed regions are rasterised and converted.
+    pixels: Vec<u8>,
+    /// Where changed regions are rasterised (premultiplied) before they are copied into
+    /// `pixels`.
     scratch: Vec<u8>,
     /// The id of the frame `straight` holds, if any.
     frame_id: Option<u64>,
@@ -182,7 +187,7 @@ impl BlitzRenderer {
             damage: DamageTracker::default(),
             font_boxes: FontBoxes::default(),
             last_plan: DamageStats::Full,
-            straight: Vec::new(),
+            pixels: Vec::new(),
             scratch: Vec::new(),
             frame_id: None,
             changed: None,
@@ -422,10 +427,14 @@ fn font_face_families(nodes: &[MirrorNode]) -> Vec<String> {
 impl FrameRenderer for BlitzRenderer {
     fn render(&mut self, tree: &FrameTree) -> Result<Frame, PaintError> {
         let frame = self.paint(tree)?;
+        let mut pixels = frame.pixels.to_vec();
+        if frame.premultiplied {
+            unpremultiply(&mut pixels);
+        }
         Ok(Frame {
             width: frame.width,
             height: frame.height,
-            pixels: frame.pixels.to_vec(),
+            pixels,
         })
     }
 }
@@ -435,8 +444,10 @@ impl FrameRenderer for BlitzRenderer {
 pub struct FrameRef<'a> {
     pub width: u32,
     pub height: u32,
-    /// RGBA, 8 bits per channel, straight (not premultiplied) alpha, rows top to bottom.
+    /// RGBA, 8 bits per channel, rows top to bottom; straight alpha unless `premultiplied`.
     pub pixels: &'a [u8],
+    /// Whether `pixels` are premultiplied by alpha ([`PaintOptions::premultiplied`]).
+    pub premultiplied: bool,
     /// This frame's id, unique among the frames painted in this process.
     pub id: u64,
     /// When damage tracking knows: the id of the frame this renderer painted before, and the
@@ -468,7 +479,8 @@ impl BlitzRenderer {
         Ok(FrameRef {
             width: device_w,
             height: device_h,
-            pixels: &self.straight,
+            pixels: &self.pixels,
+            premultiplied: self.options.premultiplied,
             id,
             changed_since: previous.zip(self.changed.as_deref()),
         })
@@ -593,12 +605,14 @@ impl BlitzRenderer {
                 // The rasteriser keeps its commands until reset: without this every frame would
                 // also redraw all the frames before it.
                 raster.reset();
-                self.straight.resize(size, 0);
+                self.pixels.resize(size, 0);
                 raster.render(
                     |scene| damage::replay(scene, &recording.commands, &analysis, None),
-                    &mut self.straight,
+                    &mut self.pixels,
                 );
-                unpremultiply(&mut self.straight);
+                if !self.options.premultiplied {
+                    unpremultiply(&mut self.pixels);
+                }
             }
             Plan::Regions(regions) => {
                 raster.reset();
@@ -612,13 +626,12 @@ impl BlitzRenderer {
                     },
                     &mut self.scratch,
                 );
-                damage::copy_regions(&self.scratch, &mut self.straight, device_w, regions);
-                for r in regions {
+                damage::copy_regions(&self.scratch, &mut self.pixels, device_w, regions);
+                for r in regions.iter().filter(|_| !self.options.premultiplied) {
                     for y in r.y0..r.y1 {
                         let row = y as usize * device_w as usize;
                         unpremultiply(
-                            &mut self.straight
-                                [(row + r.x0 as usize) * 4..(row + r.x1 as usize) * 4],
+                            &mut self.pixels[(row + r.x0 as usize) * 4..(row + r.x1 as usize) * 4],
                         );
                     }
                 }

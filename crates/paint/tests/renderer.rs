@@ -396,3 +396,54 @@ fn odd_trees_paint_without_panicking() {
         let _ = BlitzRenderer::new(options()).unwrap().render(&tree);
     }
 }
+
+#[test]
+fn frames_can_be_lent_premultiplied() {
+    // Translucent shapes over a transparent page: alpha is neither 0 nor 255 in places.
+    let code = r#"
+import {AbsoluteFill, useCurrentFrame} from 'remotion';
+export default function Translucent() {
+  const frame = useCurrentFrame();
+  return (
+    <AbsoluteFill>
+      <div style={{position: 'absolute', left: 20 + frame * 7, top: 30, width: 120, height: 80,
+        borderRadius: 20, backgroundColor: 'rgba(250, 200, 40, 0.6)'}} />
+      <div style={{position: 'absolute', left: 90, top: 60, width: 100, height: 100,
+        backgroundColor: 'rgba(30, 120, 250, 0.3)'}} />
+    </AbsoluteFill>
+  );
+}
+"#;
+    let mut straight = BlitzRenderer::new(options()).unwrap();
+    let mut premultiplied = BlitzRenderer::new(PaintOptions {
+        premultiplied: true,
+        ..options()
+    })
+    .unwrap();
+    for tree in trees(code, 0..4) {
+        let expected = straight.paint(&tree).unwrap().pixels.to_vec();
+        let frame = premultiplied.paint(&tree).unwrap();
+        assert!(frame.premultiplied);
+        let mut translucent = 0;
+        for (s, p) in expected.chunks_exact(4).zip(frame.pixels.chunks_exact(4)) {
+            assert_eq!(s[3], p[3]);
+            if s[3] > 0 && s[3] < 255 {
+                translucent += 1;
+            }
+            for c in 0..3 {
+                let want = (s[c] as u32 * s[3] as u32 + 127) / 255;
+                assert!(want.abs_diff(p[c] as u32) <= 1, "{s:?} vs {p:?}");
+            }
+        }
+        assert!(translucent > 1000, "{translucent} translucent pixels");
+        // A frame handed out whole is straight either way.
+        let whole = premultiplied.render(&tree).unwrap();
+        let worst = whole
+            .pixels
+            .iter()
+            .zip(straight.render(&tree).unwrap().pixels.iter())
+            .map(|(a, b)| a.abs_diff(*b))
+            .max();
+        assert!(worst <= Some(2), "{worst:?}");
+    }
+}

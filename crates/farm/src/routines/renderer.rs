@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
 use kinema_encode::{
-    ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat, RgbaFrame, VideoSettings,
+    Alpha, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat, RgbaFrame, VideoSettings,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
 use serde::{Deserialize, Serialize};
@@ -53,6 +53,8 @@ pub(crate) fn prepare_scene<'w>(
         let info = engine.select_with(composition, props, overrides)?;
         let mut paint = PaintOptions::for_public_dir(public_dir);
         paint.scale = scale;
+        // Frames go to a video encoder, which takes premultiplied pixels as they are.
+        paint.premultiplied = true;
         let renderer = BlitzRenderer::new(paint)?;
         context.warm.scene = Some(WarmScene {
             key,
@@ -354,6 +356,11 @@ fn render_chunk(
                 width: image.width,
                 height: image.height,
                 pixels: image.pixels,
+                alpha: if image.premultiplied {
+                    Alpha::Premultiplied
+                } else {
+                    Alpha::Straight
+                },
                 changes: FrameChanges::tracked(image.id, image.changed_since),
             })
             .map_err(|e| at(e.into()))?;
