@@ -32,6 +32,17 @@ pub enum Alpha {
     Premultiplied,
 }
 
+impl Alpha {
+    /// `Premultiplied` when `premultiplied`, else `Straight`.
+    pub fn premultiplied_if(premultiplied: bool) -> Alpha {
+        if premultiplied {
+            Alpha::Premultiplied
+        } else {
+            Alpha::Straight
+        }
+    }
+}
+
 /// Straight alpha from premultiplied, in place.
 pub(crate) fn unpremultiply(pixels: &mut [u8]) {
     for px in pixels.chunks_exact_mut(4) {

@@ -301,11 +301,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                         width: image.width,
                                         height: image.height,
                                         pixels: image.pixels,
-                                        alpha: if image.premultiplied {
-                                            Alpha::Premultiplied
-                                        } else {
-                                            Alpha::Straight
-                                        },
+                                        alpha: Alpha::premultiplied_if(image.premultiplied),
                                         changes: FrameChanges::tracked(
                                             image.id,
                                             image.changed_since,

@@ -26,30 +26,27 @@ fn round_to(value: f64, step: f64) -> f64 {
     (value / step).round() * step
 }
 
-/// A transform from an element's space to the device.
-pub(crate) fn device_transform(t: Affine) -> Affine {
+/// A transform whose translation is rounded to `translation_step`.
+fn transform(t: Affine, translation_step: f64) -> Affine {
     let [a, b, c, d, e, f] = t.as_coeffs();
     Affine::new([
         round_to(a, LINEAR_STEP),
         round_to(b, LINEAR_STEP),
         round_to(c, LINEAR_STEP),
         round_to(d, LINEAR_STEP),
-        round_to(e, DEVICE_STEP),
-        round_to(f, DEVICE_STEP),
+        round_to(e, translation_step),
+        round_to(f, translation_step),
     ])
+}
+
+/// A transform from an element's space to the device.
+fn device_transform(t: Affine) -> Affine {
+    transform(t, DEVICE_STEP)
 }
 
 /// A transform within an element's space (a brush's, a glyph's).
 fn local_transform(t: Affine) -> Affine {
-    let [a, b, c, d, e, f] = t.as_coeffs();
-    Affine::new([
-        round_to(a, LINEAR_STEP),
-        round_to(b, LINEAR_STEP),
-        round_to(c, LINEAR_STEP),
-        round_to(d, LINEAR_STEP),
-        round_to(e, LOCAL_STEP),
-        round_to(f, LOCAL_STEP),
-    ])
+    transform(t, LOCAL_STEP)
 }
 
 fn point(p: Point) -> Point {

@@ -356,11 +356,7 @@ fn render_chunk(
                 width: image.width,
                 height: image.height,
                 pixels: image.pixels,
-                alpha: if image.premultiplied {
-                    Alpha::Premultiplied
-                } else {
-                    Alpha::Straight
-                },
+                alpha: Alpha::premultiplied_if(image.premultiplied),
                 changes: FrameChanges::tracked(image.id, image.changed_since),
             })
             .map_err(|e| at(e.into()))?;
