@@ -407,6 +407,44 @@ fn widen_pipe(stdin: &ChildStdin) {
 #[cfg(not(target_os = "linux"))]
 fn widen_pipe(_stdin: &ChildStdin) {}
 
+/// Put one frame into ffmpeg's input: spliced from a memory file where that works
+/// ([`crate::splice`]), written otherwise.
+fn send(feed: &mut Feed, stdin: &mut ChildStdin, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use crate::splice::{SendError, SpliceFeeder};
+        if matches!(feed, Feed::Untried) {
+            *feed = match SpliceFeeder::new(bytes.len(), stdin) {
+                Ok(feeder) => Feed::Splice(feeder),
+                Err(error) => {
+                    tracing::debug!(%error, "cannot splice frames to ffmpeg; writing them");
+                    Feed::Write
+                }
+            };
+        }
+        if let Feed::Splice(feeder) = feed {
+            if feeder.frame_bytes() == bytes.len() {
+                match feeder.send(bytes, stdin) {
+                    Ok(()) => return Ok(()),
+                    Err(SendError::Pipe(error)) => return Err(error),
+                    Err(SendError::Unsupported(error)) => {
+                        tracing::debug!(%error, "cannot splice frames to ffmpeg; writing them");
+                        *feed = Feed::Write;
+                    }
+                }
+            } else {
+                // Frames are one size; should that ever change, plain writes still work.
+                *feed = Feed::Write;
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        *feed = Feed::Write;
+    }
+    stdin.write_all(bytes)
+}
+
 /// An encode through ffmpeg in progress.
 pub struct FfmpegEncoder {
     child: Child,
@@ -417,8 +455,21 @@ pub struct FfmpegEncoder {
     converter: FrameConverter,
     /// The converted frame (reused).
     scratch: Vec<u8>,
+    /// Frames go into the pipe by reference where the kernel allows (set up by the first frame).
+    feed: Feed,
     output: PathBuf,
     frames: u64,
+}
+
+/// How frames go into ffmpeg's input pipe.
+#[derive(Debug)]
+enum Feed {
+    /// Not decided yet: the first frame tries splicing.
+    Untried,
+    #[cfg(target_os = "linux")]
+    Splice(crate::splice::SpliceFeeder),
+    /// Plain writes (other systems, or where splicing from a memory file fails).
+    Write,
 }
 
 impl FfmpegEncoder {
@@ -477,6 +528,7 @@ impl FfmpegEncoder {
             settings,
             converter: FrameConverter::default(),
             scratch: Vec::new(),
+            feed: Feed::Untried,
             output: output.to_path_buf(),
             frames: 0,
         })
@@ -499,7 +551,7 @@ impl FfmpegEncoder {
             RawInput::Rgba => frame.straight(&mut self.scratch),
         };
         let stdin = self.stdin.as_mut().expect("stdin is open until finish");
-        if stdin.write_all(bytes).is_err() {
+        if send(&mut self.feed, stdin, bytes).is_err() {
             // ffmpeg exited early; its log says why.
             return Err(self.failure());
         }
@@ -589,6 +641,45 @@ pub(crate) fn tail(log: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Frames reach the child's input unchanged and in order whether they are spliced (the
+    /// first frame sets that up) or written.
+    #[test]
+    fn frames_reach_the_child_spliced_or_written() {
+        for (mut feed, splices) in [
+            (Feed::Untried, cfg!(target_os = "linux")),
+            (Feed::Write, false),
+        ] {
+            let mut child = Command::new("cat")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("cat runs");
+            let mut stdin = child.stdin.take().unwrap();
+            widen_pipe(&stdin);
+            let mut stdout = child.stdout.take().unwrap();
+            let reader = std::thread::spawn(move || {
+                let mut out = Vec::new();
+                stdout.read_to_end(&mut out).unwrap();
+                out
+            });
+            let frames: Vec<Vec<u8>> = (0..12u8)
+                .map(|i| (0..300_000u32).map(|j| i ^ (j % 251) as u8).collect())
+                .collect();
+            for frame in &frames {
+                send(&mut feed, &mut stdin, frame).unwrap();
+            }
+            #[cfg(target_os = "linux")]
+            assert_eq!(matches!(feed, Feed::Splice(_)), splices, "{feed:?}");
+            #[cfg(not(target_os = "linux"))]
+            let _ = splices;
+            drop(stdin);
+            drop(feed);
+            assert!(child.wait().unwrap().success());
+            let got = reader.join().unwrap();
+            assert!(got == frames.concat(), "frames arrived changed");
+        }
+    }
 
     fn settings() -> VideoSettings {
         VideoSettings {

@@ -12,6 +12,8 @@ pub mod codec;
 pub mod encoder;
 pub mod ffmpeg;
 pub mod plan;
+#[cfg(target_os = "linux")]
+mod splice;
 pub mod stitch;
 pub mod yuv;
 
