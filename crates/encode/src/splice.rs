@@ -166,16 +166,20 @@ mod tests {
     use super::*;
     use std::io::Read;
 
-    /// Frames spliced through a pipe arrive whole and in order, also when a reader lags
-    /// behind by more than the pipe holds and slots are reused many times over.
-    #[test]
-    fn frames_arrive_in_order_through_a_small_pipe() {
+    /// A new pipe: (read end, write end).
+    fn pipe() -> (OwnedFd, OwnedFd) {
         let mut fds = [0; 2];
         // SAFETY: `fds` has room for the two descriptors.
         assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
         // SAFETY: both descriptors were just created and are owned here.
-        let (read_end, write_end) =
-            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+    }
+
+    /// Frames spliced through a pipe arrive whole and in order, also when a reader lags
+    /// behind by more than the pipe holds and slots are reused many times over.
+    #[test]
+    fn frames_arrive_in_order_through_a_small_pipe() {
+        let (read_end, write_end) = pipe();
         let frame_bytes = 10_000; // not a whole number of pages
         let frames = 64u8;
         let reader = std::thread::spawn(move || {
@@ -211,12 +215,7 @@ mod tests {
 
     #[test]
     fn a_closed_pipe_is_an_error() {
-        let mut fds = [0; 2];
-        // SAFETY: `fds` has room for the two descriptors.
-        assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
-        // SAFETY: both descriptors were just created and are owned here.
-        let (read_end, write_end) =
-            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        let (read_end, write_end) = pipe();
         drop(read_end);
         let mut feeder = SpliceFeeder::new(5_000, &write_end).unwrap();
         assert!(matches!(
