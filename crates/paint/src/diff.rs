@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use kinema_compose::{Element, Node};
 
 use crate::fonts::FontLibrary;
+use crate::svg::{self, DetachedSvg};
 
 /// What the document currently shows under one parent, in order.
 #[derive(Debug, Default)]
@@ -17,7 +18,9 @@ pub(crate) struct Mirror {
     pub(crate) children: Vec<MirrorNode>,
 }
 
+// Most nodes are elements; boxing them would only add an allocation each.
 #[derive(Debug)]
+#[expect(clippy::large_enum_variant)]
 pub(crate) enum MirrorNode {
     Text {
         id: NodeId,
@@ -31,6 +34,8 @@ pub(crate) enum MirrorNode {
         style: IndexMap<String, String>,
         inner_html: Option<String>,
         children: Vec<MirrorNode>,
+        /// For an inline SVG root: its subtree, kept out of the document (see [`crate::svg`]).
+        detached: Option<Box<DetachedSvg>>,
     },
 }
 
@@ -50,6 +55,8 @@ pub struct DiffStats {
     pub text_changes: usize,
     pub attribute_changes: usize,
     pub style_changes: usize,
+    /// Inline SVGs whose markup changed (each is parsed again).
+    pub svg_changes: usize,
 }
 
 /// Context for one diff pass.
@@ -63,11 +70,11 @@ pub(crate) struct Differ<'a, 'doc> {
 
 /// Inherited state while walking down the tree.
 #[derive(Clone, Copy)]
-struct Scope<'t> {
-    svg: bool,
+pub(crate) struct Scope<'t> {
+    pub(crate) svg: bool,
     /// The nearest `font-family` set inline by an HTML ancestor, for SVG text (see
     /// [`svg_font_family`]).
-    font_family: Option<&'t str>,
+    pub(crate) font_family: Option<&'t str>,
 }
 
 impl<'a, 'doc> Differ<'a, 'doc> {
@@ -133,11 +140,15 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                     style,
                     inner_html,
                     children,
+                    detached,
                 },
                 Node::Element(element),
             ) => {
                 let element_svg = scope.svg || element.tag == "svg";
-                if *tag != element.tag || *svg != element_svg {
+                if *tag != element.tag
+                    || *svg != element_svg
+                    || detached.is_some() != svg::is_detached(element, scope)
+                {
                     return false;
                 }
                 let id = *id;
@@ -149,6 +160,12 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                     && let Some(src) = attributes.get("src")
                 {
                     self.new_images.push((id, src.clone()));
+                }
+                if let Some(detached) = detached {
+                    if detached.update(svg::markup(element, scope, self.fonts)) {
+                        self.stats.svg_changes += 1;
+                    }
+                    return true;
                 }
                 if *inner_html != element.inner_html {
                     for child in children.drain(..) {
@@ -200,7 +217,11 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                     self.new_images.push((id, src.clone()));
                 }
                 let mut children = Vec::new();
-                if let Some(html) = &element.inner_html {
+                let detached = svg::is_detached(element, scope)
+                    .then(|| Box::new(DetachedSvg::new(svg::markup(element, scope, self.fonts))));
+                if detached.is_some() {
+                    // The subtree is drawn from the markup alone.
+                } else if let Some(html) = &element.inner_html {
                     self.mutator.set_inner_html(id, html);
                 } else {
                     let scope = child_scope(element, scope);
@@ -222,6 +243,7 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                     style: element.style.clone(),
                     inner_html: element.inner_html.clone(),
                     children,
+                    detached,
                 }
             }
         }
@@ -288,7 +310,7 @@ impl<'a, 'doc> Differ<'a, 'doc> {
     }
 }
 
-fn child_scope<'t>(element: &'t Element, scope: Scope<'t>) -> Scope<'t> {
+pub(crate) fn child_scope<'t>(element: &'t Element, scope: Scope<'t>) -> Scope<'t> {
     let svg = (scope.svg || element.tag == "svg") && element.tag != "foreignObject";
     let font_family = if scope.svg {
         scope.font_family
@@ -305,7 +327,7 @@ fn child_scope<'t>(element: &'t Element, scope: Scope<'t>) -> Scope<'t> {
 /// The attributes Blitz should see for an element. SVG text is drawn by usvg, which has its own
 /// font database and knows nothing about CSS generic families, aliases or inheritance from HTML,
 /// so SVG font families are rewritten to the concrete family Kinema's registry chose.
-fn wanted_attributes(
+pub(crate) fn wanted_attributes(
     element: &Element,
     scope: Scope<'_>,
     fonts: &FontLibrary,

@@ -67,6 +67,8 @@ pub struct FontLibrary {
     files: Vec<FontFile>,
     families: HashSet<String>,
     dirs: Vec<PathBuf>,
+    /// The same fonts as usvg wants them, for SVG text (built on first use).
+    svg_database: OnceLock<Arc<usvg::fontdb::Database>>,
 }
 
 impl FontLibrary {
@@ -122,6 +124,7 @@ impl FontLibrary {
             files,
             families,
             dirs: dirs.to_vec(),
+            svg_database: OnceLock::new(),
         }
     }
 
@@ -143,7 +146,23 @@ impl FontLibrary {
             files,
             families,
             dirs: Vec::new(),
+            svg_database: OnceLock::new(),
         }
+    }
+
+    /// The font files' contents, in the library's order.
+    pub(crate) fn into_data(self) -> Vec<Blob<u8>> {
+        self.files.into_iter().map(|f| f.data).collect()
+    }
+
+    /// The library's font database for SVG text, built once from the files' contents.
+    pub(crate) fn svg_database(
+        &self,
+        build: impl FnOnce(Vec<Blob<u8>>) -> Arc<usvg::fontdb::Database>,
+    ) -> Arc<usvg::fontdb::Database> {
+        self.svg_database
+            .get_or_init(|| build(self.files.iter().map(|f| f.data.clone()).collect()))
+            .clone()
     }
 
     /// Every family name in the library, sorted.

@@ -20,6 +20,7 @@ pub mod resources;
 mod scene;
 mod shadow_cache;
 mod snap;
+mod svg;
 mod text_shadow;
 
 pub use diff::DiffStats;

@@ -114,6 +114,8 @@ pub enum DamageStats {
 pub struct BlitzRenderer {
     options: PaintOptions,
     fonts: Arc<FontLibrary>,
+    /// Fonts for inline SVG text: the library's and the project's (built on first use).
+    svg_fonts: Option<Arc<usvg::fontdb::Database>>,
     loader: Arc<CountingLoader>,
     live: Option<LiveDocument>,
     raster: Option<(u32, u32, VelloCpuImageRenderer)>,
@@ -193,6 +195,7 @@ impl BlitzRenderer {
             changed: None,
             project_families,
             fonts: FontLibrary::system(),
+            svg_fonts: None,
             options,
             loader,
             live: None,
@@ -547,6 +550,14 @@ impl BlitzRenderer {
             live.doc.resolve(0.0);
             table = text_shadow::build_table(&live.doc, &shadowed);
         }
+        let (doc, mirror) = (&mut *live.doc, &mut live.mirror);
+        crate::svg::install(doc, mirror, &mut || {
+            self.svg_fonts
+                .get_or_insert_with(|| {
+                    crate::svg::font_database(&self.fonts, &self.options.font_files)
+                })
+                .clone()
+        });
         let resolved = thread_cpu();
         if stats.created > 0 || stats.style_changes > 0 || stats.attribute_changes > 0 {
             self.check_font_families(live);

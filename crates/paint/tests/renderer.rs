@@ -119,6 +119,84 @@ fn diffs_only_touch_what_changed() {
     assert!(second.style_changes >= 4, "{second:?}");
 }
 
+/// An inline SVG whose root and contents change until frame 3, and whose inherited colour
+/// changes alone at frame 4.
+const MOVING_SVG: &str = r##"
+import {useCurrentFrame} from 'remotion';
+export default function Chart() {
+  const frame = useCurrentFrame();
+  const m = Math.min(frame, 3);
+  return (
+    <div style={{position: 'absolute', left: 0, top: 0, fontFamily: 'sans-serif',
+      color: frame < 4 ? 'rgb(255, 0, 0)' : 'rgb(0, 0, 255)'}}>
+      <svg width={200 + (m % 3) * 40} height={120} viewBox="0 0 200 120"
+        preserveAspectRatio="none">
+        <rect x={0} y={0} width={40} height={40} fill="currentColor" />
+        <rect x={60 + m * 10} y={0} width={20} height={40} fill="#00ff00" />
+        <g style={{color: 'rgb(255, 255, 0)'}}>
+          <rect x={0} y={80} width={40} height={40} fill="currentColor" />
+        </g>
+        <text x={100} y={100} fontSize={20} fill="black">{`tick ${m} <&>`}</text>
+      </svg>
+    </div>
+  );
+}
+"##;
+
+#[test]
+fn inline_svg_follows_its_frames_and_inherited_color() {
+    let trees = trees(MOVING_SVG, 0..6);
+    let mut walked = BlitzRenderer::new(options()).unwrap();
+    for tree in &trees {
+        let frame = walked.render(tree).unwrap();
+        let fresh = BlitzRenderer::new(options()).unwrap().render(tree).unwrap();
+        assert!(
+            frame.pixels == fresh.pixels,
+            "frame {} differs between a fresh document and a diffed one",
+            tree.frame
+        );
+        // `currentColor` is the colour the SVG inherits from HTML, or one set inside it.
+        let expected = if tree.frame < 4 {
+            [255, 0, 0, 255]
+        } else {
+            [0, 0, 255, 255]
+        };
+        assert_eq!(frame.pixel(10, 10), expected, "frame {}", tree.frame);
+        assert_eq!(
+            frame.pixel(10, 110),
+            [255, 255, 0, 255],
+            "frame {}",
+            tree.frame
+        );
+        // The root's width stretches the drawing (preserveAspectRatio none).
+        let m = tree.frame.min(3) as f64;
+        let scale = (200.0 + (m % 3.0) * 40.0) / 200.0;
+        let bar = ((60.0 + m * 10.0 + 10.0) * scale) as u32;
+        assert_eq!(
+            frame.pixel(bar, 20),
+            [0, 255, 0, 255],
+            "frame {}",
+            tree.frame
+        );
+        // The text is drawn: dark pixels where it runs.
+        let dark = (100..200)
+            .flat_map(|x| (80..105).map(move |y| (x, y)))
+            .filter(|&(x, y)| frame.pixel(x, y)[0] < 100 && frame.pixel(x, y)[3] == 255)
+            .count();
+        assert!(dark > 30, "frame {}: {dark} text pixels", tree.frame);
+        let changes = walked.diff_stats().svg_changes;
+        assert_eq!(
+            changes,
+            usize::from((1..=3).contains(&tree.frame)),
+            "frame {}",
+            tree.frame
+        );
+    }
+    // The same tree again: the SVG is neither rewritten nor parsed.
+    walked.render(&trees[5]).unwrap();
+    assert_eq!(walked.diff_stats().svg_changes, 0);
+}
+
 fn render_one(code: &str) -> Result<kinema_paint::Frame, PaintError> {
     let tree = engine(code, 200, 100).render_frame(3).unwrap();
     BlitzRenderer::new(options()).unwrap().render(&tree)
@@ -310,6 +388,18 @@ fn inner_html_is_parsed_and_replaced() {
     assert_eq!(first.pixel(25, 25), [255, 0, 0, 255]);
     let later = renderer.render(&engine.render_frame(5).unwrap()).unwrap();
     assert_eq!(later.pixel(25, 25), [0, 0, 255, 255]);
+}
+
+#[test]
+fn an_svg_holding_inner_html_is_drawn_from_the_document() {
+    // Icon markup pasted in as HTML (unquoted attribute): Blitz's HTML parser reads it.
+    let code = r#"export default () => (
+      <svg width={100} height={100} style={{position: 'absolute', left: 0, top: 0}}
+        dangerouslySetInnerHTML={{__html: '<rect width=100 height=50 fill=lime></rect>'}} />
+    );"#;
+    let frame = render_one(code).unwrap();
+    assert_eq!(frame.pixel(50, 25), [0, 255, 0, 255]);
+    assert_eq!(frame.pixel(50, 75)[3], 0);
 }
 
 #[test]
