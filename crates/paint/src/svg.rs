@@ -92,24 +92,10 @@ pub(crate) fn is_detached(element: &Element, scope: Scope<'_>) -> bool {
 /// document would have been given (SVG font families made concrete).
 pub(crate) fn markup(root: &Element, scope: Scope<'_>, fonts: &FontLibrary) -> Markup {
     let mut open = String::from("<svg");
-    let mut has_xmlns = false;
-    for (name, value) in &wanted_attributes(root, scope, fonts) {
-        // The root's `color` is the one the document computes, added when parsing.
-        if name == "color" || (name == "style" && !root.style.is_empty()) {
-            continue;
-        }
-        has_xmlns |= name == "xmlns";
-        if let Some(name) = xml_attribute_name(name) {
-            write_attribute(&mut open, name, value);
-        }
-    }
-    if !has_xmlns {
-        write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
-    }
+    write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
     write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
-    if !root.style.is_empty() {
-        write_attribute(&mut open, "style", &style_text(root));
-    }
+    // The root's `color` is the one the document computes, added when parsing.
+    write_attributes(&mut open, root, scope, fonts, &["color"]);
     let mut rest = String::from(">");
     let scope = child_scope(root, scope);
     for child in &root.children {
@@ -129,17 +115,7 @@ fn write_node(out: &mut String, node: &Node, scope: Scope<'_>, fonts: &FontLibra
     }
     out.push('<');
     out.push_str(&element.tag);
-    for (name, value) in &wanted_attributes(element, scope, fonts) {
-        if name == "style" && !element.style.is_empty() {
-            continue;
-        }
-        if let Some(name) = xml_attribute_name(name) {
-            write_attribute(out, name, value);
-        }
-    }
-    if !element.style.is_empty() {
-        write_attribute(out, "style", &style_text(element));
-    }
+    write_attributes(out, element, scope, fonts, &[]);
     out.push('>');
     let scope = child_scope(element, scope);
     for child in &element.children {
@@ -148,6 +124,33 @@ fn write_node(out: &mut String, node: &Node, scope: Scope<'_>, fonts: &FontLibra
     out.push_str("</");
     out.push_str(&element.tag);
     out.push('>');
+}
+
+/// An element's attributes and inline style, each name once: XML forbids repeats, and
+/// `xlink:href` and `href` are one attribute here, as in the document. The namespaces are
+/// declared on the root.
+fn write_attributes(
+    out: &mut String,
+    element: &Element,
+    scope: Scope<'_>,
+    fonts: &FontLibrary,
+    skip: &[&str],
+) {
+    let mut written: Vec<&str> = vec!["xmlns", "xmlns:xlink"];
+    written.extend_from_slice(skip);
+    if !element.style.is_empty() {
+        written.push("style");
+        write_attribute(out, "style", &style_text(element));
+    }
+    let attributes = wanted_attributes(element, scope, fonts);
+    for (name, value) in &attributes {
+        if let Some(name) = xml_attribute_name(name)
+            && !written.contains(&name)
+        {
+            written.push(name);
+            write_attribute(out, name, value);
+        }
+    }
 }
 
 /// The name to write an attribute under, if XML can carry it. `xlink:href` is written as
@@ -364,18 +367,25 @@ mod tests {
             vec![Node::Text("a < b & \"c\"\u{1}".into())],
         );
         text.style.insert("fill".into(), "red".into());
+        let used = el("use", &[("href", "#b"), ("xlink:href", "#a")], vec![]);
         let root = el(
             "svg",
-            &[("width", "10"), ("color", "blue"), ("bad name", "x")],
-            vec![Node::Element(text)],
+            &[
+                ("width", "10"),
+                ("color", "blue"),
+                ("bad name", "x"),
+                ("xmlns", "http://www.w3.org/2000/svg"),
+                ("xmlns:xlink", "http://www.w3.org/1999/xlink"),
+            ],
+            vec![Node::Element(text), Node::Element(used)],
         );
         let markup = markup(&root, html_scope(), &library);
         assert_eq!(
             markup.with_color("rgb(1, 2, 3)"),
-            "<svg width=\"10\" font-family=\"'monospace'\" \
-             xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" \
-             color=\"rgb(1, 2, 3)\"><text x=\"1\" href=\"#a\" style=\"fill: red;\">\
-             a &lt; b &amp; \"c\"</text></svg>"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" \
+             width=\"10\" font-family=\"'monospace'\" color=\"rgb(1, 2, 3)\">\
+             <text style=\"fill: red;\" x=\"1\" href=\"#a\">a &lt; b &amp; \"c\"</text>\
+             <use href=\"#b\"></use></svg>"
         );
         usvg::roxmltree::Document::parse(&markup.with_color("red")).expect("well-formed XML");
     }

@@ -391,6 +391,25 @@ fn inner_html_is_parsed_and_replaced() {
 }
 
 #[test]
+fn svg_namespaces_and_links_written_in_jsx_draw() {
+    // What SVG exported from design tools looks like after pasting into JSX.
+    let code = r##"export default () => (
+      <svg xmlns="http://www.w3.org/2000/svg" xmlnsXlink="http://www.w3.org/1999/xlink"
+        width={100} height={100} style={{position: 'absolute', left: 0, top: 0}}>
+        <defs><rect id="cell" width={50} height={50} fill="#00ff00" /></defs>
+        <use xlinkHref="#cell" x={50} y={50} />
+      </svg>
+    );"##;
+    let frame = render_one(code).unwrap();
+    assert_eq!(frame.pixel(75, 75), [0, 255, 0, 255]);
+    assert_eq!(
+        frame.pixel(25, 25)[3],
+        0,
+        "the definition itself is not drawn"
+    );
+}
+
+#[test]
 fn an_svg_holding_inner_html_is_drawn_from_the_document() {
     // Icon markup pasted in as HTML (unquoted attribute): Blitz's HTML parser reads it.
     let code = r#"export default () => (
