@@ -551,7 +551,7 @@ impl BlitzRenderer {
             table = text_shadow::build_table(&live.doc, &shadowed);
         }
         let (doc, mirror) = (&mut *live.doc, &mut live.mirror);
-        crate::svg::install(doc, mirror, &mut || {
+        crate::svg::install(doc, mirror, tree.frame, &mut || {
             self.svg_fonts
                 .get_or_insert_with(|| {
                     crate::svg::font_database(&self.fonts, &self.options.font_files)

@@ -36,6 +36,8 @@ pub(crate) struct DetachedSvg {
     /// The inherited `color` the image was parsed for, and the image (`None`: it did not
     /// parse, which was reported).
     parsed: Option<(String, Option<SvgImageData>)>,
+    /// Whether a failed parse was reported: once per element, not once per frame.
+    warned: bool,
 }
 
 impl DetachedSvg {
@@ -43,6 +45,7 @@ impl DetachedSvg {
         DetachedSvg {
             markup,
             parsed: None,
+            warned: false,
         }
     }
 
@@ -244,14 +247,16 @@ pub(crate) fn font_database(library: &FontLibrary, project_fonts: &[PathBuf]) ->
 pub(crate) fn install(
     doc: &mut BaseDocument,
     mirror: &mut Mirror,
+    frame: u32,
     fonts: &mut dyn FnMut() -> Arc<Database>,
 ) {
-    install_under(doc, &mut mirror.children, fonts);
+    install_under(doc, &mut mirror.children, frame, fonts);
 }
 
 fn install_under(
     doc: &mut BaseDocument,
     nodes: &mut [MirrorNode],
+    frame: u32,
     fonts: &mut dyn FnMut() -> Arc<Database>,
 ) {
     for node in nodes {
@@ -265,8 +270,8 @@ fn install_under(
             continue;
         };
         match detached {
-            Some(svg) => install_one(doc, *id, svg, fonts),
-            None => install_under(doc, children, fonts),
+            Some(svg) => install_one(doc, *id, svg, frame, fonts),
+            None => install_under(doc, children, frame, fonts),
         }
     }
 }
@@ -275,6 +280,7 @@ fn install_one(
     doc: &mut BaseDocument,
     id: NodeId,
     svg: &mut DetachedSvg,
+    frame: u32,
     fonts: &mut dyn FnMut() -> Arc<Database>,
 ) {
     let Some(node) = doc.get_node_mut(id) else {
@@ -292,8 +298,16 @@ fn install_one(
         };
         let image = match SvgImageData::from_data(source.as_bytes(), &options) {
             Ok(image) => Some(image),
+            // A zero or negative size draws nothing, as in a browser (a chart growing from
+            // nothing starts there): not worth a warning.
+            Err(usvg::Error::InvalidSize) => None,
             Err(error) => {
-                tracing::warn!(%error, "an inline <svg> could not be parsed; it is not drawn");
+                if !std::mem::replace(&mut svg.warned, true) {
+                    tracing::warn!(
+                        "frame {frame}: an inline <svg> is not drawn, its markup does not \
+                         parse as SVG: {error}"
+                    );
+                }
                 None
             }
         };
