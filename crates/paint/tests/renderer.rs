@@ -410,6 +410,20 @@ fn svg_namespaces_and_links_written_in_jsx_draw() {
 }
 
 #[test]
+fn a_style_element_inside_an_svg_applies_to_it() {
+    let code = r##"export default () => (
+      <svg width={100} height={100} style={{position: 'absolute', left: 0, top: 0}}>
+        <style>{'.on { fill: #0000ff } g > .off { fill: #ff0000 }'}</style>
+        <rect className="on" width={50} height={50} fill="black" />
+        <g><rect className="off" x={50} width={50} height={50} /></g>
+      </svg>
+    );"##;
+    let frame = render_one(code).unwrap();
+    assert_eq!(frame.pixel(25, 25), [0, 0, 255, 255]);
+    assert_eq!(frame.pixel(75, 25), [255, 0, 0, 255]);
+}
+
+#[test]
 fn an_svg_holding_inner_html_is_drawn_from_the_document() {
     // Icon markup pasted in as HTML (unquoted attribute): Blitz's HTML parser reads it.
     let code = r#"export default () => (
