@@ -227,6 +227,23 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
                 .tiles_of(draw_bounds(other, fonts))
                 .intersect(&enclosing),
         };
+        if let RenderCommand::Stroke(stroke) = command
+            && !in_unit
+            && let Some(pieces) = stroke_pieces(stroke, grid, reach)
+        {
+            for (rect, hash) in pieces {
+                for r in rect.r0..rect.r1 {
+                    let row = (r * grid.cols) as usize;
+                    for tile in
+                        &mut analysis.tile_hashes[row + rect.c0 as usize..row + rect.c1 as usize]
+                    {
+                        *tile = mix(*tile ^ hash);
+                    }
+                }
+            }
+            analysis.reach.push(reach);
+            continue;
+        }
         for r in reach.r0..reach.r1 {
             let row = (r * grid.cols) as usize;
             for tile in &mut analysis.tile_hashes[row + reach.c0 as usize..row + reach.c1 as usize]
@@ -237,6 +254,121 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
         analysis.reach.push(reach);
     }
     analysis
+}
+
+/// A stroked line that grows (a chart drawing itself) should repaint where it grew, not its
+/// whole box. The pixels of a tile depend only on the stroke outline near it and on what the
+/// rasteriser accumulates along the same pixel rows from the left (it sweeps each row left to
+/// right, summing coverage in floating point). So each segment of an open subpath is hashed,
+/// with its neighbours (the joins) and whether it ends the subpath (the caps), into the tiles
+/// from its own box rightwards to the end of the stroke's reach; a closed subpath is one piece.
+/// `None` (hash the stroke as a whole) for dashes, whose pattern runs the length of the path,
+/// for segments of zero length, which the stroker drops and so joins across, and for paths
+/// too short to gain anything.
+fn stroke_pieces(
+    stroke: &anyrender::recording::StrokeCommand,
+    grid: Grid,
+    reach: TileRect,
+) -> Option<Vec<(TileRect, u64)>> {
+    use kurbo::PathEl;
+    const MIN_SEGMENTS: usize = 4;
+    if !stroke.style.dash_pattern.is_empty()
+        || reach.is_empty()
+        || stroke.shape.elements().len() <= MIN_SEGMENTS
+    {
+        return None;
+    }
+    let base = {
+        let mut h = DefaultHasher::new();
+        format!("{:?}", stroke.style).hash(&mut h);
+        hash_affine(stroke.transform, &mut h);
+        hash_paint(&stroke.brush, &mut h);
+        stroke.brush_transform.map(hash_affine_bits).hash(&mut h);
+        h.finish()
+    };
+    let grow = stroke.style.width / 2.0 * stroke.style.miter_limit.max(2.0);
+    // Segments as (start, element), split into subpaths (and whether each is closed).
+    let mut subpaths: Vec<(Vec<(kurbo::Point, PathEl)>, bool)> = Vec::new();
+    let mut current = kurbo::Point::ZERO;
+    let mut start = kurbo::Point::ZERO;
+    for element in stroke.shape.elements() {
+        let end = match *element {
+            PathEl::MoveTo(p) => {
+                subpaths.push((Vec::new(), false));
+                (current, start) = (p, p);
+                continue;
+            }
+            PathEl::LineTo(p) | PathEl::QuadTo(_, p) | PathEl::CurveTo(_, _, p) => p,
+            PathEl::ClosePath => start,
+        };
+        let (segments, closed) = subpaths.last_mut()?;
+        if matches!(element, PathEl::ClosePath) {
+            *closed = true;
+            if end != current {
+                segments.push((current, PathEl::LineTo(end)));
+            }
+        } else {
+            let points: &[kurbo::Point] = match element {
+                PathEl::QuadTo(a, b) => &[*a, *b],
+                PathEl::CurveTo(a, b, c) => &[*a, *b, *c],
+                PathEl::LineTo(p) => std::slice::from_ref(p),
+                _ => &[],
+            };
+            if points.iter().all(|p| *p == current) {
+                return None;
+            }
+            segments.push((current, *element));
+        }
+        current = end;
+    }
+    let hash_segment =
+        |segment: Option<&(kurbo::Point, PathEl)>, h: &mut DefaultHasher| match segment {
+            None => 0u8.hash(h),
+            Some((from, element)) => {
+                1u8.hash(h);
+                [from.x.to_bits(), from.y.to_bits()].hash(h);
+                hash_element(element, h);
+            }
+        };
+    let tiles_right_of = |bounds: Rect| {
+        let tiles = grid.tiles_of(Some(stroke.transform.transform_rect_bbox(bounds)));
+        TileRect {
+            c1: reach.c1,
+            ..tiles.intersect(&reach)
+        }
+    };
+    let segment_box = |(from, element): &(kurbo::Point, PathEl)| {
+        let mut path = BezPath::new();
+        path.move_to(*from);
+        path.push(*element);
+        path.control_box().inflate(grow, grow)
+    };
+    let mut pieces = Vec::new();
+    for (index, (segments, closed)) in subpaths.iter().enumerate() {
+        if segments.is_empty() {
+            continue;
+        }
+        if *closed {
+            let mut h = DefaultHasher::new();
+            (base, index, true).hash(&mut h);
+            let mut bounds = segment_box(&segments[0]);
+            for segment in segments {
+                hash_segment(Some(segment), &mut h);
+                bounds = bounds.union(segment_box(segment));
+            }
+            pieces.push((tiles_right_of(bounds), h.finish()));
+            continue;
+        }
+        for i in 0..segments.len() {
+            let mut h = DefaultHasher::new();
+            (base, index, false).hash(&mut h);
+            hash_segment(i.checked_sub(1).map(|j| &segments[j]), &mut h);
+            hash_segment(Some(&segments[i]), &mut h);
+            hash_segment(segments.get(i + 1), &mut h);
+            pieces.push((tiles_right_of(segment_box(&segments[i])), h.finish()));
+        }
+    }
+    Some(pieces)
 }
 
 /// Device-space bounds of a drawing command (`None`: unknown, so anywhere).
@@ -391,20 +523,24 @@ fn hash_color(color: peniko::Color, h: &mut DefaultHasher) {
 }
 
 fn hash_path(path: &BezPath, h: &mut DefaultHasher) {
-    use kurbo::PathEl;
     path.elements().len().hash(h);
     for element in path.elements() {
-        let (tag, points): (u8, &[kurbo::Point]) = match element {
-            PathEl::MoveTo(p) => (0, std::slice::from_ref(p)),
-            PathEl::LineTo(p) => (1, std::slice::from_ref(p)),
-            PathEl::QuadTo(a, b) => (2, &[*a, *b]),
-            PathEl::CurveTo(a, b, c) => (3, &[*a, *b, *c]),
-            PathEl::ClosePath => (4, &[]),
-        };
-        tag.hash(h);
-        for p in points {
-            [p.x.to_bits(), p.y.to_bits()].hash(h);
-        }
+        hash_element(element, h);
+    }
+}
+
+fn hash_element(element: &kurbo::PathEl, h: &mut DefaultHasher) {
+    use kurbo::PathEl;
+    let (tag, points): (u8, &[kurbo::Point]) = match element {
+        PathEl::MoveTo(p) => (0, std::slice::from_ref(p)),
+        PathEl::LineTo(p) => (1, std::slice::from_ref(p)),
+        PathEl::QuadTo(a, b) => (2, &[*a, *b]),
+        PathEl::CurveTo(a, b, c) => (3, &[*a, *b, *c]),
+        PathEl::ClosePath => (4, &[]),
+    };
+    tag.hash(h);
+    for p in points {
+        [p.x.to_bits(), p.y.to_bits()].hash(h);
     }
 }
 

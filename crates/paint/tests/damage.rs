@@ -89,6 +89,26 @@ fn the_render_benchmark_paints_the_same_incrementally() {
 }
 
 #[test]
+fn the_data_video_benchmark_paints_the_same_incrementally() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let code = std::fs::read_to_string(root.join("bench/video/dataviz.tsx")).unwrap();
+    // Its lines draw themselves between frames 20 and 240.
+    let trees = trees(&code, 1920, 1080, (10..250).step_by(3));
+    let counts = check("dataviz", &trees, scaled(0.5));
+    println!("dataviz: {counts:?}");
+    assert!(counts.regions > trees.len() / 2, "{counts:?}");
+}
+
+#[test]
+fn strokes_that_change_in_parts_paint_the_same_incrementally() {
+    let code = include_str!("damage/strokes.tsx");
+    let trees = trees(code, 1200, 600, 0..50);
+    let counts = check("strokes", &trees, scaled(1.0));
+    println!("strokes: {counts:?}");
+    assert!(counts.regions > 40, "{counts:?}");
+}
+
+#[test]
 fn filters_shadows_blends_and_clips_paint_the_same_incrementally() {
     let code = include_str!("damage/effects.tsx");
     let trees = trees(code, 960, 540, 0..60);
