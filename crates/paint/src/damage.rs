@@ -139,6 +139,19 @@ pub(crate) struct Analysis {
     units: Vec<TileRect>,
 }
 
+impl Analysis {
+    /// Mix a command's (or a piece of one's) hash into the tiles it can touch.
+    fn hash_tiles(&mut self, rect: TileRect, hash: u64) {
+        let cols = self.grid.cols;
+        for r in rect.r0..rect.r1 {
+            let row = (r * cols) as usize;
+            for tile in &mut self.tile_hashes[row + rect.c0 as usize..row + rect.c1 as usize] {
+                *tile = mix(*tile ^ hash);
+            }
+        }
+    }
+}
+
 /// Font-wide glyph boxes (the `head` table's, in em units), by font blob and index.
 #[derive(Default)]
 pub(crate) struct FontBoxes {
@@ -182,7 +195,6 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
     let mut layers: Vec<(TileRect, bool)> = Vec::new();
     for command in commands {
         let (enclosing, in_unit) = layers.last().copied().unwrap_or((grid.all(), false));
-        let hash = command_hash(command);
         let reach = match command {
             RenderCommand::PushLayer(layer) => {
                 let filtered = layer.filter.is_some();
@@ -227,29 +239,17 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
                 .tiles_of(draw_bounds(other, fonts))
                 .intersect(&enclosing),
         };
-        if let RenderCommand::Stroke(stroke) = command
-            && !in_unit
-            && let Some(pieces) = stroke_pieces(stroke, grid, reach)
-        {
-            for (rect, hash) in pieces {
-                for r in rect.r0..rect.r1 {
-                    let row = (r * grid.cols) as usize;
-                    for tile in
-                        &mut analysis.tile_hashes[row + rect.c0 as usize..row + rect.c1 as usize]
-                    {
-                        *tile = mix(*tile ^ hash);
-                    }
+        let pieces = match command {
+            RenderCommand::Stroke(stroke) if !in_unit => stroke_pieces(stroke, grid, reach),
+            _ => None,
+        };
+        match pieces {
+            Some(pieces) => {
+                for (rect, hash) in pieces {
+                    analysis.hash_tiles(rect, hash);
                 }
             }
-            analysis.reach.push(reach);
-            continue;
-        }
-        for r in reach.r0..reach.r1 {
-            let row = (r * grid.cols) as usize;
-            for tile in &mut analysis.tile_hashes[row + reach.c0 as usize..row + reach.c1 as usize]
-            {
-                *tile = mix(*tile ^ hash);
-            }
+            None => analysis.hash_tiles(reach, command_hash(command)),
         }
         analysis.reach.push(reach);
     }
@@ -280,10 +280,7 @@ fn stroke_pieces(
     }
     let base = {
         let mut h = DefaultHasher::new();
-        format!("{:?}", stroke.style).hash(&mut h);
-        hash_affine(stroke.transform, &mut h);
-        hash_paint(&stroke.brush, &mut h);
-        stroke.brush_transform.map(hash_affine_bits).hash(&mut h);
+        hash_stroke_paint(stroke, &mut h);
         h.finish()
     };
     let grow = stroke.style.width / 2.0 * stroke.style.miter_limit.max(2.0);
@@ -308,13 +305,7 @@ fn stroke_pieces(
                 segments.push((current, PathEl::LineTo(end)));
             }
         } else {
-            let points: &[kurbo::Point] = match element {
-                PathEl::QuadTo(a, b) => &[*a, *b],
-                PathEl::CurveTo(a, b, c) => &[*a, *b, *c],
-                PathEl::LineTo(p) => std::slice::from_ref(p),
-                _ => &[],
-            };
-            if points.iter().all(|p| *p == current) {
+            if element_points(element).all(|p| p == current) {
                 return None;
             }
             segments.push((current, *element));
@@ -337,11 +328,11 @@ fn stroke_pieces(
             ..tiles.intersect(&reach)
         }
     };
+    // The control points' box holds the curve.
     let segment_box = |(from, element): &(kurbo::Point, PathEl)| {
-        let mut path = BezPath::new();
-        path.move_to(*from);
-        path.push(*element);
-        path.control_box().inflate(grow, grow)
+        element_points(element)
+            .fold(Rect::from_points(*from, *from), |b, p| b.union_pt(p))
+            .inflate(grow, grow)
     };
     let mut pieces = Vec::new();
     for (index, (segments, closed)) in subpaths.iter().enumerate() {
@@ -450,10 +441,7 @@ fn command_hash(command: &RenderCommand) -> u64 {
         RenderCommand::PopLayer => 2u8.hash(&mut h),
         RenderCommand::Stroke(stroke) => {
             3u8.hash(&mut h);
-            format!("{:?}", stroke.style).hash(&mut h);
-            hash_affine(stroke.transform, &mut h);
-            hash_paint(&stroke.brush, &mut h);
-            stroke.brush_transform.map(hash_affine_bits).hash(&mut h);
+            hash_stroke_paint(stroke, &mut h);
             hash_path(&stroke.shape, &mut h);
         }
         RenderCommand::Fill(fill) => {
@@ -506,6 +494,14 @@ fn command_hash(command: &RenderCommand) -> u64 {
     h.finish()
 }
 
+/// Everything about a stroke but its path.
+fn hash_stroke_paint(stroke: &anyrender::recording::StrokeCommand, h: &mut DefaultHasher) {
+    format!("{:?}", stroke.style).hash(h);
+    hash_affine(stroke.transform, h);
+    hash_paint(&stroke.brush, h);
+    stroke.brush_transform.map(hash_affine_bits).hash(h);
+}
+
 fn hash_fill(fill: Fill, h: &mut DefaultHasher) {
     matches!(fill, Fill::NonZero).hash(h);
 }
@@ -531,17 +527,29 @@ fn hash_path(path: &BezPath, h: &mut DefaultHasher) {
 
 fn hash_element(element: &kurbo::PathEl, h: &mut DefaultHasher) {
     use kurbo::PathEl;
-    let (tag, points): (u8, &[kurbo::Point]) = match element {
-        PathEl::MoveTo(p) => (0, std::slice::from_ref(p)),
-        PathEl::LineTo(p) => (1, std::slice::from_ref(p)),
-        PathEl::QuadTo(a, b) => (2, &[*a, *b]),
-        PathEl::CurveTo(a, b, c) => (3, &[*a, *b, *c]),
-        PathEl::ClosePath => (4, &[]),
+    let tag: u8 = match element {
+        PathEl::MoveTo(_) => 0,
+        PathEl::LineTo(_) => 1,
+        PathEl::QuadTo(..) => 2,
+        PathEl::CurveTo(..) => 3,
+        PathEl::ClosePath => 4,
     };
     tag.hash(h);
-    for p in points {
+    for p in element_points(element) {
         [p.x.to_bits(), p.y.to_bits()].hash(h);
     }
+}
+
+/// The points a path element names (control points, then the end point).
+fn element_points(element: &kurbo::PathEl) -> impl Iterator<Item = kurbo::Point> {
+    use kurbo::PathEl;
+    let (points, count) = match *element {
+        PathEl::MoveTo(p) | PathEl::LineTo(p) => ([p, p, p], 1),
+        PathEl::QuadTo(a, b) => ([a, b, b], 2),
+        PathEl::CurveTo(a, b, c) => ([a, b, c], 3),
+        PathEl::ClosePath => ([kurbo::Point::ZERO; 3], 0),
+    };
+    points.into_iter().take(count)
 }
 
 fn hash_paint(paint: &Paint, h: &mut DefaultHasher) {

@@ -151,18 +151,16 @@ impl FontLibrary {
     }
 
     /// The font files' contents, in the library's order.
-    pub(crate) fn into_data(self) -> Vec<Blob<u8>> {
-        self.files.into_iter().map(|f| f.data).collect()
+    pub(crate) fn data(&self) -> impl Iterator<Item = &Blob<u8>> {
+        self.files.iter().map(|f| &f.data)
     }
 
-    /// The library's font database for SVG text, built once from the files' contents.
+    /// The library's font database for SVG text, built on first use.
     pub(crate) fn svg_database(
         &self,
-        build: impl FnOnce(Vec<Blob<u8>>) -> Arc<usvg::fontdb::Database>,
+        build: impl FnOnce() -> Arc<usvg::fontdb::Database>,
     ) -> Arc<usvg::fontdb::Database> {
-        self.svg_database
-            .get_or_init(|| build(self.files.iter().map(|f| f.data.clone()).collect()))
-            .clone()
+        self.svg_database.get_or_init(build).clone()
     }
 
     /// Every family name in the library, sorted.

@@ -121,8 +121,8 @@ pub struct BlitzRenderer {
     raster: Option<(u32, u32, VelloCpuImageRenderer)>,
     times: PhaseTimes,
     diff_stats: DiffStats,
-    /// Families provided by the project's own font files.
-    project_families: Vec<String>,
+    /// The project's own font files (read once, for the missing-family check and SVG text).
+    project_fonts: FontLibrary,
     box_shadows: ShadowCache,
     text_shadows: GlyphShadowCache,
     damage: DamageTracker,
@@ -182,7 +182,7 @@ impl BlitzRenderer {
             inner: ResourceLoader::new(options.resources.clone()),
             fetches: AtomicUsize::new(0),
         });
-        let project_families = FontLibrary::scan_files(&options.font_files).family_names();
+        let project_fonts = FontLibrary::scan_files(&options.font_files);
         Ok(BlitzRenderer {
             box_shadows: ShadowCache::default(),
             text_shadows: GlyphShadowCache::default(),
@@ -193,7 +193,7 @@ impl BlitzRenderer {
             scratch: Vec::new(),
             frame_id: None,
             changed: None,
-            project_families,
+            project_fonts,
             fonts: FontLibrary::system(),
             svg_fonts: None,
             options,
@@ -370,10 +370,7 @@ impl BlitzRenderer {
         let declared = font_face_families(&live.mirror.children);
         for (name, fallback) in unknown {
             let provided = declared.iter().any(|d| d.eq_ignore_ascii_case(&name))
-                || self
-                    .project_families
-                    .iter()
-                    .any(|p| p.eq_ignore_ascii_case(&name));
+                || self.project_fonts.has_family(&name);
             if !provided {
                 fonts::warn_missing_family(&name, &fallback);
             }
@@ -553,9 +550,7 @@ impl BlitzRenderer {
         let (doc, mirror) = (&mut *live.doc, &mut live.mirror);
         crate::svg::install(doc, mirror, tree.frame, &mut || {
             self.svg_fonts
-                .get_or_insert_with(|| {
-                    crate::svg::font_database(&self.fonts, &self.options.font_files)
-                })
+                .get_or_insert_with(|| crate::svg::font_database(&self.fonts, &self.project_fonts))
                 .clone()
         });
         let resolved = thread_cpu();

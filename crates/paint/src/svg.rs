@@ -17,7 +17,6 @@
 //! not XML, and only Blitz's HTML parser reads it as a browser would.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use blitz_dom::node::{ImageData, SpecialElementData, SvgImageData};
@@ -205,38 +204,37 @@ fn write_escaped(out: &mut String, text: &str, attribute: bool) {
     }
 }
 
-/// The font database SVG text is drawn from: the library's fonts (already in memory) and the
-/// project's font files, with the generic families the library chose.
-pub(crate) fn font_database(library: &FontLibrary, project_fonts: &[PathBuf]) -> Arc<Database> {
-    let base = library.svg_database(|files| {
+/// The font database SVG text is drawn from: the library's fonts and the project's (both
+/// already in memory), with the generic families the library chose.
+pub(crate) fn font_database(library: &FontLibrary, project: &FontLibrary) -> Arc<Database> {
+    type SetFamily = fn(&mut Database, &str);
+    const GENERICS: [(&str, SetFamily); 5] = [
+        ("sans-serif", |db, family| db.set_sans_serif_family(family)),
+        ("serif", |db, family| db.set_serif_family(family)),
+        ("monospace", |db, family| db.set_monospace_family(family)),
+        ("cursive", |db, family| db.set_cursive_family(family)),
+        ("fantasy", |db, family| db.set_fantasy_family(family)),
+    ];
+    let load = |db: &mut Database, fonts: &FontLibrary| {
+        for data in fonts.data() {
+            db.load_font_source(Source::Binary(Arc::new(data.clone())));
+        }
+    };
+    let base = library.svg_database(|| {
         let mut db = Database::new();
-        for data in files {
-            db.load_font_source(Source::Binary(Arc::new(data)));
-        }
-        if let Some(family) = library.generic("sans-serif") {
-            db.set_sans_serif_family(family);
-        }
-        if let Some(family) = library.generic("serif") {
-            db.set_serif_family(family);
-        }
-        if let Some(family) = library.generic("monospace") {
-            db.set_monospace_family(family);
-        }
-        if let Some(family) = library.generic("cursive") {
-            db.set_cursive_family(family);
-        }
-        if let Some(family) = library.generic("fantasy") {
-            db.set_fantasy_family(family);
+        load(&mut db, library);
+        for (generic, set) in GENERICS {
+            if let Some(family) = library.generic(generic) {
+                set(&mut db, family);
+            }
         }
         Arc::new(db)
     });
-    if project_fonts.is_empty() {
+    if project.data().next().is_none() {
         return base;
     }
     let mut db = (*base).clone();
-    for data in FontLibrary::scan_files(project_fonts).into_data() {
-        db.load_font_source(Source::Binary(Arc::new(data)));
-    }
+    load(&mut db, project);
     Arc::new(db)
 }
 
@@ -351,6 +349,7 @@ fn css_color([r, g, b, a]: [f32; 4]) -> String {
 mod tests {
     use super::*;
     use indexmap::IndexMap;
+    use std::path::PathBuf;
 
     fn el(tag: &str, attributes: &[(&str, &str)], children: Vec<Node>) -> Element {
         Element {
@@ -428,9 +427,11 @@ mod tests {
             collect_fonts(dir, &mut files);
         }
         let file = files.first().expect("scripts/setup installs fonts");
-        let without = font_database(&FontLibrary::scan(&[]), &[]);
+        let none = FontLibrary::scan(&[]);
+        let without = font_database(&none, &none);
         assert_eq!(without.len(), 0);
-        let with = font_database(&FontLibrary::scan(&[]), std::slice::from_ref(file));
+        let project = FontLibrary::scan_files(std::slice::from_ref(file));
+        let with = font_database(&none, &project);
         let family = &with.faces().next().expect("the file's faces").families[0].0;
         assert!(
             with.query(&usvg::fontdb::Query {
