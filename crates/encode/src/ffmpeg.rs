@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 
 use crate::codec::{Codec, PixelFormat};
 use crate::encoder::{RgbaFrame, VideoEncoder};
-use crate::yuv::FrameConverter;
+use crate::yuv::{Changes, FrameConverter};
 
 /// Video settings, with Remotion's names and defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -409,7 +409,12 @@ fn widen_pipe(_stdin: &ChildStdin) {}
 
 /// Put one frame into ffmpeg's input: spliced from a memory file where that works
 /// ([`crate::splice`]), written otherwise.
-fn send(feed: &mut Feed, stdin: &mut ChildStdin, bytes: &[u8]) -> std::io::Result<()> {
+fn send(
+    feed: &mut Feed,
+    stdin: &mut ChildStdin,
+    bytes: &[u8],
+    changes: Changes<'_>,
+) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use crate::splice::{SendError, SpliceFeeder};
@@ -424,7 +429,7 @@ fn send(feed: &mut Feed, stdin: &mut ChildStdin, bytes: &[u8]) -> std::io::Resul
         }
         if let Feed::Splice(feeder) = feed {
             if feeder.frame_bytes() == bytes.len() {
-                match feeder.send(bytes, stdin) {
+                match feeder.send(bytes, changes, stdin) {
                     Ok(()) => return Ok(()),
                     Err(SendError::Pipe(error)) => return Err(error),
                     Err(SendError::Unsupported(error)) => {
@@ -542,16 +547,27 @@ impl FfmpegEncoder {
     /// Append one frame.
     pub fn write(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError> {
         frame.check(self.frames, self.settings.width, self.settings.height)?;
-        let bytes: &[u8] = match self.input {
-            RawInput::I420 => frame.to_i420(&mut self.converter)?,
+        let (bytes, changes): (&[u8], Changes<'_>) = match self.input {
+            RawInput::I420 => {
+                frame.to_i420(&mut self.converter)?;
+                let changes = match self.converter.last_changes() {
+                    Some(rects) => Changes::I420 {
+                        width: frame.width,
+                        height: frame.height,
+                        rects,
+                    },
+                    None => Changes::All,
+                };
+                (self.converter.last_frame(), changes)
+            }
             RawInput::Rgb24 => {
                 frame.composite_rgb24_over_black(&mut self.scratch);
-                &self.scratch
+                (&self.scratch, Changes::All)
             }
-            RawInput::Rgba => frame.straight(&mut self.scratch),
+            RawInput::Rgba => (frame.straight(&mut self.scratch), Changes::All),
         };
         let stdin = self.stdin.as_mut().expect("stdin is open until finish");
-        if send(&mut self.feed, stdin, bytes).is_err() {
+        if send(&mut self.feed, stdin, bytes, changes).is_err() {
             // ffmpeg exited early; its log says why.
             return Err(self.failure());
         }
@@ -667,7 +683,7 @@ mod tests {
                 .map(|i| (0..300_000u32).map(|j| i ^ (j % 251) as u8).collect())
                 .collect();
             for frame in &frames {
-                send(&mut feed, &mut stdin, frame).unwrap();
+                send(&mut feed, &mut stdin, frame, Changes::All).unwrap();
             }
             #[cfg(target_os = "linux")]
             assert_eq!(matches!(feed, Feed::Splice(_)), splices, "{feed:?}");

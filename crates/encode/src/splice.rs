@@ -11,10 +11,16 @@
 //! one page at most), and it is first in, first out: once the frames after a slot's frame add
 //! up to the capacity, none of that slot's pages can still be in it. Slots are reused in turn,
 //! and there are enough of them for that to hold before a slot comes round again.
+//!
+//! A slot still holds the frame it was last given, so when the frames since then say what
+//! changed ([`Changes::I420`]), only those rectangles are copied in: a chart whose line grows
+//! copies a few hundred kilobytes a frame instead of three megabytes.
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
+
+use crate::yuv::{Changes, I420};
 
 /// Frames stored in a memory file and spliced into a pipe.
 #[derive(Debug)]
@@ -26,6 +32,98 @@ pub(crate) struct SpliceFeeder {
     slot_bytes: usize,
     slots: usize,
     next: usize,
+    /// Per slot: what has changed since the frame the slot holds.
+    stale: Vec<Stale>,
+}
+
+/// What a slot must take from the next frame besides that frame's own changes.
+#[derive(Debug, Clone, PartialEq)]
+enum Stale {
+    All,
+    /// Rectangles of an I420 frame of this size, and their total area.
+    I420 {
+        width: u32,
+        height: u32,
+        rects: Vec<[u32; 4]>,
+        area: u64,
+    },
+}
+
+/// Past this many rectangles a slot is copied whole (the list would cost more than it saves).
+const MAX_STALE_RECTS: usize = 256;
+
+impl Stale {
+    fn clean(width: u32, height: u32) -> Stale {
+        Stale::I420 {
+            width,
+            height,
+            rects: Vec::new(),
+            area: 0,
+        }
+    }
+
+    /// Add a later frame's changes.
+    fn add(&mut self, changes: Changes<'_>) {
+        let Changes::I420 {
+            width,
+            height,
+            rects: new,
+        } = changes
+        else {
+            *self = Stale::All;
+            return;
+        };
+        let Stale::I420 {
+            width: w,
+            height: h,
+            rects,
+            area,
+        } = self
+        else {
+            return;
+        };
+        if (*w, *h) != (width, height) {
+            *self = Stale::All;
+            return;
+        }
+        rects.extend_from_slice(new);
+        *area += new.iter().map(|r| rect_area(*r)).sum::<u64>();
+        // Copying more than half the frame piecewise is no cheaper than copying all of it.
+        if rects.len() > MAX_STALE_RECTS || *area * 2 > width as u64 * height as u64 {
+            *self = Stale::All;
+        }
+    }
+}
+
+fn rect_area([x0, y0, x1, y1]: [u32; 4]) -> u64 {
+    x1.saturating_sub(x0) as u64 * y1.saturating_sub(y0) as u64
+}
+
+/// Copy the rectangle `[x0, y0, x1, y1]` (widened to even coordinates, clipped to the frame)
+/// of the I420 frame `from` (`width`×`height`) into `to`, plane by plane.
+fn copy_i420_rect(from: &[u8], to: &mut [u8], width: u32, height: u32, rect: [u32; 4]) {
+    let [x0, y0] = [rect[0] & !1, rect[1] & !1];
+    let [x1, y1] = [
+        (rect[2] + (rect[2] & 1)).min(width),
+        (rect[3] + (rect[3] & 1)).min(height),
+    ];
+    if x0 >= x1 || y0 >= y1 {
+        return;
+    }
+    let (w, h) = (width as usize, height as usize);
+    let (x0, y0, x1, y1) = (x0 as usize, y0 as usize, x1 as usize, y1 as usize);
+    for y in y0..y1 {
+        let row = y * w;
+        to[row + x0..row + x1].copy_from_slice(&from[row + x0..row + x1]);
+    }
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    let (cx0, cx1) = (x0 / 2, x1.div_ceil(2));
+    for plane in [w * h, w * h + cw * ch] {
+        for y in y0 / 2..y1.div_ceil(2) {
+            let row = plane + y * cw;
+            to[row + cx0..row + cx1].copy_from_slice(&from[row + cx0..row + cx1]);
+        }
+    }
 }
 
 // SAFETY: the mapping is owned by the feeder and only touched through `&mut self`.
@@ -89,6 +187,7 @@ impl SpliceFeeder {
             slot_bytes,
             slots,
             next: 0,
+            stale: vec![Stale::All; slots],
         })
     }
 
@@ -97,20 +196,50 @@ impl SpliceFeeder {
         self.frame_bytes
     }
 
-    /// Copy `frame` into the next slot and splice it into `pipe`, blocking while the pipe is
-    /// full. An error before any byte went in is `Unsupported` where the kernel cannot splice
-    /// from a memory file (the caller then writes instead); later errors (a closed pipe) are
-    /// the pipe's.
-    pub(crate) fn send(&mut self, frame: &[u8], pipe: &impl AsRawFd) -> Result<(), SendError> {
+    /// Bring the next slot up to `frame` (which differs from the frame sent before it as
+    /// `changes` says) and splice it into `pipe`, blocking while the pipe is full. An error
+    /// before any byte went in is `Unsupported` where the kernel cannot splice from a memory
+    /// file (the caller then writes instead); later errors (a closed pipe) are the pipe's.
+    pub(crate) fn send(
+        &mut self,
+        frame: &[u8],
+        changes: Changes<'_>,
+        pipe: &impl AsRawFd,
+    ) -> Result<(), SendError> {
         assert_eq!(frame.len(), self.frame_bytes, "frame size is fixed");
-        let offset = self.next * self.slot_bytes;
+        let index = self.next;
+        let offset = index * self.slot_bytes;
         self.next = (self.next + 1) % self.slots;
         // SAFETY: the slot lies inside the mapping, and none of its pages is in the pipe any
         // more (see the module's comment), so nothing reads it while it is written.
         let slot = unsafe {
             std::slice::from_raw_parts_mut(self.map.as_ptr().add(offset), self.frame_bytes)
         };
-        slot.copy_from_slice(frame);
+        let mut stale = std::mem::replace(&mut self.stale[index], Stale::All);
+        stale.add(changes);
+        match &stale {
+            Stale::I420 {
+                width,
+                height,
+                rects,
+                ..
+            } if I420::byte_len(*width, *height) == frame.len() => {
+                for rect in rects {
+                    copy_i420_rect(frame, slot, *width, *height, *rect);
+                }
+            }
+            _ => slot.copy_from_slice(frame),
+        }
+        // Every other slot now lags one more frame behind.
+        for (i, other) in self.stale.iter_mut().enumerate() {
+            if i != index {
+                other.add(changes);
+            }
+        }
+        self.stale[index] = match changes {
+            Changes::I420 { width, height, .. } => Stale::clean(width, height),
+            Changes::All => Stale::All,
+        };
 
         let mut from = offset as libc::loff_t;
         let end = (offset + self.frame_bytes) as libc::loff_t;
@@ -199,7 +328,7 @@ mod tests {
         assert!(feeder.slots >= 2);
         for i in 0..frames {
             let frame: Vec<u8> = (0..frame_bytes).map(|j| i.wrapping_add(j as u8)).collect();
-            feeder.send(&frame, &write_end).unwrap();
+            feeder.send(&frame, Changes::All, &write_end).unwrap();
         }
         drop(write_end);
         drop(feeder);
@@ -213,13 +342,106 @@ mod tests {
         }
     }
 
+    /// Reads everything from `read_end` slowly, in small pieces, on another thread.
+    fn slow_reader(read_end: OwnedFd) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut file = std::fs::File::from(read_end);
+            let mut got = Vec::new();
+            let mut buf = vec![0; 1_000];
+            loop {
+                std::thread::sleep(std::time::Duration::from_micros(20));
+                match file.read(&mut buf).unwrap() {
+                    0 => break got,
+                    n => got.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+    }
+
+    /// Frames that say which rectangles changed arrive exactly as whole copies would: each
+    /// slot catches up on every change made since it was last used, whether the changes come
+    /// as rectangles (odd ones widened), as whole frames, or as too many rectangles to track.
+    #[test]
+    fn changed_rectangles_bring_each_slot_up_to_date() {
+        let (width, height) = (64u32, 30u32);
+        let (w, h) = (width as usize, height as usize);
+        let (cw, ch) = (w / 2, h / 2);
+        let frame_bytes = I420::byte_len(width, height);
+        let (read_end, write_end) = pipe();
+        // SAFETY: F_SETPIPE_SZ on the pipe this test owns: a small pipe, so slots are reused
+        // while the reader lags.
+        unsafe { libc::fcntl(write_end.as_raw_fd(), libc::F_SETPIPE_SZ, 4096) };
+        let reader = slow_reader(read_end);
+        let mut feeder = SpliceFeeder::new(frame_bytes, &write_end).unwrap();
+        let mut seed = 0x9e37_79b9_u32;
+        let mut random = move |below: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed % below
+        };
+        let mut frame: Vec<u8> = (0..frame_bytes).map(|i| i as u8).collect();
+        let mut sent = Vec::new();
+        for index in 0..200u32 {
+            let value = index as u8;
+            let mut rects = Vec::new();
+            let whole = index % 37 == 5;
+            if whole {
+                frame
+                    .iter_mut()
+                    .for_each(|b| *b = b.wrapping_add(value | 1));
+            } else {
+                let count = if index % 23 == 7 { 300 } else { random(4) };
+                for _ in 0..count {
+                    let (x0, y0) = (random(width), random(height));
+                    let (x1, y1) = (x0 + 1 + random(width - x0), y0 + 1 + random(height - y0));
+                    // Change every pixel the (possibly odd) rectangle touches, chroma included.
+                    for y in y0..y1 {
+                        for x in x0..x1 {
+                            frame[y as usize * w + x as usize] = value;
+                            let c = (y / 2) as usize * cw + (x / 2) as usize;
+                            frame[w * h + c] = value ^ 0x55;
+                            frame[w * h + cw * ch + c] = value ^ 0xaa;
+                        }
+                    }
+                    rects.push([x0, y0, x1, y1]);
+                }
+            }
+            let changes = if whole {
+                Changes::All
+            } else {
+                Changes::I420 {
+                    width,
+                    height,
+                    rects: &rects,
+                }
+            };
+            feeder.send(&frame, changes, &write_end).unwrap();
+            sent.extend_from_slice(&frame);
+        }
+        drop(write_end);
+        drop(feeder);
+        let got = reader.join().unwrap();
+        assert_eq!(got.len(), sent.len());
+        for (i, (got, want)) in got
+            .chunks(frame_bytes)
+            .zip(sent.chunks(frame_bytes))
+            .enumerate()
+        {
+            assert!(
+                got == want,
+                "frame {i} arrived different from what was sent"
+            );
+        }
+    }
+
     #[test]
     fn a_closed_pipe_is_an_error() {
         let (read_end, write_end) = pipe();
         drop(read_end);
         let mut feeder = SpliceFeeder::new(5_000, &write_end).unwrap();
         assert!(matches!(
-            feeder.send(&[1; 5_000], &write_end),
+            feeder.send(&[1; 5_000], Changes::All, &write_end),
             Err(SendError::Pipe(_))
         ));
     }

@@ -37,6 +37,20 @@ impl I420 {
     }
 }
 
+/// How a frame handed on differs from the frame handed on before it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Changes<'a> {
+    /// Anywhere (or unknown).
+    All,
+    /// Only inside these rectangles `[x0, y0, x1, y1]` (even coordinates) of an I420 frame of
+    /// `width`×`height`.
+    I420 {
+        width: u32,
+        height: u32,
+        rects: &'a [[u32; 4]],
+    },
+}
+
 /// Conversion failures (only a buffer that does not match its size).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot convert a {width}x{height} frame to YUV: {reason}")]
@@ -292,6 +306,9 @@ pub struct FrameConverter {
     data: Vec<u8>,
     /// The frame `data` holds, as (id, width, height), when it came with an id.
     holds: Option<(u64, u32, u32)>,
+    /// The rectangles (even coordinates) the last conversion rewrote, when it rewrote only
+    /// those; `None` when it rewrote the whole frame.
+    changed: Option<Vec<[u32; 4]>>,
     /// Pixels converted and pixels in the frames seen, for reports and tests.
     converted_pixels: u64,
     frame_pixels: u64,
@@ -333,10 +350,13 @@ impl FrameConverter {
         };
         // Forget what `data` holds until this conversion succeeds.
         self.holds = None;
+        let mut changed = self.changed.take().unwrap_or_default();
+        changed.clear();
         match incremental {
             Some(regions) => {
                 for r in regions {
                     let even = [r[0] & !1, r[1] & !1, r[2] + (r[2] & 1), r[3] + (r[3] & 1)];
+                    changed.push(even);
                     self.converter.convert_region(
                         frame.pixels,
                         width,
@@ -374,7 +394,20 @@ impl FrameConverter {
             }
         }
         self.holds = id.map(|id| (id, width, height));
+        self.changed = incremental.is_some().then_some(changed);
         Ok(&self.data)
+    }
+
+    /// What the last [`convert`](Self::convert) rewrote: `Some(rectangles)` (even pixel
+    /// coordinates; none when nothing changed) when the frame it lent differs from the one
+    /// lent before it only there, `None` when all of it may differ.
+    pub fn last_changes(&self) -> Option<&[[u32; 4]]> {
+        self.changed.as_deref()
+    }
+
+    /// The frame the last successful [`convert`](Self::convert) lent.
+    pub(crate) fn last_frame(&self) -> &[u8] {
+        &self.data
     }
 
     /// The share of pixels converted, of all the frames' pixels (1.0 when nothing was skipped).
@@ -634,10 +667,25 @@ mod tests {
                 .unwrap()
                 .to_vec();
             assert_eq!(converted, whole(&first, width, height));
+            assert_eq!(
+                converter.last_changes(),
+                None,
+                "the first frame is new everywhere"
+            );
             let changes = FrameChanges::tracked(11, Some((10, &regions)));
-            let converted = converter
+            converter
                 .convert(frame(&second, changes), [0, 0, 0])
                 .unwrap();
+            // What the converter says it rewrote covers what changed, on even coordinates.
+            let rewritten = converter
+                .last_changes()
+                .expect("only regions were rewritten");
+            assert_eq!(rewritten.len(), regions.len());
+            for (even, r) in rewritten.iter().zip(&regions) {
+                assert!(even.iter().all(|v| v % 2 == 0), "{even:?}");
+                assert!(even[0] <= r[0] && even[1] <= r[1] && even[2] >= r[2] && even[3] >= r[3]);
+            }
+            let converted = converter.last_frame();
             let expected = whole(&second, width, height);
             let differing = converted
                 .iter()
@@ -661,6 +709,7 @@ mod tests {
                 .convert(frame(&second, changes), [0, 0, 0])
                 .unwrap();
             assert!(converted == whole(&second, width, height).as_slice());
+            assert_eq!(converter.last_changes(), Some(&[][..]));
         }
     }
 
@@ -681,11 +730,13 @@ mod tests {
             )
             .unwrap();
         assert!(converted == whole(&b, width, height).as_slice());
+        assert_eq!(converter.last_changes(), None, "rewritten whole");
         // unknown changes: whole
         let converted = converter
             .convert(frame(&a, FrameChanges::Unknown), [0, 0, 0])
             .unwrap();
         assert!(converted == whole(&a, width, height).as_slice());
+        assert_eq!(converter.last_changes(), None, "rewritten whole");
         // a rectangle outside the frame: whole
         let converted = converter
             .convert(
