@@ -117,15 +117,33 @@ fn main() {
         ));
     }
 
-    // The render benchmark's compositions, every frame in order (as a render thread sees them).
-    for (name, file) in [
-        ("promo, 300 in order", "bench/video/promo.tsx"),
-        ("dataviz, 300 in order", "bench/video/dataviz.tsx"),
-    ] {
-        if !wanted(name) {
+    // The render benchmark's compositions, every frame in order (as a render thread sees them);
+    // `--file PATH` adds a code file of your own (300 frames at 30 fps).
+    let own = args
+        .iter()
+        .position(|a| a == "--file")
+        .and_then(|i| args.get(i + 1))
+        .map(|path| {
+            (
+                format!("{path}, 300 in order"),
+                std::path::PathBuf::from(path),
+            )
+        });
+    let files = [
+        (
+            "promo, 300 in order".to_string(),
+            root.join("bench/video/promo.tsx"),
+        ),
+        (
+            "dataviz, 300 in order".to_string(),
+            root.join("bench/video/dataviz.tsx"),
+        ),
+    ];
+    for (name, file) in files.into_iter().chain(own) {
+        if !wanted(&name) {
             continue;
         }
-        let code = std::fs::read_to_string(root.join(file)).expect("bench composition");
+        let code = std::fs::read_to_string(&file).expect("bench composition");
         let bundle = Bundle::from_code(&code, CodeComposition::new(300, 30.0)).expect("bundle");
         let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
         engine
@@ -134,7 +152,7 @@ fn main() {
         let trees: Vec<FrameTree> = (0..300)
             .map(|f| engine.render_frame(f).expect("frame"))
             .collect();
-        rows.push(measure(name, &trees, PaintOptions::default()));
+        rows.push(measure(&name, &trees, PaintOptions::default()));
     }
 
     if json {

@@ -5,16 +5,20 @@
 //! conservative device-space box of the pixels it can touch, clipped by the layers around it.
 //! The frame is cut into [`TILE`]-pixel tiles, and each tile gets a hash of the commands that
 //! can touch it, in order. A tile whose hash equals last frame's has the same pixels, so only
-//! the tiles whose hash changed are rasterised — through a clip, with everything outside them
-//! culled — and copied over last frame's pixels.
+//! the tiles whose hash changed are rasterised — merged into rectangles, each in a scene of its
+//! own size holding the commands that can reach it, moved by the rectangle's corner — and
+//! copied over last frame's pixels. (The rasteriser clears and writes every pixel of its
+//! scene, so a whole-frame scene clipped to the rectangles costs a frame's memory traffic.)
 //!
-//! Rasterising inside such a clip gives exactly the pixels a whole-frame render gives (the
-//! tests check this), so a frame never depends on which frames were painted before it: chunks
-//! that start anywhere decode to the same video.
+//! Moving commands by whole pixels changes floating-point rounding at shape edges, so a
+//! repainted pixel can differ from a whole-frame render's by a step or two of 255 (the tests
+//! bound it); it is rasterised afresh each time, so nothing builds up, and a frame does not
+//! otherwise depend on which frames were painted before it.
 //!
 //! Filters (`filter: blur(…)`, text-shadow fallbacks) read neighbouring pixels, so a filtered
 //! layer is treated as one unit: its whole content is hashed into every tile it reaches, and
-//! when any of those tiles is repainted, all of them are.
+//! when any of those tiles is repainted, all of them are — in one whole-frame scene clipped to
+//! the changed tiles, since a scene cut to a rectangle would hide the pixels the filter reads.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -140,6 +144,14 @@ pub(crate) struct Analysis {
 }
 
 impl Analysis {
+    /// Whether a filtered layer (whose filter reads the pixels around each pixel, as a blur
+    /// does) reaches any of `tiles`.
+    pub(crate) fn filters_reach(&self, tiles: &[TileRect]) -> bool {
+        self.units
+            .iter()
+            .any(|unit| tiles.iter().any(|t| t.overlaps(unit)))
+    }
+
     /// Mix a command's (or a piece of one's) hash into the tiles it can touch.
     fn hash_tiles(&mut self, rect: TileRect, hash: u64) {
         let cols = self.grid.cols;
@@ -703,48 +715,54 @@ fn merge_tiles(dirty: &[bool], grid: Grid) -> Vec<TileRect> {
 }
 
 /// Replay recorded commands into `scene`, skipping those that cannot touch `regions`
-/// (`None`: replay everything).
+/// (`None`: replay everything), with the device origin moved to `origin` (so that a scene
+/// smaller than the frame holds the frame's pixels from `origin` on).
 pub(crate) fn replay<S: PaintScene>(
     scene: &mut S,
     commands: &[RenderCommand],
     analysis: &Analysis,
     regions: Option<&[TileRect]>,
+    origin: (u32, u32),
 ) {
+    let shift =
+        (origin != (0, 0)).then(|| Affine::translate((-(origin.0 as f64), -(origin.1 as f64))));
     for (command, reach) in commands.iter().zip(&analysis.reach) {
         if let Some(regions) = regions
             && !regions.iter().any(|r| r.overlaps(reach))
         {
             continue;
         }
-        replay_one(scene, command);
+        replay_one(scene, command, shift);
     }
 }
 
-fn replay_one<S: PaintScene>(scene: &mut S, command: &RenderCommand) {
+fn replay_one<S: PaintScene>(scene: &mut S, command: &RenderCommand, shift: Option<Affine>) {
+    // Brush and glyph transforms are relative to the command's own, so only that one moves.
+    let moved = |transform: Affine| shift.map_or(transform, |shift| shift * transform);
     match command {
         RenderCommand::PushLayer(layer) => scene.push_layer(
             layer.fill,
             layer.blend,
             layer.alpha,
-            layer.transform,
+            moved(layer.transform),
             &layer.clip,
             layer.filter.clone(),
             layer.backdrop_filter.clone(),
         ),
         RenderCommand::PushClipLayer(clip) => {
-            scene.push_clip_layer(clip.fill, clip.transform, &clip.clip)
+            scene.push_clip_layer(clip.fill, moved(clip.transform), &clip.clip)
         }
         RenderCommand::PopLayer => scene.pop_layer(),
         RenderCommand::Stroke(stroke) => scene.stroke(
             &stroke.style,
-            stroke.transform,
+            moved(stroke.transform),
             stroke.brush.as_ref(),
             stroke.brush_transform,
             &stroke.shape,
         ),
         RenderCommand::Fill(fill) => scene.fill(
             fill.fill,
-            fill.transform,
+            moved(fill.transform),
             fill.brush.as_ref(),
             fill.brush_transform,
             &fill.shape,
@@ -758,12 +776,12 @@ fn replay_one<S: PaintScene>(scene: &mut S, command: &RenderCommand) {
             &run.style,
             run.brush.as_ref(),
             run.brush_alpha,
-            run.transform,
+            moved(run.transform),
             run.glyph_transform,
             run.glyphs.iter().copied(),
         ),
         RenderCommand::BoxShadow(shadow) => scene.draw_box_shadow(
-            shadow.transform,
+            moved(shadow.transform),
             shadow.rect,
             shadow.brush,
             shadow.radius,
@@ -780,6 +798,16 @@ pub(crate) fn clip_path(regions: &[PixelRect]) -> BezPath {
         path.extend(rect.path_elements(0.1));
     }
     path
+}
+
+/// Copy `region`'s pixels, rasterised on their own into `from` (rows `region`'s width apart),
+/// into their place in `to`, a `width`-pixel-wide RGBA image.
+pub(crate) fn paste_region(from: &[u8], to: &mut [u8], width: u32, region: PixelRect) {
+    let row_bytes = (region.x1 - region.x0) as usize * 4;
+    for (y, row) in (region.y0..region.y1).zip(from.chunks_exact(row_bytes)) {
+        let start = (y as usize * width as usize + region.x0 as usize) * 4;
+        to[start..start + row_bytes].copy_from_slice(row);
+    }
 }
 
 /// Copy `regions` of a `width`-pixel-wide RGBA image from `from` to `to`.

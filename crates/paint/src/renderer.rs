@@ -17,7 +17,7 @@ use kinema_compose::FrameTree;
 use kurbo::Affine;
 use peniko::Fill;
 
-use crate::damage::{self, DamageTracker, FontBoxes, Grid, Plan};
+use crate::damage::{self, DamageTracker, FontBoxes, Grid, PixelRect, Plan};
 use crate::diff::{DiffStats, Differ, Mirror, MirrorNode};
 use crate::error::PaintError;
 use crate::fonts::{self, FontLibrary};
@@ -46,7 +46,8 @@ pub struct PaintOptions {
     /// Extra font files (the project's), on top of the font folders.
     pub font_files: Vec<PathBuf>,
     /// Rasterise only what changed since the renderer's last frame (the pixels are the same
-    /// either way; off is for checking that).
+    /// either way up to rasteriser rounding, a step or two of 255 at shape edges; off is for
+    /// checking that).
     pub damage_tracking: bool,
     /// Lend frames ([`BlitzRenderer::paint`]) with premultiplied alpha, as rasterised, instead
     /// of straight: video without alpha composites them over black for free, and skips a pass
@@ -457,6 +458,21 @@ pub struct FrameRef<'a> {
 }
 
 impl BlitzRenderer {
+    /// Make `regions` of the kept frame straight-alpha unless lent premultiplied.
+    fn unpremultiply_regions(&mut self, regions: &[PixelRect], device_w: u32) {
+        if self.options.premultiplied {
+            return;
+        }
+        for r in regions {
+            for y in r.y0..r.y1 {
+                let row = y as usize * device_w as usize;
+                unpremultiply(
+                    &mut self.pixels[(row + r.x0 as usize) * 4..(row + r.x1 as usize) * 4],
+                );
+            }
+        }
+    }
+
     /// Paint one frame and lend it, without copying it out of the renderer (which keeps it to
     /// repaint only what changes in the next frame).
     pub fn paint(&mut self, tree: &FrameTree) -> Result<FrameRef<'_>, PaintError> {
@@ -593,54 +609,60 @@ impl BlitzRenderer {
         };
         let painted = thread_cpu();
 
-        let raster = match &mut self.raster {
-            Some((w, h, r)) if *w == device_w && *h == device_h => r,
-            slot => {
-                *slot = Some((
-                    device_w,
-                    device_h,
-                    VelloCpuImageRenderer::new(device_w, device_h),
-                ));
-                &mut slot.as_mut().expect("just set").2
-            }
-        };
         let size = device_w as usize * device_h as usize * 4;
         match &plan {
             Plan::Unchanged => {}
             Plan::Full => {
-                // The rasteriser keeps its commands until reset: without this every frame would
-                // also redraw all the frames before it.
-                raster.reset();
+                let raster = sized_raster(&mut self.raster, device_w, device_h);
                 self.pixels.resize(size, 0);
                 raster.render(
-                    |scene| damage::replay(scene, &recording.commands, &analysis, None),
+                    |scene| damage::replay(scene, &recording.commands, &analysis, None, (0, 0)),
                     &mut self.pixels,
                 );
                 if !self.options.premultiplied {
                     unpremultiply(&mut self.pixels);
                 }
             }
+            Plan::Regions(regions) if !analysis.filters_reach(&tiles) => {
+                // Each rectangle is rasterised in a scene of its own size: the rasteriser
+                // clears and writes every pixel of its scene, so a full-frame scene clipped to
+                // the rectangles would cost a whole frame's worth of memory traffic.
+                for (region, tile) in regions.iter().zip(&tiles) {
+                    let (w, h) = (region.x1 - region.x0, region.y1 - region.y0);
+                    let raster = sized_raster(&mut self.raster, w, h);
+                    self.scratch.resize(w as usize * h as usize * 4, 0);
+                    raster.render(
+                        |scene| {
+                            damage::replay(
+                                scene,
+                                &recording.commands,
+                                &analysis,
+                                Some(std::slice::from_ref(tile)),
+                                (region.x0, region.y0),
+                            )
+                        },
+                        &mut self.scratch,
+                    );
+                    damage::paste_region(&self.scratch, &mut self.pixels, device_w, *region);
+                }
+                self.unpremultiply_regions(regions, device_w);
+            }
             Plan::Regions(regions) => {
-                raster.reset();
+                // A filter (a blur) reads pixels around the rectangles, so they are rasterised
+                // in the whole frame's scene, clipped to them.
+                let raster = sized_raster(&mut self.raster, device_w, device_h);
                 self.scratch.resize(size, 0);
                 let clip = damage::clip_path(regions);
                 raster.render(
                     |scene| {
                         scene.push_clip_layer(Fill::NonZero, Affine::IDENTITY, &clip);
-                        damage::replay(scene, &recording.commands, &analysis, Some(&tiles));
+                        damage::replay(scene, &recording.commands, &analysis, Some(&tiles), (0, 0));
                         scene.pop_layer();
                     },
                     &mut self.scratch,
                 );
                 damage::copy_regions(&self.scratch, &mut self.pixels, device_w, regions);
-                for r in regions.iter().filter(|_| !self.options.premultiplied) {
-                    for y in r.y0..r.y1 {
-                        let row = y as usize * device_w as usize;
-                        unpremultiply(
-                            &mut self.pixels[(row + r.x0 as usize) * 4..(row + r.x1 as usize) * 4],
-                        );
-                    }
-                }
+                self.unpremultiply_regions(regions, device_w);
             }
         }
         self.changed = match &plan {
@@ -668,6 +690,31 @@ impl BlitzRenderer {
             raster: done - painted,
         };
         Ok(())
+    }
+}
+
+/// The rasteriser, its scene sized `width`×`height` and emptied (its image cache kept).
+fn sized_raster(
+    slot: &mut Option<(u32, u32, VelloCpuImageRenderer)>,
+    width: u32,
+    height: u32,
+) -> &mut VelloCpuImageRenderer {
+    match slot {
+        Some((w, h, raster)) => {
+            if (*w, *h) == (width, height) {
+                // The rasteriser keeps its commands until reset: without this every frame
+                // would also redraw all the frames before it.
+                raster.reset();
+            } else {
+                raster.resize(width, height);
+                (*w, *h) = (width, height);
+            }
+            raster
+        }
+        None => {
+            let raster = slot.insert((width, height, VelloCpuImageRenderer::new(width, height)));
+            &mut raster.2
+        }
     }
 }
 
