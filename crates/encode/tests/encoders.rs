@@ -16,9 +16,22 @@ const FRAMES: u32 = 45;
 /// Four chunks, like a render split four ways.
 const CHUNKS: [(u32, u32); 4] = [(0, 12), (12, 24), (24, 36), (36, 45)];
 
+/// This test process's scratch folder (shared by its tests), removed when the process exits.
+static SCRATCH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kinema-encoders-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = SCRATCH.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("kinema-encoders-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        extern "C" fn remove_scratch() {
+            if let Some(dir) = SCRATCH.get() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+        // SAFETY: registers a plain function to run at exit; it only removes a folder.
+        unsafe { libc::atexit(remove_scratch) };
+        dir
+    });
     dir.join(name)
 }
 

@@ -544,6 +544,9 @@ impl Inner {
             unsafe {
                 libc::kill(pid as libc::pid_t, libc::SIGKILL);
             }
+            // The pool's process may exit before the threads waiting on these workers reap
+            // them, so their scratch folders go now.
+            let _ = std::fs::remove_dir_all(crate::worker::scratch_dir_of(pid));
         }
     }
 }

@@ -206,6 +206,8 @@ fn watch_parent() {
             std::thread::sleep(std::time::Duration::from_millis(250));
             // SAFETY: as above.
             if unsafe { libc::getppid() } != parent {
+                // Nobody is left to remove this worker's scratch folder.
+                let _ = std::fs::remove_dir_all(scratch_dir_of(std::process::id()));
                 // SAFETY: ends this process group's leader-less worker immediately; children
                 // (ffmpeg) see their stdin close and exit.
                 unsafe { libc::_exit(3) };

@@ -27,10 +27,26 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// This test process's scratch folder (shared by its tests), removed when the process exits.
+static SCRATCH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+fn scratch_dir() -> &'static Path {
+    SCRATCH.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("kinema-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        extern "C" fn remove_scratch() {
+            if let Some(dir) = SCRATCH.get() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+        // SAFETY: registers a plain function to run at exit; it only removes a folder.
+        unsafe { libc::atexit(remove_scratch) };
+        dir
+    })
+}
+
 fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kinema-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    let path = scratch_dir().join(name);
     std::fs::write(&path, contents).unwrap();
     path
 }

@@ -475,8 +475,9 @@ fn a_chunk_that_always_fails_stops_the_render_with_its_frame() {
             .unwrap()
             .is_none()
     );
-    // No worker outlives the pool.
+    // No worker outlives the pool, and no worker's scratch folder either.
     let pool_id = setup.farm.pool.id().to_string();
+    let workers = live_workers(&pool_id);
     setup.farm.pool.shutdown();
     let deadline = Instant::now() + Duration::from_secs(5);
     while !live_workers(&pool_id).is_empty() {
@@ -486,6 +487,10 @@ fn a_chunk_that_always_fails_stops_the_render_with_its_frame() {
             live_workers(&pool_id)
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+    for pid in workers {
+        let scratch = std::env::temp_dir().join(format!("kinema-worker-{pid}"));
+        assert!(!scratch.exists(), "{} was left behind", scratch.display());
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kinema_compose::{Bundle, CodeComposition, Engine, FrameTree, Limits};
-use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
+use kinema_paint::{BlitzRenderer, DamageStats, FrameRenderer, PaintOptions};
 
 struct Row {
     name: String,
@@ -33,6 +33,8 @@ fn measure(name: &str, trees: &[FrameTree], options: PaintOptions) -> Row {
     renderer.render(&trees[0]).expect("paint");
     let mut phases = [0.0f64; 4];
     let mut totals = Vec::new();
+    // `KINEMA_BENCH_FRAMES=1`: each frame's time, rasterising time and repainted pixels.
+    let per_frame = std::env::var_os("KINEMA_BENCH_FRAMES").is_some();
     for tree in trees.iter().skip(1) {
         renderer.render(tree).expect("paint");
         let t = renderer.phase_times();
@@ -41,10 +43,17 @@ fn measure(name: &str, trees: &[FrameTree], options: PaintOptions) -> Row {
             *sum += v;
         }
         totals.push(p.iter().sum::<f64>());
-    }
-    if std::env::var_os("KINEMA_BENCH_FRAMES").is_some() {
-        for (i, t) in totals.iter().enumerate() {
-            eprintln!("{name} frame {}: {t:.2} ms", i + 1);
+        if per_frame {
+            let total: f64 = p.iter().sum();
+            let painted = match renderer.damage_stats() {
+                DamageStats::Full => "whole".to_string(),
+                DamageStats::Unchanged => "none".to_string(),
+                DamageStats::Regions { pixels } => format!("{pixels} px"),
+            };
+            eprintln!(
+                "{name} frame {}: {total:.2} ms, rasterising {:.2} ms, repainted {painted}",
+                tree.frame, p[3]
+            );
         }
     }
     let n = totals.len() as f64;
