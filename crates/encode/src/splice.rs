@@ -236,6 +236,8 @@ impl SpliceFeeder {
                 other.add(changes);
             }
         }
+        // The slot holds this frame now. (Without a frame size to attach rectangles to, it
+        // stays `All`: copied whole once more the next time round.)
         self.stale[index] = match changes {
             Changes::I420 { width, height, .. } => Stale::clean(width, height),
             Changes::All => Stale::All,
@@ -311,19 +313,7 @@ mod tests {
         let (read_end, write_end) = pipe();
         let frame_bytes = 10_000; // not a whole number of pages
         let frames = 64u8;
-        let reader = std::thread::spawn(move || {
-            let mut file = std::fs::File::from(read_end);
-            let mut got = Vec::new();
-            let mut buf = vec![0; 3_000];
-            loop {
-                // slow, small reads: the writer keeps the pipe full
-                std::thread::sleep(std::time::Duration::from_micros(50));
-                match file.read(&mut buf).unwrap() {
-                    0 => break got,
-                    n => got.extend_from_slice(&buf[..n]),
-                }
-            }
-        });
+        let reader = slow_reader(read_end);
         let mut feeder = SpliceFeeder::new(frame_bytes, &write_end).unwrap();
         assert!(feeder.slots >= 2);
         for i in 0..frames {
@@ -342,14 +332,15 @@ mod tests {
         }
     }
 
-    /// Reads everything from `read_end` slowly, in small pieces, on another thread.
+    /// Reads everything from `read_end` on another thread, slowly and in small pieces, so
+    /// that the writer keeps the pipe full.
     fn slow_reader(read_end: OwnedFd) -> std::thread::JoinHandle<Vec<u8>> {
         std::thread::spawn(move || {
             let mut file = std::fs::File::from(read_end);
             let mut got = Vec::new();
-            let mut buf = vec![0; 1_000];
+            let mut buf = vec![0; 3_000];
             loop {
-                std::thread::sleep(std::time::Duration::from_micros(20));
+                std::thread::sleep(std::time::Duration::from_micros(50));
                 match file.read(&mut buf).unwrap() {
                     0 => break got,
                     n => got.extend_from_slice(&buf[..n]),

@@ -119,6 +119,7 @@ pub struct BlitzRenderer {
     svg_fonts: Option<Arc<usvg::fontdb::Database>>,
     loader: Arc<CountingLoader>,
     live: Option<LiveDocument>,
+    /// The rasteriser and its scene's current size (a whole frame, or one changed rectangle).
     raster: Option<(u32, u32, VelloCpuImageRenderer)>,
     times: PhaseTimes,
     diff_stats: DiffStats,
