@@ -176,14 +176,33 @@ impl EncoderBackend {
         }
     }
 
-    /// Whether `ffmpeg` can be run (it answers `-version`).
-    pub fn ffmpeg_works(ffmpeg: &Path) -> bool {
-        std::process::Command::new(ffmpeg)
-            .arg("-version")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+    /// Whether an `ffmpeg` executable is there: a path, or a bare name looked up in `PATH` as
+    /// a shell would. It is not run to find out: starting ffmpeg links ~100 shared libraries,
+    /// ~0.1 s of CPU, a share of a short render the encoder-only baseline does not pay. One
+    /// that is there but broken fails when its encoder starts, with its own message.
+    pub fn ffmpeg_found(ffmpeg: &Path) -> bool {
+        use std::os::unix::fs::PermissionsExt as _;
+        let executable = |path: &Path| {
+            std::fs::metadata(path)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        };
+        if ffmpeg.as_os_str().is_empty() {
+            return false;
+        }
+        if ffmpeg.components().count() > 1 || ffmpeg.is_absolute() {
+            return executable(ffmpeg);
+        }
+        std::env::var_os("PATH").is_some_and(|paths| {
+            std::env::split_paths(&paths).any(|dir| {
+                // An empty entry means the current folder, as in a shell.
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    &dir
+                };
+                executable(&dir.join(ffmpeg))
+            })
+        })
     }
 
     /// Check that this encoder can write `settings` into `output` before any work starts.
@@ -423,5 +442,29 @@ mod tests {
             ..frame
         };
         assert!(short.check(0, 2, 2).is_err());
+    }
+
+    #[test]
+    fn ffmpeg_is_found_as_a_shell_would_find_it() {
+        use std::os::unix::fs::PermissionsExt as _;
+        // `sh` is on every PATH a test runs under; found by name and by path.
+        assert!(EncoderBackend::ffmpeg_found(Path::new("sh")));
+        assert!(EncoderBackend::ffmpeg_found(Path::new("/bin/sh")));
+        assert!(!EncoderBackend::ffmpeg_found(Path::new(
+            "kinema-no-such-program"
+        )));
+        assert!(!EncoderBackend::ffmpeg_found(Path::new("")));
+        assert!(!EncoderBackend::ffmpeg_found(Path::new("/")));
+        let dir = std::env::temp_dir().join(format!("kinema-found-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ffmpeg");
+        std::fs::write(&file, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let plain = EncoderBackend::ffmpeg_found(&file);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let executable = EncoderBackend::ffmpeg_found(&file);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!plain, "a file without execute permission is not a program");
+        assert!(executable);
     }
 }

@@ -390,7 +390,7 @@ fn ffmpeg_failures_carry_its_log() {
 #[test]
 fn a_missing_ffmpeg_is_explained() {
     let backend = EncoderBackend::Ffmpeg("/nonexistent/ffmpeg".into());
-    assert!(!EncoderBackend::ffmpeg_works(Path::new(
+    assert!(!EncoderBackend::ffmpeg_found(Path::new(
         "/nonexistent/ffmpeg"
     )));
     let err = backend

@@ -50,7 +50,7 @@ pub struct FarmConfig {
     pub version: String,
     /// Root folder of the embedded buckets.
     pub storage_root: PathBuf,
-    /// The ffmpeg binary; when it does not run, H.264 uses the built-in encoder.
+    /// The ffmpeg binary; when it is not found, H.264 uses the built-in encoder.
     pub ffmpeg: PathBuf,
 }
 

@@ -99,7 +99,7 @@ impl EncoderChoice {
         let ffmpeg_backend = || EncoderBackend::Ffmpeg(ffmpeg.to_path_buf());
         match self {
             EncoderChoice::Builtin => Ok(EncoderBackend::Builtin),
-            EncoderChoice::Ffmpeg | EncoderChoice::Auto if EncoderBackend::ffmpeg_works(ffmpeg) => {
+            EncoderChoice::Ffmpeg | EncoderChoice::Auto if EncoderBackend::ffmpeg_found(ffmpeg) => {
                 Ok(ffmpeg_backend())
             }
             EncoderChoice::Auto if codec == Codec::H264 => {

@@ -286,10 +286,10 @@ fn orchestrate(
         encoder_threads: Some(1),
     };
     settings.validate().map_err(FarmError::from)?;
-    let backend = if EncoderBackend::ffmpeg_works(&context.config.ffmpeg) {
+    let backend = if EncoderBackend::ffmpeg_found(&context.config.ffmpeg) {
         EncoderBackend::Ffmpeg(context.config.ffmpeg.clone())
     } else if codec == Codec::H264 {
-        tracing::warn!("ffmpeg does not run; rendering H.264 with the built-in encoder");
+        tracing::warn!("ffmpeg was not found; rendering H.264 with the built-in encoder");
         EncoderBackend::Builtin
     } else {
         return Err(FarmError::Render(format!(
