@@ -274,9 +274,10 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
 /// right, summing coverage in floating point). So each segment of an open subpath is hashed,
 /// with its neighbours (the joins) and whether it ends the subpath (the caps), into the tiles
 /// from its own box rightwards to the end of the stroke's reach; a closed subpath is one piece.
+/// Segments of zero length are left out: the stroker drops them and joins across (a line
+/// that grows by whole points passes through one each time it reaches the next point).
 /// `None` (hash the stroke as a whole) for dashes, whose pattern runs the length of the path,
-/// for segments of zero length, which the stroker drops and so joins across, and for paths
-/// too short to gain anything.
+/// and for paths too short to gain anything.
 fn stroke_pieces(
     stroke: &anyrender::recording::StrokeCommand,
     grid: Grid,
@@ -300,6 +301,7 @@ fn stroke_pieces(
     let mut subpaths: Vec<(Vec<(kurbo::Point, PathEl)>, bool)> = Vec::new();
     let mut current = kurbo::Point::ZERO;
     let mut start = kurbo::Point::ZERO;
+    let mut dropped = false;
     for element in stroke.shape.elements() {
         let end = match *element {
             PathEl::MoveTo(p) => {
@@ -318,11 +320,17 @@ fn stroke_pieces(
             }
         } else {
             if element_points(element).all(|p| p == current) {
-                return None;
+                // The stroker drops it and joins across, as here. (A subpath left with no
+                // segment at all is hashed whole, below.)
+                dropped = true;
+                continue;
             }
             segments.push((current, *element));
         }
         current = end;
+    }
+    if dropped && subpaths.iter().any(|(segments, _)| segments.is_empty()) {
+        return None;
     }
     let hash_segment =
         |segment: Option<&(kurbo::Point, PathEl)>, h: &mut DefaultHasher| match segment {

@@ -57,6 +57,8 @@ pub struct DiffStats {
     pub style_changes: usize,
     /// Inline SVGs whose markup changed (each is parsed again).
     pub svg_changes: usize,
+    /// Runs of unchanged SVG children those parses took ready-made from earlier ones.
+    pub svg_layers_reused: usize,
 }
 
 /// Context for one diff pass.

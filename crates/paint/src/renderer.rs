@@ -565,11 +565,14 @@ impl BlitzRenderer {
             table = text_shadow::build_table(&live.doc, &shadowed);
         }
         let (doc, mirror) = (&mut *live.doc, &mut live.mirror);
-        crate::svg::install(doc, mirror, tree.frame, &mut || {
-            self.svg_fonts
-                .get_or_insert_with(|| crate::svg::font_database(&self.fonts, &self.project_fonts))
-                .clone()
-        });
+        self.diff_stats.svg_layers_reused =
+            crate::svg::install(doc, mirror, tree.frame, &mut || {
+                self.svg_fonts
+                    .get_or_insert_with(|| {
+                        crate::svg::font_database(&self.fonts, &self.project_fonts)
+                    })
+                    .clone()
+            });
         let resolved = thread_cpu();
         if stats.created > 0 || stats.style_changes > 0 || stats.attribute_changes > 0 {
             self.check_font_families(live);
@@ -644,9 +647,13 @@ impl BlitzRenderer {
                         },
                         &mut self.scratch,
                     );
+                    // Straight alpha while the rectangle is still in cache, not in a later
+                    // pass over the frame.
+                    if !self.options.premultiplied {
+                        unpremultiply(&mut self.scratch);
+                    }
                     damage::paste_region(&self.scratch, &mut self.pixels, device_w, *region);
                 }
-                self.unpremultiply_regions(regions, device_w);
             }
             Plan::Regions(regions) => {
                 // A filter (a blur) reads pixels around the rectangles, so they are rasterised

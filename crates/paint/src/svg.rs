@@ -13,6 +13,18 @@
 //! once Blitz has laid the document out. An SVG is parsed again only when its markup or the
 //! `color` it inherits (for `currentColor`) changes.
 //!
+//! A chart whose lines move still has static labels, and laying out their text was most of
+//! each re-parse. So when a re-parse finds runs of the root's children unchanged since the
+//! last one, each run is parsed once as a document of its own (a *layer*: the same root, less
+//! the effects the whole SVG's root applies once, like opacity) and the frame's document
+//! shows it through an `<image>`, resolved to the kept tree. A layer's own root maps it into
+//! the SVG's user space already, so the `<image>` is placed to undo the root's transform
+//! (measured by parsing the root with a unit square once): it then adds nothing, which is also
+//! what anyrender_svg assumes when it draws a nested tree's groups in that tree's absolute
+//! coordinates. Only SVGs where no element has an `id` and none is a `<style>` are split:
+//! nothing in one layer can refer to, or be styled from, another. The root must not set
+//! `visibility` or `display` (the `<image>` would inherit them, not the layer's children).
+//!
 //! An SVG with `dangerouslySetInnerHTML` anywhere inside stays with Blitz: that markup is HTML,
 //! not XML, and only Blitz's HTML parser reads it as a browser would.
 
@@ -32,18 +44,45 @@ use crate::fonts::FontLibrary;
 #[derive(Debug)]
 pub(crate) struct DetachedSvg {
     markup: Markup,
+    /// The markup before the last change: which children stayed the same.
+    previous: Option<Markup>,
     /// The inherited `color` the image was parsed for, and the image (`None`: it did not
     /// parse, which was reported).
     parsed: Option<(String, Option<SvgImageData>)>,
+    /// Runs of unchanged children parsed on their own, which the last parse used.
+    layers: Vec<Layer>,
+    /// Where layers go under the root written like this (see [`placement`]).
+    placement: Option<(String, Option<Placement>)>,
     /// Whether a failed parse was reported: once per element, not once per frame.
     warned: bool,
+}
+
+/// A run of the root's children parsed as a document of its own (see the module docs).
+struct Layer {
+    /// The run's markup.
+    children: String,
+    /// The inherited `color` it was parsed with.
+    color: String,
+    tree: usvg::Tree,
+}
+
+impl std::fmt::Debug for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layer")
+            .field("children", &self.children.len())
+            .field("color", &self.color)
+            .finish_non_exhaustive()
+    }
 }
 
 impl DetachedSvg {
     pub(crate) fn new(markup: Markup) -> DetachedSvg {
         DetachedSvg {
             markup,
+            previous: None,
             parsed: None,
+            layers: Vec::new(),
+            placement: None,
             warned: false,
         }
     }
@@ -53,27 +92,208 @@ impl DetachedSvg {
         if self.markup == markup {
             return false;
         }
-        self.markup = markup;
+        self.previous = Some(std::mem::replace(&mut self.markup, markup));
         self.parsed = None;
         true
     }
+
+    /// Parse the markup with `color` as the root's inherited colour, reusing the layers of
+    /// children that did not change (see the module docs).
+    fn parse(
+        &mut self,
+        color: &str,
+        fontdb: Arc<Database>,
+        reused: &mut usize,
+    ) -> Result<SvgImageData, usvg::Error> {
+        let options = usvg::Options {
+            fontdb,
+            ..Default::default()
+        };
+        let whole = |options: &usvg::Options| {
+            SvgImageData::from_data(self.markup.with_color(color).as_bytes(), options)
+        };
+        let markup = &self.markup;
+        let (Some(frame), Some(previous)) = (&markup.layer_frame, &self.previous) else {
+            self.layers.clear();
+            return whole(&options);
+        };
+        let stable = |i: usize| {
+            previous.open == markup.open && previous.children.get(i) == Some(&markup.children[i])
+        };
+        if !(0..markup.children.len()).any(stable) {
+            self.layers.clear();
+            return whole(&options);
+        }
+        if self
+            .placement
+            .as_ref()
+            .is_none_or(|(open, _)| *open != frame.open)
+        {
+            let measured = placement(frame, color, &options);
+            self.placement = Some((frame.open.clone(), measured));
+        }
+        let Some((_, Some([x, y, w, h]))) = self.placement else {
+            self.layers.clear();
+            return whole(&options);
+        };
+        let mut kept = std::mem::take(&mut self.layers);
+        let mut hits = 0;
+        let mut layers = Vec::new();
+        let mut document = String::with_capacity(markup.len() + 40);
+        document.push_str(&markup.open);
+        write_attribute(&mut document, "color", color);
+        document.push('>');
+        let mut i = 0;
+        while i < markup.children.len() {
+            if !stable(i) {
+                document.push_str(&markup.children[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < markup.children.len() && stable(i) {
+                i += 1;
+            }
+            let run = &markup.children[start..i];
+            // Text between elements draws nothing: not worth a document.
+            if !run.iter().any(|child| child.starts_with('<')) {
+                run.iter().for_each(|child| document.push_str(child));
+                continue;
+            }
+            let children = run.concat();
+            let reuse = kept
+                .iter()
+                .position(|layer| layer.children == children && layer.color == color)
+                .map(|at| kept.swap_remove(at));
+            let layer = match reuse {
+                Some(layer) => {
+                    hits += 1;
+                    layer
+                }
+                None => {
+                    let mut source = frame.open.clone();
+                    write_attribute(&mut source, "color", color);
+                    source.push('>');
+                    source.push_str(&children);
+                    source.push_str("</svg>");
+                    match usvg::Tree::from_str(&source, &options) {
+                        Ok(tree) => Layer {
+                            children,
+                            color: color.to_string(),
+                            tree,
+                        },
+                        // It parses whole or explains why.
+                        Err(_) => return whole(&options),
+                    }
+                }
+            };
+            let _ = write!(
+                document,
+                "<image x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" \
+                 preserveAspectRatio=\"none\" href=\"{LAYER_HREF}{index}\"/>",
+                index = layers.len(),
+            );
+            layers.push(layer);
+        }
+        document.push_str("</svg>");
+        let fallback = usvg::ImageHrefResolver::default_string_resolver();
+        let layered = usvg::Options {
+            fontdb: options.fontdb.clone(),
+            image_href_resolver: usvg::ImageHrefResolver {
+                resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+                resolve_string: Box::new(|href, options| {
+                    match href.strip_prefix(LAYER_HREF).map(str::parse::<usize>) {
+                        Some(Ok(index)) => layers
+                            .get(index)
+                            .map(|layer| usvg::ImageKind::SVG(layer.tree.clone())),
+                        _ => fallback(href, options),
+                    }
+                }),
+            },
+            ..Default::default()
+        };
+        let image = SvgImageData::from_data(document.as_bytes(), &layered);
+        drop(layered);
+        match image {
+            Ok(image) => {
+                self.layers = layers;
+                *reused += hits;
+                Ok(image)
+            }
+            Err(_) => whole(&options),
+        }
+    }
 }
 
-/// An SVG subtree as markup, split where the root's inherited `color` goes in.
-#[derive(Debug, PartialEq, Eq)]
+/// What an `<image>` that shows a layer refers to it by; no file is named like this.
+const LAYER_HREF: &str = "kinema-svg-layer:";
+
+/// An SVG subtree as markup: the root's start tag (up to where its inherited `color` goes in)
+/// and each of its children.
+#[derive(Debug, PartialEq)]
 pub(crate) struct Markup {
     /// `<svg` and the root's attributes.
     open: String,
-    /// From the end of the root's start tag to the end of the SVG.
-    rest: String,
+    /// The markup of each child of the root.
+    children: Vec<String>,
+    /// How a run of the children is written as a document of its own; `None` when the SVG
+    /// cannot be split (see the module docs).
+    layer_frame: Option<LayerFrame>,
+}
+
+/// The root of a layer's document.
+#[derive(Debug, PartialEq)]
+struct LayerFrame {
+    /// `<svg` and the root's attributes but its group effects and `color`.
+    open: String,
+}
+
+/// Where an `<image>` showing a layer goes: x, y, width, height in the root's user space.
+type Placement = [f64; 4];
+
+/// Where layers go in an SVG with this root, from the transform usvg gives the root's children
+/// and the size it gives the root: the rectangle the root's transform maps onto the root's
+/// own size, so that the `<image>` undoes it. `None` when the transform is not a positive
+/// scale and a move (a rotated or flipped root), which an `<image>` cannot undo.
+fn placement(frame: &LayerFrame, color: &str, options: &usvg::Options) -> Option<Placement> {
+    fn first_path(group: &usvg::Group) -> Option<usvg::Transform> {
+        group.children().iter().find_map(|node| match node {
+            usvg::Node::Path(path) => Some(path.abs_transform()),
+            usvg::Node::Group(group) => first_path(group),
+            _ => None,
+        })
+    }
+    let mut probe = frame.open.clone();
+    write_attribute(&mut probe, "color", color);
+    probe.push_str("><rect width=\"1\" height=\"1\"/></svg>");
+    let tree = usvg::Tree::from_str(&probe, options).ok()?;
+    let t = first_path(tree.root())?;
+    let size = tree.size();
+    let (sx, sy) = (f64::from(t.sx), f64::from(t.sy));
+    if t.kx != 0.0 || t.ky != 0.0 || !(sx > 0.0 && sy > 0.0) {
+        return None;
+    }
+    let placement = [
+        -f64::from(t.tx) / sx,
+        -f64::from(t.ty) / sy,
+        f64::from(size.width()) / sx,
+        f64::from(size.height()) / sy,
+    ];
+    placement.iter().all(|v| v.is_finite()).then_some(placement)
 }
 
 impl Markup {
+    fn len(&self) -> usize {
+        self.open.len() + self.children.iter().map(String::len).sum::<usize>() + 6
+    }
+
     fn with_color(&self, color: &str) -> String {
-        let mut out = String::with_capacity(self.open.len() + self.rest.len() + 40);
+        let mut out = String::with_capacity(self.len() + 40);
         out.push_str(&self.open);
         write_attribute(&mut out, "color", color);
-        out.push_str(&self.rest);
+        out.push('>');
+        self.children.iter().for_each(|child| out.push_str(child));
+        out.push_str("</svg>");
         out
     }
 }
@@ -97,14 +317,59 @@ pub(crate) fn markup(root: &Element, scope: Scope<'_>, fonts: &FontLibrary) -> M
     write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
     write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
     // The root's `color` is the one the document computes, added when parsing.
-    write_attributes(&mut open, root, scope, fonts, &["color"]);
-    let mut rest = String::from(">");
+    write_attributes(&mut open, root, scope, fonts, &["color"], |_| true);
+    let layer_frame = layer_frame(root, scope, fonts);
     let scope = child_scope(root, scope);
-    for child in &root.children {
-        write_node(&mut rest, child, scope, fonts);
+    let children = root
+        .children
+        .iter()
+        .map(|child| {
+            let mut out = String::new();
+            write_node(&mut out, child, scope, fonts);
+            out
+        })
+        .collect();
+    Markup {
+        open,
+        children,
+        layer_frame,
     }
-    rest.push_str("</svg>");
-    Markup { open, rest }
+}
+
+/// Root attributes that apply to the SVG as a whole, once: a layer's root leaves them out.
+/// (`color` is added when parsing.)
+const NOT_FOR_LAYERS: [&str; 7] = [
+    "color",
+    "opacity",
+    "filter",
+    "mask",
+    "clip-path",
+    "mix-blend-mode",
+    "isolation",
+];
+
+/// The root of a layer's document, when the SVG can be split (see the module docs).
+fn layer_frame(root: &Element, scope: Scope<'_>, fonts: &FontLibrary) -> Option<LayerFrame> {
+    fn refers_or_styles(element: &Element) -> bool {
+        element.tag == "style"
+            || element.attributes.contains_key("id")
+            || element.attributes.contains_key("xml:id")
+            || element.children.iter().any(|child| match child {
+                Node::Element(e) => refers_or_styles(e),
+                Node::Text(_) => false,
+            })
+    }
+    let set = |name: &str| root.attributes.contains_key(name) || root.style.contains_key(name);
+    if set("visibility") || set("display") || refers_or_styles(root) {
+        return None;
+    }
+    let mut open = String::from("<svg");
+    write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
+    write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
+    write_attributes(&mut open, root, scope, fonts, &NOT_FOR_LAYERS, |name| {
+        !NOT_FOR_LAYERS.contains(&name)
+    });
+    Some(LayerFrame { open })
 }
 
 fn write_node(out: &mut String, node: &Node, scope: Scope<'_>, fonts: &FontLibrary) {
@@ -117,7 +382,7 @@ fn write_node(out: &mut String, node: &Node, scope: Scope<'_>, fonts: &FontLibra
     }
     out.push('<');
     out.push_str(&element.tag);
-    write_attributes(out, element, scope, fonts, &[]);
+    write_attributes(out, element, scope, fonts, &[], |_| true);
     out.push('>');
     let scope = child_scope(element, scope);
     for child in &element.children {
@@ -128,21 +393,23 @@ fn write_node(out: &mut String, node: &Node, scope: Scope<'_>, fonts: &FontLibra
     out.push('>');
 }
 
-/// An element's attributes and inline style, each name once: XML forbids repeats, and
-/// `xlink:href` and `href` are one attribute here, as in the document. The namespaces are
-/// declared on the root.
+/// An element's attributes (but those in `skip`) and the inline style declarations `keep`
+/// accepts, each name once: XML forbids repeats, and `xlink:href` and `href` are one
+/// attribute here, as in the document. The namespaces are declared on the root.
 fn write_attributes(
     out: &mut String,
     element: &Element,
     scope: Scope<'_>,
     fonts: &FontLibrary,
     skip: &[&str],
+    keep: impl Fn(&str) -> bool,
 ) {
     let mut written: Vec<&str> = vec!["xmlns", "xmlns:xlink"];
     written.extend_from_slice(skip);
-    if !element.style.is_empty() {
+    let style = style_text(element, keep);
+    if !style.is_empty() {
         written.push("style");
-        write_attribute(out, "style", &style_text(element));
+        write_attribute(out, "style", &style);
     }
     let attributes = wanted_attributes(element, scope, fonts);
     for (name, value) in &attributes {
@@ -174,9 +441,9 @@ fn is_xml_name(name: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.'))
 }
 
-fn style_text(element: &Element) -> String {
+fn style_text(element: &Element, keep: impl Fn(&str) -> bool) -> String {
     let mut out = String::new();
-    for (name, value) in &element.style {
+    for (name, value) in element.style.iter().filter(|(name, _)| keep(name)) {
         let _ = write!(out, "{name}: {value};");
     }
     out
@@ -241,14 +508,17 @@ pub(crate) fn font_database(library: &FontLibrary, project: &FontLibrary) -> Arc
 /// Parse what changed and give every detached SVG in the document its image. Runs after
 /// layout: Blitz, seeing only the root, gives the element an image of the bare root (the same
 /// size) whenever it rebuilds the element's box, and this puts the full one back.
-/// `fonts` is asked for the font database only when something needs parsing.
+/// `fonts` is asked for the font database only when something needs parsing. Returns how
+/// many layers the parses reused.
 pub(crate) fn install(
     doc: &mut BaseDocument,
     mirror: &mut Mirror,
     frame: u32,
     fonts: &mut dyn FnMut() -> Arc<Database>,
-) {
-    install_under(doc, &mut mirror.children, frame, fonts);
+) -> usize {
+    let mut reused = 0;
+    install_under(doc, &mut mirror.children, frame, fonts, &mut reused);
+    reused
 }
 
 fn install_under(
@@ -256,6 +526,7 @@ fn install_under(
     nodes: &mut [MirrorNode],
     frame: u32,
     fonts: &mut dyn FnMut() -> Arc<Database>,
+    reused: &mut usize,
 ) {
     for node in nodes {
         let MirrorNode::Element {
@@ -268,8 +539,8 @@ fn install_under(
             continue;
         };
         match detached {
-            Some(svg) => install_one(doc, *id, svg, frame, fonts),
-            None => install_under(doc, children, frame, fonts),
+            Some(svg) => install_one(doc, *id, svg, frame, fonts, reused),
+            None => install_under(doc, children, frame, fonts, reused),
         }
     }
 }
@@ -280,6 +551,7 @@ fn install_one(
     svg: &mut DetachedSvg,
     frame: u32,
     fonts: &mut dyn FnMut() -> Arc<Database>,
+    reused: &mut usize,
 ) {
     let Some(node) = doc.get_node_mut(id) else {
         return;
@@ -289,12 +561,7 @@ fn install_one(
         .map(|styles| css_color(styles.clone_color().as_color_color().components))
         .unwrap_or_else(|| "black".to_string());
     if svg.parsed.as_ref().is_none_or(|(c, _)| *c != color) {
-        let source = svg.markup.with_color(&color);
-        let options = usvg::Options {
-            fontdb: fonts(),
-            ..Default::default()
-        };
-        let image = match SvgImageData::from_data(source.as_bytes(), &options) {
+        let image = match svg.parse(&color, fonts(), reused) {
             Ok(image) => Some(image),
             // A zero or negative size draws nothing, as in a browser (a chart growing from
             // nothing starts there): not worth a warning.

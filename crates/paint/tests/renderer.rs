@@ -207,6 +207,95 @@ fn inline_svg_follows_its_frames_and_inherited_color() {
     assert_eq!(walked.diff_stats().svg_changes, 0);
 }
 
+/// A chart whose line moves until frame 5 while its labels stay (scaled and centred by its
+/// viewBox), with attributes its children
+/// inherit from the root and some they must not (opacity applies once, to the whole). Beside
+/// it, an SVG whose parts refer to each other by id, which is never split.
+const CHART_SVG: &str = r##"
+import {useCurrentFrame} from 'remotion';
+export default function Chart() {
+  const frame = useCurrentFrame();
+  const m = Math.min(frame, 5);
+  const points = [0, 1, 2, 3, 4, 5].map((i) => `${20 + i * 40},${150 - i * m * 4}`).join(' ');
+  return (
+    <div style={{position: 'absolute', left: 0, top: 0, display: 'flex', fontFamily: 'sans-serif'}}>
+      <svg width={240} height={200} viewBox="0 0 320 240" fill="#334155" fontSize={22}
+        opacity={0.9} style={{color: 'rgb(0, 0, 200)'}}>
+        {[0, 1, 2, 3].map((i) => (
+          <g key={i}>
+            <line x1={20} x2={300} y1={40 + i * 50} y2={40 + i * 50} stroke="#cbd5e1" strokeWidth={2} />
+            <text x={4} y={46 + i * 50}>{i * 10}</text>
+          </g>
+        ))}
+        <text x={160} y={230} textAnchor="middle" fill="currentColor">Months</text>
+        <polyline points={points} fill="none" stroke="#dc2626" strokeWidth={6} />
+        <g opacity={0.5}>
+          <rect x={200} y={20} width={60} height={40} fill="#16a34a" />
+          <rect x={230} y={30} width={60} height={40} fill="#16a34a" />
+        </g>
+        <text x={300} y={20} textAnchor="end">{frame < 6 ? 'drawing' : 'done'}</text>
+      </svg>
+      <svg width={80} height={80} viewBox="0 0 80 80">
+        <defs>
+          <linearGradient id="fade"><stop offset="0" stopColor="#000" /><stop offset="1" stopColor="#f0f" /></linearGradient>
+        </defs>
+        <rect x={m * 4} y={10} width={40} height={40} fill="url(#fade)" />
+        <text x={4} y={76} fontSize={14}>id</text>
+      </svg>
+    </div>
+  );
+}
+"##;
+
+#[test]
+fn unchanged_svg_children_are_reused_and_draw_as_a_whole_parse() {
+    let trees = trees(CHART_SVG, 0..8);
+    let mut walked = BlitzRenderer::new(whole_frame_options()).unwrap();
+    for tree in &trees {
+        let frame = walked.render(tree).unwrap();
+        let fresh = BlitzRenderer::new(whole_frame_options())
+            .unwrap()
+            .render(tree)
+            .unwrap();
+        let differing = frame
+            .pixels
+            .iter()
+            .zip(&fresh.pixels)
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(
+            differing, 0,
+            "frame {}: bytes differ from a fresh document",
+            tree.frame
+        );
+        // Text is drawn in both SVGs, and the line moved.
+        let dark = |x0: u32, x1: u32, y0: u32, y1: u32| {
+            (x0..x1)
+                .flat_map(|x| (y0..y1).map(move |y| (x, y)))
+                .filter(|&(x, y)| frame.pixel(x, y)[1] < 120 && frame.pixel(x, y)[3] > 0)
+                .count()
+        };
+        assert!(dark(0, 20, 20, 170) > 20, "frame {}: labels", tree.frame);
+        assert!(
+            dark(240, 320, 50, 80) > 10,
+            "frame {}: the second SVG's text",
+            tree.frame
+        );
+        // The chart's first run (grid, labels, "Months") and its second (the translucent
+        // group and the status) are parsed on their own once they stayed the same across a
+        // re-parse (frame 1), then reused while the line moves (frames 2 to 5). At frame 6
+        // the line stops and the status changes: one new run, parsed. The SVG with ids is
+        // never split.
+        let stats = walked.diff_stats();
+        let expected = if (2..=5).contains(&tree.frame) { 2 } else { 0 };
+        assert_eq!(
+            stats.svg_layers_reused, expected,
+            "frame {}: {stats:?}",
+            tree.frame
+        );
+    }
+}
+
 fn render_one(code: &str) -> Result<kinema_paint::Frame, PaintError> {
     let tree = engine(code, 200, 100).render_frame(3).unwrap();
     BlitzRenderer::new(options()).unwrap().render(&tree)

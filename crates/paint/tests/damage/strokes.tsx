@@ -20,6 +20,11 @@ export default function Strokes() {
   const curve = Array.from({length: 2 + (frame >> 1)}, (_, i) =>
     `C ${100 + i * 30} ${400 + (i % 2) * 120}, ${60 + i * 30} ${520 - (i % 3) * 40}, ${90 + i * 28} ${460}`).join(' ');
   const pts = (p: number[][]) => p.map(([x, y], i) => `${i ? 'L' : 'M'} ${x.toFixed(2)} ${y}`).join(' ');
+  // A point repeated inside a line now and then (the stroker joins across it), its end
+  // moving, and a subpath that is one point, there every other frame.
+  const mid = Array.from({length: 8}, (_, i) => [300 + i * 40, 40 + ((i * 29) % 40) + (i === 7 ? frame % 5 : 0)]);
+  if (frame % 3 === 1) mid.splice(4, 0, mid[4]);
+  const dot = frame % 2 ? ' M 700 50 L 700 50' : '';
   // A closed shape with one moving corner, then a second subpath.
   const closed = `M 600 380 L 700 ${380 + (frame % 7) * 5} L 760 470 L 650 520 L 590 460 Z M 800 400 L 850 420 L 900 400 L 950 430 L 990 410`;
   return (
@@ -29,6 +34,7 @@ export default function Strokes() {
         <path d={pts(left)} fill="none" stroke="#dc2626" strokeWidth={5} strokeLinejoin="miter" strokeMiterlimit={10} />
         <path d={wave(frame, 24, 7 + (frame % 5))} fill="none" stroke="#16a34a" strokeWidth={3} />
         <path d={`M 80 460 ${curve}`} fill="none" stroke="#9333ea" strokeWidth={4} strokeLinecap="square" />
+        <path d={pts(mid) + dot} fill="none" stroke="#0891b2" strokeWidth={8} strokeLinecap="square" strokeLinejoin="miter" />
         <path d={closed} fill="rgba(250, 200, 0, 0.4)" stroke="#0f172a" strokeWidth={7} strokeLinejoin="bevel" />
         <path d={pts(right.map(([x, y]) => [x, y + 30]))} fill="none" stroke="#f97316" strokeWidth={4} strokeDasharray="12 6" />
       </svg>
