@@ -380,7 +380,10 @@ pub fn load(
     let dir = cache
         .join(bucket_name)
         .join(format!("{name}-{fingerprint}"));
-    if !dir.is_dir() {
+    if dir.is_dir() {
+        mark_used(&dir);
+    } else {
+        prune_cache(cache, SITE_CACHE_IDLE);
         let partial = cache.join(format!(".partial-{}", crate::util::random_id(8)));
         let result = (|| -> Result<(), FarmError> {
             for file in &manifest.files {
@@ -422,6 +425,53 @@ pub fn load(
         manifest,
         fingerprint,
     })
+}
+
+/// How long a cached site stays unused before a later download removes it. Workers of other
+/// renders may be reading a site, so nothing recently used is removed; sites replaced by a
+/// redeploy, and those of buckets long gone, are. (On Lambda the cache shares /tmp's 512 MB.)
+pub const SITE_CACHE_IDLE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Record that a cached site was used now (its folder's modification time).
+fn mark_used(dir: &Path) {
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.set_modified(std::time::SystemTime::now());
+    }
+}
+
+/// Remove the sites (and interrupted downloads) of `cache` unused for longer than `idle`, and
+/// bucket folders left empty. Best effort: a folder another worker removes first is skipped.
+pub fn prune_cache(cache: &Path, idle: std::time::Duration) {
+    let Some(cutoff) = std::time::SystemTime::now().checked_sub(idle) else {
+        return;
+    };
+    let stale = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified < cutoff)
+    };
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with(".partial-") {
+            if stale(&path) {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+            continue;
+        }
+        let Ok(sites) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for site in sites.flatten() {
+            if stale(&site.path()) {
+                let _ = std::fs::remove_dir_all(site.path());
+            }
+        }
+        // Only an empty folder goes.
+        let _ = std::fs::remove_dir(&path);
+    }
 }
 
 /// Compiles a loaded site; dynamic sites compile the `code` of the input props.
@@ -490,6 +540,45 @@ pub fn dynamic_composition(props: &Value) -> Result<CodeComposition, FarmError> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_site_cache_drops_what_was_not_used_for_a_while() {
+        use std::time::{Duration, SystemTime};
+        let cache = std::env::temp_dir().join(format!("kinema-site-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&cache);
+        let make = |path: &str, age_s: u64| {
+            let dir = cache.join(path);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("index.tsx"), "x").unwrap();
+            let when = SystemTime::now() - Duration::from_secs(age_s);
+            std::fs::File::open(&dir)
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+            dir
+        };
+        let fresh = make("bucket-a/site-1", 10);
+        let old = make("bucket-a/site-0", 7200);
+        let gone_bucket = make("bucket-b/site-0", 7200);
+        let crashed = make(".partial-abc", 7200);
+        let downloading = make(".partial-def", 10);
+        // Using a site makes it fresh again.
+        let used = make("bucket-c/site-2", 7200);
+        super::mark_used(&used);
+        super::prune_cache(&cache, super::SITE_CACHE_IDLE);
+        let exists = |p: &std::path::Path| p.exists();
+        let result = (
+            exists(&fresh),
+            exists(&old),
+            exists(&gone_bucket),
+            exists(gone_bucket.parent().unwrap()),
+            exists(&crashed),
+            exists(&downloading),
+            exists(&used),
+        );
+        std::fs::remove_dir_all(&cache).unwrap();
+        assert_eq!(result, (true, false, false, false, false, true, true));
+    }
+
     use super::*;
 
     #[test]
