@@ -671,6 +671,53 @@ mod tests {
     }
 
     #[test]
+    fn only_svgs_whose_parts_cannot_refer_to_each_other_are_split() {
+        let library = FontLibrary::scan(&[]);
+        let shape = || Node::Element(el("rect", &[("width", "1")], vec![]));
+        let mut root = el(
+            "svg",
+            &[
+                ("viewBox", "0 0 10 10"),
+                ("fill", "red"),
+                ("opacity", "0.5"),
+            ],
+            vec![shape(), shape()],
+        );
+        root.style.insert("filter".into(), "blur(1px)".into());
+        root.style.insert("stroke".into(), "blue".into());
+        let frame = layer_frame(&root, html_scope(), &library).expect("splittable");
+        // Inherited attributes and declarations carry over; effects on the whole SVG do not.
+        assert!(frame.open.contains("fill=\"red\"") && frame.open.contains("viewBox"));
+        assert!(frame.open.contains("stroke: blue;"), "{}", frame.open);
+        assert!(!frame.open.contains("opacity") && !frame.open.contains("filter"));
+        let with = |attribute: (&str, &str)| {
+            let mut child = el("g", &[attribute], vec![shape()]);
+            child.tag = if attribute.0 == "style-element" {
+                "style".into()
+            } else {
+                "g".into()
+            };
+            let mut root = root.clone();
+            root.children.push(Node::Element(child));
+            layer_frame(&root, html_scope(), &library)
+        };
+        assert!(
+            with(("id", "a")).is_none(),
+            "ids can be referred to across runs"
+        );
+        assert!(
+            with(("style-element", "")).is_none(),
+            "a <style> reaches every run"
+        );
+        assert!(with(("class", "a")).is_some());
+        let mut hidden = root.clone();
+        hidden
+            .attributes
+            .insert("visibility".into(), "hidden".into());
+        assert!(layer_frame(&hidden, html_scope(), &library).is_none());
+    }
+
+    #[test]
     fn only_roots_outside_svg_without_inner_html_are_detached() {
         let root = el("svg", &[], vec![]);
         assert!(is_detached(&root, html_scope()));
