@@ -430,7 +430,7 @@ pub fn load(
 /// How long a cached site stays unused before a later download removes it. Workers of other
 /// renders may be reading a site, so nothing recently used is removed; sites replaced by a
 /// redeploy, and those of buckets long gone, are. (On Lambda the cache shares /tmp's 512 MB.)
-pub const SITE_CACHE_IDLE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+const SITE_CACHE_IDLE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// Record that a cached site was used now (its folder's modification time).
 fn mark_used(dir: &Path) {
@@ -441,7 +441,7 @@ fn mark_used(dir: &Path) {
 
 /// Remove the sites (and interrupted downloads) of `cache` unused for longer than `idle`, and
 /// bucket folders left empty. Best effort: a folder another worker removes first is skipped.
-pub fn prune_cache(cache: &Path, idle: std::time::Duration) {
+fn prune_cache(cache: &Path, idle: std::time::Duration) {
     let Some(cutoff) = std::time::SystemTime::now().checked_sub(idle) else {
         return;
     };

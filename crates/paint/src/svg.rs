@@ -112,16 +112,15 @@ impl DetachedSvg {
         let whole = |options: &usvg::Options| {
             SvgImageData::from_data(self.markup.with_color(color).as_bytes(), options)
         };
+        // Layers the last parse used; whatever this one does not reuse is dropped.
+        let mut kept = std::mem::take(&mut self.layers);
         let markup = &self.markup;
         let (Some(frame), Some(previous)) = (&markup.layer_frame, &self.previous) else {
-            self.layers.clear();
             return whole(&options);
         };
-        let stable = |i: usize| {
-            previous.open == markup.open && previous.children.get(i) == Some(&markup.children[i])
-        };
+        let same_root = previous.open == markup.open;
+        let stable = |i: usize| same_root && previous.children.get(i) == Some(&markup.children[i]);
         if !(0..markup.children.len()).any(stable) {
-            self.layers.clear();
             return whole(&options);
         }
         if self
@@ -133,10 +132,8 @@ impl DetachedSvg {
             self.placement = Some((frame.open.clone(), measured));
         }
         let Some((_, Some([x, y, w, h]))) = self.placement else {
-            self.layers.clear();
             return whole(&options);
         };
-        let mut kept = std::mem::take(&mut self.layers);
         let mut hits = 0;
         let mut layers = Vec::new();
         let mut document = String::with_capacity(markup.len() + 40);
