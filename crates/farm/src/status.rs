@@ -237,12 +237,19 @@ pub fn billing(progress: &OverallRenderProgress, end: u64) -> (u64, u32, u32) {
     (renderers + main, memory, disk)
 }
 
-/// Computes the progress object. `output_size` answers a HEAD of the expected output (used
-/// only when chunks are done but `postRenderData` is missing).
+/// The expected output, found in its bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundOutput {
+    pub size_in_bytes: u64,
+    pub url: String,
+}
+
+/// Computes the progress object. `find_output` answers a HEAD of the expected output in a
+/// bucket (used only when chunks are done but `postRenderData` is missing).
 pub fn compute(
     progress: &OverallRenderProgress,
     inputs: &StatusInputs,
-    output_size: &dyn Fn(&str, &str) -> Option<u64>,
+    find_output: &dyn Fn(&str, &str) -> Option<FoundOutput>,
 ) -> RenderProgress {
     let now = inputs.now;
     let currency = cost::region_prices(&inputs.region).map_or("USD", |p| p.currency);
@@ -400,19 +407,32 @@ pub fn compute(
     let beyond_timeout = now > meta.started_date + inputs.timeout_ms + TIMEOUT_GRACE_MS;
     let stitch_timeout = now > meta.started_date + 2 * inputs.timeout_ms + TIMEOUT_GRACE_MS;
     let fatal_before = errors.iter().any(|e| e.is_fatal && !e.will_retry);
+    // Known as soon as every chunk is in, so also on the done-by-output path.
+    let time_to_finish_chunks = (all_chunks && !progress.timings.is_empty()).then(|| {
+        let start = progress.timings.iter().map(|t| t.start).min().unwrap_or(0);
+        let end = progress
+            .timings
+            .iter()
+            .map(|t| t.rendered)
+            .max()
+            .unwrap_or(0);
+        end.saturating_sub(start)
+    });
     if all_chunks
         && !fatal_before
         && (stitch_timeout
             || (progress.combined_frames >= frame_count && progress.time_to_combine.is_some()))
-        && let Some(size) = output_size(&meta.out_bucket, &meta.out_key)
+        && let Some(found) = find_output(&meta.out_bucket, &meta.out_key)
     {
+        let size = found.size_in_bytes;
         return RenderProgress {
             overall_progress: 1.0,
             done: true,
-            output_file: None,
+            output_file: Some(found.url),
             out_key: Some(meta.out_key.clone()),
             out_bucket: Some(meta.out_bucket.clone()),
             time_to_finish: Some(now.saturating_sub(meta.started_date)),
+            time_to_finish_chunks,
             render_size: size,
             output_size_in_bytes: Some(size),
             errors,
@@ -425,16 +445,6 @@ pub fn compute(
         errors.insert(0, timeout_error(inputs.timeout_ms, &missing));
     }
     let fatal = errors.iter().any(|e| e.is_fatal && !e.will_retry);
-    let time_to_finish_chunks = (all_chunks && !progress.timings.is_empty()).then(|| {
-        let start = progress.timings.iter().map(|t| t.start).min().unwrap_or(0);
-        let end = progress
-            .timings
-            .iter()
-            .map(|t| t.rendered)
-            .max()
-            .unwrap_or(0);
-        end.saturating_sub(start)
-    });
     RenderProgress {
         overall_progress: overall_progress(
             progress.lambdas_invoked,
@@ -495,5 +505,86 @@ mod tests {
             all.message
                 .contains("All chunks have been successfully rendered")
         );
+    }
+
+    /// A render whose chunks are in and whose output is stitched, before `postRenderData`.
+    fn stitched_not_finalised() -> OverallRenderProgress {
+        let meta: crate::progress::RenderMetadata = serde_json::from_value(serde_json::json!({
+            "type": "video", "imageFormat": "jpeg", "codec": "h264", "muted": true,
+            "frameRange": [0, 19], "everyNthFrame": 1, "siteId": "site", "startedDate": 1_000,
+            "totalChunks": 2, "estimatedTotalLambdaInvokations": 3,
+            "estimatedRenderLambdaInvokations": 2, "compositionId": "C", "audioCodec": null,
+            "inputProps": {}, "framesPerLambda": 10, "memorySizeInMb": 2048,
+            "diskSizeInMb": 2048, "functionName": "f", "rendererFunctionName": null,
+            "lambdaVersion": "1", "region": "us-east-1", "renderId": "r", "outName": null,
+            "outputFileIsConditional": false, "privacy": "public", "deleteAfter": null,
+            "numberOfGifLoops": null, "audioBitrate": null, "downloadBehavior": null,
+            "metadata": null, "dimensions": {"width": 64, "height": 64}, "scale": 1.0,
+            "frameCount": 20, "outBucket": "b", "outKey": "renders/r/out.mp4"
+        }))
+        .unwrap();
+        let mut progress = OverallRenderProgress::initial(1_000, 200_000, false);
+        progress.render_metadata = Some(meta);
+        progress.lambdas_invoked = 2;
+        progress.chunks = vec![1, 0];
+        progress.timings = vec![
+            crate::progress::ChunkTiming {
+                chunk: 0,
+                start: 1_100,
+                rendered: 1_900,
+            },
+            crate::progress::ChunkTiming {
+                chunk: 1,
+                start: 1_050,
+                rendered: 2_300,
+            },
+        ];
+        progress.frames_rendered = 20;
+        progress.frames_encoded = 20;
+        progress.combined_frames = 20;
+        progress.time_to_render_frames = Some(1_100);
+        progress.time_to_encode = Some(1_200);
+        progress.time_to_combine = Some(40);
+        progress
+    }
+
+    #[test]
+    fn a_stitched_output_without_post_render_data_is_done_with_its_timings() {
+        let progress = stitched_not_finalised();
+        let inputs = StatusInputs {
+            render_id: "r".into(),
+            bucket: "b".into(),
+            region: "us-east-1".into(),
+            now: 3_000,
+            timeout_ms: 120_000,
+            memory_size_in_mb: 2048,
+            disk_size_in_mb: 2048,
+        };
+        let found = |bucket: &str, key: &str| {
+            (bucket == "b" && key == "renders/r/out.mp4").then(|| FoundOutput {
+                size_in_bytes: 4_096,
+                url: "https://b/renders/r/out.mp4".into(),
+            })
+        };
+        let done = compute(&progress, &inputs, &found);
+        assert!(done.done && done.overall_progress == 1.0);
+        assert_eq!(done.output_size_in_bytes, Some(4_096));
+        assert_eq!(
+            done.output_file.as_deref(),
+            Some("https://b/renders/r/out.mp4")
+        );
+        assert_eq!(done.time_to_finish, Some(2_000));
+        // Every timing known by then is reported, the chunks' span included.
+        assert_eq!(done.time_to_finish_chunks, Some(2_300 - 1_050));
+        assert_eq!(done.time_to_render_frames, Some(1_100));
+        assert_eq!(done.time_to_encode, Some(1_200));
+        assert_eq!(done.time_to_combine, Some(40));
+        assert!(done.most_expensive_frame_ranges.is_none());
+
+        // Not uploaded yet: still in progress, with the same span.
+        let pending = compute(&progress, &inputs, &|_: &str, _: &str| None);
+        assert!(pending.output_file.is_none());
+        assert!(!pending.done && pending.overall_progress < 1.0);
+        assert_eq!(pending.time_to_finish_chunks, Some(1_250));
     }
 }

@@ -8,7 +8,7 @@ use crate::error::FarmError;
 use crate::function::Context;
 use crate::payload::{StatusPayload, parse};
 use crate::progress::OverallRenderProgress;
-use crate::status::{RenderProgress, StatusInputs, compute};
+use crate::status::{FoundOutput, RenderProgress, StatusInputs, compute};
 
 pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmError> {
     let request: StatusPayload = parse(payload)?;
@@ -51,14 +51,15 @@ pub fn render_progress(
         memory_size_in_mb: config.memory_size_in_mb,
         disk_size_in_mb: config.disk_size_in_mb,
     };
-    let output_size = |bucket: &str, key: &str| {
-        storage
-            .bucket(bucket)
-            .ok()
-            .and_then(|b| b.head(key).ok().flatten())
-            .map(|o| o.size)
+    let find_output = |bucket: &str, key: &str| {
+        let bucket = storage.bucket(bucket).ok()?;
+        let object = bucket.head(key).ok().flatten()?;
+        Some(FoundOutput {
+            size_in_bytes: object.size,
+            url: bucket.url(key),
+        })
     };
-    Ok(compute(&progress, &inputs, &output_size))
+    Ok(compute(&progress, &inputs, &find_output))
 }
 
 /// Reads `progress.json`, waiting up to two seconds for one that `start` is still writing.
