@@ -1,52 +1,115 @@
-//! Rounding a frame's drawing commands to a grid far finer than anti-aliasing can show, so that
+//! Rounding a frame's drawing commands to a grid finer than anti-aliasing can show, so that
 //! motion too small to see repaints nothing.
 //!
-//! Springs never quite come to rest: seconds after an element has visibly stopped, its scale or
-//! position still changes by millionths of a pixel every frame, and damage tracking, which
-//! compares commands exactly, would repaint it every frame of a long hold. So before a frame's
-//! commands are compared or rasterised, positions are rounded to 1/256 of a device pixel, the
-//! scale/rotation part of transforms to 2⁻²⁰ (under 1/256 px across 4096 px), local geometry to
-//! 1/1024 of a unit and opacities to 1/4096: a displacement of at most 0.002 px, an opacity
-//! change of at most 0.03 of a colour step. Every frame is rounded the same way, so a frame's
-//! pixels still never depend on which frames were painted before it.
+//! Springs never quite come to rest: Remotion's default spring still changes a card's scale by
+//! a few millionths two seconds after it has visibly settled — a few thousandths of a pixel at
+//! its corners, every frame — and damage tracking, which compares commands exactly, would
+//! repaint the card every frame of that tail. So before a frame's commands are compared or
+//! rasterised they are rounded:
+//! - the scale/rotation part of a command's transform to a power of two chosen from the size
+//!   of what it draws, so that rounding moves no point of the shape by more than 1/64 px (a
+//!   560-px card: steps of 2⁻¹⁵); then the translation so that the shape's centre lands on a
+//!   1/256 px grid (a transform about the centre, as CSS's default `transform-origin` is,
+//!   keeps the centre still however the scale rings);
+//! - local geometry to 1/1024 of a unit and opacities to 1/4096 (0.03 of a colour step);
+//! - a zero that came out negative to zero, so a rotation ringing about zero is one value.
+//!
+//! Every frame is rounded the same way, so a frame's pixels still never depend on which frames
+//! were painted before it.
 
 use anyrender::recording::RenderCommand;
 use kurbo::{Affine, BezPath, PathEl, Point, Rect};
 
 /// Device-space positions: 1/256 px.
 const DEVICE_STEP: f64 = 1.0 / 256.0;
-/// The linear part of a transform: 2⁻²⁰.
-const LINEAR_STEP: f64 = 1.0 / 1_048_576.0;
+/// How far rounding a transform's linear part may move a point of what it draws (px).
+const LINEAR_BUDGET: f64 = 1.0 / 64.0;
+/// The linear part's step lies between these powers of two (2⁻¹⁰: 1/64 px across 16 px;
+/// 2⁻²⁰, under 1/256 px across 4096 px: when the extent of what is drawn is unknown, and for
+/// transforms within an element's space).
+const COARSEST_LINEAR_EXPONENT: i32 = 10;
+const FINEST_LINEAR_EXPONENT: i32 = 20;
+const FINEST_LINEAR_STEP: f64 = 1.0 / 1_048_576.0;
 /// Coordinates in an element's own space: 1/1024 of a unit.
 const LOCAL_STEP: f64 = 1.0 / 1024.0;
 /// Opacity: 1/4096.
 const ALPHA_STEP: f32 = 1.0 / 4096.0;
 
+/// `value` on a grid of `step`; never -0 (whose bits differ from 0's).
 fn round_to(value: f64, step: f64) -> f64 {
-    (value / step).round() * step
+    (value / step).round() * step + 0.0
 }
 
-/// A transform whose translation is rounded to `translation_step`.
-fn transform(t: Affine, translation_step: f64) -> Affine {
-    let [a, b, c, d, e, f] = t.as_coeffs();
-    Affine::new([
-        round_to(a, LINEAR_STEP),
-        round_to(b, LINEAR_STEP),
-        round_to(c, LINEAR_STEP),
-        round_to(d, LINEAR_STEP),
-        round_to(e, translation_step),
-        round_to(f, translation_step),
-    ])
-}
-
-/// A transform from an element's space to the device.
-fn device_transform(t: Affine) -> Affine {
-    transform(t, DEVICE_STEP)
+/// The step for the linear part of a transform drawing something `radius` units around its
+/// centre: the largest power of two that moves no point of it by more than [`LINEAR_BUDGET`].
+fn linear_step(radius: f64) -> f64 {
+    if !(radius.is_finite() && radius > 0.0) {
+        return FINEST_LINEAR_STEP;
+    }
+    let exponent = ((radius / LINEAR_BUDGET).log2().ceil() as i32)
+        .clamp(COARSEST_LINEAR_EXPONENT, FINEST_LINEAR_EXPONENT);
+    (-exponent as f64).exp2()
 }
 
 /// A transform within an element's space (a brush's, a glyph's).
 fn local_transform(t: Affine) -> Affine {
-    transform(t, LOCAL_STEP)
+    let [a, b, c, d, e, f] = t.as_coeffs();
+    Affine::new([
+        round_to(a, FINEST_LINEAR_STEP),
+        round_to(b, FINEST_LINEAR_STEP),
+        round_to(c, FINEST_LINEAR_STEP),
+        round_to(d, FINEST_LINEAR_STEP),
+        round_to(e, LOCAL_STEP),
+        round_to(f, LOCAL_STEP),
+    ])
+}
+
+/// A transform from an element's space to the device, for something drawn within `bounds`
+/// (in the element's space; `None`: unknown, rounded finely about the origin).
+fn device_transform(t: Affine, bounds: Option<Rect>) -> Affine {
+    let bounds = bounds.filter(|b| [b.x0, b.y0, b.x1, b.y1].iter().all(|v| v.is_finite()));
+    let (centre, radius) = match bounds {
+        Some(b) => (b.center(), 0.5 * b.width().hypot(b.height())),
+        None => (Point::ORIGIN, 0.0),
+    };
+    let step = linear_step(radius);
+    let [a, b, c, d, _, _] = t.as_coeffs();
+    let linear = Affine::new([
+        round_to(a, step),
+        round_to(b, step),
+        round_to(c, step),
+        round_to(d, step),
+        0.0,
+        0.0,
+    ]);
+    // The centre goes where the exact transform puts it, rounded to the device grid.
+    let exact = t * centre;
+    let target = Point::new(
+        round_to(exact.x, DEVICE_STEP),
+        round_to(exact.y, DEVICE_STEP),
+    );
+    let moved = linear * centre;
+    linear.with_translation(kurbo::Vec2::new(
+        target.x - moved.x + 0.0,
+        target.y - moved.y + 0.0,
+    ))
+}
+
+/// The box the glyphs of a run can cover, in the run's space: their origins, and an em around.
+fn glyph_bounds(run: &anyrender::recording::GlyphRunCommand) -> Option<Rect> {
+    let mut glyphs = run.glyphs.iter();
+    let first = glyphs.next()?;
+    let origins = glyphs.fold(
+        Rect::new(
+            first.x as f64,
+            first.y as f64,
+            first.x as f64,
+            first.y as f64,
+        ),
+        |r, g| r.union_pt(Point::new(g.x as f64, g.y as f64)),
+    );
+    let em = run.font_size as f64;
+    Some(origins.inflate(em, em))
 }
 
 fn point(p: Point) -> Point {
@@ -79,32 +142,39 @@ pub(crate) fn snap_commands(commands: &mut [RenderCommand]) {
         match command {
             RenderCommand::PushLayer(layer) => {
                 layer.alpha = alpha(layer.alpha);
-                layer.transform = device_transform(layer.transform);
                 path(&mut layer.clip);
+                let bounds = Some(layer.clip.control_box());
+                layer.transform = device_transform(layer.transform, bounds);
             }
             RenderCommand::PushClipLayer(clip) => {
-                clip.transform = device_transform(clip.transform);
                 path(&mut clip.clip);
+                let bounds = Some(clip.clip.control_box());
+                clip.transform = device_transform(clip.transform, bounds);
             }
             RenderCommand::PopLayer => {}
             RenderCommand::Stroke(stroke) => {
-                stroke.transform = device_transform(stroke.transform);
                 stroke.brush_transform = stroke.brush_transform.map(local_transform);
                 path(&mut stroke.shape);
+                let half = stroke.style.width / 2.0;
+                let bounds = Some(stroke.shape.control_box().inflate(half, half));
+                stroke.transform = device_transform(stroke.transform, bounds);
             }
             RenderCommand::Fill(fill) => {
-                fill.transform = device_transform(fill.transform);
                 fill.brush_transform = fill.brush_transform.map(local_transform);
                 path(&mut fill.shape);
+                let bounds = Some(fill.shape.control_box());
+                fill.transform = device_transform(fill.transform, bounds);
             }
             RenderCommand::GlyphRun(run) => {
-                run.transform = device_transform(run.transform);
+                run.transform = device_transform(run.transform, glyph_bounds(run));
                 run.glyph_transform = run.glyph_transform.map(local_transform);
                 run.brush_alpha = alpha(run.brush_alpha);
             }
             RenderCommand::BoxShadow(shadow) => {
-                shadow.transform = device_transform(shadow.transform);
                 shadow.rect = rect(shadow.rect);
+                let reach = 3.0 * shadow.std_dev;
+                let bounds = Some(shadow.rect.inflate(reach, reach));
+                shadow.transform = device_transform(shadow.transform, bounds);
                 shadow.radius = round_to(shadow.radius, LOCAL_STEP);
                 shadow.std_dev = round_to(shadow.std_dev, LOCAL_STEP);
             }
@@ -152,13 +222,25 @@ mod tests {
 
     #[test]
     fn a_spring_ringing_below_a_pixel_fraction_paints_the_same_commands() {
-        // A spring a few seconds after it has visibly settled: it still moves by ~1e-9.
+        // Remotion's default spring (damping 10) two seconds in: it still rings by ~7e-6,
+        // under 1/200 px at the card's corners, and its rotation crosses zero.
         let still = snapped(card(1.0, 1.0));
-        assert_eq!(snapped(card(1.0 + 3e-9, 1.0 - 1e-6)), still);
+        assert_eq!(snapped(card(1.0 + 7e-6, 1.0 - 1e-6)), still);
+        assert_eq!(snapped(card(1.0 + 3e-6, 1.0)), still);
         assert_eq!(snapped(card(1.0 - 2e-9, 1.0)), still);
         // Motion that anti-aliasing shows is kept.
         assert_ne!(snapped(card(1.0 + 1e-3, 1.0)), still);
         assert_ne!(snapped(card(1.0, 0.99)), still);
+    }
+
+    #[test]
+    fn the_linear_step_keeps_large_shapes_within_the_budget() {
+        assert_eq!(linear_step(310.0), (-15f64).exp2());
+        assert!(linear_step(310.0) * 310.0 <= LINEAR_BUDGET);
+        assert_eq!(linear_step(2.0), (-10f64).exp2());
+        assert_eq!(linear_step(1e9), FINEST_LINEAR_STEP);
+        assert_eq!(linear_step(f64::NAN), FINEST_LINEAR_STEP);
+        assert_eq!(round_to(-1e-9, DEVICE_STEP).to_bits(), 0f64.to_bits());
     }
 
     #[test]
@@ -172,7 +254,8 @@ mod tests {
         for (x, y) in corners {
             let p = a.transform * Point::new(x, y);
             let q = b.transform * Point::new(x, y);
-            assert!((p - q).hypot() < 0.003, "{p:?} moved to {q:?}");
+            let moved = (p - q).hypot();
+            assert!(moved <= LINEAR_BUDGET + DEVICE_STEP, "{p:?} moved to {q:?}");
         }
         let RenderCommand::PushLayer(layer) = &rounded[0] else {
             panic!("the first command is the layer");

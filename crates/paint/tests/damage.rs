@@ -191,4 +191,9 @@ export default function Settle() {
     let counts = check("settled", &settled, scaled(1.0));
     // The first frame is painted whole; every later one is the same.
     assert_eq!(counts.unchanged, settled.len() - 1, "{counts:?}");
+    // Seven seconds earlier it still scales by up to 1e-5 a frame and its rotation swings
+    // either side of zero: under 1/200 px at the corners, so nothing is repainted either.
+    let tail = trees(code, 960, 540, 70..80);
+    let counts = check("tail", &tail, scaled(1.0));
+    assert_eq!(counts.unchanged, tail.len() - 1, "{counts:?}");
 }
