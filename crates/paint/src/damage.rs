@@ -141,6 +141,8 @@ pub(crate) struct Analysis {
     tile_hashes: Vec<u64>,
     /// Filtered layers: repainted whole or not at all.
     units: Vec<TileRect>,
+    /// Per command: a push or pop of a layer that changes no pixel (see [`no_op_layers`]).
+    no_op: Vec<bool>,
 }
 
 impl Analysis {
@@ -202,6 +204,7 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
         reach: Vec::with_capacity(commands.len()),
         tile_hashes: vec![0x9e37_79b9_7f4a_7c15; tiles],
         units: Vec::new(),
+        no_op: no_op_layers(commands, grid),
     };
     // Per open layer: the tiles its content can reach, and whether it is (inside) a unit.
     let mut layers: Vec<(TileRect, bool)> = Vec::new();
@@ -734,7 +737,10 @@ pub(crate) fn replay<S: PaintScene>(
 ) {
     let shift =
         (origin != (0, 0)).then(|| Affine::translate((-(origin.0 as f64), -(origin.1 as f64))));
-    for (command, reach) in commands.iter().zip(&analysis.reach) {
+    for ((command, reach), no_op) in commands.iter().zip(&analysis.reach).zip(&analysis.no_op) {
+        if *no_op {
+            continue;
+        }
         if let Some(regions) = regions
             && !regions.iter().any(|r| r.overlaps(reach))
         {
@@ -742,6 +748,99 @@ pub(crate) fn replay<S: PaintScene>(
         }
         replay_one(scene, command, shift);
     }
+}
+
+/// Which layer pushes and pops change no pixel and need not be drawn. Layout wraps a whole
+/// composition in clips the size of the frame (the root's and each full-frame container's
+/// overflow clip): each costs the rasteriser a layer buffer to fill and composite for every
+/// pixel. A layer is a no-op when it only clips (a clip layer, or a layer at full opacity
+/// with normal blending and no filter), its clip is an axis-aligned rectangle covering the
+/// whole frame, and nothing inside it blends with what is below (which a layer would isolate).
+/// It is decided per frame, the same for every rectangle of it, so repainting a part of a
+/// frame draws what painting the whole frame draws.
+fn no_op_layers(commands: &[RenderCommand], grid: Grid) -> Vec<bool> {
+    let frame = Rect::new(0.0, 0.0, grid.width as f64, grid.height as f64);
+    let mut no_op = vec![false; commands.len()];
+    // Per open layer: where it was pushed and whether it can still be left out.
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    for (index, command) in commands.iter().enumerate() {
+        match command {
+            RenderCommand::PushClipLayer(clip) => {
+                let covers =
+                    device_rect(&clip.clip, clip.transform).is_some_and(|r| r.contains_rect(frame));
+                open.push((index, covers));
+            }
+            RenderCommand::PushLayer(layer) => {
+                let plain = layer.alpha == 1.0
+                    && layer.blend == peniko::BlendMode::default()
+                    && layer.filter.is_none()
+                    && layer.backdrop_filter.is_none();
+                let covers = plain
+                    && device_rect(&layer.clip, layer.transform)
+                        .is_some_and(|r| r.contains_rect(frame));
+                // A layer that blends (or filters what is behind it) would reach through the
+                // layers around it once they were gone.
+                if layer.blend != peniko::BlendMode::default() || layer.backdrop_filter.is_some() {
+                    for (_, removable) in &mut open {
+                        *removable = false;
+                    }
+                }
+                open.push((index, covers));
+            }
+            RenderCommand::PopLayer => {
+                if let Some((push, removable)) = open.pop()
+                    && removable
+                {
+                    no_op[push] = true;
+                    no_op[index] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    no_op
+}
+
+/// The device-space rectangle a clip path covers, if it is an axis-aligned rectangle under an
+/// axis-aligned transform.
+fn device_rect(path: &BezPath, transform: Affine) -> Option<Rect> {
+    use kurbo::PathEl;
+    let [_, b, c, _, _, _] = transform.as_coeffs();
+    if b != 0.0 || c != 0.0 {
+        return None;
+    }
+    let mut points = Vec::with_capacity(5);
+    for (i, element) in path.elements().iter().enumerate() {
+        match (i, element) {
+            (0, PathEl::MoveTo(p)) => points.push(*p),
+            (1..=4, PathEl::LineTo(p)) => points.push(*p),
+            (3.., PathEl::ClosePath) => {}
+            _ => return None,
+        }
+    }
+    if points.len() == 5 && points[4] == points[0] {
+        points.pop();
+    }
+    if points.len() != 4 {
+        return None;
+    }
+    // Each side is horizontal or vertical, alternating.
+    for i in 0..4 {
+        let (p, q, r) = (points[i], points[(i + 1) % 4], points[(i + 2) % 4]);
+        let along_x = p.y == q.y && p.x != q.x;
+        let along_y = p.x == q.x && p.y != q.y;
+        let next_x = q.y == r.y && q.x != r.x;
+        if !(along_x || along_y) || along_x == next_x {
+            return None;
+        }
+    }
+    let bounds = points
+        .iter()
+        .skip(1)
+        .fold(Rect::from_points(points[0], points[0]), |r, p| {
+            r.union_pt(*p)
+        });
+    Some(transform.transform_rect_bbox(bounds))
 }
 
 fn replay_one<S: PaintScene>(scene: &mut S, command: &RenderCommand, shift: Option<Affine>) {
@@ -892,6 +991,74 @@ mod tests {
             r1: 2
         }));
         assert_eq!(rects.len(), 4);
+    }
+
+    #[test]
+    fn clips_covering_the_frame_are_left_out() {
+        use anyrender::recording::{ClipCommand, FillCommand, LayerCommand};
+        use peniko::{BlendMode, Color, Mix};
+        let grid = Grid::new(200, 100);
+        let clip = |rect: Rect, transform: Affine| {
+            RenderCommand::PushClipLayer(ClipCommand {
+                fill: Fill::NonZero,
+                transform,
+                clip: rect.to_path(0.1),
+            })
+        };
+        let layer = |rect: Rect, alpha: f32, blend: BlendMode| {
+            RenderCommand::PushLayer(LayerCommand {
+                fill: Fill::NonZero,
+                blend,
+                alpha,
+                transform: Affine::IDENTITY,
+                clip: rect.to_path(0.1),
+                filter: None,
+                backdrop_filter: None,
+            })
+        };
+        let fill = RenderCommand::Fill(FillCommand {
+            fill: Fill::NonZero,
+            transform: Affine::IDENTITY,
+            brush: Color::WHITE.into(),
+            brush_transform: None,
+            shape: Rect::new(10.0, 10.0, 50.0, 50.0).to_path(0.1),
+        });
+        let frame = Rect::new(0.0, 0.0, 200.0, 100.0);
+        let larger = Rect::new(-20.0, -20.0, 220.0, 120.0);
+        let normal = BlendMode::default();
+        let commands = vec![
+            clip(frame, Affine::IDENTITY), // 0: left out
+            layer(larger, 1.0, normal),    // 1: left out
+            clip(Rect::new(0.0, 0.0, 100.0, 100.0), Affine::IDENTITY), // 2: smaller
+            clip(Rect::new(0.0, 0.0, 2.0, 1.0), Affine::scale(100.0)), // 3: scaled to cover
+            layer(frame, 0.5, normal),     // 4: translucent
+            clip(frame, Affine::rotate(0.1)), // 5: rotated
+            fill.clone(),
+            RenderCommand::PopLayer, // 5
+            RenderCommand::PopLayer, // 4
+            RenderCommand::PopLayer, // 3
+            RenderCommand::PopLayer, // 2
+            RenderCommand::PopLayer, // 1
+            RenderCommand::PopLayer, // 0
+        ];
+        let no_op = no_op_layers(&commands, grid);
+        let expected = [
+            true, true, false, true, false, false, false, false, false, true, false, true, true,
+        ];
+        assert_eq!(no_op, expected);
+
+        // A layer inside that blends with what is below keeps the layers around it.
+        let blending = vec![
+            clip(frame, Affine::IDENTITY),
+            layer(Rect::new(0.0, 0.0, 50.0, 50.0), 1.0, Mix::Multiply.into()),
+            fill,
+            RenderCommand::PopLayer,
+            RenderCommand::PopLayer,
+        ];
+        assert!(no_op_layers(&blending, grid).iter().all(|n| !n));
+        // Rounded corners are not a rectangle.
+        let rounded = kurbo::RoundedRect::from_rect(larger, 8.0).to_path(0.1);
+        assert!(device_rect(&rounded, Affine::IDENTITY).is_none());
     }
 
     #[test]
