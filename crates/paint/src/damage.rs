@@ -143,6 +143,8 @@ pub(crate) struct Analysis {
     units: Vec<TileRect>,
     /// Per command: a push or pop of a layer that changes no pixel (see [`no_op_layers`]).
     no_op: Vec<bool>,
+    /// Per command: a clip that must isolate what it clips (see [`clips_around_filters`]).
+    isolate: Vec<bool>,
 }
 
 impl Analysis {
@@ -205,6 +207,7 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
         tile_hashes: vec![0x9e37_79b9_7f4a_7c15; tiles],
         units: Vec::new(),
         no_op: no_op_layers(commands, grid),
+        isolate: clips_around_filters(commands),
     };
     // Per open layer: the tiles its content can reach, and whether it is (inside) a unit.
     let mut layers: Vec<(TileRect, bool)> = Vec::new();
@@ -737,7 +740,12 @@ pub(crate) fn replay<S: PaintScene>(
 ) {
     let shift =
         (origin != (0, 0)).then(|| Affine::translate((-(origin.0 as f64), -(origin.1 as f64))));
-    for ((command, reach), no_op) in commands.iter().zip(&analysis.reach).zip(&analysis.no_op) {
+    let per_command = analysis
+        .reach
+        .iter()
+        .zip(&analysis.no_op)
+        .zip(&analysis.isolate);
+    for (command, ((reach, no_op), isolate)) in commands.iter().zip(per_command) {
         if *no_op {
             continue;
         }
@@ -746,8 +754,49 @@ pub(crate) fn replay<S: PaintScene>(
         {
             continue;
         }
-        replay_one(scene, command, shift);
+        match command {
+            // A clip layer of the scene is a clip path of the rasteriser (which does not
+            // isolate); one with a filter inside stays a layer, see `clips_around_filters`.
+            RenderCommand::PushClipLayer(clip) if *isolate => scene.push_layer(
+                clip.fill,
+                peniko::BlendMode::default(),
+                1.0,
+                shift.map_or(clip.transform, |shift| shift * clip.transform),
+                &clip.clip,
+                None,
+                None,
+            ),
+            _ => replay_one(scene, command, shift),
+        }
     }
+}
+
+/// Which clips must be layers. The rasteriser narrows every drawing under a clip path to the
+/// clip, including drawings inside a filtered layer; but a filter (a blur) applies to its
+/// content unclipped, and only the filtered result is clipped. So a clip with a filtered layer
+/// inside it is drawn as a layer, which clips what is composited out of it instead.
+fn clips_around_filters(commands: &[RenderCommand]) -> Vec<bool> {
+    let mut isolate = vec![false; commands.len()];
+    // Per open layer: where it was pushed, if it is a clip.
+    let mut open: Vec<Option<usize>> = Vec::new();
+    for (index, command) in commands.iter().enumerate() {
+        match command {
+            RenderCommand::PushClipLayer(_) => open.push(Some(index)),
+            RenderCommand::PushLayer(layer) => {
+                if layer.filter.is_some() {
+                    for clip in open.iter().flatten() {
+                        isolate[*clip] = true;
+                    }
+                }
+                open.push(None);
+            }
+            RenderCommand::PopLayer => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    isolate
 }
 
 /// Which layer pushes and pops change no pixel and need not be drawn. Layout wraps a whole

@@ -15,6 +15,7 @@ mod error;
 pub mod fonts;
 mod frame;
 pub mod html;
+mod raster;
 mod renderer;
 pub mod resources;
 mod scene;

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use crate::clock::thread_cpu;
 
-use anyrender::{ImageRenderer, PaintScene};
-use anyrender_vello_cpu::VelloCpuImageRenderer;
+use anyrender::PaintScene;
 use blitz_dom::{DocumentConfig, NodeId, StyleThreading};
 use blitz_html::HtmlDocument;
 use blitz_traits::net::{NetHandler, NetProvider, Request};
@@ -22,6 +21,7 @@ use crate::diff::{DiffStats, Differ, Mirror, MirrorNode};
 use crate::error::PaintError;
 use crate::fonts::{self, FontLibrary};
 use crate::frame::{Frame, unpremultiply};
+use crate::raster::Rasterizer;
 use crate::resources::{BASE_URL, LoadFailure, ResourceLoader, ResourceOptions, display_src};
 use crate::scene::{KinemaScene, ShadowTable};
 use crate::shadow_cache::{GlyphShadowCache, ShadowCache};
@@ -120,7 +120,7 @@ pub struct BlitzRenderer {
     loader: Arc<CountingLoader>,
     live: Option<LiveDocument>,
     /// The rasteriser and its scene's current size (a whole frame, or one changed rectangle).
-    raster: Option<(u32, u32, VelloCpuImageRenderer)>,
+    raster: Rasterizer,
     times: PhaseTimes,
     diff_stats: DiffStats,
     /// The project's own font files (read once, for the missing-family check and SVG text).
@@ -201,7 +201,7 @@ impl BlitzRenderer {
             options,
             loader,
             live: None,
-            raster: None,
+            raster: Rasterizer::default(),
             times: PhaseTimes::default(),
             diff_stats: DiffStats::default(),
         })
@@ -614,15 +614,21 @@ impl BlitzRenderer {
         let painted = thread_cpu();
 
         let size = device_w as usize * device_h as usize * 4;
+        let (box_shadows, text_shadows) = (&self.box_shadows, &self.text_shadows);
+        let prepared = |blob: u64| {
+            box_shadows
+                .pixmap(blob)
+                .or_else(|| text_shadows.pixmap(blob))
+        };
+        let (frame_w, frame_h) = (device_w as u16, device_h as u16);
         match &plan {
             Plan::Unchanged => {}
             Plan::Full => {
-                let raster = sized_raster(&mut self.raster, device_w, device_h);
                 self.pixels.resize(size, 0);
-                raster.render(
-                    |scene| damage::replay(scene, &recording.commands, &analysis, None, (0, 0)),
-                    &mut self.pixels,
-                );
+                self.raster
+                    .render(frame_w, frame_h, &mut self.pixels, &prepared, |scene| {
+                        damage::replay(scene, &recording.commands, &analysis, None, (0, 0))
+                    });
                 if !self.options.premultiplied {
                     unpremultiply(&mut self.pixels);
                 }
@@ -633,10 +639,9 @@ impl BlitzRenderer {
                 // the rectangles would cost a whole frame's worth of memory traffic.
                 for (region, tile) in regions.iter().zip(&tiles) {
                     let (w, h) = (region.x1 - region.x0, region.y1 - region.y0);
-                    let raster = sized_raster(&mut self.raster, w, h);
                     self.scratch.resize(w as usize * h as usize * 4, 0);
-                    raster.render(
-                        |scene| {
+                    self.raster
+                        .render(w as u16, h as u16, &mut self.scratch, &prepared, |scene| {
                             damage::replay(
                                 scene,
                                 &recording.commands,
@@ -644,9 +649,7 @@ impl BlitzRenderer {
                                 Some(std::slice::from_ref(tile)),
                                 (region.x0, region.y0),
                             )
-                        },
-                        &mut self.scratch,
-                    );
+                        });
                     // Straight alpha while the rectangle is still in cache, not in a later
                     // pass over the frame.
                     if !self.options.premultiplied {
@@ -658,21 +661,27 @@ impl BlitzRenderer {
             Plan::Regions(regions) => {
                 // A filter (a blur) reads pixels around the rectangles, so they are rasterised
                 // in the whole frame's scene, clipped to them.
-                let raster = sized_raster(&mut self.raster, device_w, device_h);
                 self.scratch.resize(size, 0);
                 let clip = damage::clip_path(regions);
-                raster.render(
-                    |scene| {
-                        scene.push_clip_layer(Fill::NonZero, Affine::IDENTITY, &clip);
+                self.raster
+                    .render(frame_w, frame_h, &mut self.scratch, &prepared, |scene| {
+                        scene.push_layer(
+                            Fill::NonZero,
+                            peniko::BlendMode::default(),
+                            1.0,
+                            Affine::IDENTITY,
+                            &clip,
+                            None,
+                            None,
+                        );
                         damage::replay(scene, &recording.commands, &analysis, Some(&tiles), (0, 0));
                         scene.pop_layer();
-                    },
-                    &mut self.scratch,
-                );
+                    });
                 damage::copy_regions(&self.scratch, &mut self.pixels, device_w, regions);
                 self.unpremultiply_regions(regions, device_w);
             }
         }
+        self.raster.end_frame();
         self.changed = match &plan {
             Plan::Full => None,
             Plan::Unchanged => Some(Vec::new()),
@@ -698,31 +707,6 @@ impl BlitzRenderer {
             raster: done - painted,
         };
         Ok(())
-    }
-}
-
-/// The rasteriser, its scene sized `width`×`height` and emptied (its image cache kept).
-fn sized_raster(
-    slot: &mut Option<(u32, u32, VelloCpuImageRenderer)>,
-    width: u32,
-    height: u32,
-) -> &mut VelloCpuImageRenderer {
-    match slot {
-        Some((w, h, raster)) => {
-            if (*w, *h) == (width, height) {
-                // The rasteriser keeps its commands until reset: without this every frame
-                // would also redraw all the frames before it.
-                raster.reset();
-            } else {
-                raster.resize(width, height);
-                (*w, *h) = (width, height);
-            }
-            raster
-        }
-        None => {
-            let raster = slot.insert((width, height, VelloCpuImageRenderer::new(width, height)));
-            &mut raster.2
-        }
     }
 }
 

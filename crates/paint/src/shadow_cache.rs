@@ -10,10 +10,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use kurbo::{Rect, Vec2};
-use peniko::{Blob, Color, ImageAlphaType, ImageData, ImageFormat};
+use peniko::{Color, ImageAlphaType, ImageData};
+use vello_cpu::{PixelMetadata, Pixmap};
 
 /// Shadows not used for this many frames are dropped.
 const MAX_IDLE_FRAMES: u64 = 120;
+/// Shadows made from a template (see [`Stretch`]) not used for this many frames are dropped.
+const STRETCHED_IDLE_FRAMES: u64 = 1;
 /// Upper bound on cached pixels (bytes), beyond which the least recently used go first.
 const MAX_BYTES: usize = 96 << 20;
 /// Shadows larger than this (pixels a side) are drawn directly instead of cached.
@@ -29,45 +32,58 @@ struct ShadowKey {
     color: [u32; 4],
 }
 
-/// Rasterised shadows by key, with the frame each was last used in. Entries unused for
-/// [`MAX_IDLE_FRAMES`] are dropped; past [`MAX_BYTES`] the least recently used go first.
+/// Rasterised shadows by key, with the frame each was last used in. Entries unused for their
+/// idle limit are dropped; past [`MAX_BYTES`] the least recently used go first.
 struct ImageStore<K> {
     entries: HashMap<K, Cached>,
+    /// The pixmap behind each entry's image, by the image's blob id (see [`Self::pixmap`]).
+    pixmaps: HashMap<u64, Arc<Pixmap>>,
     frame: u64,
 }
 
 /// One rasterised shadow and where its top-left corner goes (see each cache's `get`).
 struct Cached {
+    /// Drawn through the recording; its bytes are `pixmap`'s own.
     image: ImageData,
     offset: Vec2,
     last_used: u64,
+    /// Frames it is kept unused.
+    idle_limit: u64,
 }
 
 impl<K> Default for ImageStore<K> {
     fn default() -> Self {
         ImageStore {
             entries: HashMap::new(),
+            pixmaps: HashMap::new(),
             frame: 0,
         }
     }
 }
 
+/// A shadow rasterised by a cache's `make`: its pixels, where they go, and how many frames
+/// to keep them unused.
+struct Made {
+    pixmap: Arc<Pixmap>,
+    offset: Vec2,
+    idle_limit: u64,
+}
+
 impl<K: std::hash::Hash + Eq + Clone> ImageStore<K> {
     /// The entry for `key`, rasterised by `make` on a miss (`None` from `make`: not cached).
-    fn get_or_make(
-        &mut self,
-        key: K,
-        make: impl FnOnce() -> Option<(ImageData, Vec2)>,
-    ) -> Option<&Cached> {
+    fn get_or_make(&mut self, key: K, make: impl FnOnce() -> Option<Made>) -> Option<&Cached> {
         let frame = self.frame;
         let entry = match self.entries.entry(key) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let (image, offset) = make()?;
+                let made = make()?;
+                let image = crate::raster::pixmap_image(&made.pixmap);
+                self.pixmaps.insert(image.data.id(), made.pixmap);
                 e.insert(Cached {
                     image,
-                    offset,
+                    offset: made.offset,
                     last_used: frame,
+                    idle_limit: made.idle_limit,
                 })
             }
         };
@@ -75,11 +91,22 @@ impl<K: std::hash::Hash + Eq + Clone> ImageStore<K> {
         Some(entry)
     }
 
+    /// The pixmap of an image this store made, by its blob id.
+    fn pixmap(&self, blob: u64) -> Option<Arc<Pixmap>> {
+        self.pixmaps.get(&blob).cloned()
+    }
+
     fn end_frame(&mut self) {
         self.frame += 1;
         let frame = self.frame;
-        self.entries
-            .retain(|_, e| frame - e.last_used <= MAX_IDLE_FRAMES);
+        let pixmaps = &mut self.pixmaps;
+        self.entries.retain(|_, e| {
+            let keep = frame - e.last_used <= e.idle_limit;
+            if !keep {
+                pixmaps.remove(&e.image.data.id());
+            }
+            keep
+        });
         let bytes = |e: &Cached| e.image.data.len();
         let mut total: usize = self.entries.values().map(bytes).sum();
         if total > MAX_BYTES {
@@ -95,38 +122,36 @@ impl<K: std::hash::Hash + Eq + Clone> ImageStore<K> {
                 }
                 if let Some(e) = self.entries.remove(&key) {
                     total -= bytes(&e);
+                    self.pixmaps.remove(&e.image.data.id());
                 }
             }
         }
     }
 }
 
-/// Render what `draw` paints into a `w`×`h` premultiplied image.
+/// Render what `draw` paints into a `w`×`h` premultiplied pixmap.
 fn rasterise_image(
     w: u16,
     h: u16,
     draw: impl FnOnce(&mut vello_cpu::RenderContext, &mut vello_cpu::Resources),
-) -> ImageData {
+) -> Arc<Pixmap> {
     let mut ctx = vello_cpu::RenderContext::new(w, h);
     let mut resources = vello_cpu::Resources::new();
     draw(&mut ctx, &mut resources);
     ctx.flush();
-    let mut pixels = vec![0u8; w as usize * h as usize * 4];
-    ctx.render(
-        vello_cpu::PixmapMut::new(w, h, &mut pixels).expect("buffer matches the size"),
-        &mut resources,
-    );
-    ImageData {
-        data: Blob::new(Arc::new(pixels)),
-        format: ImageFormat::Rgba8,
-        alpha_type: ImageAlphaType::AlphaPremultiplied,
-        width: w as u32,
-        height: h as u32,
-    }
+    let mut pixmap = Pixmap::new(w, h);
+    ctx.render(pixmap.as_mut(), &mut resources);
+    Arc::new(pixmap)
 }
 
 /// A blurred rounded rect of `rect`'s size in an image with `margin` on every side.
-fn rasterise_shadow(rect: Rect, margin: f64, color: Color, radius: f64, std_dev: f64) -> ImageData {
+fn rasterise_shadow(
+    rect: Rect,
+    margin: f64,
+    color: Color,
+    radius: f64,
+    std_dev: f64,
+) -> Arc<Pixmap> {
     let (width, height) = (rect.width(), rect.height());
     let (w, h) = (
         (width + 2.0 * margin).ceil() as u16,
@@ -199,10 +224,10 @@ impl Stretch {
     }
 
     /// The full-size image from its template: row (column) `band` repeated `cut` more times.
-    fn apply(&self, template: &ImageData) -> ImageData {
-        let (tw, th) = (template.width as usize, template.height as usize);
+    fn apply(&self, template: &Pixmap) -> Arc<Pixmap> {
+        let (tw, th) = (template.width() as usize, template.height() as usize);
         let (w, h) = (tw + self.cut_x as usize, th + self.cut_y as usize);
-        let source = template.data.data();
+        let source = template.data_as_u8_slice();
         let mut pixels = vec![0u8; w * h * 4];
         let (band_x, cut_x) = (self.band_x as usize, self.cut_x as usize);
         for (y, row) in pixels.chunks_exact_mut(w * 4).enumerate() {
@@ -221,12 +246,8 @@ impl Stretch {
             }
             row[(band_x + cut_x) * 4..].copy_from_slice(&from[band_x * 4..]);
         }
-        ImageData {
-            data: Blob::new(Arc::new(pixels)),
-            width: w as u32,
-            height: h as u32,
-            ..template.clone()
-        }
+        let metadata = PixelMetadata::new(ImageAlphaType::AlphaPremultiplied, true);
+        Arc::new(Pixmap::from_parts(pixels, w as u16, h as u16, metadata))
     }
 }
 
@@ -280,20 +301,35 @@ impl ShadowCache {
                 )
             };
             let stretch = Stretch::new(width, height, margin, radius, std_dev);
-            let image = if stretch.is_none() {
-                draw(width, height)
-            } else {
-                let (tw, th) = (width - stretch.cut_x as f64, height - stretch.cut_y as f64);
-                let template_key = ShadowKey {
-                    width: sixteenths(tw),
-                    height: sixteenths(th),
-                    ..key
-                };
-                let template =
-                    templates.get_or_make(template_key, || Some((draw(tw, th), Vec2::ZERO)))?;
-                stretch.apply(&template.image)
+            let offset = Vec2::new(-margin, -margin);
+            if stretch.is_none() {
+                return Some(Made {
+                    pixmap: draw(width, height),
+                    offset,
+                    idle_limit: MAX_IDLE_FRAMES,
+                });
+            }
+            let (tw, th) = (width - stretch.cut_x as f64, height - stretch.cut_y as f64);
+            let template_key = ShadowKey {
+                width: sixteenths(tw),
+                height: sixteenths(th),
+                ..key
             };
-            Some((image, Vec2::new(-margin, -margin)))
+            let template = templates.get_or_make(template_key, || {
+                Some(Made {
+                    pixmap: draw(tw, th),
+                    offset: Vec2::ZERO,
+                    idle_limit: MAX_IDLE_FRAMES,
+                })
+            })?;
+            let blob = template.image.data.id();
+            Some(Made {
+                pixmap: stretch.apply(&*templates.pixmap(blob)?),
+                offset,
+                // A growing bar needs a new size every frame, and the template makes any
+                // size again with one copy: keep none past the frame after its last use.
+                idle_limit: STRETCHED_IDLE_FRAMES,
+            })
         })?;
         Some((&entry.image, entry.offset))
     }
@@ -302,6 +338,11 @@ impl ShadowCache {
     pub(crate) fn end_frame(&mut self) {
         self.store.end_frame();
         self.templates.end_frame();
+    }
+
+    /// The pixmap of a shadow image this cache made, by the image's blob id.
+    pub(crate) fn pixmap(&self, blob: u64) -> Option<Arc<Pixmap>> {
+        self.store.pixmap(blob)
     }
 
     #[cfg(test)]
@@ -355,12 +396,15 @@ mod tests {
                 radius,
                 std_dev,
             );
-            assert_eq!((image.width, image.height), (whole.width, whole.height));
+            assert_eq!(
+                (image.width, image.height),
+                (whole.width() as u32, whole.height() as u32)
+            );
             let worst = image
                 .data
                 .data()
                 .iter()
-                .zip(whole.data.data())
+                .zip(whole.data_as_u8_slice())
                 .map(|(a, b)| a.abs_diff(*b))
                 .max()
                 .unwrap();
@@ -377,7 +421,9 @@ mod tests {
             cache.get(rect, color, 16.0, 20.0).unwrap();
             cache.end_frame();
         }
-        assert_eq!((cache.len(), cache.templates.entries.len()), (10, 1));
+        // Each size is dropped once a frame has passed without it, pixmap and all.
+        assert_eq!((cache.len(), cache.templates.entries.len()), (1, 1));
+        assert_eq!(cache.store.pixmaps.len(), 1);
     }
 
     #[test]
@@ -483,7 +529,7 @@ impl GlyphShadowCache {
             if !(w >= 1.0 && h >= 1.0 && w <= MAX_SIDE && h <= MAX_SIDE) {
                 return None;
             }
-            let image = rasterise_image(w as u16, h as u16, |ctx, resources| {
+            let pixmap = rasterise_image(w as u16, h as u16, |ctx, resources| {
                 ctx.push_filter_layer(vello_cpu::filter_effects::Filter::from_primitive(
                     vello_cpu::filter_effects::FilterPrimitive::GaussianBlur {
                         std_deviation: run.std_dev as f32,
@@ -505,7 +551,11 @@ impl GlyphShadowCache {
                     }));
                 ctx.pop_layer();
             });
-            Some((image, origin))
+            Some(Made {
+                pixmap,
+                offset: origin,
+                idle_limit: MAX_IDLE_FRAMES,
+            })
         })?;
         let place = kurbo::Affine::translate(Vec2::new(whole.0, whole.1) + entry.offset);
         Some((&entry.image, place))
@@ -514,5 +564,10 @@ impl GlyphShadowCache {
     /// Call once per frame: ages entries and enforces the size limit.
     pub(crate) fn end_frame(&mut self) {
         self.store.end_frame();
+    }
+
+    /// The pixmap of a shadow image this cache made, by the image's blob id.
+    pub(crate) fn pixmap(&self, blob: u64) -> Option<Arc<Pixmap>> {
+        self.store.pixmap(blob)
     }
 }

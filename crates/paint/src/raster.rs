@@ -1,0 +1,385 @@
+//! Rasterising recorded drawing commands with vello_cpu.
+//!
+//! Kinema drives vello_cpu itself, through [`Painter`] (an `anyrender` scene), rather than
+//! through a generic adapter, for three reasons:
+//! - **Clips are not layers.** A clip layer makes the rasteriser fill a layer buffer and
+//!   composite it for every pixel under it; CSS clips (`overflow`, rounded corners, the outside
+//!   of a box-shadow) do not isolate what they clip, so they become vello_cpu clip paths, which
+//!   only narrow each later drawing's coverage.
+//! - **Images Kinema rasterised itself** (cached box-shadows and text-shadows) are drawn from
+//!   the pixmaps they were rasterised into; other images are converted once and kept while
+//!   their data lives.
+//! - **One scene for every size**: a repainted rectangle reuses the scene's buffers, resized.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyrender::{Filter, Glyph, NormalizedCoord, Paint, PaintRef, PaintScene};
+use kurbo::{Affine, Rect, Shape, Stroke};
+use peniko::{BlendMode, Color, Fill, FontData, ImageAlphaType, ImageData, ImageFormat, StyleRef};
+use vello_cpu::{ImageSource, PaintType, PixelMetadata, Pixmap};
+
+/// Curves are flattened to within this distance (device pixels) by vello_cpu; shapes are
+/// turned into paths at the same tolerance.
+const TOLERANCE: f64 = 0.1;
+
+/// Converted images unused for this many frames are dropped even if their data lives on.
+const MAX_IMAGE_IDLE_FRAMES: u64 = 64;
+
+/// Images drawn from a pixmap Kinema already holds, by blob id (see [`pixmap_image`]).
+pub(crate) type Prepared<'a> = &'a dyn Fn(u64) -> Option<Arc<Pixmap>>;
+
+/// An image whose pixels are `pixmap`'s own (premultiplied RGBA8), for recording: the
+/// rasteriser, asked for this blob's id, is given the pixmap itself and converts nothing.
+pub(crate) fn pixmap_image(pixmap: &Arc<Pixmap>) -> ImageData {
+    ImageData {
+        data: peniko::Blob::new(Arc::new(PixmapBytes(pixmap.clone()))),
+        format: ImageFormat::Rgba8,
+        alpha_type: ImageAlphaType::AlphaPremultiplied,
+        width: pixmap.width() as u32,
+        height: pixmap.height() as u32,
+    }
+}
+
+struct PixmapBytes(Arc<Pixmap>);
+
+impl AsRef<[u8]> for PixmapBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.data_as_u8_slice()
+    }
+}
+
+/// Images converted for vello_cpu, by the id of their data.
+#[derive(Default)]
+struct ImageCache {
+    entries: HashMap<u64, CachedImage>,
+    frame: u64,
+}
+
+struct CachedImage {
+    pixmap: Arc<Pixmap>,
+    source: peniko::WeakBlob<u8>,
+    last_used: u64,
+}
+
+impl ImageCache {
+    fn get(&mut self, image: &ImageData) -> Arc<Pixmap> {
+        let frame = self.frame;
+        let entry = self
+            .entries
+            .entry(image.data.id())
+            .or_insert_with(|| CachedImage {
+                pixmap: Arc::new(convert(image)),
+                source: image.data.downgrade(),
+                last_used: frame,
+            });
+        entry.last_used = frame;
+        entry.pixmap.clone()
+    }
+
+    fn end_frame(&mut self) {
+        self.frame += 1;
+        let frame = self.frame;
+        self.entries.retain(|_, e| {
+            e.source.upgrade().is_some() && frame - e.last_used <= MAX_IMAGE_IDLE_FRAMES
+        });
+    }
+}
+
+/// A premultiplied RGBA8 pixmap of `image` (whose sizes fit in u16: images are decoded and
+/// shadows rasterised within those limits).
+fn convert(image: &ImageData) -> Pixmap {
+    let (width, height) = (image.width as u16, image.height as u16);
+    let len = width as usize * height as usize * 4;
+    let mut bytes = image.data.data().get(..len).map_or_else(
+        // Too little data for its size: transparent rather than a panic.
+        || vec![0; len],
+        <[u8]>::to_vec,
+    );
+    if image.format == ImageFormat::Bgra8 {
+        for pixel in bytes.chunks_exact_mut(4) {
+            pixel.swap(0, 2);
+        }
+    }
+    let premultiplied = image.alpha_type == ImageAlphaType::AlphaPremultiplied;
+    let may_have_transparency = !premultiplied || bytes.chunks_exact(4).any(|p| p[3] != 255);
+    Pixmap::from_parts(
+        bytes,
+        width,
+        height,
+        PixelMetadata::new(image.alpha_type, may_have_transparency),
+    )
+}
+
+/// vello_cpu's scene and resources, reused from frame to frame.
+pub(crate) struct Rasterizer {
+    ctx: vello_cpu::RenderContext,
+    resources: vello_cpu::Resources,
+    images: ImageCache,
+    /// Per open `push_*` of the scene being drawn: whether it was a clip path (else a layer).
+    open: Vec<bool>,
+}
+
+impl Default for Rasterizer {
+    fn default() -> Self {
+        Rasterizer {
+            ctx: vello_cpu::RenderContext::new(1, 1),
+            resources: vello_cpu::Resources::new(),
+            images: ImageCache::default(),
+            open: Vec::new(),
+        }
+    }
+}
+
+impl Rasterizer {
+    /// Rasterise what `draw` paints into `target`, a `width`×`height` premultiplied RGBA8
+    /// image, which is cleared first.
+    pub(crate) fn render(
+        &mut self,
+        width: u16,
+        height: u16,
+        target: &mut [u8],
+        prepared: Prepared<'_>,
+        draw: impl FnOnce(&mut Painter<'_>),
+    ) {
+        self.ctx.reset_and_resize(width, height);
+        self.open.clear();
+        let mut painter = Painter {
+            ctx: &mut self.ctx,
+            resources: &mut self.resources,
+            images: &mut self.images,
+            prepared,
+            open: &mut self.open,
+        };
+        draw(&mut painter);
+        // A recording always closes what it opens; close anything left so vello_cpu, which
+        // refuses to rasterise with layers open, still draws the frame.
+        while let Some(clip) = self.open.pop() {
+            if clip {
+                self.ctx.pop_clip();
+            } else {
+                self.ctx.pop_layer();
+            }
+        }
+        self.ctx.flush();
+        let pixmap = vello_cpu::PixmapMut::new(width, height, target)
+            .expect("the target holds width × height pixels");
+        self.ctx.render(pixmap, &mut self.resources);
+    }
+
+    /// Call once per frame, after its last `render`.
+    pub(crate) fn end_frame(&mut self) {
+        self.images.end_frame();
+    }
+}
+
+/// Draws `anyrender` commands into vello_cpu's scene.
+pub(crate) struct Painter<'a> {
+    ctx: &'a mut vello_cpu::RenderContext,
+    resources: &'a mut vello_cpu::Resources,
+    images: &'a mut ImageCache,
+    prepared: Prepared<'a>,
+    open: &'a mut Vec<bool>,
+}
+
+impl Painter<'_> {
+    fn paint(&mut self, paint: PaintRef<'_>) -> PaintType {
+        match paint {
+            Paint::Solid(color) => PaintType::Solid(color),
+            Paint::Gradient(gradient) => PaintType::Gradient(gradient.clone()),
+            Paint::Image(brush) => {
+                let image = brush.image;
+                let pixmap =
+                    (self.prepared)(image.data.id()).unwrap_or_else(|| self.images.get(image));
+                PaintType::Image(vello_cpu::Image {
+                    image: ImageSource::Pixmap(pixmap),
+                    sampler: brush.sampler,
+                })
+            }
+            // Blitz paints neither; draw nothing rather than guess.
+            Paint::Resource(_) | Paint::Custom(_) => PaintType::Solid(Color::TRANSPARENT),
+        }
+    }
+}
+
+impl anyrender::RenderContext for Painter<'_> {}
+
+impl PaintScene for Painter<'_> {
+    fn reset(&mut self) {
+        self.ctx.reset();
+        self.open.clear();
+    }
+
+    fn push_layer(
+        &mut self,
+        fill: Fill,
+        blend: impl Into<BlendMode>,
+        alpha: f32,
+        transform: Affine,
+        clip: &impl Shape,
+        filter: Option<Arc<Filter>>,
+        _backdrop_filter: Option<Arc<Filter>>,
+    ) {
+        self.ctx.set_transform(transform);
+        self.ctx.set_fill_rule(fill);
+        self.ctx.push_layer(
+            Some(&clip.into_path(TOLERANCE)),
+            Some(blend.into()),
+            Some(alpha),
+            None,
+            filter.as_deref().and_then(filter_of),
+        );
+        self.open.push(false);
+    }
+
+    fn push_clip_layer(&mut self, fill: Fill, transform: Affine, clip: &impl Shape) {
+        self.ctx.set_transform(transform);
+        self.ctx.set_fill_rule(fill);
+        self.ctx.push_clip_path(&clip.into_path(TOLERANCE));
+        self.open.push(true);
+    }
+
+    fn pop_layer(&mut self) {
+        match self.open.pop() {
+            Some(true) => self.ctx.pop_clip(),
+            Some(false) => self.ctx.pop_layer(),
+            None => {}
+        }
+    }
+
+    fn stroke<'b>(
+        &mut self,
+        style: &Stroke,
+        transform: Affine,
+        paint: impl Into<PaintRef<'b>>,
+        brush_transform: Option<Affine>,
+        shape: &impl Shape,
+    ) {
+        let paint = self.paint(paint.into());
+        self.ctx.set_transform(transform);
+        self.ctx.set_stroke(style.clone());
+        self.ctx.set_paint(paint);
+        self.ctx
+            .set_paint_transform(brush_transform.unwrap_or(Affine::IDENTITY));
+        self.ctx.stroke_path(&shape.into_path(TOLERANCE));
+    }
+
+    fn fill<'b>(
+        &mut self,
+        style: Fill,
+        transform: Affine,
+        paint: impl Into<PaintRef<'b>>,
+        brush_transform: Option<Affine>,
+        shape: &impl Shape,
+    ) {
+        let paint = self.paint(paint.into());
+        self.ctx.set_transform(transform);
+        self.ctx.set_fill_rule(style);
+        self.ctx.set_paint(paint);
+        self.ctx
+            .set_paint_transform(brush_transform.unwrap_or(Affine::IDENTITY));
+        self.ctx.fill_path(&shape.into_path(TOLERANCE));
+    }
+
+    fn draw_glyphs<'b, 's: 'b>(
+        &'s mut self,
+        font: &'b FontData,
+        font_size: f32,
+        hint: bool,
+        normalized_coords: &'b [NormalizedCoord],
+        embolden: kurbo::Vec2,
+        style: impl Into<StyleRef<'b>>,
+        paint: impl Into<PaintRef<'b>>,
+        // Blitz always passes 1 (a colour's alpha travels in the colour).
+        _brush_alpha: f32,
+        transform: Affine,
+        glyph_transform: Option<Affine>,
+        glyphs: impl Iterator<Item = Glyph> + Clone,
+    ) {
+        let paint = self.paint(paint.into());
+        self.ctx.set_transform(transform);
+        self.ctx.set_paint(paint);
+        self.ctx.reset_paint_transform();
+        let glyphs = glyphs.map(|g| vello_cpu::Glyph {
+            id: g.id,
+            x: g.x,
+            y: g.y,
+        });
+        // A glyph the font cannot outline is left out, as a browser leaves it.
+        let _ = match style.into() {
+            StyleRef::Fill(fill) => {
+                self.ctx.set_fill_rule(fill);
+                self.ctx
+                    .glyph_run(self.resources, font)
+                    .font_size(font_size)
+                    .hint(hint)
+                    .normalized_coords(normalized_coords)
+                    .font_embolden(glifo::FontEmbolden::new(kurbo::Diagonal2::new(
+                        embolden.x, embolden.y,
+                    )))
+                    .glyph_transform(glyph_transform.unwrap_or_default())
+                    .fill_glyphs(glyphs)
+            }
+            StyleRef::Stroke(stroke) => {
+                self.ctx.set_stroke(stroke.clone());
+                self.ctx
+                    .glyph_run(self.resources, font)
+                    .font_size(font_size)
+                    .hint(hint)
+                    .normalized_coords(normalized_coords)
+                    .glyph_transform(glyph_transform.unwrap_or_default())
+                    .stroke_glyphs(glyphs)
+            }
+        };
+    }
+
+    fn draw_box_shadow(
+        &mut self,
+        transform: Affine,
+        rect: Rect,
+        color: Color,
+        radius: f64,
+        std_dev: f64,
+    ) {
+        self.ctx.set_transform(transform);
+        self.ctx.set_paint(PaintType::Solid(color));
+        self.ctx.reset_paint_transform();
+        self.ctx
+            .fill_blurred_rounded_rect(&rect, radius as f32, std_dev as f32, false);
+    }
+}
+
+/// vello_cpu's form of a filter: its first effect (vello_cpu applies one primitive per
+/// layer); `None` for effects it cannot apply, whose layer is then drawn unfiltered.
+fn filter_of(filter: &Filter) -> Option<vello_cpu::filter_effects::Filter> {
+    use anyrender::filters::{EdgeMode, FilterEffect};
+    use vello_cpu::filter_effects::{EdgeMode as Edge, Filter as CpuFilter, FilterPrimitive};
+    let edge = |mode: EdgeMode| match mode {
+        EdgeMode::Duplicate => Edge::Duplicate,
+        EdgeMode::Wrap => Edge::Wrap,
+        EdgeMode::Mirror => Edge::Mirror,
+        EdgeMode::None => Edge::None,
+    };
+    let primitive = match &filter.nodes().first()?.effect {
+        FilterEffect::Flood(color) => FilterPrimitive::Flood { color: *color },
+        FilterEffect::GaussianBlur(blur) => FilterPrimitive::GaussianBlur {
+            std_deviation: blur.std_deviation,
+            edge_mode: edge(blur.edge_mode),
+        },
+        FilterEffect::DropShadow(shadow) => FilterPrimitive::DropShadow {
+            dx: shadow.dx,
+            dy: shadow.dy,
+            std_deviation: shadow.std_deviation,
+            color: shadow.color,
+            edge_mode: edge(shadow.edge_mode),
+        },
+        FilterEffect::Offset(offset) => FilterPrimitive::Offset {
+            dx: offset.x as f32,
+            dy: offset.y as f32,
+        },
+        FilterEffect::ColorMatrix(matrix) => FilterPrimitive::ColorMatrix { matrix: matrix.0 },
+        FilterEffect::Blend(mode) => FilterPrimitive::Blend { mode: *mode },
+        _ => return None,
+    };
+    Some(CpuFilter::from_primitive(primitive))
+}
