@@ -1111,6 +1111,48 @@ mod tests {
     }
 
     #[test]
+    fn only_clips_around_a_filter_stay_layers() {
+        use anyrender::recording::{ClipCommand, LayerCommand};
+        use peniko::BlendMode;
+        let clip = RenderCommand::PushClipLayer(ClipCommand {
+            fill: Fill::NonZero,
+            transform: Affine::IDENTITY,
+            clip: Rect::new(0.0, 0.0, 10.0, 10.0).to_path(0.1),
+        });
+        let layer = |filter: Option<std::sync::Arc<anyrender::Filter>>| {
+            RenderCommand::PushLayer(LayerCommand {
+                fill: Fill::NonZero,
+                blend: BlendMode::default(),
+                alpha: 0.5,
+                transform: Affine::IDENTITY,
+                clip: Rect::new(0.0, 0.0, 10.0, 10.0).to_path(0.1),
+                filter,
+                backdrop_filter: None,
+            })
+        };
+        let blur = std::sync::Arc::new(anyrender::Filter::single(
+            anyrender::filters::FilterEffect::blur(4.0),
+        ));
+        let commands = vec![
+            clip.clone(),            // 0: a blur inside
+            clip.clone(),            // 1: closed before the blur
+            RenderCommand::PopLayer, // 1
+            layer(None),             // 3
+            clip.clone(),            // 4: a blur inside
+            layer(Some(blur)),       // 5
+            RenderCommand::PopLayer, // 5
+            RenderCommand::PopLayer, // 4
+            RenderCommand::PopLayer, // 3
+            clip,                    // 9: after it
+            RenderCommand::PopLayer, // 9
+            RenderCommand::PopLayer, // 0
+        ];
+        let isolate = clips_around_filters(&commands);
+        let expected: Vec<usize> = (0..commands.len()).filter(|i| isolate[*i]).collect();
+        assert_eq!(expected, [0, 4]);
+    }
+
+    #[test]
     fn mixing_depends_on_order() {
         let a = mix(mix(1) ^ 2);
         let b = mix(mix(2) ^ 1);

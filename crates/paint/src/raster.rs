@@ -383,3 +383,86 @@ fn filter_of(filter: &Filter) -> Option<vello_cpu::filter_effects::Filter> {
     };
     Some(CpuFilter::from_primitive(primitive))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kurbo::BezPath;
+
+    fn pixel(buffer: &[u8], width: usize, x: usize, y: usize) -> [u8; 4] {
+        let i = (y * width + x) * 4;
+        buffer[i..i + 4].try_into().unwrap()
+    }
+
+    #[test]
+    fn clips_follow_their_fill_rule_and_end_at_their_pop() {
+        let ring = BezPath::from_svg("M0 0H100V100H0Z M25 25H75V75H25Z").unwrap();
+        for rule in [Fill::NonZero, Fill::EvenOdd] {
+            let mut raster = Rasterizer::default();
+            let mut buffer = vec![0u8; 100 * 100 * 4];
+            raster.render(100, 100, &mut buffer, &|_| None, |scene| {
+                scene.push_clip_layer(rule, Affine::IDENTITY, &ring);
+                let red = Color::from_rgb8(255, 0, 0);
+                scene.fill(
+                    Fill::NonZero,
+                    Affine::IDENTITY,
+                    red,
+                    None,
+                    &ring.bounding_box(),
+                );
+                scene.pop_layer();
+                // After the pop nothing is clipped.
+                let blue = Color::from_rgb8(0, 0, 255);
+                let corner = Rect::new(90.0, 90.0, 100.0, 100.0);
+                scene.fill(Fill::NonZero, Affine::IDENTITY, blue, None, &corner);
+            });
+            assert_eq!(pixel(&buffer, 100, 10, 10), [255, 0, 0, 255]);
+            let hole = if rule == Fill::EvenOdd {
+                [0, 0, 0, 0]
+            } else {
+                [255, 0, 0, 255]
+            };
+            assert_eq!(pixel(&buffer, 100, 50, 50), hole, "{rule:?}");
+            assert_eq!(pixel(&buffer, 100, 95, 95), [0, 0, 255, 255]);
+        }
+    }
+
+    #[test]
+    fn a_prepared_pixmap_draws_as_its_bytes_would() {
+        // A translucent gradient of premultiplied pixels.
+        let (w, h) = (16u16, 8u16);
+        let mut bytes = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let a = (x * 16) as u8;
+                bytes.extend([a / 2, (y * 8).min(a as u16) as u8, 0, a]);
+            }
+        }
+        let metadata = PixelMetadata::new(ImageAlphaType::AlphaPremultiplied, true);
+        let pixmap = Arc::new(Pixmap::from_parts(bytes.clone(), w, h, metadata));
+        let prepared_image = pixmap_image(&pixmap);
+        let plain_image = ImageData {
+            data: peniko::Blob::new(Arc::new(bytes)),
+            ..prepared_image.clone()
+        };
+        let draw = |image: &ImageData, prepared: Prepared<'_>| {
+            let mut raster = Rasterizer::default();
+            let mut buffer = vec![0u8; 32 * 16 * 4];
+            raster.render(32, 16, &mut buffer, prepared, |scene| {
+                let brush = peniko::ImageBrush {
+                    image,
+                    sampler: peniko::ImageSampler::default(),
+                };
+                let place = Affine::translate((4.0, 3.0));
+                let area = Rect::new(0.0, 0.0, w as f64, h as f64);
+                scene.fill(Fill::NonZero, place, brush, None, &area);
+            });
+            buffer
+        };
+        let blob = prepared_image.data.id();
+        let from_pixmap = draw(&prepared_image, &|id| (id == blob).then(|| pixmap.clone()));
+        let converted = draw(&plain_image, &|_| None);
+        assert_eq!(from_pixmap, converted);
+        assert!(from_pixmap.iter().any(|b| *b != 0), "the image was drawn");
+    }
+}
