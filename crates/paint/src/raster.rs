@@ -305,31 +305,33 @@ impl PaintScene for Painter<'_> {
             x: g.x,
             y: g.y,
         });
-        // A glyph the font cannot outline is left out, as a browser leaves it.
-        let _ = match style.into() {
+        let style: StyleRef<'_> = style.into();
+        let filled = match style {
             StyleRef::Fill(fill) => {
                 self.ctx.set_fill_rule(fill);
-                self.ctx
-                    .glyph_run(self.resources, font)
-                    .font_size(font_size)
-                    .hint(hint)
-                    .normalized_coords(normalized_coords)
-                    .font_embolden(glifo::FontEmbolden::new(kurbo::Diagonal2::new(
-                        embolden.x, embolden.y,
-                    )))
-                    .glyph_transform(glyph_transform.unwrap_or_default())
-                    .fill_glyphs(glyphs)
+                true
             }
             StyleRef::Stroke(stroke) => {
                 self.ctx.set_stroke(stroke.clone());
-                self.ctx
-                    .glyph_run(self.resources, font)
-                    .font_size(font_size)
-                    .hint(hint)
-                    .normalized_coords(normalized_coords)
-                    .glyph_transform(glyph_transform.unwrap_or_default())
-                    .stroke_glyphs(glyphs)
+                false
             }
+        };
+        let run = self
+            .ctx
+            .glyph_run(self.resources, font)
+            .font_size(font_size)
+            .hint(hint)
+            .normalized_coords(normalized_coords)
+            .glyph_transform(glyph_transform.unwrap_or_default());
+        // A glyph the font cannot outline is left out, as a browser leaves it. Synthetic bold
+        // widens filled outlines only.
+        let _ = if filled {
+            run.font_embolden(glifo::FontEmbolden::new(kurbo::Diagonal2::new(
+                embolden.x, embolden.y,
+            )))
+            .fill_glyphs(glyphs)
+        } else {
+            run.stroke_glyphs(glyphs)
         };
     }
 
