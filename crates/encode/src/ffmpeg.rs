@@ -407,7 +407,7 @@ fn widen_pipe(stdin: &ChildStdin) {
 #[cfg(not(target_os = "linux"))]
 fn widen_pipe(_stdin: &ChildStdin) {}
 
-/// Put one frame into ffmpeg's input: spliced from a memory file where that works
+/// Put one frame into ffmpeg's input: spliced from mapped memory where that works
 /// ([`crate::splice`]), written otherwise.
 fn send(
     feed: &mut Feed,
@@ -473,7 +473,7 @@ enum Feed {
     Untried,
     #[cfg(target_os = "linux")]
     Splice(crate::splice::SpliceFeeder),
-    /// Plain writes (other systems, or where splicing from a memory file fails).
+    /// Plain writes (other systems, or where splicing from memory fails).
     Write,
 }
 

@@ -6,9 +6,10 @@
 //! The frame is cut into [`TILE`]-pixel tiles, and each tile gets a hash of the commands that
 //! can touch it, in order. A tile whose hash equals last frame's has the same pixels, so only
 //! the tiles whose hash changed are rasterised — merged into rectangles, each in a scene of its
-//! own size holding the commands that can reach it, moved by the rectangle's corner — and
-//! copied over last frame's pixels. (The rasteriser clears and writes every pixel of its
-//! scene, so a whole-frame scene clipped to the rectangles costs a frame's memory traffic.)
+//! own size holding the commands that can reach it, moved by the rectangle's corner, drawn
+//! straight over the rectangle of the kept frame (cleared first, or filled from the
+//! [`crate::backdrop`]). (The rasteriser writes every pixel of its scene, so a whole-frame
+//! scene clipped to the rectangles would cost a frame's memory traffic.)
 //!
 //! Moving commands by whole pixels changes floating-point rounding at shape edges, so a
 //! repainted pixel can differ from a whole-frame render's by a step or two of 255 (the tests
@@ -22,6 +23,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::Range;
 
 use anyrender::recording::RenderCommand;
 use anyrender::{Paint, PaintScene};
@@ -41,14 +43,14 @@ const FULL_FRAME_SHARE: f64 = 0.7;
 /// A rectangle of tiles: columns `c0..c1`, rows `r0..r1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TileRect {
-    c0: u32,
-    r0: u32,
-    c1: u32,
-    r1: u32,
+    pub(crate) c0: u32,
+    pub(crate) r0: u32,
+    pub(crate) c1: u32,
+    pub(crate) r1: u32,
 }
 
 impl TileRect {
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.c0 >= self.c1 || self.r0 >= self.r1
     }
 
@@ -78,10 +80,10 @@ pub(crate) struct PixelRect {
 /// The tile grid of one frame size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Grid {
-    width: u32,
-    height: u32,
-    cols: u32,
-    rows: u32,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) cols: u32,
+    pub(crate) rows: u32,
 }
 
 impl Grid {
@@ -94,7 +96,7 @@ impl Grid {
         }
     }
 
-    fn all(&self) -> TileRect {
+    pub(crate) fn all(&self) -> TileRect {
         TileRect {
             c0: 0,
             r0: 0,
@@ -122,7 +124,7 @@ impl Grid {
         }
     }
 
-    fn pixels_of(&self, t: TileRect) -> PixelRect {
+    pub(crate) fn pixels_of(&self, t: TileRect) -> PixelRect {
         PixelRect {
             x0: t.c0 * TILE,
             y0: t.r0 * TILE,
@@ -145,6 +147,20 @@ pub(crate) struct Analysis {
     no_op: Vec<bool>,
     /// Per command: a clip that must isolate what it clips (see [`clips_around_filters`]).
     isolate: Vec<bool>,
+    /// The drawings before the first layer that is drawn (every command up to there draws
+    /// straight onto the frame). See [`crate::backdrop`].
+    pub(crate) base: Vec<BaseDrawing>,
+}
+
+/// A drawing at the bottom of a frame, under every layer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BaseDrawing {
+    /// Its command's index.
+    pub(crate) index: usize,
+    pub(crate) hash: u64,
+    /// Whether it fills with one colour (which the rasteriser does about as fast as it can
+    /// copy pixels).
+    pub(crate) solid: bool,
 }
 
 impl Analysis {
@@ -208,7 +224,9 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
         units: Vec::new(),
         no_op: no_op_layers(commands, grid),
         isolate: clips_around_filters(commands),
+        base: Vec::new(),
     };
+    let mut in_base = true;
     // Per open layer: the tiles its content can reach, and whether it is (inside) a unit.
     let mut layers: Vec<(TileRect, bool)> = Vec::new();
     for command in commands {
@@ -257,17 +275,38 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
                 .tiles_of(draw_bounds(other, fonts))
                 .intersect(&enclosing),
         };
+        let index = analysis.reach.len();
         let pieces = match command {
             RenderCommand::Stroke(stroke) if !in_unit => stroke_pieces(stroke, grid, reach),
             _ => None,
         };
-        match pieces {
+        let hash = match pieces {
             Some(pieces) => {
                 for (rect, hash) in pieces {
                     analysis.hash_tiles(rect, hash);
                 }
+                None
             }
-            None => analysis.hash_tiles(reach, command_hash(command)),
+            None => {
+                let hash = command_hash(command);
+                analysis.hash_tiles(reach, hash);
+                Some(hash)
+            }
+        };
+        if in_base && !analysis.no_op[index] {
+            match command {
+                RenderCommand::PushLayer(_)
+                | RenderCommand::PushClipLayer(_)
+                | RenderCommand::PopLayer => in_base = false,
+                _ => {
+                    let hash = hash.unwrap_or_else(|| command_hash(command));
+                    let solid = matches!(
+                        command,
+                        RenderCommand::Fill(fill) if matches!(fill.brush, Paint::Solid(_))
+                    );
+                    analysis.base.push(BaseDrawing { index, hash, solid });
+                }
+            }
         }
         analysis.reach.push(reach);
     }
@@ -728,24 +767,24 @@ fn merge_tiles(dirty: &[bool], grid: Grid) -> Vec<TileRect> {
     done
 }
 
-/// Replay recorded commands into `scene`, skipping those that cannot touch `regions`
-/// (`None`: replay everything), with the device origin moved to `origin` (so that a scene
+/// Replay the recorded commands in `range` into `scene`, skipping those that cannot touch
+/// `regions` (`None`: everywhere), with the device origin moved to `origin` (so that a scene
 /// smaller than the frame holds the frame's pixels from `origin` on).
 pub(crate) fn replay<S: PaintScene>(
     scene: &mut S,
     commands: &[RenderCommand],
     analysis: &Analysis,
+    range: Range<usize>,
     regions: Option<&[TileRect]>,
     origin: (u32, u32),
 ) {
     let shift =
         (origin != (0, 0)).then(|| Affine::translate((-(origin.0 as f64), -(origin.1 as f64))));
-    let per_command = analysis
-        .reach
+    let per_command = analysis.reach[range.clone()]
         .iter()
-        .zip(&analysis.no_op)
-        .zip(&analysis.isolate);
-    for (command, ((reach, no_op), isolate)) in commands.iter().zip(per_command) {
+        .zip(&analysis.no_op[range.clone()])
+        .zip(&analysis.isolate[range.clone()]);
+    for (command, ((reach, no_op), isolate)) in commands[range].iter().zip(per_command) {
         if *no_op {
             continue;
         }
@@ -956,13 +995,12 @@ pub(crate) fn clip_path(regions: &[PixelRect]) -> BezPath {
     path
 }
 
-/// Copy `region`'s pixels, rasterised on their own into `from` (rows `region`'s width apart),
-/// into their place in `to`, a `width`-pixel-wide RGBA image.
-pub(crate) fn paste_region(from: &[u8], to: &mut [u8], width: u32, region: PixelRect) {
-    let row_bytes = (region.x1 - region.x0) as usize * 4;
-    for (y, row) in (region.y0..region.y1).zip(from.chunks_exact(row_bytes)) {
+/// Make `region` of a `width`-pixel-wide RGBA image transparent.
+pub(crate) fn clear_region(pixels: &mut [u8], width: u32, region: PixelRect) {
+    for y in region.y0..region.y1 {
         let start = (y as usize * width as usize + region.x0 as usize) * 4;
-        to[start..start + row_bytes].copy_from_slice(row);
+        let end = (y as usize * width as usize + region.x1 as usize) * 4;
+        pixels[start..end].fill(0);
     }
 }
 

@@ -7,6 +7,7 @@
 //! registry that never asks fontconfig, resource loading for `staticFile()`/data/http images,
 //! `text-shadow`, and fixes for Blitz's gradient tiling and shadow blur under transforms.
 
+mod backdrop;
 mod clock;
 pub mod compare;
 mod damage;

@@ -142,6 +142,46 @@ impl Rasterizer {
         prepared: Prepared<'_>,
         draw: impl FnOnce(&mut Painter<'_>),
     ) {
+        self.record(width, height, prepared, draw);
+        let pixmap = vello_cpu::PixmapMut::new(width, height, target)
+            .expect("the target holds width × height pixels");
+        self.ctx.render(pixmap, &mut self.resources);
+    }
+
+    /// Rasterise what `draw` paints over the pixels of one rectangle of `target` (a
+    /// `target_size` premultiplied RGBA8 image): the scene is the rectangle's `size`, its
+    /// origin at the rectangle's corner `at`, and it is composited source-over onto what the
+    /// rectangle holds. Pixels outside the rectangle are not touched. Drawing straight into a
+    /// kept frame this way saves rasterising into a buffer of the rectangle's size and copying
+    /// that in, and lets the rectangle start from pixels kept from before (a backdrop).
+    pub(crate) fn render_over(
+        &mut self,
+        target: &mut [u8],
+        target_size: (u16, u16),
+        at: (u16, u16),
+        size: (u16, u16),
+        prepared: Prepared<'_>,
+        draw: impl FnOnce(&mut Painter<'_>),
+    ) {
+        self.record(size.0, size.1, prepared, draw);
+        let pixmap = vello_cpu::PixmapMut::new(target_size.0, target_size.1, target)
+            .expect("the target holds width × height pixels");
+        let settings = vello_cpu::RasterizerSettings {
+            target_init: vello_cpu::TargetInit::SrcOver,
+            offset: at,
+            ..Default::default()
+        };
+        self.ctx.render_with(pixmap, &mut self.resources, settings);
+    }
+
+    /// Reset the scene to `width`×`height` and fill it with what `draw` paints.
+    fn record(
+        &mut self,
+        width: u16,
+        height: u16,
+        prepared: Prepared<'_>,
+        draw: impl FnOnce(&mut Painter<'_>),
+    ) {
         self.ctx.reset_and_resize(width, height);
         self.open.clear();
         let mut painter = Painter {
@@ -162,9 +202,6 @@ impl Rasterizer {
             }
         }
         self.ctx.flush();
-        let pixmap = vello_cpu::PixmapMut::new(width, height, target)
-            .expect("the target holds width × height pixels");
-        self.ctx.render(pixmap, &mut self.resources);
     }
 
     /// Call once per frame, after its last `render`.

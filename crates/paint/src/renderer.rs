@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::backdrop::BackdropTracker;
 use crate::clock::thread_cpu;
 
 use anyrender::PaintScene;
@@ -128,13 +129,16 @@ pub struct BlitzRenderer {
     box_shadows: ShadowCache,
     text_shadows: GlyphShadowCache,
     damage: DamageTracker,
+    backdrop: BackdropTracker,
+    /// Whether the last frame was rasterised over a backdrop.
+    over_backdrop: bool,
     font_boxes: FontBoxes,
     last_plan: DamageStats,
     /// The last frame (straight alpha unless [`PaintOptions::premultiplied`]), kept so that
     /// only changed regions are rasterised and converted.
     pixels: Vec<u8>,
-    /// Where changed regions are rasterised (premultiplied) before they are copied into
-    /// `pixels`.
+    /// Where a frame's changed regions are rasterised (premultiplied) in a whole-frame scene
+    /// (when a filter reaches them) before they are copied into `pixels`.
     scratch: Vec<u8>,
     /// The id of the frame `straight` holds, if any.
     frame_id: Option<u64>,
@@ -189,6 +193,8 @@ impl BlitzRenderer {
             box_shadows: ShadowCache::default(),
             text_shadows: GlyphShadowCache::default(),
             damage: DamageTracker::default(),
+            backdrop: BackdropTracker::default(),
+            over_backdrop: false,
             font_boxes: FontBoxes::default(),
             last_plan: DamageStats::Full,
             pixels: Vec::new(),
@@ -215,6 +221,12 @@ impl BlitzRenderer {
     /// How much of the last frame was rasterised.
     pub fn damage_stats(&self) -> DamageStats {
         self.last_plan
+    }
+
+    /// Whether the last frame was rasterised over a backdrop: the unchanging bottom of its
+    /// drawing (a background gradient), kept as pixels from earlier frames.
+    pub fn drew_over_backdrop(&self) -> bool {
+        self.over_backdrop
     }
 
     /// What the last diff changed.
@@ -486,6 +498,7 @@ impl BlitzRenderer {
         {
             self.live = Some(self.new_document(tree.width, tree.height));
             self.damage.forget();
+            self.backdrop.forget();
         }
         let mut live = self.live.take().expect("document was just created");
         let result = self.render_into(&mut live, tree, (device_w, device_h), started);
@@ -621,42 +634,112 @@ impl BlitzRenderer {
                 .or_else(|| text_shadows.pixmap(blob))
         };
         let (frame_w, frame_h) = (device_w as u16, device_h as u16);
+        let all = 0..recording.commands.len();
+        // The unchanging bottom of the frame, drawn from a kept image (see `backdrop`).
+        let over = if self.options.damage_tracking {
+            self.backdrop.select(&analysis, grid)
+        } else {
+            None
+        };
+        self.over_backdrop = false;
         match &plan {
             Plan::Unchanged => {}
             Plan::Full => {
                 self.pixels.resize(size, 0);
-                self.raster
-                    .render(frame_w, frame_h, &mut self.pixels, &prepared, |scene| {
-                        damage::replay(scene, &recording.commands, &analysis, None, (0, 0))
-                    });
+                self.over_backdrop = over.is_some();
+                match over {
+                    Some(end) => {
+                        self.backdrop.prepare(
+                            grid.all(),
+                            &mut self.raster,
+                            &recording.commands,
+                            &analysis,
+                            end,
+                            &prepared,
+                        );
+                        let whole = grid.pixels_of(grid.all());
+                        self.backdrop.copy_to(&mut self.pixels, whole);
+                        self.raster.render_over(
+                            &mut self.pixels,
+                            (frame_w, frame_h),
+                            (0, 0),
+                            (frame_w, frame_h),
+                            &prepared,
+                            |scene| {
+                                damage::replay(
+                                    scene,
+                                    &recording.commands,
+                                    &analysis,
+                                    end..all.end,
+                                    None,
+                                    (0, 0),
+                                )
+                            },
+                        );
+                    }
+                    None => {
+                        self.raster
+                            .render(frame_w, frame_h, &mut self.pixels, &prepared, |scene| {
+                                damage::replay(
+                                    scene,
+                                    &recording.commands,
+                                    &analysis,
+                                    all,
+                                    None,
+                                    (0, 0),
+                                )
+                            })
+                    }
+                }
                 if !self.options.premultiplied {
                     unpremultiply(&mut self.pixels);
                 }
             }
             Plan::Regions(regions) if !analysis.filters_reach(&tiles) => {
-                // Each rectangle is rasterised in a scene of its own size: the rasteriser
-                // clears and writes every pixel of its scene, so a full-frame scene clipped to
-                // the rectangles would cost a whole frame's worth of memory traffic.
+                self.over_backdrop = over.is_some();
+                // Each rectangle is rasterised in a scene of its own size, straight into the
+                // kept frame, over its backdrop or cleared: the rasteriser writes every pixel of
+                // its scene, so a frame-sized scene clipped to the rectangles would cost a
+                // whole frame's memory traffic.
                 for (region, tile) in regions.iter().zip(&tiles) {
+                    let start = match over {
+                        Some(end) => {
+                            self.backdrop.prepare(
+                                *tile,
+                                &mut self.raster,
+                                &recording.commands,
+                                &analysis,
+                                end,
+                                &prepared,
+                            );
+                            self.backdrop.copy_to(&mut self.pixels, *region);
+                            end
+                        }
+                        None => {
+                            damage::clear_region(&mut self.pixels, device_w, *region);
+                            0
+                        }
+                    };
                     let (w, h) = (region.x1 - region.x0, region.y1 - region.y0);
-                    self.scratch.resize(w as usize * h as usize * 4, 0);
-                    self.raster
-                        .render(w as u16, h as u16, &mut self.scratch, &prepared, |scene| {
+                    self.raster.render_over(
+                        &mut self.pixels,
+                        (frame_w, frame_h),
+                        (region.x0 as u16, region.y0 as u16),
+                        (w as u16, h as u16),
+                        &prepared,
+                        |scene| {
                             damage::replay(
                                 scene,
                                 &recording.commands,
                                 &analysis,
+                                start..all.end,
                                 Some(std::slice::from_ref(tile)),
                                 (region.x0, region.y0),
                             )
-                        });
-                    // Straight alpha while the rectangle is still in cache, not in a later
-                    // pass over the frame.
-                    if !self.options.premultiplied {
-                        unpremultiply(&mut self.scratch);
-                    }
-                    damage::paste_region(&self.scratch, &mut self.pixels, device_w, *region);
+                        },
+                    );
                 }
+                self.unpremultiply_regions(regions, device_w);
             }
             Plan::Regions(regions) => {
                 // A filter (a blur) reads pixels around the rectangles, so they are rasterised
@@ -674,7 +757,14 @@ impl BlitzRenderer {
                             None,
                             None,
                         );
-                        damage::replay(scene, &recording.commands, &analysis, Some(&tiles), (0, 0));
+                        damage::replay(
+                            scene,
+                            &recording.commands,
+                            &analysis,
+                            all,
+                            Some(&tiles),
+                            (0, 0),
+                        );
                         scene.pop_layer();
                     });
                 damage::copy_regions(&self.scratch, &mut self.pixels, device_w, regions);

@@ -38,6 +38,8 @@ struct Counts {
     full: usize,
     unchanged: usize,
     regions: usize,
+    /// Frames rasterised over a backdrop.
+    over_backdrop: usize,
 }
 
 /// How far a channel painted incrementally may be from the whole frame's: a region rasterised
@@ -66,6 +68,7 @@ fn check(name: &str, trees: &[FrameTree], options: PaintOptions) -> Counts {
             DamageStats::Unchanged => counts.unchanged += 1,
             DamageStats::Regions { .. } => counts.regions += 1,
         }
+        counts.over_backdrop += usize::from(incremental.drew_over_backdrop());
         let differing = a
             .pixels
             .iter()
@@ -107,6 +110,8 @@ fn the_render_benchmark_paints_the_same_incrementally() {
     let counts = check("promo", &trees, scaled(0.25));
     println!("promo: {counts:?}");
     assert!(counts.regions > trees.len() / 2, "{counts:?}");
+    // The title's and the cards' gradients stay the same under what moves.
+    assert!(counts.over_backdrop > trees.len() / 3, "{counts:?}");
 }
 
 #[test]
