@@ -6,7 +6,9 @@
 #   - frames per CPU-second end to end and encoder-only, and their ratio (target <= 1.2). The
 #     encoder-only run has a core to itself, so the ratio is taken from the end-to-end run pinned
 #     to one core too; the 2-core end-to-end CPU cost is shown beside it (two busy cores run
-#     slower each on shared hardware);
+#     slower each on shared hardware). Beside it the same-run ratio: (Kinema's CPU + its
+#     encoder's) / its encoder's, within each one-core run, which the VM's drift from run to run
+#     (often 10-30 %) does not move;
 #   - wall-clock fps on both cores vs everything pinned to one core (`taskset -c 0`; ffmpeg is
 #     a separate process, so "one render thread" alone would still use two cores)
 #     (target >= 1.7x);
@@ -30,16 +32,19 @@ kinema="$target/release/kinema"
 # Motion graphics (gradients, shadows, springs, text) and a data video (an SVG chart).
 compositions=${COMPOSITIONS:-"bench/video/promo.tsx bench/video/dataviz.tsx"}
 
-# Runs a command; prints "wall_s cpu_s own_cpu_s" (cpu includes children; own_cpu is Kinema's
-# own, without its ffmpeg children, from its --json report; for other commands the total).
+# Runs a command; prints "wall_s cpu_s own_cpu_s encoder_cpu_s" (cpu includes children;
+# own_cpu is Kinema's own, without its ffmpeg children, and encoder_cpu its ffmpeg children's,
+# from its --json report; for other commands the total and 0).
 # Nothing else runs meanwhile: sampling /proc would take CPU from a two-core run.
 timed() {
   local out="$work/time.txt"
   /usr/bin/time -f "%e %U %S" -o "$out" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" \
     || { cat "$work/stderr.txt" >&2; return 1; }
-  local own
+  local own enc
   own=$(sed -n 's/^ *"cpuSeconds": \([0-9.e+-]*\),\{0,1\}$/\1/p' "$work/stdout.txt")
-  awk -v own="$own" '{ cpu = $2 + $3; printf "%s %.2f %.2f\n", $1, cpu, (own != "" ? own : cpu) }' "$out"
+  enc=$(sed -n 's/^ *"encoderCpuSeconds": \([0-9.e+-]*\),\{0,1\}$/\1/p' "$work/stdout.txt")
+  awk -v own="$own" -v enc="$enc" '{ cpu = $2 + $3
+    printf "%s %.2f %.2f %.2f\n", $1, cpu, (own != "" ? own : cpu), (enc != "" ? enc : 0) }' "$out"
 }
 
 # Runs a command, sampling memory; prints "kinema_peak_kb tree_peak_kb" (kinema's own
@@ -90,8 +95,8 @@ medians() {
 }
 
 echo "each figure is the median of $runs runs (RUNS=n to change)" >&2
-printf '| composition | encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | wall fps 2 cores | wall fps 1 core | scaling | peak RSS kinema | peak RSS incl. ffmpeg |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| composition | encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | same-run ratio | wall fps 2 cores | wall fps 1 core | scaling | peak RSS kinema | peak RSS incl. ffmpeg |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for code in $compositions; do
 name=$(basename "$code" .tsx)
 echo "dumping $frames frames of $code (1920x1080) for the encoder-only runs..." >&2
@@ -107,14 +112,18 @@ for preset in veryfast medium; do
     render --x264-preset "$preset" --concurrency 2 >>"$work/two.txt"
     render_one_core --x264-preset "$preset" >>"$work/one.txt"
   done
+  # Per one-core run: Kinema's own CPU over its encoder's in that same run, which the VM's
+  # drift between runs does not move.
+  awk '{ printf "%.4f\n", ($5 > 0 ? ($4 + $5) / $5 : 0) }' "$work/one.txt" >"$work/same.txt"
   read -r _ enc_cpu _ < <(medians "$work/enc.txt")
   read -r wall2 cpu2 _ < <(medians "$work/two.txt")
-  read -r wall1 cpu1 own1 < <(medians "$work/one.txt")
+  read -r wall1 cpu1 own1 _ < <(medians "$work/one.txt")
+  read -r same < <(medians "$work/same.txt")
   read -r rss2 tree2 < <(render_memory --x264-preset "$preset")
   awk -v n="$name" -v f="$frames" -v p="$preset" -v ec="$enc_cpu" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" \
-      -v w2="$wall2" -v w1="$wall1" -v r="$rss2" -v t="$tree2" 'BEGIN {
-    printf "| %s | x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
-      n, p, f / c1, 1000 * o1 / f, f / c2, f / ec, c1 / ec, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
+      -v w2="$wall2" -v w1="$wall1" -v r="$rss2" -v t="$tree2" -v s="$same" 'BEGIN {
+    printf "| %s | x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
+      n, p, f / c1, 1000 * o1 / f, f / c2, f / ec, c1 / ec, s, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
 done
 : >"$work/two.txt"; : >"$work/one.txt"
 for _ in $(seq "$runs"); do
@@ -122,10 +131,10 @@ for _ in $(seq "$runs"); do
   render_one_core --encoder builtin >>"$work/one.txt"
 done
 read -r wall2 cpu2 _ < <(medians "$work/two.txt")
-read -r wall1 cpu1 own1 < <(medians "$work/one.txt")
+read -r wall1 cpu1 own1 _ < <(medians "$work/one.txt")
 read -r rss2 tree2 < <(render_memory --encoder builtin)
 awk -v n="$name" -v f="$frames" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" -v w2="$wall2" -v w1="$wall1" \
     -v r="$rss2" -v t="$tree2" 'BEGIN {
-  printf "| %s | openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
+  printf "| %s | openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
     n, f / c1, 1000 * o1 / f, f / c2, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
 done
