@@ -114,7 +114,7 @@ for preset in veryfast medium; do
   done
   # Per one-core run: Kinema's own CPU over its encoder's in that same run, which the VM's
   # drift between runs does not move.
-  awk '{ printf "%.4f\n", ($5 > 0 ? ($4 + $5) / $5 : 0) }' "$work/one.txt" >"$work/same.txt"
+  awk '{ printf "%.4f\n", ($4 > 0 ? ($3 + $4) / $4 : 0) }' "$work/one.txt" >"$work/same.txt"
   read -r _ enc_cpu _ < <(medians "$work/enc.txt")
   read -r wall2 cpu2 _ < <(medians "$work/two.txt")
   read -r wall1 cpu1 own1 _ < <(medians "$work/one.txt")

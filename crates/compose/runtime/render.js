@@ -48,6 +48,20 @@ function hyphenate(name) {
   return out;
 }
 
+// Per style property name: its CSS name and whether a number gets `px`, worked out once.
+const stylePlans = new Map();
+const MAX_STYLE_PLANS = 4096; // custom properties can be made up per element
+
+function stylePlan(key) {
+  let plan = stylePlans.get(key);
+  if (plan !== undefined) return plan;
+  const custom = key.charCodeAt(0) === 45 && key.charCodeAt(1) === 45; // '--'
+  plan = { name: custom ? key : hyphenate(key), px: !custom && !UNITLESS.has(key) };
+  if (stylePlans.size >= MAX_STYLE_PLANS) stylePlans.clear();
+  stylePlans.set(key, plan);
+  return plan;
+}
+
 export function styleToCss(style) {
   const out = {};
   if (style === null || typeof style !== 'object') return out;
@@ -55,12 +69,11 @@ export function styleToCss(style) {
     if (!Object.prototype.hasOwnProperty.call(style, key)) continue;
     const value = style[key];
     if (value === null || value === undefined || typeof value === 'boolean' || value === '') continue;
-    const custom = key.charCodeAt(0) === 45 && key.charCodeAt(1) === 45; // '--'
-    const name = custom ? key : hyphenate(key);
-    if (typeof value === 'number' && value !== 0 && !custom && !UNITLESS.has(key)) {
-      out[name] = value + 'px';
+    const plan = stylePlan(key);
+    if (typeof value === 'number') {
+      out[plan.name] = value !== 0 && plan.px ? value + 'px' : '' + value;
     } else {
-      out[name] = wellFormed(('' + value).trim());
+      out[plan.name] = wellFormed(('' + value).trim());
     }
   }
   return out;
@@ -104,31 +117,65 @@ const BOOLEAN_ATTRIBUTES = new Set([
 const ENUMERATED_BOOLEANS = new Set(['draggable', 'spellCheck', 'contentEditable', 'autoCorrect', 'autoSave']);
 const SKIPPED_PROPS = new Set(['children', 'key', 'ref', 'dangerouslySetInnerHTML', 'style', 'suppressContentEditableWarning', 'suppressHydrationWarning', 'defaultValue', 'defaultChecked']);
 
+// How each prop name becomes an attribute, worked out once per name (the rules above are a
+// dozen lookups; a frame of an SVG chart has hundreds of props): `null` for props that never
+// become one, else the attribute's name, how a boolean value is written (TEXT: "true"/"false",
+// PRESENCE: present when true, else dropped) and whether an empty string drops it (URLs).
+const BOOLEAN_DROPPED = 0;
+const BOOLEAN_TEXT = 1;
+const BOOLEAN_PRESENCE = 2;
+const attributePlans = new Map();
+const MAX_ATTRIBUTE_PLANS = 4096; // data-* names can be made up per element
+
+function attributePlan(key) {
+  let plan = attributePlans.get(key);
+  if (plan !== undefined) return plan;
+  // Event handlers are dropped even when not functions (React warns and ignores them).
+  const handler = key.length > 2 && key.charCodeAt(0) === 111 && key.charCodeAt(1) === 110 && key.charCodeAt(2) < 91;
+  if (SKIPPED_PROPS.has(key) || handler) {
+    plan = null;
+  } else {
+    const dataOrAria = key.startsWith('data-') || key.startsWith('aria-');
+    const flag = BOOLEAN_ATTRIBUTES.has(key) || ENUMERATED_BOOLEANS.has(key);
+    plan = {
+      name: ATTRIBUTE_NAMES.get(key) ?? (flag ? key.toLowerCase() : key),
+      booleans: dataOrAria || ENUMERATED_BOOLEANS.has(key)
+        ? BOOLEAN_TEXT
+        : BOOLEAN_ATTRIBUTES.has(key) ? BOOLEAN_PRESENCE : BOOLEAN_DROPPED,
+      // React drops empty URLs.
+      url: key === 'src' || key === 'href',
+    };
+  }
+  if (attributePlans.size >= MAX_ATTRIBUTE_PLANS) attributePlans.clear();
+  attributePlans.set(key, plan);
+  return plan;
+}
+
 function hostAttributes(props) {
   let attributes = null;
   for (const key in props) {
-    if (SKIPPED_PROPS.has(key)) continue;
+    const plan = attributePlan(key);
+    if (plan === null) continue;
     const value = props[key];
     if (value === null || value === undefined) continue;
     const type = typeof value;
-    if (type === 'function' || type === 'symbol') continue;
-    // Event handlers are dropped even when not functions (React warns and ignores them).
-    if (key.length > 2 && key.charCodeAt(0) === 111 && key.charCodeAt(1) === 110 && key.charCodeAt(2) < 91) continue;
-    const dataOrAria = key.startsWith('data-') || key.startsWith('aria-');
     let text;
-    if (type === 'boolean') {
-      if (dataOrAria || ENUMERATED_BOOLEANS.has(key)) text = '' + value;
-      else if (BOOLEAN_ATTRIBUTES.has(key)) {
-        if (!value) continue;
-        text = '';
-      } else continue;
+    if (type === 'string') {
+      if (value === '' && plan.url) continue;
+      text = wellFormed(value);
+    } else if (type === 'number') {
+      text = '' + value; // digits: always well formed
+    } else if (type === 'boolean') {
+      if (plan.booleans === BOOLEAN_TEXT) text = '' + value;
+      else if (plan.booleans === BOOLEAN_PRESENCE && value) text = '';
+      else continue;
+    } else if (type === 'function' || type === 'symbol') {
+      continue;
     } else {
       text = wellFormed('' + value);
     }
-    if (text === '' && (key === 'src' || key === 'href') && type === 'string') continue; // React drops empty URLs
-    const name = ATTRIBUTE_NAMES.get(key) ?? (BOOLEAN_ATTRIBUTES.has(key) || ENUMERATED_BOOLEANS.has(key) ? key.toLowerCase() : key);
     if (attributes === null) attributes = {};
-    attributes[name] = text;
+    attributes[plan.name] = text;
   }
   return attributes;
 }

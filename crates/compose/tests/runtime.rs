@@ -114,6 +114,31 @@ fn props_become_dom_attributes() {
 }
 
 #[test]
+fn booleans_handlers_and_empty_urls_follow_react_dom() {
+    let tree = frame(
+        "export default () => <img src=\"\" alt=\"x\" draggable={false} onLoad=\"x\" title={true} checked={false} spellCheck={true} data-n={3} id={{toString: () => 'obj'}} href={0} />;",
+        1,
+        0,
+    );
+    let attrs: Vec<(&str, &str)> = first_element(&tree)
+        .attributes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        attrs,
+        vec![
+            ("alt", "x"),
+            ("draggable", "false"),
+            ("spellcheck", "true"),
+            ("data-n", "3"),
+            ("id", "obj"),
+            ("href", "0")
+        ]
+    );
+}
+
+#[test]
 fn children_render_like_react() {
     let tree = frame(
         "export default () => <p>{'a'}{1}{null}{false}{true}{undefined}{[<b key=\"x\">b</b>, 'c']}{0}{''}<>{'d'}</></p>;",

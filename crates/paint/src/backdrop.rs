@@ -69,8 +69,8 @@ impl BackdropTracker {
             if let Some(old) = self.backdrop.take() {
                 self.spare = old.pixels;
             }
-            // Copying a backdrop in costs about as much as filling with one colour.
-            let worth = base[..common].iter().any(|drawing| !drawing.solid);
+            // Copying a backdrop in is worth it only over drawings that cost more per pixel.
+            let worth = base[..common].iter().any(|drawing| drawing.costly);
             if worth {
                 let mut pixels = std::mem::take(&mut self.spare);
                 pixels.resize(grid.width as usize * grid.height as usize * 4, 0);
@@ -257,11 +257,25 @@ mod tests {
     }
 
     #[test]
-    fn a_bottom_of_solid_colours_is_drawn_each_time() {
-        // Copying pixels in costs about what filling with one colour does.
+    fn a_bottom_of_solid_colours_and_lines_is_drawn_each_time() {
+        // Copying pixels in costs about what filling with one colour does; a line covers few
+        // of the pixels a copy would pay for.
         let mut tracker = BackdropTracker::default();
-        let bottom = [Brush::Solid(Color::BLACK)];
-        select(&mut tracker, &frame(&bottom, 30.0));
-        assert_eq!(select(&mut tracker, &frame(&bottom, 40.0)), None);
+        let mut bottom = frame(&[Brush::Solid(Color::BLACK)], 30.0);
+        bottom.insert(
+            1,
+            RenderCommand::Stroke(anyrender::recording::StrokeCommand {
+                style: kurbo::Stroke::new(2.0),
+                transform: Affine::IDENTITY,
+                brush: Brush::Gradient(
+                    Gradient::new_linear((0.0, 0.0), (256.0, 0.0))
+                        .with_stops([Color::BLACK, Color::WHITE]),
+                ),
+                brush_transform: None,
+                shape: kurbo::Line::new((0.0, 64.0), (256.0, 64.0)).to_path(0.1),
+            }),
+        );
+        select(&mut tracker, &bottom);
+        assert_eq!(select(&mut tracker, &bottom), None);
     }
 }

@@ -158,9 +158,10 @@ pub(crate) struct BaseDrawing {
     /// Its command's index.
     pub(crate) index: usize,
     pub(crate) hash: u64,
-    /// Whether it fills with one colour (which the rasteriser does about as fast as it can
-    /// copy pixels).
-    pub(crate) solid: bool,
+    /// Whether every pixel it covers costs more to paint than to copy: a gradient or an image
+    /// (a box-shadow is one). Filling with one colour costs about what copying does, and
+    /// strokes and text cover few of the pixels around them, which the copy would pay for.
+    pub(crate) costly: bool,
 }
 
 impl Analysis {
@@ -300,11 +301,16 @@ pub(crate) fn analyse(commands: &[RenderCommand], grid: Grid, fonts: &mut FontBo
                 | RenderCommand::PopLayer => in_base = false,
                 _ => {
                     let hash = hash.unwrap_or_else(|| command_hash(command));
-                    let solid = matches!(
-                        command,
-                        RenderCommand::Fill(fill) if matches!(fill.brush, Paint::Solid(_))
-                    );
-                    analysis.base.push(BaseDrawing { index, hash, solid });
+                    let costly = match command {
+                        RenderCommand::Fill(fill) => !matches!(fill.brush, Paint::Solid(_)),
+                        RenderCommand::BoxShadow(_) => true,
+                        _ => false,
+                    };
+                    analysis.base.push(BaseDrawing {
+                        index,
+                        hash,
+                        costly,
+                    });
                 }
             }
         }
