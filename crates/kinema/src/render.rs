@@ -137,8 +137,8 @@ impl Drop for TempOutput {
 
 /// Frames composed in a row before they are painted: the JavaScript engine's working set
 /// stays in cache from one frame to the next instead of being evicted by painting each time
-/// (composing costs ~40 % less this way). Trees are small; a few frames of imbalance between
-/// threads at the end of a render cost nothing noticeable.
+/// (composing costs about a third less this way). Trees are small; a few frames of imbalance
+/// between threads at the end of a render cost nothing noticeable.
 const COMPOSE_AHEAD: usize = 8;
 
 fn temp_path_for(output: &Path) -> Result<PathBuf> {
