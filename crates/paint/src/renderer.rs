@@ -9,6 +9,7 @@ use crate::backdrop::BackdropTracker;
 use crate::clock::thread_cpu;
 
 use anyrender::PaintScene;
+use anyrender::recording::RenderCommand;
 use blitz_dom::{DocumentConfig, NodeId, StyleThreading};
 use blitz_html::HtmlDocument;
 use blitz_traits::net::{NetHandler, NetProvider, Request};
@@ -17,12 +18,12 @@ use kinema_compose::FrameTree;
 use kurbo::Affine;
 use peniko::Fill;
 
-use crate::damage::{self, DamageTracker, FontBoxes, Grid, PixelRect, Plan};
+use crate::damage::{self, DamageTracker, FontBoxes, Grid, PixelRect, Plan, TileRect};
 use crate::diff::{DiffStats, Differ, Mirror, MirrorNode};
 use crate::error::PaintError;
 use crate::fonts::{self, FontLibrary};
 use crate::frame::{Frame, unpremultiply};
-use crate::raster::Rasterizer;
+use crate::raster::{Prepared, Rasterizer};
 use crate::resources::{BASE_URL, LoadFailure, ResourceLoader, ResourceOptions, display_src};
 use crate::scene::{KinemaScene, ShadowTable};
 use crate::shadow_cache::{GlyphShadowCache, ShadowCache};
@@ -647,49 +648,20 @@ impl BlitzRenderer {
             Plan::Full => {
                 self.pixels.resize(size, 0);
                 self.over_backdrop = over.is_some();
-                match over {
-                    Some(end) => {
-                        self.backdrop.prepare(
-                            grid.all(),
-                            &mut self.raster,
-                            &recording.commands,
-                            &analysis,
-                            end,
-                            &prepared,
-                        );
-                        let whole = grid.pixels_of(grid.all());
-                        self.backdrop.copy_to(&mut self.pixels, whole);
-                        self.raster.render_over(
-                            &mut self.pixels,
-                            (frame_w, frame_h),
-                            (0, 0),
-                            (frame_w, frame_h),
-                            &prepared,
-                            |scene| {
-                                damage::replay(
-                                    scene,
-                                    &recording.commands,
-                                    &analysis,
-                                    end..all.end,
-                                    None,
-                                    (0, 0),
-                                )
-                            },
-                        );
-                    }
-                    None => {
-                        self.raster
-                            .render(frame_w, frame_h, &mut self.pixels, &prepared, |scene| {
-                                damage::replay(
-                                    scene,
-                                    &recording.commands,
-                                    &analysis,
-                                    all,
-                                    None,
-                                    (0, 0),
-                                )
-                            })
-                    }
+                if over.is_some() {
+                    let mut target = RectangleTarget {
+                        raster: &mut self.raster,
+                        backdrop: &mut self.backdrop,
+                        pixels: &mut self.pixels,
+                        frame: (frame_w, frame_h),
+                    };
+                    let whole = (grid.pixels_of(grid.all()), grid.all());
+                    target.paint(&recording.commands, &analysis, &prepared, over, whole);
+                } else {
+                    self.raster
+                        .render(frame_w, frame_h, &mut self.pixels, &prepared, |scene| {
+                            damage::replay(scene, &recording.commands, &analysis, all, None, (0, 0))
+                        });
                 }
                 if !self.options.premultiplied {
                     unpremultiply(&mut self.pixels);
@@ -698,45 +670,21 @@ impl BlitzRenderer {
             Plan::Regions(regions) if !analysis.filters_reach(&tiles) => {
                 self.over_backdrop = over.is_some();
                 // Each rectangle is rasterised in a scene of its own size, straight into the
-                // kept frame, over its backdrop or cleared: the rasteriser writes every pixel of
-                // its scene, so a frame-sized scene clipped to the rectangles would cost a
-                // whole frame's memory traffic.
+                // kept frame: the rasteriser writes every pixel of its scene, so a frame-sized
+                // scene clipped to the rectangles would cost a whole frame's memory traffic.
+                let mut target = RectangleTarget {
+                    raster: &mut self.raster,
+                    backdrop: &mut self.backdrop,
+                    pixels: &mut self.pixels,
+                    frame: (frame_w, frame_h),
+                };
                 for (region, tile) in regions.iter().zip(&tiles) {
-                    let start = match over {
-                        Some(end) => {
-                            self.backdrop.prepare(
-                                *tile,
-                                &mut self.raster,
-                                &recording.commands,
-                                &analysis,
-                                end,
-                                &prepared,
-                            );
-                            self.backdrop.copy_to(&mut self.pixels, *region);
-                            end
-                        }
-                        None => {
-                            damage::clear_region(&mut self.pixels, device_w, *region);
-                            0
-                        }
-                    };
-                    let (w, h) = (region.x1 - region.x0, region.y1 - region.y0);
-                    self.raster.render_over(
-                        &mut self.pixels,
-                        (frame_w, frame_h),
-                        (region.x0 as u16, region.y0 as u16),
-                        (w as u16, h as u16),
+                    target.paint(
+                        &recording.commands,
+                        &analysis,
                         &prepared,
-                        |scene| {
-                            damage::replay(
-                                scene,
-                                &recording.commands,
-                                &analysis,
-                                start..all.end,
-                                Some(std::slice::from_ref(tile)),
-                                (region.x0, region.y0),
-                            )
-                        },
+                        over,
+                        (*region, *tile),
                     );
                 }
                 self.unpremultiply_regions(regions, device_w);
@@ -801,6 +749,62 @@ impl BlitzRenderer {
 }
 
 /// The inline `color` the tree gave a node, if any (found through the mirror).
+/// The kept frame, for rasterising rectangles of it in place.
+struct RectangleTarget<'a> {
+    raster: &'a mut Rasterizer,
+    backdrop: &'a mut BackdropTracker,
+    /// The kept frame, premultiplied while it is painted.
+    pixels: &'a mut [u8],
+    frame: (u16, u16),
+}
+
+impl RectangleTarget<'_> {
+    /// Rasterise the pixels `region` (covering `tiles`) in a scene of its own size: over the
+    /// backdrop when there is one (`over`: the first command drawn over it), else cleared.
+    fn paint(
+        &mut self,
+        commands: &[RenderCommand],
+        analysis: &damage::Analysis,
+        prepared: Prepared<'_>,
+        over: Option<usize>,
+        (region, tiles): (PixelRect, TileRect),
+    ) {
+        let start = match over {
+            Some(end) => {
+                self.backdrop
+                    .prepare(tiles, self.raster, commands, analysis, end, prepared);
+                self.backdrop.copy_to(self.pixels, region);
+                end
+            }
+            None => {
+                damage::clear_region(self.pixels, self.frame.0 as u32, region);
+                0
+            }
+        };
+        let size = (
+            (region.x1 - region.x0) as u16,
+            (region.y1 - region.y0) as u16,
+        );
+        self.raster.render_over(
+            self.pixels,
+            self.frame,
+            (region.x0 as u16, region.y0 as u16),
+            size,
+            prepared,
+            |scene| {
+                damage::replay(
+                    scene,
+                    commands,
+                    analysis,
+                    start..commands.len(),
+                    Some(std::slice::from_ref(&tiles)),
+                    (region.x0, region.y0),
+                )
+            },
+        );
+    }
+}
+
 fn inline_color_of(mirror: &Mirror, node: NodeId) -> Option<String> {
     fn find(nodes: &[MirrorNode], node: NodeId) -> Option<Option<String>> {
         for n in nodes {
