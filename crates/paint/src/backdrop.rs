@@ -126,25 +126,15 @@ impl BackdropTracker {
         };
         let region = grid.pixels_of(missing);
         damage::clear_region(&mut backdrop.pixels, grid.width, region);
-        raster.render_over(
+        damage::rasterise_region(
+            raster,
             &mut backdrop.pixels,
             (grid.width as u16, grid.height as u16),
-            (region.x0 as u16, region.y0 as u16),
-            (
-                (region.x1 - region.x0) as u16,
-                (region.y1 - region.y0) as u16,
-            ),
+            commands,
+            analysis,
+            0..end,
+            (region, missing),
             prepared,
-            |scene| {
-                damage::replay(
-                    scene,
-                    commands,
-                    analysis,
-                    0..end,
-                    Some(std::slice::from_ref(&missing)),
-                    (region.x0, region.y0),
-                )
-            },
         );
         for r in missing.r0..missing.r1 {
             let row = (r * grid.cols) as usize;

@@ -1001,6 +1001,41 @@ pub(crate) fn clip_path(regions: &[PixelRect]) -> BezPath {
     path
 }
 
+/// Rasterise the commands in `range` that can reach `tiles` over the pixels `region` (which
+/// covers them) of `pixels`, a premultiplied image of `size`, in a scene of the region's size.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn rasterise_region(
+    raster: &mut crate::raster::Rasterizer,
+    pixels: &mut [u8],
+    size: (u16, u16),
+    commands: &[RenderCommand],
+    analysis: &Analysis,
+    range: Range<usize>,
+    (region, tiles): (PixelRect, TileRect),
+    prepared: crate::raster::Prepared<'_>,
+) {
+    raster.render_over(
+        pixels,
+        size,
+        (region.x0 as u16, region.y0 as u16),
+        (
+            (region.x1 - region.x0) as u16,
+            (region.y1 - region.y0) as u16,
+        ),
+        prepared,
+        |scene| {
+            replay(
+                scene,
+                commands,
+                analysis,
+                range,
+                Some(std::slice::from_ref(&tiles)),
+                (region.x0, region.y0),
+            )
+        },
+    );
+}
+
 /// Make `region` of a `width`-pixel-wide RGBA image transparent.
 pub(crate) fn clear_region(pixels: &mut [u8], width: u32, region: PixelRect) {
     for y in region.y0..region.y1 {

@@ -781,26 +781,15 @@ impl RectangleTarget<'_> {
                 0
             }
         };
-        let size = (
-            (region.x1 - region.x0) as u16,
-            (region.y1 - region.y0) as u16,
-        );
-        self.raster.render_over(
+        damage::rasterise_region(
+            self.raster,
             self.pixels,
             self.frame,
-            (region.x0 as u16, region.y0 as u16),
-            size,
+            commands,
+            analysis,
+            start..commands.len(),
+            (region, tiles),
             prepared,
-            |scene| {
-                damage::replay(
-                    scene,
-                    commands,
-                    analysis,
-                    start..commands.len(),
-                    Some(std::slice::from_ref(&tiles)),
-                    (region.x0, region.y0),
-                )
-            },
         );
     }
 }
