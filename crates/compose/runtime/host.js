@@ -2,7 +2,7 @@
 // props (running calculateMetadata), and render frames to JSON.
 
 import { createElement } from 'react';
-import { renderToHost } from 'kinema:render';
+import { renderToHost, OPEN, CLOSE } from 'kinema:render';
 import { TimelineContext, VideoConfigContext } from 'remotion';
 import * as state from 'kinema:state';
 
@@ -162,8 +162,13 @@ export const host = {
       [VideoConfigContext, active.config],
       [TimelineContext, { frame }],
     ]);
-    for (const css of state.getGlobalStyles().slice().reverse()) root.unshift({ tag: 'style', children: [css] });
-    return JSON.stringify({ root, media: state.frameMedia() });
+    const media = JSON.stringify(state.frameMedia());
+    const styles = state.getGlobalStyles();
+    if (styles.length === 0) return { root, media };
+    // Global stylesheets come first, each as a <style> element.
+    const head = [];
+    for (const css of styles) head.push(OPEN, 'style', css, CLOSE);
+    return { root: head.concat(root), media };
   },
 
   // Called after the frame's microtasks ran: delayRender() handles still open.

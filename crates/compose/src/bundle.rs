@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use crate::builtins;
+use crate::compiled::CompiledModules;
 use crate::error::ComposeError;
 use crate::transpile::{TranspiledModule, transpile};
 
@@ -105,6 +106,8 @@ pub struct Bundle {
     pub(crate) modules: HashMap<String, ProjectModule>,
     /// `(importer, specifier)` → module name.
     pub(crate) resolutions: HashMap<(String, String), String>,
+    /// The modules as bytecode, once the first engine compiled them.
+    pub(crate) compiled: CompiledModules,
     root: Option<PathBuf>,
 }
 
@@ -183,6 +186,7 @@ impl Bundle {
             kind,
             modules: HashMap::new(),
             resolutions: HashMap::new(),
+            compiled: CompiledModules::default(),
             root: None,
         };
         let code_only = matches!(bundle.kind, BundleKind::Code(_));

@@ -8,16 +8,19 @@ use std::time::Duration;
 
 use rquickjs::loader::{Loader, Resolver};
 use rquickjs::{
-    CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime, Value,
+    Array, CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime,
+    Value,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::builtins;
 use crate::bundle::{Bundle, BundleKind, CODE_MODULE};
+use crate::compiled::BUILTIN_MODULES;
 use crate::error::{ComposeError, ScriptException};
 use crate::memory::{HeapMeter, LimitedAllocator};
 use crate::stack;
-use crate::tree::{FrameTree, Media, Node};
+use crate::tape::{self, Token};
+use crate::tree::{FrameTree, Media};
 
 /// Limits that keep composition code from hanging or exhausting the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,13 +83,6 @@ pub struct ConfigOverrides {
     pub fps: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_in_frames: Option<u32>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FrameOutput {
-    root: Vec<Node>,
-    media: Vec<Media>,
 }
 
 /// Measures CPU time of the current thread, so a busy neighbour does not count against a frame.
@@ -161,13 +157,13 @@ impl Loader for BundleLoader {
         _: Option<rquickjs::loader::ImportAttributes<'js>>,
     ) -> rquickjs::Result<Module<'js, rquickjs::module::Declared>> {
         if name == PRELUDE {
-            return Module::declare(ctx.clone(), name, PRELUDE_SOURCE);
+            return BUILTIN_MODULES.declare(ctx, name, PRELUDE_SOURCE);
         }
         if let Some(source) = builtins::source(name) {
-            return Module::declare(ctx.clone(), name, source);
+            return BUILTIN_MODULES.declare(ctx, name, source);
         }
         match self.0.modules.get(name) {
-            Some(module) => Module::declare(ctx.clone(), name, module.code.as_str()),
+            Some(module) => self.0.compiled.declare(ctx, name, module.code.as_str()),
             None => Err(rquickjs::Error::new_loading_message(name, "no such module")),
         }
     }
@@ -358,14 +354,19 @@ globalThis.__kinema = host;
             });
         }
         let context = format!("composition '{id}', frame {frame}");
-        let (json, open_handles): (String, String) = self.guarded(&context, |ctx| {
-            let json = call_host(ctx, "frame", (frame,))?;
+        let (tokens, media, open_handles) = self.guarded(&context, |ctx| {
+            let output: Object = call_host(ctx, "frame", (frame,))?;
+            let tokens = read_tape(&output.get("root")?)?;
+            let media: String = output.get("media")?;
             // Promise callbacks the frame queued run before the frame counts as done.
             while ctx.execute_pending_job() {}
-            Ok((json, call_host(ctx, "openHandles", ())?))
+            let open_handles: String = call_host(ctx, "openHandles", ())?;
+            Ok((tokens, media, open_handles))
         })?;
-        let output =
-            decode_frame(&json).map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
+        let root =
+            tape::build(tokens).map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
+        let media: Vec<Media> = serde_json::from_str(&media)
+            .map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
         let open: Vec<Option<String>> = serde_json::from_str(&open_handles).unwrap_or_default();
         for label in open {
             let label = label.unwrap_or_else(|| "(no label)".into());
@@ -380,8 +381,8 @@ globalThis.__kinema = host;
             frame,
             width,
             height,
-            root: output.root,
-            media: output.media,
+            root,
+            media,
         })
     }
 
@@ -491,14 +492,23 @@ fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
     }
 }
 
-/// Decodes a frame's JSON. The runtime caps element nesting (`MAX_DEPTH` in render.js), so
-/// serde's own recursion limit, which would stop at 64 nested elements, is lifted.
-fn decode_frame(json: &str) -> serde_json::Result<FrameOutput> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    deserializer.disable_recursion_limit();
-    let output = FrameOutput::deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(output)
+/// The tokens of a frame's tape (see [`crate::tape`]), read out of QuickJS value by value.
+fn read_tape<'js>(tape: &Array<'js>) -> rquickjs::Result<Vec<Token>> {
+    let mut tokens = Vec::with_capacity(tape.len());
+    for value in tape.iter::<Value>() {
+        let value = value?;
+        if let Some(text) = value.as_string() {
+            tokens.push(Token::Text(text.to_string()?));
+        } else if let Some(op) = value.as_int() {
+            tokens.push(Token::Op(op));
+        } else {
+            return Err(rquickjs::Error::new_from_js(
+                value.type_name(),
+                "tape token",
+            ));
+        }
+    }
+    Ok(tokens)
 }
 
 /// The exception for `throw <value>` where the value is not an object.

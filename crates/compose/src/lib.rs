@@ -22,10 +22,12 @@
 
 mod builtins;
 mod bundle;
+mod compiled;
 mod engine;
 mod error;
 mod memory;
 mod stack;
+mod tape;
 mod transpile;
 pub mod tree;
 

@@ -579,3 +579,49 @@ fn config_overrides_replace_the_metadata_the_component_sees() {
     );
     assert!(engine.render_frame(10).is_err());
 }
+
+#[test]
+fn imported_css_comes_first_and_adjacent_text_merges_within_its_parent_only() {
+    let files = MemoryFiles {
+        files: [
+            ("src/index.tsx".to_string(), r#"
+import {registerRoot, Composition} from 'remotion';
+import './a.css';
+import './b.css';
+const Nothing = () => null;
+const Scene = () => (
+  <>
+    {'top'}{1}
+    <div id="d" className="c" style={{fontSize: 2}}>
+      {'a'}{null}<Nothing />{2}{false}{'b'}
+      <span>in</span>
+      {'c'}
+      <i dangerouslySetInnerHTML={{__html: '<b>x</b>'}} />
+    </div>
+    {'after'}
+  </>
+);
+registerRoot(() => <Composition id="C" component={Scene} durationInFrames={1} fps={30} width={10} height={10} />);
+"#.to_string()),
+            ("src/a.css".to_string(), ".a { color: red; }".to_string()),
+            ("src/b.css".to_string(), ".b { color: blue; }".to_string()),
+        ]
+        .into(),
+    };
+    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project).unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine.select("C", &json!({})).unwrap();
+    let tree = engine.render_frame(0).unwrap();
+    assert_eq!(
+        serde_json::to_string(&tree.root).unwrap(),
+        concat!(
+            r#"[{"tag":"style","children":[".a { color: red; }"]},"#,
+            r#"{"tag":"style","children":[".b { color: blue; }"]},"#,
+            r#""top1","#,
+            r#"{"tag":"div","attributes":{"id":"d","class":"c"},"style":{"font-size":"2px"},"#,
+            r#""children":["a2b",{"tag":"span","children":["in"]},"c","#,
+            r#"{"tag":"i","innerHtml":"<b>x</b>"}]},"#,
+            r#""after"]"#
+        )
+    );
+}

@@ -8,9 +8,11 @@
 //! rasterised they are rounded:
 //! - the scale/rotation part of a command's transform to a power of two chosen from the size
 //!   of what it draws, so that rounding moves no point of the shape by more than 1/64 px (a
-//!   560-px card: steps of 2⁻¹⁵); then the translation so that the shape's centre lands on a
-//!   1/256 px grid (a transform about the centre, as CSS's default `transform-origin` is,
-//!   keeps the centre still however the scale rings);
+//!   560-px card: steps of 2⁻¹⁵); then the translation so that a point near the shape's
+//!   centre (the centre rounded to 64 units) lands on a 1/256 px grid: a transform about the
+//!   centre, as CSS's default `transform-origin` is, keeps that point still to far below the
+//!   grid however the scale rings, and a shape that grows under an unchanged transform keeps
+//!   its rounded transform;
 //! - local geometry to 1/1024 of a unit and opacities to 1/4096 (0.03 of a colour step);
 //! - a zero that came out negative to zero, so a rotation ringing about zero is one value.
 //!
@@ -32,6 +34,8 @@ const FINEST_LINEAR_EXPONENT: i32 = 20;
 const FINEST_LINEAR_STEP: f64 = 1.0 / 1_048_576.0;
 /// Coordinates in an element's own space: 1/1024 of a unit.
 const LOCAL_STEP: f64 = 1.0 / 1024.0;
+/// The grid, in an element's own units, that a transform's anchor point is rounded to.
+const ANCHOR_STEP: f64 = 64.0;
 /// Opacity: 1/4096.
 const ALPHA_STEP: f32 = 1.0 / 4096.0;
 
@@ -68,8 +72,22 @@ fn local_transform(t: Affine) -> Affine {
 /// (in the element's space; `None`: unknown, rounded finely about the origin).
 fn device_transform(t: Affine, bounds: Option<Rect>) -> Affine {
     let bounds = bounds.filter(|b| [b.x0, b.y0, b.x1, b.y1].iter().all(|v| v.is_finite()));
-    let (centre, radius) = match bounds {
-        Some(b) => (b.center(), 0.5 * b.width().hypot(b.height())),
+    // The point kept where the exact transform puts it: the centre of what is drawn, on a
+    // coarse grid of the element's space. Near the centre, a scale or rotation ringing about
+    // it moves the point by far less than the device grid; on a grid, what is drawn can grow
+    // or shrink under an unchanged transform (a chart's line drawing itself) and keep the same
+    // rounded transform, so its unchanged parts are not repainted. (A pure translation is
+    // rounded the same wherever the point is.)
+    let (anchor, radius) = match bounds {
+        Some(b) => {
+            let centre = b.center();
+            let anchor = Point::new(
+                round_to(centre.x, ANCHOR_STEP),
+                round_to(centre.y, ANCHOR_STEP),
+            );
+            let radius = 0.5 * b.width().hypot(b.height()) + (centre - anchor).hypot();
+            (anchor, radius)
+        }
         None => (Point::ORIGIN, 0.0),
     };
     let step = linear_step(radius);
@@ -82,13 +100,13 @@ fn device_transform(t: Affine, bounds: Option<Rect>) -> Affine {
         0.0,
         0.0,
     ]);
-    // The centre goes where the exact transform puts it, rounded to the device grid.
-    let exact = t * centre;
+    // The anchor goes where the exact transform puts it, rounded to the device grid.
+    let exact = t * anchor;
     let target = Point::new(
         round_to(exact.x, DEVICE_STEP),
         round_to(exact.y, DEVICE_STEP),
     );
-    let moved = linear * centre;
+    let moved = linear * anchor;
     linear.with_translation(kurbo::Vec2::new(
         target.x - moved.x + 0.0,
         target.y - moved.y + 0.0,
@@ -231,6 +249,49 @@ mod tests {
         // Motion that anti-aliasing shows is kept.
         assert_ne!(snapped(card(1.0 + 1e-3, 1.0)), still);
         assert_ne!(snapped(card(1.0, 0.99)), still);
+    }
+
+    #[test]
+    fn a_line_growing_under_an_unchanged_transform_keeps_its_rounded_transform() {
+        // A chart's line drawing itself, in an SVG placed at a fractional offset, unscaled or
+        // scaled by its viewBox: only the path grows from frame to frame.
+        for transform in [
+            Affine::translate((60.000_3, 163.999_8)),
+            Affine::translate((60.000_3, 163.999_8)) * Affine::scale(0.75),
+        ] {
+            let line = |end: f64| {
+                let mut path = BezPath::new();
+                path.move_to((120.0, 590.29));
+                path.line_to((238.18, 535.43));
+                path.line_to((120.0 + end, 520.0 - end / 10.0));
+                RenderCommand::Fill(FillCommand {
+                    fill: Fill::NonZero,
+                    transform,
+                    brush: Color::WHITE.into(),
+                    brush_transform: None,
+                    shape: path,
+                })
+            };
+            let transform_of = |end: f64| match &snapped(vec![line(end)])[0] {
+                RenderCommand::Fill(fill) => fill.transform,
+                _ => unreachable!(),
+            };
+            // The box's centre moves 5.9 px a frame; it crosses a 64-unit cell every ~11.
+            let frames: Vec<Affine> = (0..12)
+                .map(|f| transform_of(140.0 + 11.8 * f as f64))
+                .collect();
+            let changes = frames.windows(2).filter(|w| w[0] != w[1]).count();
+            assert!(
+                changes <= 2,
+                "{transform:?}: {changes} changes in {frames:?}"
+            );
+            if transform.as_coeffs()[0] == 1.0 {
+                assert_eq!(
+                    changes, 0,
+                    "a translation rounds the same wherever the anchor is"
+                );
+            }
+        }
     }
 
     #[test]
