@@ -59,11 +59,11 @@ function hyphenate(name) {
 const stylePlans = new Map();
 const MAX_STYLE_PLANS = 4096; // custom properties can be made up per element
 
-function stylePlan(key) {
-  let plan = stylePlans.get(key);
-  if (plan !== undefined) return plan;
+// The plan for a name not seen yet (callers look in `stylePlans` first: a call costs more than
+// the lookup).
+function newStylePlan(key) {
   const custom = key.charCodeAt(0) === 45 && key.charCodeAt(1) === 45; // '--'
-  plan = { name: custom ? key : hyphenate(key), px: !custom && !UNITLESS.has(key) };
+  const plan = { name: custom ? key : hyphenate(key), px: !custom && !UNITLESS.has(key) };
   if (stylePlans.size >= MAX_STYLE_PLANS) stylePlans.clear();
   stylePlans.set(key, plan);
   return plan;
@@ -82,11 +82,12 @@ function writeStyle(style, tape) {
     if (!Object.prototype.hasOwnProperty.call(style, key)) continue;
     const value = style[key];
     if (value === null || value === undefined || typeof value === 'boolean' || value === '') continue;
-    const plan = stylePlan(key);
+    let plan = stylePlans.get(key);
+    if (plan === undefined) plan = newStylePlan(key);
     if (typeof value === 'number') {
       tape.push(STYLE, plan.name, value !== 0 && plan.px ? value + 'px' : '' + value);
     } else {
-      tape.push(STYLE, plan.name, wellFormed(('' + value).trim()));
+      tape.push(STYLE, plan.name, ('' + value).trim());
     }
   }
 }
@@ -139,9 +140,8 @@ const BOOLEAN_PRESENCE = 2;
 const attributePlans = new Map();
 const MAX_ATTRIBUTE_PLANS = 4096; // data-* names can be made up per element
 
-function attributePlan(key) {
-  let plan = attributePlans.get(key);
-  if (plan !== undefined) return plan;
+function newAttributePlan(key) {
+  let plan;
   // Event handlers are dropped even when not functions (React warns and ignores them).
   const handler = key.length > 2 && key.charCodeAt(0) === 111 && key.charCodeAt(1) === 110 && key.charCodeAt(2) < 91;
   if (SKIPPED_PROPS.has(key) || handler) {
@@ -166,7 +166,8 @@ function attributePlan(key) {
 // Writes the attributes React DOM would set for `props` to the tape.
 function writeAttributes(props, tape) {
   for (const key in props) {
-    const plan = attributePlan(key);
+    let plan = attributePlans.get(key);
+    if (plan === undefined) plan = newAttributePlan(key);
     if (plan === null) continue;
     const value = props[key];
     if (value === null || value === undefined) continue;
@@ -174,7 +175,7 @@ function writeAttributes(props, tape) {
     let text;
     if (type === 'string') {
       if (value === '' && plan.url) continue;
-      text = wellFormed(value);
+      text = value;
     } else if (type === 'number') {
       text = '' + value; // digits: always well formed
     } else if (type === 'boolean') {
@@ -184,7 +185,7 @@ function writeAttributes(props, tape) {
     } else if (type === 'function' || type === 'symbol') {
       continue;
     } else {
-      text = wellFormed('' + value);
+      text = '' + value;
     }
     tape.push(ATTR, plan.name, text);
   }
@@ -234,8 +235,9 @@ function annotate(error, type) {
   return error;
 }
 
-// A string sliced through an emoji holds a lone surrogate; browsers draw U+FFFD for it, and
-// JSON needs well-formed text.
+// A string sliced through an emoji holds a lone surrogate; browsers draw U+FFFD for it. Text is
+// made well formed piece by piece, before adjacent pieces merge, as separate DOM text nodes
+// would be; other strings are made well formed as the engine reads the tape.
 function wellFormed(text) {
   return text.isWellFormed() ? text : text.toWellFormed();
 }
@@ -304,7 +306,7 @@ function renderHost(element, tape) {
   if (props.style != null) writeStyle(props.style, tape);
   const inner = props.dangerouslySetInnerHTML;
   if (inner != null && inner.__html != null) {
-    tape.push(HTML, wellFormed('' + inner.__html));
+    tape.push(HTML, '' + inner.__html);
   } else if (props.children !== undefined) {
     if (++depth > MAX_DEPTH) {
       depth = 0;

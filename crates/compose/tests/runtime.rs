@@ -472,10 +472,17 @@ fn hooks_outside_components_throw() {
 
 #[test]
 fn text_sliced_through_an_emoji_renders_a_replacement_character() {
-    let code = "import {useCurrentFrame} from 'remotion';\nexport default () => <div title={'😀'.slice(0, 1)}>{'Hi 😀 there'.slice(0, useCurrentFrame())}</div>;";
+    let code = "import {useCurrentFrame} from 'remotion';\nexport default () => <div title={'😀'.slice(0, 1)} style={{fontFamily: 'a' + '😀'.slice(1)}}>{'Hi 😀 there'.slice(0, useCurrentFrame())}</div>;";
     let tree = frame(code, 10, 4);
     assert_eq!(tree.text_content(), "Hi \u{FFFD}");
     assert_eq!(first_element(&tree).attribute("title"), Some("\u{FFFD}"));
+    assert_eq!(
+        first_element(&tree)
+            .style
+            .get("font-family")
+            .map(String::as_str),
+        Some("a\u{FFFD}")
+    );
 }
 
 #[test]
