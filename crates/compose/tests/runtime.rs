@@ -632,3 +632,22 @@ registerRoot(() => <Composition id="C" component={Scene} durationInFrames={1} fp
         )
     );
 }
+
+#[test]
+fn engines_after_the_first_run_the_kept_bytecode_alike() {
+    // The first engine compiles the modules; later ones on the same bundle (the other render
+    // threads) load the bytecode it kept. Frames and error stacks must not tell them apart.
+    let code = "import {useCurrentFrame} from 'remotion';\nconst Inner = () => {\n  const f = useCurrentFrame();\n  if (f === 3) throw new Error('boom');\n  return <p title={`t${f}`}>{f}</p>;\n};\nexport default () => <Inner />;";
+    let bundle = Arc::new(Bundle::from_code(code, CodeComposition::new(10, 30.0)).unwrap());
+    let run = || {
+        let mut engine = Engine::new(bundle.clone(), Limits::default()).unwrap();
+        engine.select("DynamicComp", &json!({})).unwrap();
+        let tree = engine.render_frame(2).unwrap();
+        let error = engine.render_frame(3).unwrap_err().to_string();
+        (tree, error)
+    };
+    let first = run();
+    let second = run();
+    assert_eq!(first, second);
+    assert!(first.1.contains("DynamicComp.tsx:4:"), "{}", first.1);
+}
