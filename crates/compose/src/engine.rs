@@ -523,7 +523,7 @@ fn js_text(ctx: &Ctx<'_>, value: &Value<'_>) -> rquickjs::Result<String> {
         return Err(rquickjs::Error::Allocation);
     }
     // SAFETY: as above.
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len as usize) };
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
     let text = wtf8_to_string(bytes);
     // SAFETY: `ptr` came from JS_ToCStringLen of this context and is freed once.
     unsafe { rquickjs::qjs::JS_FreeCString(context, ptr) };
