@@ -29,6 +29,13 @@ fn text(code: &str, duration: u32, n: u32) -> String {
     frame(code, duration, n).text_content()
 }
 
+/// An element's attributes or style declarations as `(name, value)` pairs, in order.
+fn pairs<'a>(map: impl IntoIterator<Item = (&'a String, &'a String)>) -> Vec<(&'a str, &'a str)> {
+    map.into_iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 fn first_element(tree: &FrameTree) -> &kinema_compose::Element {
     match &tree.root[0] {
         Node::Element(e) => e,
@@ -43,13 +50,9 @@ fn style_objects_convert_like_react_dom() {
         1,
         0,
     );
-    let style = &first_element(&tree).style;
-    let pairs: Vec<(&str, &str)> = style
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let declarations = pairs(&first_element(&tree).style);
     assert_eq!(
-        pairs,
+        declarations,
         vec![
             ("font-size", "12px"),
             ("opacity", "0.5"),
@@ -85,11 +88,7 @@ fn props_become_dom_attributes() {
     );
     let elements = root.descendants();
     let path = elements[0];
-    let attrs: Vec<(&str, &str)> = path
-        .attributes
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let attrs = pairs(&path.attributes);
     assert_eq!(
         attrs,
         vec![
@@ -120,11 +119,7 @@ fn booleans_handlers_and_empty_urls_follow_react_dom() {
         1,
         0,
     );
-    let attrs: Vec<(&str, &str)> = first_element(&tree)
-        .attributes
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let attrs = pairs(&first_element(&tree).attributes);
     assert_eq!(
         attrs,
         vec![
