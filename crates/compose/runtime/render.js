@@ -1,9 +1,10 @@
 // kinema:render — expands a React element into host nodes for one frame.
 //
-// The nodes are written to a *tape*: one flat array the Rust side reads into `tree::Node`s
-// (`tree::read_tape`). Building one array and stringifying it costs a fraction of building an
-// object per element and per attribute map. Tokens, with DOM attribute names and CSS
-// declarations converted exactly as React DOM converts props and style objects:
+// The nodes are written to a *tape*: one flat array the engine reads value by value and builds
+// into `tree::Node`s (`crates/compose/src/tape.rs`), which costs a fraction of building an
+// object per element and per attribute map and turning them into JSON. Tokens, with DOM
+// attribute names and CSS declarations converted exactly as React DOM converts props and style
+// objects:
 //   OPEN, tag            an element starts (its attributes, style and children follow)
 //   ATTR, name, value    an attribute of the element open
 //   STYLE, name, value   a CSS declaration of the element open
