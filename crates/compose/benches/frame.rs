@@ -2,7 +2,8 @@
 //! conversion into the Rust element tree) at early and late frame numbers, on one thread.
 //! Times are thread CPU time, so a busy machine does not inflate them.
 //!
-//! Run: `cargo bench -p kinema-compose --bench frame` (prints a table; `--json` for JSON).
+//! Run: `cargo bench -p kinema-compose --bench frame` (prints a table; `--json` for JSON;
+//! `-- --code FILE` for another code composition, e.g. `bench/video/dataviz.tsx`).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -24,12 +25,30 @@ const DURATION: u32 = 30 * 60 * 5; // five minutes at 30 fps
 const SAMPLES: u32 = 200;
 
 fn main() {
-    let json = std::env::args().any(|a| a == "--json");
-    // Cold start: transpile, evaluate modules, resolve metadata, first frame.
+    let args: Vec<String> = std::env::args().collect();
+    let json = args.iter().any(|a| a == "--json");
+    let code = match args.iter().position(|a| a == "--code") {
+        Some(i) => {
+            let path = std::path::Path::new(args.get(i + 1).expect("--code takes a file"));
+            // Cargo runs benches in the crate's folder; a path from the workspace root works too.
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+            let path = if path.exists() {
+                path.to_path_buf()
+            } else {
+                root.join(path)
+            };
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        }
+        None => CODE.to_string(),
+    };
+    let code = code.as_str();
+    // Start: transpile, evaluate modules, resolve metadata, first frame. Kinema's own modules
+    // are compiled by the first load only (the process keeps their bytecode), so the median is
+    // a start as every render thread after the first sees it.
     let mut loads = Vec::new();
     for _ in 0..10 {
         let start = cpu_ms();
-        let bundle = Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle");
+        let bundle = Bundle::from_code(code, CodeComposition::new(DURATION, 30.0)).expect("bundle");
         let mut engine = Engine::new(Arc::new(bundle), Limits::default()).expect("engine");
         engine
             .select("DynamicComp", &serde_json::json!({}))
@@ -39,7 +58,7 @@ fn main() {
     }
 
     let bundle =
-        Arc::new(Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"));
+        Arc::new(Bundle::from_code(code, CodeComposition::new(DURATION, 30.0)).expect("bundle"));
     let mut engine = Engine::new(bundle, Limits::default()).expect("engine");
     engine
         .select("DynamicComp", &serde_json::json!({}))
@@ -50,7 +69,7 @@ fn main() {
     for start in [0, 1_000, 5_000, DURATION - SAMPLES] {
         // A fresh engine per window, so a late window does not profit from earlier frames.
         let bundle = Arc::new(
-            Bundle::from_code(CODE, CodeComposition::new(DURATION, 30.0)).expect("bundle"),
+            Bundle::from_code(code, CodeComposition::new(DURATION, 30.0)).expect("bundle"),
         );
         let mut engine = Engine::new(bundle, Limits::default()).expect("engine");
         engine
