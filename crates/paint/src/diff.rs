@@ -164,7 +164,8 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                     self.new_images.push((id, src.clone()));
                 }
                 if let Some(detached) = detached {
-                    if detached.update(svg::markup(element, scope, self.fonts)) {
+                    let markup = svg::markup(element, scope, self.fonts, Some(detached.markup()));
+                    if detached.update(markup) {
                         self.stats.svg_changes += 1;
                     }
                     return true;
@@ -219,8 +220,11 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                     self.new_images.push((id, src.clone()));
                 }
                 let mut children = Vec::new();
-                let detached = svg::is_detached(element, scope)
-                    .then(|| Box::new(DetachedSvg::new(svg::markup(element, scope, self.fonts))));
+                let detached = svg::is_detached(element, scope).then(|| {
+                    Box::new(DetachedSvg::new(svg::markup(
+                        element, scope, self.fonts, None,
+                    )))
+                });
                 if detached.is_some() {
                     // The subtree is drawn from the markup alone.
                 } else if let Some(html) = &element.inner_html {

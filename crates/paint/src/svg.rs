@@ -11,7 +11,9 @@
 //! writes the whole subtree as SVG markup itself, parses it with usvg against a database of
 //! the font files it already holds in memory, and installs the result as the element's image
 //! once Blitz has laid the document out. An SVG is parsed again only when its markup or the
-//! `color` it inherits (for `currentColor`) changes.
+//! `color` it inherits (for `currentColor`) changes. The markup of a child of the root whose
+//! content (hashed) is what the last frame had at its place is taken from the last markup
+//! instead of being written again.
 //!
 //! A chart whose lines move still has static labels, and laying out their text was most of
 //! each re-parse. So when a re-parse finds runs of the root's children unchanged since the
@@ -29,6 +31,7 @@
 //! not XML, and only Blitz's HTML parser reads it as a browser would.
 
 use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use blitz_dom::node::{ImageData, SpecialElementData, SvgImageData};
@@ -88,6 +91,11 @@ impl DetachedSvg {
     }
 
     /// Take new markup; `false` when it is what the image already shows.
+    /// The markup the element has now.
+    pub(crate) fn markup(&self) -> &Markup {
+        &self.markup
+    }
+
     pub(crate) fn update(&mut self, markup: Markup) -> bool {
         if self.markup == markup {
             return false;
@@ -233,6 +241,9 @@ pub(crate) struct Markup {
     open: String,
     /// The markup of each child of the root.
     children: Vec<String>,
+    /// A hash of each child (and the scope it was written in): a child whose hash is the one
+    /// the last markup had at its place is not written again.
+    child_keys: Vec<u64>,
     /// How a run of the children is written as a document of its own; `None` when the SVG
     /// cannot be split (see the module docs).
     layer_frame: Option<LayerFrame>,
@@ -308,8 +319,15 @@ pub(crate) fn is_detached(element: &Element, scope: Scope<'_>) -> bool {
 }
 
 /// The markup of an SVG root element and everything under it, with the same attributes the
-/// document would have been given (SVG font families made concrete).
-pub(crate) fn markup(root: &Element, scope: Scope<'_>, fonts: &FontLibrary) -> Markup {
+/// document would have been given (SVG font families made concrete). Children unchanged since
+/// `previous` (the same content at the same place) take their markup from it: a chart redraws
+/// its lines every frame, but not its grid and labels.
+pub(crate) fn markup(
+    root: &Element,
+    scope: Scope<'_>,
+    fonts: &FontLibrary,
+    previous: Option<&Markup>,
+) -> Markup {
     let mut open = String::from("<svg");
     write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
     write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
@@ -317,20 +335,59 @@ pub(crate) fn markup(root: &Element, scope: Scope<'_>, fonts: &FontLibrary) -> M
     write_attributes(&mut open, root, scope, fonts, &["color"], |_| true);
     let layer_frame = layer_frame(root, scope, fonts);
     let scope = child_scope(root, scope);
-    let children = root
-        .children
-        .iter()
-        .map(|child| {
-            let mut out = String::new();
-            write_node(&mut out, child, scope, fonts);
-            out
-        })
-        .collect();
+    let mut children = Vec::with_capacity(root.children.len());
+    let mut child_keys = Vec::with_capacity(root.children.len());
+    for (index, child) in root.children.iter().enumerate() {
+        let key = child_key(child, scope);
+        let kept = previous.filter(|p| p.child_keys.get(index) == Some(&key));
+        children.push(match kept {
+            Some(previous) => previous.children[index].clone(),
+            None => {
+                let mut out = String::new();
+                write_node(&mut out, child, scope, fonts);
+                out
+            }
+        });
+        child_keys.push(key);
+    }
     Markup {
         open,
         children,
+        child_keys,
         layer_frame,
     }
+}
+
+/// A hash of everything a child's markup is written from: the node and the scope around it.
+fn child_key(node: &Node, scope: Scope<'_>) -> u64 {
+    fn hash_node(node: &Node, h: &mut impl Hasher) {
+        match node {
+            Node::Text(text) => {
+                0u8.hash(h);
+                text.hash(h);
+            }
+            Node::Element(element) => {
+                1u8.hash(h);
+                element.tag.hash(h);
+                for map in [&element.attributes, &element.style] {
+                    map.len().hash(h);
+                    for (name, value) in map {
+                        name.hash(h);
+                        value.hash(h);
+                    }
+                }
+                element.inner_html.hash(h);
+                element.children.len().hash(h);
+                for child in &element.children {
+                    hash_node(child, h);
+                }
+            }
+        }
+    }
+    let mut h = foldhash::quality::FixedState::with_seed(0x0053_5647).build_hasher();
+    (scope.svg, scope.font_family).hash(&mut h);
+    hash_node(node, &mut h);
+    h.finish()
 }
 
 /// Root attributes that apply to the SVG as a whole, once: a layer's root leaves them out.
@@ -636,6 +693,45 @@ mod tests {
     }
 
     #[test]
+    fn markup_kept_from_the_last_frame_equals_markup_written_afresh() {
+        let library = FontLibrary::scan(&[]);
+        let label = |t: &str| Node::Element(el("text", &[("x", "1")], vec![Node::Text(t.into())]));
+        let line = |d: &str| Node::Element(el("path", &[("d", d)], vec![]));
+        let svg = |children: Vec<Node>| el("svg", &[("width", "10")], children);
+        let serif = Scope {
+            svg: false,
+            font_family: Some("serif"),
+        };
+        // A line that grows under static labels; then a label inserted before the others
+        // (every later child moves); then the inherited font family changes.
+        let frames = [
+            (
+                svg(vec![label("a"), label("b"), line("M0 0 L1 1")]),
+                html_scope(),
+            ),
+            (
+                svg(vec![label("a"), label("b"), line("M0 0 L1 2")]),
+                html_scope(),
+            ),
+            (
+                svg(vec![label("z"), label("a"), label("b"), line("M0 0 L1 2")]),
+                html_scope(),
+            ),
+            (
+                svg(vec![label("z"), label("a"), label("b"), line("M0 0 L1 2")]),
+                serif,
+            ),
+        ];
+        let mut last: Option<Markup> = None;
+        for (root, scope) in &frames {
+            let kept = markup(root, *scope, &library, last.as_ref());
+            assert_eq!(kept, markup(root, *scope, &library, None));
+            last = Some(kept);
+        }
+        assert!(last.unwrap().open.contains("'serif'"));
+    }
+
+    #[test]
     fn markup_is_escaped_xml_with_concrete_fonts() {
         let library = FontLibrary::scan(&[]);
         let mut text = el(
@@ -656,7 +752,7 @@ mod tests {
             ],
             vec![Node::Element(text), Node::Element(used)],
         );
-        let markup = markup(&root, html_scope(), &library);
+        let markup = markup(&root, html_scope(), &library, None);
         assert_eq!(
             markup.with_color("rgb(1, 2, 3)"),
             "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" \
