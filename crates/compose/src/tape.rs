@@ -24,7 +24,7 @@ const STYLE: i32 = 3;
 const HTML: i32 = 4;
 
 /// One token of a tape: an operation or a string.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub(crate) enum Token {
     Op(i32),
     Text(String),

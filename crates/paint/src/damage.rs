@@ -343,7 +343,7 @@ fn stroke_pieces(
         return None;
     }
     let base = {
-        let mut h = command_hasher();
+        let mut h = content_hasher();
         hash_stroke_paint(stroke, &mut h);
         h.finish()
     };
@@ -384,7 +384,7 @@ fn stroke_pieces(
         return None;
     }
     let hash_segment =
-        |segment: Option<&(kurbo::Point, PathEl)>, h: &mut CommandHasher| match segment {
+        |segment: Option<&(kurbo::Point, PathEl)>, h: &mut ContentHasher| match segment {
             None => 0u8.hash(h),
             Some((from, element)) => {
                 1u8.hash(h);
@@ -411,7 +411,7 @@ fn stroke_pieces(
             continue;
         }
         if *closed {
-            let mut h = command_hasher();
+            let mut h = content_hasher();
             (base, index, true).hash(&mut h);
             let mut bounds = segment_box(&segments[0]);
             for segment in segments {
@@ -422,7 +422,7 @@ fn stroke_pieces(
             continue;
         }
         for i in 0..segments.len() {
-            let mut h = command_hasher();
+            let mut h = content_hasher();
             (base, index, false).hash(&mut h);
             hash_segment(i.checked_sub(1).map(|j| &segments[j]), &mut h);
             hash_segment(Some(&segments[i]), &mut h);
@@ -489,17 +489,18 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// Hashes drawing commands to tell them from the last frame's. A 64-bit hash that mixes
-/// well is all that takes (a collision would need two different commands in one place); SipHash,
-/// built to resist chosen keys, cost ~3x as much and was half of the damage analysis.
-type CommandHasher = foldhash::quality::FoldHasher<'static>;
+/// Hashes what a frame draws (drawing commands; an SVG's children) to tell it from the last
+/// frame's. A 64-bit hash that mixes well is all that takes (a collision would need two
+/// different things in one place); SipHash, built to resist chosen keys, cost ~3x as much and
+/// was half of the damage analysis.
+pub(crate) type ContentHasher = foldhash::quality::FoldHasher<'static>;
 
-fn command_hasher() -> CommandHasher {
+pub(crate) fn content_hasher() -> ContentHasher {
     foldhash::quality::FixedState::with_seed(0x6b69_6e65_6d61).build_hasher()
 }
 
 fn command_hash(command: &RenderCommand) -> u64 {
-    let mut h = command_hasher();
+    let mut h = content_hasher();
     match command {
         RenderCommand::PushLayer(layer) => {
             0u8.hash(&mut h);
@@ -575,14 +576,14 @@ fn command_hash(command: &RenderCommand) -> u64 {
 }
 
 /// Everything about a stroke but its path.
-fn hash_stroke_paint(stroke: &anyrender::recording::StrokeCommand, h: &mut CommandHasher) {
+fn hash_stroke_paint(stroke: &anyrender::recording::StrokeCommand, h: &mut ContentHasher) {
     hash_stroke_style(&stroke.style, h);
     hash_affine(stroke.transform, h);
     hash_paint(&stroke.brush, h);
     stroke.brush_transform.map(hash_affine_bits).hash(h);
 }
 
-fn hash_stroke_style(style: &Stroke, h: &mut CommandHasher) {
+fn hash_stroke_style(style: &Stroke, h: &mut ContentHasher) {
     [style.width, style.miter_limit, style.dash_offset]
         .map(f64::to_bits)
         .hash(h);
@@ -593,7 +594,7 @@ fn hash_stroke_style(style: &Stroke, h: &mut CommandHasher) {
     }
 }
 
-fn hash_fill(fill: Fill, h: &mut CommandHasher) {
+fn hash_fill(fill: Fill, h: &mut ContentHasher) {
     matches!(fill, Fill::NonZero).hash(h);
 }
 
@@ -601,22 +602,22 @@ fn hash_affine_bits(t: Affine) -> [u64; 6] {
     t.as_coeffs().map(f64::to_bits)
 }
 
-fn hash_affine(t: Affine, h: &mut CommandHasher) {
+fn hash_affine(t: Affine, h: &mut ContentHasher) {
     hash_affine_bits(t).hash(h);
 }
 
-fn hash_color(color: peniko::Color, h: &mut CommandHasher) {
+fn hash_color(color: peniko::Color, h: &mut ContentHasher) {
     color.components.map(f32::to_bits).hash(h);
 }
 
-fn hash_path(path: &BezPath, h: &mut CommandHasher) {
+fn hash_path(path: &BezPath, h: &mut ContentHasher) {
     path.elements().len().hash(h);
     for element in path.elements() {
         hash_element(element, h);
     }
 }
 
-fn hash_element(element: &kurbo::PathEl, h: &mut CommandHasher) {
+fn hash_element(element: &kurbo::PathEl, h: &mut ContentHasher) {
     use kurbo::PathEl;
     let tag: u8 = match element {
         PathEl::MoveTo(_) => 0,
@@ -643,7 +644,7 @@ fn element_points(element: &kurbo::PathEl) -> impl Iterator<Item = kurbo::Point>
     points.into_iter().take(count)
 }
 
-fn hash_paint(paint: &Paint, h: &mut CommandHasher) {
+fn hash_paint(paint: &Paint, h: &mut ContentHasher) {
     match paint {
         Paint::Solid(color) => {
             0u8.hash(h);

@@ -31,7 +31,7 @@
 //! not XML, and only Blitz's HTML parser reads it as a browser would.
 
 use std::fmt::Write as _;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use blitz_dom::node::{ImageData, SpecialElementData, SvgImageData};
@@ -384,7 +384,7 @@ fn child_key(node: &Node, scope: Scope<'_>) -> u64 {
             }
         }
     }
-    let mut h = foldhash::quality::FixedState::with_seed(0x0053_5647).build_hasher();
+    let mut h = crate::damage::content_hasher();
     (scope.svg, scope.font_family).hash(&mut h);
     hash_node(node, &mut h);
     h.finish()
