@@ -1,5 +1,5 @@
 // kinema:host — the functions the Rust engine calls: list compositions, select one with its
-// props (running calculateMetadata), and render frames to JSON.
+// props (running calculateMetadata), and render frames to tapes of host nodes.
 
 import { createElement } from 'react';
 import { renderToHost, OPEN, CLOSE } from 'kinema:render';
@@ -169,6 +169,12 @@ export const host = {
     const head = [];
     for (const css of styles) head.push(OPEN, 'style', css, CLOSE);
     return { root: head.concat(root), media };
+  },
+
+  // `'' + value` for a prop the engine reads that is not a string, number or boolean (an
+  // object's own valueOf/toString decide).
+  text(value) {
+    return '' + value;
   },
 
   // Called after the frame's microtasks ran: delayRender() handles still open.

@@ -2,12 +2,10 @@
 //
 // The nodes are written to a *tape*: one flat array the engine reads value by value and builds
 // into `tree::Node`s (`crates/compose/src/tape.rs`), which costs a fraction of building an
-// object per element and per attribute map and turning them into JSON. Tokens, with DOM
-// attribute names and CSS declarations converted exactly as React DOM converts props and style
-// objects:
-//   OPEN, tag            an element starts (its attributes, style and children follow)
-//   ATTR, name, value    an attribute of the element open
-//   STYLE, name, value   a CSS declaration of the element open
+// object per element and per attribute map and turning them into JSON. Tokens:
+//   OPEN, tag[, props]   an element starts (its children follow); its props object, whose
+//                        attributes and style the engine converts as React DOM does
+//                        (`crates/compose/src/tape_reader.rs`) when it reads the tape
 //   HTML, markup         its dangerouslySetInnerHTML
 //   CLOSE                the element open ends
 //   "text"               a text node (adjacent text is merged)
@@ -29,168 +27,9 @@ import {
 const LEGACY_ELEMENT = Symbol.for('react.element');
 const LEGACY_PROVIDER = Symbol.for('react.provider');
 
-// ---- style objects → CSS declarations (React DOM's rules) ----------------------------------
-
-const UNITLESS_BASE = [
-  'animationIterationCount', 'aspectRatio', 'borderImageOutset', 'borderImageSlice', 'borderImageWidth',
-  'boxFlex', 'boxFlexGroup', 'boxOrdinalGroup', 'columnCount', 'columns', 'flex', 'flexGrow', 'flexPositive',
-  'flexShrink', 'flexNegative', 'flexOrder', 'gridArea', 'gridRow', 'gridRowEnd', 'gridRowSpan', 'gridRowStart',
-  'gridColumn', 'gridColumnEnd', 'gridColumnSpan', 'gridColumnStart', 'fontWeight', 'lineClamp', 'lineHeight',
-  'opacity', 'order', 'orphans', 'scale', 'tabSize', 'widows', 'zIndex', 'zoom', 'fillOpacity', 'floodOpacity',
-  'stopOpacity', 'strokeDasharray', 'strokeDashoffset', 'strokeMiterlimit', 'strokeOpacity', 'strokeWidth',
-  'MozAnimationIterationCount', 'MozBoxFlex', 'MozBoxFlexGroup', 'MozLineClamp', 'msAnimationIterationCount',
-  'msFlex', 'msZoom', 'msFlexGrow', 'msFlexNegative', 'msFlexOrder', 'msFlexPositive', 'msFlexShrink',
-  'msGridColumn', 'msGridColumnSpan', 'msGridRow', 'msGridRowSpan', 'WebkitAnimationIterationCount',
-  'WebkitBoxFlex', 'WebKitBoxFlexGroup', 'WebkitBoxOrdinalGroup', 'WebkitColumnCount', 'WebkitColumns',
-  'WebkitFlex', 'WebkitFlexGrow', 'WebkitFlexPositive', 'WebkitFlexShrink', 'WebkitLineClamp',
-];
-const UNITLESS = new Set(UNITLESS_BASE);
-
-const hyphenCache = new Map();
-function hyphenate(name) {
-  let out = hyphenCache.get(name);
-  if (out === undefined) {
-    out = name.replace(/([A-Z])/g, '-$1').toLowerCase().replace(/^ms-/, '-ms-');
-    hyphenCache.set(name, out);
-  }
-  return out;
-}
-
-// Per style property name: its CSS name and whether a number gets `px`, worked out once.
-const stylePlans = new Map();
-const MAX_STYLE_PLANS = 4096; // custom properties can be made up per element
-
-// The plan for a name not seen yet (callers look in `stylePlans` first: a call costs more than
-// the lookup).
-function newStylePlan(key) {
-  const custom = key.charCodeAt(0) === 45 && key.charCodeAt(1) === 45; // '--'
-  const plan = { name: custom ? key : hyphenate(key), px: !custom && !UNITLESS.has(key) };
-  if (stylePlans.size >= MAX_STYLE_PLANS) stylePlans.clear();
-  stylePlans.set(key, plan);
-  return plan;
-}
-
 export const CLOSE = 0;
 export const OPEN = 1;
-export const ATTR = 2;
-export const STYLE = 3;
-export const HTML = 4;
-
-// Writes a style object's declarations to the tape.
-function writeStyle(style, tape) {
-  if (style === null || typeof style !== 'object') return;
-  for (const key in style) {
-    if (!Object.prototype.hasOwnProperty.call(style, key)) continue;
-    const value = style[key];
-    if (value === null || value === undefined || typeof value === 'boolean' || value === '') continue;
-    let plan = stylePlans.get(key);
-    if (plan === undefined) plan = newStylePlan(key);
-    if (typeof value === 'number') {
-      tape.push(STYLE, plan.name, value !== 0 && plan.px ? value + 'px' : '' + value);
-    } else {
-      tape.push(STYLE, plan.name, ('' + value).trim());
-    }
-  }
-}
-
-// ---- props → DOM attributes -----------------------------------------------------------------
-
-const ATTRIBUTE_NAMES = new Map([
-  ['className', 'class'], ['htmlFor', 'for'], ['acceptCharset', 'accept-charset'], ['httpEquiv', 'http-equiv'],
-  ['tabIndex', 'tabindex'], ['readOnly', 'readonly'], ['crossOrigin', 'crossorigin'], ['srcSet', 'srcset'],
-  ['autoPlay', 'autoplay'], ['playsInline', 'playsinline'], ['colSpan', 'colspan'], ['rowSpan', 'rowspan'],
-  ['contentEditable', 'contenteditable'], ['referrerPolicy', 'referrerpolicy'], ['fetchPriority', 'fetchpriority'],
-  ['xlinkHref', 'xlink:href'], ['xlinkActuate', 'xlink:actuate'], ['xlinkArcrole', 'xlink:arcrole'],
-  ['xlinkRole', 'xlink:role'], ['xlinkShow', 'xlink:show'], ['xlinkTitle', 'xlink:title'], ['xlinkType', 'xlink:type'],
-  ['xmlBase', 'xml:base'], ['xmlLang', 'xml:lang'], ['xmlSpace', 'xml:space'], ['xmlnsXlink', 'xmlns:xlink'],
-]);
-// SVG presentation attributes React writes hyphenated.
-for (const name of [
-  'accentHeight', 'alignmentBaseline', 'arabicForm', 'baselineShift', 'capHeight', 'clipPath', 'clipRule',
-  'colorInterpolation', 'colorInterpolationFilters', 'colorProfile', 'colorRendering', 'dominantBaseline',
-  'enableBackground', 'fillOpacity', 'fillRule', 'floodColor', 'floodOpacity', 'fontFamily', 'fontSize',
-  'fontSizeAdjust', 'fontStretch', 'fontStyle', 'fontVariant', 'fontWeight', 'glyphName',
-  'glyphOrientationHorizontal', 'glyphOrientationVertical', 'horizAdvX', 'horizOriginX', 'imageRendering',
-  'letterSpacing', 'lightingColor', 'markerEnd', 'markerMid', 'markerStart', 'overlinePosition',
-  'overlineThickness', 'paintOrder', 'panose1', 'pointerEvents', 'renderingIntent', 'shapeRendering',
-  'stopColor', 'stopOpacity', 'strikethroughPosition', 'strikethroughThickness', 'strokeDasharray',
-  'strokeDashoffset', 'strokeLinecap', 'strokeLinejoin', 'strokeMiterlimit', 'strokeOpacity', 'strokeWidth',
-  'textAnchor', 'textDecoration', 'textRendering', 'transformOrigin', 'underlinePosition', 'underlineThickness',
-  'unicodeBidi', 'unicodeRange', 'unitsPerEm', 'vAlphabetic', 'vHanging', 'vIdeographic', 'vMathematical',
-  'vectorEffect', 'vertAdvY', 'vertOriginX', 'vertOriginY', 'wordSpacing', 'writingMode', 'xHeight',
-]) {
-  ATTRIBUTE_NAMES.set(name, hyphenate(name));
-}
-const BOOLEAN_ATTRIBUTES = new Set([
-  'allowFullScreen', 'async', 'autoFocus', 'autoPlay', 'controls', 'default', 'defer', 'disabled',
-  'disablePictureInPicture', 'disableRemotePlayback', 'formNoValidate', 'hidden', 'loop', 'noModule',
-  'noValidate', 'open', 'playsInline', 'readOnly', 'required', 'reversed', 'scoped', 'seamless',
-  'itemScope', 'checked', 'multiple', 'muted', 'selected',
-]);
-// Attributes whose values are the strings "true"/"false" (React writes booleans as text).
-const ENUMERATED_BOOLEANS = new Set(['draggable', 'spellCheck', 'contentEditable', 'autoCorrect', 'autoSave']);
-const SKIPPED_PROPS = new Set(['children', 'key', 'ref', 'dangerouslySetInnerHTML', 'style', 'suppressContentEditableWarning', 'suppressHydrationWarning', 'defaultValue', 'defaultChecked']);
-
-// How each prop name becomes an attribute, worked out once per name (the rules above are a
-// dozen lookups; a frame of an SVG chart has hundreds of props): `null` for props that never
-// become one, else the attribute's name, how a boolean value is written (TEXT: "true"/"false",
-// PRESENCE: present when true, else dropped) and whether an empty string drops it (URLs).
-const BOOLEAN_DROPPED = 0;
-const BOOLEAN_TEXT = 1;
-const BOOLEAN_PRESENCE = 2;
-const attributePlans = new Map();
-const MAX_ATTRIBUTE_PLANS = 4096; // data-* names can be made up per element
-
-function newAttributePlan(key) {
-  let plan;
-  // Event handlers are dropped even when not functions (React warns and ignores them).
-  const handler = key.length > 2 && key.charCodeAt(0) === 111 && key.charCodeAt(1) === 110 && key.charCodeAt(2) < 91;
-  if (SKIPPED_PROPS.has(key) || handler) {
-    plan = null;
-  } else {
-    const dataOrAria = key.startsWith('data-') || key.startsWith('aria-');
-    const flag = BOOLEAN_ATTRIBUTES.has(key) || ENUMERATED_BOOLEANS.has(key);
-    plan = {
-      name: ATTRIBUTE_NAMES.get(key) ?? (flag ? key.toLowerCase() : key),
-      booleans: dataOrAria || ENUMERATED_BOOLEANS.has(key)
-        ? BOOLEAN_TEXT
-        : BOOLEAN_ATTRIBUTES.has(key) ? BOOLEAN_PRESENCE : BOOLEAN_DROPPED,
-      // React drops empty URLs.
-      url: key === 'src' || key === 'href',
-    };
-  }
-  if (attributePlans.size >= MAX_ATTRIBUTE_PLANS) attributePlans.clear();
-  attributePlans.set(key, plan);
-  return plan;
-}
-
-// Writes the attributes React DOM would set for `props` to the tape.
-function writeAttributes(props, tape) {
-  for (const key in props) {
-    let plan = attributePlans.get(key);
-    if (plan === undefined) plan = newAttributePlan(key);
-    if (plan === null) continue;
-    const value = props[key];
-    if (value === null || value === undefined) continue;
-    const type = typeof value;
-    let text;
-    if (type === 'string') {
-      if (value === '' && plan.url) continue;
-      text = value;
-    } else if (type === 'number') {
-      text = '' + value; // digits: always well formed
-    } else if (type === 'boolean') {
-      if (plan.booleans === BOOLEAN_TEXT) text = '' + value;
-      else if (plan.booleans === BOOLEAN_PRESENCE && value) text = '';
-      else continue;
-    } else if (type === 'function' || type === 'symbol') {
-      continue;
-    } else {
-      text = '' + value;
-    }
-    tape.push(ATTR, plan.name, text);
-  }
-}
+const HTML = 4;
 
 // ---- the render walk ------------------------------------------------------------------------
 
@@ -311,9 +150,7 @@ function renderHost(element, tape) {
   if (typeof props.style === 'string') {
     throw new TypeError(`The \`style\` prop of <${element.type}> expects a mapping from style properties to values, not a string. For example, style={{marginRight: spacing + 'em'}}.`);
   }
-  tape.push(OPEN, element.type);
-  writeAttributes(props, tape);
-  if (props.style != null) writeStyle(props.style, tape);
+  tape.push(OPEN, element.type, props);
   const inner = props.dangerouslySetInnerHTML;
   if (inner != null && inner.__html != null) {
     tape.push(HTML, '' + inner.__html);

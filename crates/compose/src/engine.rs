@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use rquickjs::loader::{Loader, Resolver};
 use rquickjs::{
-    Array, CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime,
-    Value,
+    CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Promise, Runtime, Value,
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +18,8 @@ use crate::compiled::BUILTIN_MODULES;
 use crate::error::{ComposeError, ScriptException};
 use crate::memory::{HeapMeter, LimitedAllocator};
 use crate::stack;
-use crate::tape::{self, Token};
+use crate::tape;
+use crate::tape_reader::TapeReader;
 use crate::tree::{FrameTree, Media};
 
 /// Limits that keep composition code from hanging or exhausting the host.
@@ -117,6 +117,16 @@ pub struct Engine {
     /// Set after a timeout or out-of-memory: the heap may be inconsistent, so refuse more work.
     broken: Option<String>,
     warned_handles: std::collections::HashSet<String>,
+    /// Reads frames' tapes; caches rules by atoms of this engine's context.
+    tape_reader: TapeReader,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // The reader's cached atoms belong to this context: give them back before it goes.
+        let mut reader = std::mem::take(&mut self.tape_reader);
+        self.context.with(|ctx| reader.release(&ctx));
+    }
 }
 
 struct BundleResolver(Arc<Bundle>);
@@ -217,6 +227,7 @@ impl Engine {
             selected: None,
             broken: None,
             warned_handles: Default::default(),
+            tape_reader: TapeReader::default(),
         };
         engine.boot()?;
         Ok(engine)
@@ -354,15 +365,18 @@ globalThis.__kinema = host;
             });
         }
         let context = format!("composition '{id}', frame {frame}");
-        let (tokens, media, open_handles) = self.guarded(&context, |ctx| {
+        let mut reader = std::mem::take(&mut self.tape_reader);
+        let result = self.guarded(&context, |ctx| {
             let output: Object = call_host(ctx, "frame", (frame,))?;
-            let tokens = read_tape(ctx, &output.get("root")?)?;
+            let tokens = reader.read(ctx, &output.get("root")?)?;
             let media: String = output.get("media")?;
             // Promise callbacks the frame queued run before the frame counts as done.
             while ctx.execute_pending_job() {}
             let open_handles: String = call_host(ctx, "openHandles", ())?;
             Ok((tokens, media, open_handles))
-        })?;
+        });
+        self.tape_reader = reader;
+        let (tokens, media, open_handles) = result?;
         let root =
             tape::build(tokens).map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
         let media: Vec<Media> = serde_json::from_str(&media)
@@ -492,69 +506,6 @@ fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
     }
 }
 
-/// The tokens of a frame's tape (see [`crate::tape`]), read out of QuickJS value by value.
-fn read_tape<'js>(ctx: &Ctx<'js>, tape: &Array<'js>) -> rquickjs::Result<Vec<Token>> {
-    let mut tokens = Vec::with_capacity(tape.len());
-    for value in tape.iter::<Value>() {
-        let value = value?;
-        if value.is_string() {
-            tokens.push(Token::Text(js_text(ctx, &value)?));
-        } else if let Some(op) = value.as_int() {
-            tokens.push(Token::Op(op));
-        } else {
-            return Err(rquickjs::Error::new_from_js(
-                value.type_name(),
-                "tape token",
-            ));
-        }
-    }
-    Ok(tokens)
-}
-
-/// A JavaScript string as Rust text, each lone surrogate (half of an emoji a string was sliced
-/// through) replaced by U+FFFD, as browsers draw it.
-fn js_text(ctx: &Ctx<'_>, value: &Value<'_>) -> rquickjs::Result<String> {
-    let context = ctx.as_raw().as_ptr();
-    let mut len = 0;
-    // SAFETY: `value` is a live value of this context; QuickJS returns a buffer of `len` bytes
-    // (or null), which is freed below and not used after.
-    let ptr = unsafe { rquickjs::qjs::JS_ToCStringLen(context, &mut len, value.as_raw()) };
-    if ptr.is_null() {
-        return Err(rquickjs::Error::Allocation);
-    }
-    // SAFETY: as above.
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
-    let text = wtf8_to_string(bytes);
-    // SAFETY: `ptr` came from JS_ToCStringLen of this context and is freed once.
-    unsafe { rquickjs::qjs::JS_FreeCString(context, ptr) };
-    Ok(text)
-}
-
-/// QuickJS writes a lone surrogate as its own three-byte sequence (0xED 0xA0–0xBF 0x80–0xBF),
-/// which is not UTF-8: each becomes U+FFFD, as `String.prototype.toWellFormed` would make it.
-fn wtf8_to_string(mut bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len());
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(valid) => {
-                text.push_str(valid);
-                return text;
-            }
-            Err(error) => {
-                let (valid, rest) = bytes.split_at(error.valid_up_to());
-                // `valid` is the part from_utf8 just accepted.
-                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
-                text.push(char::REPLACEMENT_CHARACTER);
-                let skip = match rest {
-                    [0xED, 0xA0..=0xBF, 0x80..=0xBF, ..] => 3,
-                    _ => error.error_len().unwrap_or(rest.len()),
-                };
-                bytes = &rest[skip..];
-            }
-        }
-    }
-}
-
 /// The exception for `throw <value>` where the value is not an object.
 fn non_error_thrown(value: &str) -> Box<ScriptException> {
     Box::new(ScriptException {
@@ -673,19 +624,4 @@ fn json_type(value: &serde_json::Value) -> &'static str {
 /// A JavaScript string literal for `s`.
 fn js_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "''".into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lone_surrogates_read_as_replacement_characters() {
-        // "a" + lone high surrogate U+D83D + "b" + lone low surrogate U+DE00, as QuickJS
-        // writes them; then an emoji whose halves are together, which is plain UTF-8.
-        let bytes = b"a\xED\xA0\xBDb\xED\xB8\x80 \xF0\x9F\x98\x80";
-        assert_eq!(wtf8_to_string(bytes), "a\u{FFFD}b\u{FFFD} \u{1F600}");
-        assert_eq!(wtf8_to_string(b"plain"), "plain");
-        assert_eq!(wtf8_to_string(b"x\xED\xB0\x80"), "x\u{FFFD}");
-    }
 }

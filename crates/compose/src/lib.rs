@@ -23,11 +23,14 @@
 mod builtins;
 mod bundle;
 mod compiled;
+mod dom;
 mod engine;
 mod error;
 mod memory;
+mod number;
 mod stack;
 mod tape;
+mod tape_reader;
 mod transpile;
 pub mod tree;
 

@@ -14,13 +14,16 @@
 //! | `4, markup`               | the element's `dangerouslySetInnerHTML`              |
 //! | `0`                       | the element open ends                                |
 //! | `"text"`                  | a text node                                          |
+//!
+//! The runtime writes each element's props object after its tag instead of attribute and
+//! style tokens; [`crate::tape_reader`] turns it into those as it reads the tape.
 
 use crate::tree::{Element, Node};
 
 const CLOSE: i32 = 0;
 const OPEN: i32 = 1;
-const ATTR: i32 = 2;
-const STYLE: i32 = 3;
+pub(crate) const ATTR: i32 = 2;
+pub(crate) const STYLE: i32 = 3;
 const HTML: i32 = 4;
 
 /// One token of a tape: an operation or a string.

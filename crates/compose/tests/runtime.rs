@@ -134,6 +134,138 @@ fn booleans_handlers_and_empty_urls_follow_react_dom() {
 }
 
 #[test]
+fn numbers_in_props_print_as_javascript_prints_them() {
+    // Doubles of every kind (random bit patterns: subnormals to 1e308; fractions; integers
+    // around 2^53; the special values) each as an attribute and a style length, next to
+    // JavaScript's own `String(n)` as text: the engine formats prop numbers itself.
+    let code = r#"
+        export default () => {
+          let seed = 12345;
+          const next = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed; };
+          const view = new DataView(new ArrayBuffer(8));
+          const numbers = [0, -0, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 53 + 2, -(2 ** 60), 1e21, 1e-7, 123e-20];
+          for (let i = 0; i < 600; i++) {
+            view.setUint32(0, next()); view.setUint32(4, next());
+            const bits = view.getFloat64(0);
+            if (Number.isFinite(bits)) numbers.push(bits);
+            numbers.push((next() / 4294967296) * 10 ** ((next() % 40) - 20));
+            numbers.push(next() % 100000 / 100 - 500);
+          }
+          return <div>{numbers.map((n, i) => <i key={i} data-n={n} style={{width: n}}>{String(n)}</i>)}</div>;
+        };"#;
+    let tree = frame(code, 1, 0);
+    let items: Vec<_> = tree
+        .elements()
+        .into_iter()
+        .filter(|e| e.tag == "i")
+        .collect();
+    assert!(items.len() > 1800, "{}", items.len());
+    for item in items {
+        let Some(Node::Text(expected)) = item.children.first() else {
+            panic!("text")
+        };
+        assert_eq!(item.attribute("data-n"), Some(expected.as_str()));
+        let width = if expected == "0" {
+            "0".to_string()
+        } else {
+            format!("{expected}px")
+        };
+        assert_eq!(item.style.get("width"), Some(&width), "{expected}");
+    }
+}
+
+#[test]
+fn props_objects_read_like_react_dom_reads_them() {
+    // Own enumerable string keys only (not inherited, hidden or symbol ones); objects through
+    // their own valueOf/toString; JavaScript's trim.
+    let tree = frame(
+        r#"import {jsx} from 'react/jsx-runtime';
+        export default () => {
+          const props = Object.create({title: 'inherited'});
+          props.id = {valueOf: () => 7, toString: () => 'seven'};
+          Object.defineProperty(props, 'lang', {value: 'en', enumerable: false});
+          props[Symbol('s')] = 'symbol';
+          props.tabIndex = 2n;
+          props.style = {color: {toString: () => ' red '}, width: ' ', height: '', margin: -0, padding: NaN, top: '\uFEFF1px\u0085', '--x': 0.1 + 0.2, left: true, right: null};
+          return jsx('div', props);
+        };"#,
+        1,
+        0,
+    );
+    let div = first_element(&tree);
+    assert_eq!(pairs(&div.attributes), vec![("id", "7"), ("tabindex", "2")]);
+    assert_eq!(
+        pairs(&div.style),
+        vec![
+            ("color", "red"),
+            ("width", ""),
+            ("margin", "0"),
+            ("padding", "NaNpx"),
+            ("top", "1px\u{85}"),
+            ("--x", "0.30000000000000004"),
+        ]
+    );
+}
+
+#[test]
+fn made_up_prop_names_beyond_the_engine_s_rule_cache_still_convert() {
+    // More distinct names than the engine caches rules for (4096), changing from frame to
+    // frame: the cache empties and fills again mid-frame without mixing names up.
+    let mut engine = engine(
+        "import {useCurrentFrame} from 'remotion';\nexport default () => { const f = useCurrentFrame(); return <div>{Array.from({length: 5000}, (_, i) => <i key={i} {...{['data-n' + (i + f)]: i}} style={{['--v' + (i * 2 + f)]: i, fontSize: i}} />)}</div>; };",
+        2,
+    );
+    for frame in [0, 1] {
+        let tree = engine.render_frame(frame).unwrap_or_else(|e| panic!("{e}"));
+        let items: Vec<_> = tree
+            .elements()
+            .into_iter()
+            .filter(|e| e.tag == "i")
+            .collect();
+        assert_eq!(items.len(), 5000);
+        for (i, item) in items.iter().enumerate() {
+            let n = i.to_string();
+            let attribute = format!("data-n{}", i as u32 + frame);
+            let custom = format!("--v{}", i as u32 * 2 + frame);
+            let px = if i == 0 {
+                "0".to_string()
+            } else {
+                format!("{i}px")
+            };
+            assert_eq!(
+                pairs(&item.attributes),
+                vec![(attribute.as_str(), n.as_str())]
+            );
+            assert_eq!(
+                pairs(&item.style),
+                vec![(custom.as_str(), n.as_str()), ("font-size", px.as_str())]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_prop_that_throws_fails_the_frame_with_its_error() {
+    let failing = |body: &str| {
+        engine(
+            &format!(
+                "import {{jsx}} from 'react/jsx-runtime';\nexport default () => {{ {body} }};"
+            ),
+            1,
+        )
+        .render_frame(0)
+        .unwrap_err()
+        .to_string()
+    };
+    let err = failing(
+        "const props = {}; Object.defineProperty(props, 'title', {enumerable: true, get() { throw new Error('no title'); }}); return jsx('p', props);",
+    );
+    assert!(err.contains("frame 0") && err.contains("no title"), "{err}");
+    let err = failing("return jsx('p', {style: {color: Symbol('c')}});");
+    assert!(err.contains("TypeError") && err.contains("symbol"), "{err}");
+}
+
+#[test]
 fn children_render_like_react() {
     let tree = frame(
         "export default () => <p>{'a'}{1}{null}{false}{true}{undefined}{[<b key=\"x\">b</b>, 'c']}{0}{''}<>{'d'}</></p>;",
