@@ -6,6 +6,12 @@
 //! composing an SVG chart's frame in QuickJS's interpreter. Here each object's own enumerable
 //! keys come from one QuickJS call, the rule for a key is looked up by its atom (the interned
 //! name, kept alive while cached), and numbers are formatted in Rust ([`crate::number`]).
+//! QuickJS keeps an object shape (its layout of property names) only while some object has it,
+//! and builds an object literal's shape property by property, so each frame made the shapes of
+//! its props and style objects anew, prefix by prefix (~640 instructions a property). The
+//! reader keeps one object of each prefix of the shapes it meets ([`ShapeKeeper`]), so the
+//! next frame's literals find theirs in QuickJS's shape table.
+//!
 //! Props are read once the whole frame is rendered (React DOM too reads a host element's props
 //! only after its subtree rendered); a render that mutates an object it already passed as props
 //! — which React forbids — may see its change applied.
@@ -28,6 +34,7 @@ const MAX_CACHED_RULES: usize = 4096;
 pub(crate) struct TapeReader {
     props: HashMap<qjs::JSAtom, PropRule>,
     styles: HashMap<qjs::JSAtom, StyleRule>,
+    shapes: ShapeKeeper,
 }
 
 impl TapeReader {
@@ -57,8 +64,14 @@ impl TapeReader {
         Ok(tokens)
     }
 
-    /// Gives back the atoms the caches hold; call before the context goes.
+    /// Gives back the atoms and objects the reader holds; call before the context goes.
     pub(crate) fn release(&mut self, ctx: &Ctx<'_>) {
+        self.release_rules(ctx);
+        self.shapes.release(ctx);
+    }
+
+    /// Empties the rule caches, giving back their atoms.
+    fn release_rules(&mut self, ctx: &Ctx<'_>) {
         let context = ctx.as_raw().as_ptr();
         for atom in self.props.drain().map(|(atom, _)| atom) {
             // SAFETY: each cached atom was duplicated once in this context when cached.
@@ -78,10 +91,11 @@ impl TapeReader {
         tokens: &mut Vec<Token>,
     ) -> rquickjs::Result<()> {
         let keys = OwnKeys::of(ctx, props)?;
+        self.shapes.keep(ctx, keys.atoms())?;
         let mut style = None;
         for &atom in keys.atoms() {
             if self.props.len() >= MAX_CACHED_RULES && !self.props.contains_key(&atom) {
-                self.release(ctx);
+                self.release_rules(ctx);
             }
             let rule = match self.props.get(&atom) {
                 Some(rule) => rule,
@@ -149,13 +163,14 @@ impl TapeReader {
         tokens: &mut Vec<Token>,
     ) -> rquickjs::Result<()> {
         let keys = OwnKeys::of(ctx, style)?;
+        self.shapes.keep(ctx, keys.atoms())?;
         for &atom in keys.atoms() {
             let value = get(ctx, style, atom)?;
             if value.is_null() || value.is_undefined() || value.is_bool() {
                 continue;
             }
             if self.styles.len() >= MAX_CACHED_RULES && !self.styles.contains_key(&atom) {
-                self.release(ctx);
+                self.release_rules(ctx);
             }
             let rule = match self.styles.get(&atom) {
                 Some(rule) => rule,
@@ -222,7 +237,7 @@ impl OwnKeys {
         })
     }
 
-    fn atoms(&self) -> impl Iterator<Item = &qjs::JSAtom> {
+    fn atoms(&self) -> impl ExactSizeIterator<Item = &qjs::JSAtom> + Clone {
         let entries: &[qjs::JSPropertyEnum] = if self.table.is_null() {
             &[]
         } else {
@@ -237,6 +252,71 @@ impl Drop for OwnKeys {
     fn drop(&mut self) {
         // SAFETY: the table came from JS_GetOwnPropertyNames of this context; freed once.
         unsafe { qjs::JS_FreePropertyEnum(self.context, self.table, self.len) };
+    }
+}
+
+/// Objects with more properties than this are not worth a kept object per prefix.
+const MAX_KEPT_KEYS: usize = 24;
+/// At most this many objects are kept (a few hundred kilobytes).
+const MAX_KEPT_OBJECTS: usize = 4096;
+
+/// Keeps one plain object of each prefix of the key lists it is shown (`{a}`, `{a, b}`, …),
+/// so QuickJS finds those shapes when the next frame builds the same literals.
+#[derive(Default)]
+struct ShapeKeeper {
+    /// Hashes of the key lists kept (a collision only means a list is not kept).
+    seen: foldhash::HashSet<u64>,
+    objects: Vec<qjs::JSValue>,
+}
+
+impl ShapeKeeper {
+    fn keep<'a>(
+        &mut self,
+        ctx: &Ctx<'_>,
+        atoms: impl ExactSizeIterator<Item = &'a qjs::JSAtom> + Clone,
+    ) -> rquickjs::Result<()> {
+        let count = atoms.len();
+        if count == 0 || count > MAX_KEPT_KEYS || self.objects.len() + count > MAX_KEPT_OBJECTS {
+            return Ok(());
+        }
+        let key = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = foldhash::fast::FixedState::with_seed(0).build_hasher();
+            atoms.clone().for_each(|atom| hasher.write_u32(*atom));
+            hasher.finish()
+        };
+        if !self.seen.insert(key) {
+            return Ok(());
+        }
+        let context = ctx.as_raw().as_ptr();
+        for end in 1..=count {
+            // SAFETY: a new object of this context, owned by `objects` until `release`; each
+            // atom is live (listed by QuickJS for the object being read).
+            unsafe {
+                let object = qjs::JS_NewObject(context);
+                if qjs::JS_IsException(object) {
+                    return Err(rquickjs::Error::Exception);
+                }
+                self.objects.push(object);
+                for &atom in atoms.clone().take(end) {
+                    let flags = (qjs::JS_PROP_C_W_E | qjs::JS_PROP_THROW) as i32;
+                    if qjs::JS_DefinePropertyValue(context, object, atom, qjs::JS_UNDEFINED, flags)
+                        < 0
+                    {
+                        return Err(rquickjs::Error::Exception);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn release(&mut self, ctx: &Ctx<'_>) {
+        for object in self.objects.drain(..) {
+            // SAFETY: each object is owned here, freed once.
+            unsafe { qjs::JS_FreeValue(ctx.as_raw().as_ptr(), object) };
+        }
+        self.seen.clear();
     }
 }
 
