@@ -126,6 +126,37 @@ fn the_data_video_benchmark_paints_the_same_incrementally() {
 }
 
 #[test]
+fn a_renderer_lays_out_each_frame_as_a_fresh_renderer_does() {
+    // A renderer keeps its document from frame to frame; a frame whose figures change must
+    // still lay out as it would from scratch. (The legend's "Year to date", a sibling of the
+    // changing total, once wrapped word by word on such frames.) Frames 59-61 change month;
+    // 36 → 74 is the jump a render thread makes when it takes another chunk.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let code = std::fs::read_to_string(root.join("bench/video/dataviz.tsx")).unwrap();
+    let trees = trees(&code, 1920, 1080, [58, 59, 60, 61, 36, 74].into_iter());
+    let options = scaled(0.5);
+    let mut kept = BlitzRenderer::new(options.clone()).unwrap();
+    for tree in &trees {
+        let a = kept.render(tree).unwrap();
+        let b = BlitzRenderer::new(options.clone())
+            .unwrap()
+            .render(tree)
+            .unwrap();
+        let differing = a
+            .pixels
+            .iter()
+            .zip(&b.pixels)
+            .filter(|(x, y)| x.abs_diff(**y) > ROUNDING)
+            .count();
+        assert!(
+            differing < 50,
+            "frame {}: {differing} bytes differ from a fresh renderer's",
+            tree.frame
+        );
+    }
+}
+
+#[test]
 fn strokes_that_change_in_parts_paint_the_same_incrementally() {
     let code = include_str!("damage/strokes.tsx");
     let trees = trees(code, 1200, 600, 0..50);
