@@ -462,6 +462,8 @@ pub struct FfmpegEncoder {
     scratch: Vec<u8>,
     /// Frames go into the pipe by reference where the kernel allows (set up by the first frame).
     feed: Feed,
+    /// The frame the splice feeder's newest slot holds, as (id, width, height), when known.
+    spliced: Option<(u64, u32, u32)>,
     output: PathBuf,
     frames: u64,
 }
@@ -534,6 +536,7 @@ impl FfmpegEncoder {
             converter: FrameConverter::default(),
             scratch: Vec::new(),
             feed: Feed::Untried,
+            spliced: None,
             output: output.to_path_buf(),
             frames: 0,
         })
@@ -547,6 +550,27 @@ impl FfmpegEncoder {
     /// Append one frame.
     pub fn write(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError> {
         frame.check(self.frames, self.settings.width, self.settings.height)?;
+        #[cfg(target_os = "linux")]
+        if self.input == RawInput::I420 && crate::yuv::even_and_whole(&frame) {
+            if matches!(self.feed, Feed::Untried) {
+                let bytes = crate::yuv::I420::byte_len(frame.width, frame.height);
+                let stdin = self.stdin.as_ref().expect("stdin is open until finish");
+                self.feed = match crate::splice::SpliceFeeder::new(bytes, stdin) {
+                    Ok(feeder) => Feed::Splice(feeder),
+                    Err(error) => {
+                        tracing::debug!(%error, "cannot splice frames to ffmpeg; writing them");
+                        Feed::Write
+                    }
+                };
+            }
+            if let Feed::Splice(feeder) = &mut self.feed
+                && feeder.frame_bytes() == crate::yuv::I420::byte_len(frame.width, frame.height)
+            {
+                return self.write_into_slot(frame);
+            }
+        }
+        // What the newest slot holds is no longer known once a frame goes in another way.
+        self.spliced = None;
         let (bytes, changes): (&[u8], Changes<'_>) = match self.input {
             RawInput::I420 => {
                 frame.to_i420(&mut self.converter)?;
@@ -570,6 +594,48 @@ impl FfmpegEncoder {
         if send(&mut self.feed, stdin, bytes, changes).is_err() {
             // ffmpeg exited early; its log says why.
             return Err(self.failure());
+        }
+        self.frames += 1;
+        Ok(())
+    }
+
+    /// Convert `frame` straight into the splice feeder's next slot (which holds an older frame:
+    /// only what changed since is converted or copied) and splice it in.
+    #[cfg(target_os = "linux")]
+    fn write_into_slot(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError> {
+        use crate::splice::SendError;
+        let Feed::Splice(feeder) = &mut self.feed else {
+            unreachable!("called with a splice feeder");
+        };
+        let regions = crate::yuv::regions_since(&frame, self.spliced.take());
+        let slot = feeder.next_slot(regions.as_deref(), frame.width, frame.height);
+        self.converter
+            .convert_into(&frame, [0, 0, 0], regions.as_deref(), slot)
+            .map_err(|e| EncodeError::Setting {
+                field: "frame",
+                reason: e.to_string(),
+            })?;
+        let changes = match &regions {
+            Some(rects) => Changes::I420 {
+                width: frame.width,
+                height: frame.height,
+                rects,
+            },
+            None => Changes::All,
+        };
+        let stdin = self.stdin.as_mut().expect("stdin is open until finish");
+        match feeder.splice_next(changes, stdin) {
+            Ok(()) => self.spliced = crate::yuv::frame_id(&frame),
+            Err(SendError::Unsupported(error)) => {
+                tracing::debug!(%error, "cannot splice frames to ffmpeg; writing them");
+                let written = stdin.write_all(feeder.last_frame());
+                self.feed = Feed::Write;
+                if written.is_err() {
+                    return Err(self.failure());
+                }
+            }
+            // ffmpeg exited early; its log says why.
+            Err(SendError::Pipe(_)) => return Err(self.failure()),
         }
         self.frames += 1;
         Ok(())

@@ -35,6 +35,8 @@ pub(crate) struct SpliceFeeder {
     next: usize,
     /// Per slot: what has changed since the frame the slot holds.
     stale: Vec<Stale>,
+    /// Frames spliced so far.
+    sent: u64,
 }
 
 /// What a slot must take from the next frame besides that frame's own changes.
@@ -184,6 +186,7 @@ impl SpliceFeeder {
             slots,
             next: 0,
             stale: vec![Stale::All; slots],
+            sent: 0,
         })
     }
 
@@ -204,15 +207,9 @@ impl SpliceFeeder {
     ) -> Result<(), SendError> {
         assert_eq!(frame.len(), self.frame_bytes, "frame size is fixed");
         let index = self.next;
-        let offset = index * self.slot_bytes;
-        self.next = (self.next + 1) % self.slots;
-        // SAFETY: the slot lies inside the mapping, and none of its pages is in the pipe any
-        // more (see the module's comment), so nothing reads it while it is written.
-        let slot = unsafe {
-            std::slice::from_raw_parts_mut(self.map.as_ptr().add(offset), self.frame_bytes)
-        };
         let mut stale = std::mem::replace(&mut self.stale[index], Stale::All);
         stale.add(changes);
+        let slot = self.slot_mut(index);
         match &stale {
             Stale::I420 {
                 width,
@@ -226,6 +223,58 @@ impl SpliceFeeder {
             }
             _ => slot.copy_from_slice(frame),
         }
+        self.splice_next(changes, pipe)
+    }
+
+    /// The next slot, brought up to the last frame sent except inside `rewrite` (rectangles,
+    /// even coordinates, of the `width`×`height` I420 frame about to be written into it;
+    /// `None`: all of it will be), for the caller to write the new frame into before
+    /// [`splice_next`](Self::splice_next). Writing a frame straight into its slot saves
+    /// copying it there. `rewrite` must be `None` before the first frame is sent.
+    pub(crate) fn next_slot(
+        &mut self,
+        rewrite: Option<&[[u32; 4]]>,
+        width: u32,
+        height: u32,
+    ) -> &mut [u8] {
+        let index = self.next;
+        let previous = (index + self.slots - 1) % self.slots;
+        let Some(rewrite) = rewrite.filter(|_| self.sent > 0 && previous != index) else {
+            return self.slot_mut(index);
+        };
+        let whole = [[0, 0, width, height]];
+        let stale = match &self.stale[index] {
+            Stale::I420 {
+                width: w,
+                height: h,
+                rects,
+                ..
+            } if (*w, *h) == (width, height) => rects.as_slice(),
+            _ => &whole[..],
+        };
+        // The rectangles that changed since the slot's frame, less those about to be rewritten,
+        // come from the previous slot, which holds the last frame whole.
+        let mut copies = Vec::new();
+        for &rect in stale {
+            subtract(rect, rewrite, &mut copies);
+        }
+        let (slot, from) = self.slot_pair(index, previous);
+        for rect in copies {
+            copy_i420_rect(from, slot, width, height, rect);
+        }
+        self.slot_mut(index)
+    }
+
+    /// Splice the slot [`next_slot`](Self::next_slot) lent, now holding a frame that differs
+    /// from the frame sent before it as `changes` says (see [`send`](Self::send) for errors).
+    pub(crate) fn splice_next(
+        &mut self,
+        changes: Changes<'_>,
+        pipe: &impl AsRawFd,
+    ) -> Result<(), SendError> {
+        let index = self.next;
+        let offset = index * self.slot_bytes;
+        self.next = (self.next + 1) % self.slots;
         // Every other slot now lags one more frame behind.
         for (i, other) in self.stale.iter_mut().enumerate() {
             if i != index {
@@ -238,6 +287,7 @@ impl SpliceFeeder {
             Changes::I420 { width, height, .. } => Stale::clean(width, height),
             Changes::All => Stale::All,
         };
+        self.sent += 1;
 
         let mut from = 0;
         while from < self.frame_bytes {
@@ -266,6 +316,85 @@ impl SpliceFeeder {
         }
         Ok(())
     }
+
+    /// The frame the last [`splice_next`](Self::splice_next) was given (to write it instead
+    /// where splicing turned out unsupported).
+    pub(crate) fn last_frame(&self) -> &[u8] {
+        let index = (self.next + self.slots - 1) % self.slots;
+        // SAFETY: the slot lies inside the mapping; only read.
+        unsafe {
+            std::slice::from_raw_parts(
+                self.map.as_ptr().add(index * self.slot_bytes),
+                self.frame_bytes,
+            )
+        }
+    }
+
+    /// Slot `index`, to write. None of its pages is in the pipe any more (see the module's
+    /// comment) when it is the next slot, so nothing reads it while it is written.
+    fn slot_mut(&mut self, index: usize) -> &mut [u8] {
+        // SAFETY: the slot lies inside the mapping, which `&mut self` holds exclusively.
+        unsafe {
+            std::slice::from_raw_parts_mut(
+                self.map.as_ptr().add(index * self.slot_bytes),
+                self.frame_bytes,
+            )
+        }
+    }
+
+    /// Slot `write` to write and slot `read` (another) to read: the newest frame, which the
+    /// pipe may still be reading too.
+    fn slot_pair(&mut self, write: usize, read: usize) -> (&mut [u8], &[u8]) {
+        assert_ne!(write, read, "two different slots");
+        let base = self.map.as_ptr();
+        // SAFETY: two different slots inside the mapping do not overlap; `&mut self` holds
+        // the mapping exclusively.
+        unsafe {
+            (
+                std::slice::from_raw_parts_mut(base.add(write * self.slot_bytes), self.frame_bytes),
+                std::slice::from_raw_parts(base.add(read * self.slot_bytes), self.frame_bytes),
+            )
+        }
+    }
+}
+
+/// Past this many pieces a rectangle is copied whole rather than around what is rewritten.
+const MAX_PIECES: usize = 64;
+
+/// Append to `out` the parts of `rect` outside every rectangle of `holes` (at most
+/// [`MAX_PIECES`] of them; past that, `rect` whole).
+fn subtract(rect: [u32; 4], holes: &[[u32; 4]], out: &mut Vec<[u32; 4]>) {
+    let mut pieces = vec![rect];
+    for hole in holes {
+        let mut next = Vec::with_capacity(pieces.len() + 3);
+        for [x0, y0, x1, y1] in pieces {
+            let (ix0, iy0) = (x0.max(hole[0]), y0.max(hole[1]));
+            let (ix1, iy1) = (x1.min(hole[2]), y1.min(hole[3]));
+            if ix0 >= ix1 || iy0 >= iy1 {
+                next.push([x0, y0, x1, y1]);
+                continue;
+            }
+            // Above and below the overlap across the whole piece, then left and right of it.
+            if y0 < iy0 {
+                next.push([x0, y0, x1, iy0]);
+            }
+            if iy1 < y1 {
+                next.push([x0, iy1, x1, y1]);
+            }
+            if x0 < ix0 {
+                next.push([x0, iy0, ix0, iy1]);
+            }
+            if ix1 < x1 {
+                next.push([ix1, iy0, x1, iy1]);
+            }
+        }
+        if next.len() > MAX_PIECES {
+            out.push(rect);
+            return;
+        }
+        pieces = next;
+    }
+    out.extend(pieces);
 }
 
 impl Drop for SpliceFeeder {
@@ -345,7 +474,8 @@ mod tests {
 
     /// Frames that say which rectangles changed arrive exactly as whole copies would: each
     /// slot catches up on every change made since it was last used, whether the changes come
-    /// as rectangles (odd ones widened), as whole frames, or as too many rectangles to track.
+    /// as rectangles (odd ones widened), as whole frames, or as too many rectangles to track,
+    /// and whether frames are copied in or written into their slots rectangle by rectangle.
     #[test]
     fn changed_rectangles_bring_each_slot_up_to_date() {
         let (width, height) = (64u32, 30u32);
@@ -401,7 +531,36 @@ mod tests {
                     rects: &rects,
                 }
             };
-            feeder.send(&frame, changes, &write_end).unwrap();
+            // Runs of frames alternate between being copied in whole (`send`) and being written
+            // straight into their slot (`next_slot`): only the changed rectangles, widened to
+            // even coordinates, as the encoder converts them.
+            if (index / 3) % 2 == 0 {
+                feeder.send(&frame, changes, &write_end).unwrap();
+            } else {
+                let even: Vec<[u32; 4]> = rects
+                    .iter()
+                    .map(|r| [r[0] & !1, r[1] & !1, r[2] + (r[2] & 1), r[3] + (r[3] & 1)])
+                    .collect();
+                let rewrite = (!whole).then_some(even.as_slice());
+                let slot = feeder.next_slot(rewrite, width, height);
+                match rewrite {
+                    Some(rects) => {
+                        for rect in rects {
+                            copy_i420_rect(&frame, slot, width, height, *rect);
+                        }
+                    }
+                    None => slot.copy_from_slice(&frame),
+                }
+                let changes = match rewrite {
+                    Some(rects) => Changes::I420 {
+                        width,
+                        height,
+                        rects,
+                    },
+                    None => Changes::All,
+                };
+                feeder.splice_next(changes, &write_end).unwrap();
+            }
             sent.extend_from_slice(&frame);
         }
         drop(write_end);
@@ -417,6 +576,42 @@ mod tests {
                 got == want,
                 "frame {i} arrived different from what was sent"
             );
+        }
+    }
+
+    /// What `subtract` leaves of a rectangle is exactly the pixels outside the holes, as
+    /// rectangles inside it that miss every hole (unless there are too many pieces).
+    #[test]
+    fn subtracting_rectangles_leaves_exactly_the_rest() {
+        let mut seed = 0x2545_f491_u32;
+        let mut random = move |below: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed % below
+        };
+        let inside = |r: [u32; 4], x: u32, y: u32| r[0] <= x && x < r[2] && r[1] <= y && y < r[3];
+        for _ in 0..500 {
+            let rect = |random: &mut dyn FnMut(u32) -> u32| {
+                let (x0, y0) = (random(20), random(20));
+                [x0, y0, x0 + 1 + random(20 - x0), y0 + 1 + random(20 - y0)]
+            };
+            let whole = rect(&mut random);
+            let count = random(6);
+            let holes: Vec<_> = (0..count).map(|_| rect(&mut random)).collect();
+            let mut pieces = Vec::new();
+            subtract(whole, &holes, &mut pieces);
+            for y in 0..20 {
+                for x in 0..20 {
+                    let wanted = inside(whole, x, y) && !holes.iter().any(|h| inside(*h, x, y));
+                    let covered = pieces.iter().filter(|p| inside(**p, x, y)).count();
+                    assert_eq!(
+                        covered,
+                        usize::from(wanted),
+                        "{whole:?} less {holes:?} at ({x}, {y})"
+                    );
+                }
+            }
         }
     }
 

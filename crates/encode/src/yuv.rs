@@ -291,6 +291,51 @@ fn to_yuv420(
     .map_err(|e| e.to_string())
 }
 
+/// Whether `frame` has an even size and all its pixels: what converting rectangles of it needs
+/// (whole row pairs and column pairs).
+pub(crate) fn even_and_whole(frame: &RgbaFrame<'_>) -> bool {
+    frame.width.is_multiple_of(2)
+        && frame.height.is_multiple_of(2)
+        && frame.pixels.len() == frame.width as usize * frame.height as usize * 4
+}
+
+/// The frame a conversion of `frame` leaves in its buffer, as (id, width, height), when the
+/// frame has an id.
+pub(crate) fn frame_id(frame: &RgbaFrame<'_>) -> Option<(u64, u32, u32)> {
+    match frame.changes {
+        FrameChanges::Tracked { id, .. } => Some((id, frame.width, frame.height)),
+        FrameChanges::Unknown => None,
+    }
+}
+
+/// The rectangles (widened to even coordinates) in which `frame` differs from the frame a
+/// buffer `holds`, when the frame says so and converts piecewise; `None`: convert it whole.
+pub(crate) fn regions_since(
+    frame: &RgbaFrame<'_>,
+    holds: Option<(u64, u32, u32)>,
+) -> Option<Vec<[u32; 4]>> {
+    let FrameChanges::Tracked {
+        previous: Some(previous),
+        regions,
+        ..
+    } = frame.changes
+    else {
+        return None;
+    };
+    let (width, height) = (frame.width, frame.height);
+    let usable = holds == Some((previous, width, height))
+        && even_and_whole(frame)
+        && regions
+            .iter()
+            .all(|r| r[0] < r[2] && r[1] < r[3] && r[2] <= width && r[3] <= height);
+    usable.then(|| {
+        regions
+            .iter()
+            .map(|r| [r[0] & !1, r[1] & !1, r[2] + (r[2] & 1), r[3] + (r[3] & 1)])
+            .collect()
+    })
+}
+
 /// Converts the frames of one video in order, keeping the last conversion so that a frame
 /// which says what changed since the frame before it ([`FrameChanges::Tracked`]) costs only
 /// the changed rectangles: the whole-frame conversion of a 1080p frame (about 2 ms with its
@@ -322,67 +367,31 @@ impl FrameConverter {
         frame: RgbaFrame<'_>,
         background: [u8; 3],
     ) -> Result<&[u8], YuvError> {
-        let background = Background::new(background, frame.alpha);
-        let (width, height) = (frame.width, frame.height);
-        let area = width as u64 * height as u64;
-        self.frame_pixels += area;
-        let (id, delta) = match frame.changes {
-            FrameChanges::Unknown => (None, None),
-            FrameChanges::Tracked {
-                id,
-                previous,
-                regions,
-            } => (Some(id), previous.map(|p| (p, regions))),
-        };
-        // Region conversion works on whole row pairs and column pairs of a well-formed frame.
-        let regions_allowed =
-            width % 2 == 0 && height % 2 == 0 && frame.pixels.len() == area as usize * 4;
-        let incremental = match delta {
-            Some((previous, regions)) => {
-                let usable = self.holds == Some((previous, width, height))
-                    && regions_allowed
-                    && regions
-                        .iter()
-                        .all(|r| r[0] < r[2] && r[1] < r[3] && r[2] <= width && r[3] <= height);
-                usable.then_some(regions)
-            }
-            None => None,
-        };
+        let incremental = regions_since(&frame, self.holds);
         // Forget what `data` holds until this conversion succeeds.
         self.holds = None;
         let mut changed = self.changed.take().unwrap_or_default();
         changed.clear();
-        match incremental {
+        let (width, height) = (frame.width, frame.height);
+        match &incremental {
             Some(regions) => {
-                for r in regions {
-                    let even = [r[0] & !1, r[1] & !1, r[2] + (r[2] & 1), r[3] + (r[3] & 1)];
-                    changed.push(even);
-                    self.converter.convert_region(
-                        frame.pixels,
-                        width,
-                        height,
-                        even,
-                        background,
-                        &mut self.data,
-                    )?;
-                    self.converted_pixels +=
-                        (even[2] - even[0]) as u64 * (even[3] - even[1]) as u64;
-                }
+                changed.extend_from_slice(regions);
+                let mut data = std::mem::take(&mut self.data);
+                let converted = self.convert_regions(&frame, background, regions, &mut data);
+                self.data = data;
+                converted?;
             }
-            None if regions_allowed => {
+            None if even_and_whole(&frame) => {
                 // Whole, but only the row pairs with translucent pixels pay for compositing.
-                self.data.resize(I420::byte_len(width, height), 0);
-                self.converter.convert_region(
-                    frame.pixels,
-                    width,
-                    height,
-                    [0, 0, width, height],
-                    background,
-                    &mut self.data,
-                )?;
-                self.converted_pixels += area;
+                let mut data = std::mem::take(&mut self.data);
+                data.resize(I420::byte_len(width, height), 0);
+                let converted =
+                    self.convert_regions(&frame, background, &[[0, 0, width, height]], &mut data);
+                self.data = data;
+                converted?;
             }
             None => {
+                let background = Background::new(background, frame.alpha);
                 self.converter.convert_composited(
                     frame.pixels,
                     width,
@@ -390,12 +399,54 @@ impl FrameConverter {
                     background,
                     &mut self.data,
                 )?;
-                self.converted_pixels += area;
+                self.frame_pixels += width as u64 * height as u64;
+                self.converted_pixels += width as u64 * height as u64;
             }
         }
-        self.holds = id.map(|id| (id, width, height));
+        self.holds = frame_id(&frame);
         self.changed = incremental.is_some().then_some(changed);
         Ok(&self.data)
+    }
+
+    /// Convert `frame` into `out`, an I420 buffer of its size: only `regions` (from
+    /// [`regions_since`] for the frame `out` holds) when given, else all of it. For frames of
+    /// even size ([`even_and_whole`]), which convert piecewise.
+    pub(crate) fn convert_into(
+        &mut self,
+        frame: &RgbaFrame<'_>,
+        background: [u8; 3],
+        regions: Option<&[[u32; 4]]>,
+        out: &mut [u8],
+    ) -> Result<(), YuvError> {
+        // `data` is not what `out` holds: its next conversion is whole.
+        self.holds = None;
+        let whole = [[0, 0, frame.width, frame.height]];
+        self.convert_regions(frame, background, regions.unwrap_or(&whole), out)
+    }
+
+    /// Convert the rectangles `regions` (even coordinates) of `frame` into `out`.
+    fn convert_regions(
+        &mut self,
+        frame: &RgbaFrame<'_>,
+        background: [u8; 3],
+        regions: &[[u32; 4]],
+        out: &mut [u8],
+    ) -> Result<(), YuvError> {
+        let background = Background::new(background, frame.alpha);
+        self.frame_pixels += frame.width as u64 * frame.height as u64;
+        for &region in regions {
+            self.converter.convert_region(
+                frame.pixels,
+                frame.width,
+                frame.height,
+                region,
+                background,
+                out,
+            )?;
+            self.converted_pixels +=
+                (region[2] - region[0]) as u64 * (region[3] - region[1]) as u64;
+        }
+        Ok(())
     }
 
     /// What the last [`convert`](Self::convert) rewrote: `Some(rectangles)` (even pixel

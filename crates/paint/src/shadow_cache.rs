@@ -228,24 +228,24 @@ impl Stretch {
         let (tw, th) = (template.width() as usize, template.height() as usize);
         let (w, h) = (tw + self.cut_x as usize, th + self.cut_y as usize);
         let source = template.data_as_u8_slice();
-        let mut pixels = vec![0u8; w * h * 4];
+        // Written row by row, without zeroing first (a tall bar's image is a megabyte or two).
+        let mut pixels = Vec::with_capacity(w * h * 4);
         let (band_x, cut_x) = (self.band_x as usize, self.cut_x as usize);
-        for (y, row) in pixels.chunks_exact_mut(w * 4).enumerate() {
+        for y in 0..h {
             let ty = map_axis(y, self.band_y as usize, self.cut_y as usize);
             let from = &source[ty * tw * 4..(ty + 1) * tw * 4];
             if cut_x == 0 {
-                row.copy_from_slice(from);
+                pixels.extend_from_slice(from);
                 continue;
             }
-            row[..band_x * 4].copy_from_slice(&from[..band_x * 4]);
-            let middle: [u8; 4] = from[band_x * 4..band_x * 4 + 4]
-                .try_into()
-                .expect("4 bytes");
-            for pixel in row[band_x * 4..(band_x + cut_x) * 4].chunks_exact_mut(4) {
-                pixel.copy_from_slice(&middle);
+            pixels.extend_from_slice(&from[..band_x * 4]);
+            let middle = &from[band_x * 4..band_x * 4 + 4];
+            for _ in 0..cut_x {
+                pixels.extend_from_slice(middle);
             }
-            row[(band_x + cut_x) * 4..].copy_from_slice(&from[band_x * 4..]);
+            pixels.extend_from_slice(&from[band_x * 4..]);
         }
+        debug_assert_eq!(pixels.len(), w * h * 4);
         let metadata = PixelMetadata::new(ImageAlphaType::AlphaPremultiplied, true);
         Arc::new(Pixmap::from_parts(pixels, w as u16, h as u16, metadata))
     }
