@@ -97,16 +97,7 @@ impl TapeReader {
             if self.props.len() >= MAX_CACHED_RULES && !self.props.contains_key(&atom) {
                 self.release_rules(ctx);
             }
-            let rule = match self.props.get(&atom) {
-                Some(rule) => rule,
-                None => {
-                    let rule = dom::prop_rule(&atom_text(ctx, atom)?);
-                    // SAFETY: the atom is live (listed by QuickJS just now); the cache holds
-                    // this count until `release`.
-                    let atom = unsafe { qjs::JS_DupAtom(ctx.as_raw().as_ptr(), atom) };
-                    self.props.entry(atom).or_insert(rule)
-                }
-            };
+            let rule = cached_rule(ctx, &mut self.props, atom, dom::prop_rule)?;
             let rule = match rule {
                 PropRule::Skip => continue,
                 PropRule::Style => {
@@ -172,15 +163,7 @@ impl TapeReader {
             if self.styles.len() >= MAX_CACHED_RULES && !self.styles.contains_key(&atom) {
                 self.release_rules(ctx);
             }
-            let rule = match self.styles.get(&atom) {
-                Some(rule) => rule,
-                None => {
-                    let rule = dom::style_rule(&atom_text(ctx, atom)?);
-                    // SAFETY: as in `read_props`.
-                    let atom = unsafe { qjs::JS_DupAtom(ctx.as_raw().as_ptr(), atom) };
-                    self.styles.entry(atom).or_insert(rule)
-                }
-            };
+            let rule = cached_rule(ctx, &mut self.styles, atom, dom::style_rule)?;
             let text = if let Some(number) = value.as_number() {
                 let mut text = String::new();
                 push_js_number(&mut text, number);
@@ -207,6 +190,24 @@ impl TapeReader {
         }
         Ok(())
     }
+}
+
+/// The rule `rules` holds for `atom`, worked out from the atom's name by `make` on a miss; the
+/// cache then holds the atom (see [`TapeReader`]).
+fn cached_rule<'m, R>(
+    ctx: &Ctx<'_>,
+    rules: &'m mut HashMap<qjs::JSAtom, R>,
+    atom: qjs::JSAtom,
+    make: fn(&str) -> R,
+) -> rquickjs::Result<&'m R> {
+    if !rules.contains_key(&atom) {
+        let rule = make(&atom_text(ctx, atom)?);
+        // SAFETY: the atom is live (listed by QuickJS just now); the count taken here is given
+        // back by `TapeReader::release_rules`.
+        let held = unsafe { qjs::JS_DupAtom(ctx.as_raw().as_ptr(), atom) };
+        rules.insert(held, rule);
+    }
+    Ok(&rules[&atom])
 }
 
 /// An object's own enumerable string keys, in property order, as QuickJS lists them.

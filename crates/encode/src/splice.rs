@@ -455,6 +455,16 @@ mod tests {
         }
     }
 
+    /// A small deterministic generator: each call gives a number below its argument.
+    fn xorshift(mut seed: u32) -> impl FnMut(u32) -> u32 {
+        move |below| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed % below
+        }
+    }
+
     /// Reads everything from `read_end` on another thread, slowly and in small pieces, so
     /// that the writer keeps the pipe full.
     fn slow_reader(read_end: OwnedFd) -> std::thread::JoinHandle<Vec<u8>> {
@@ -488,13 +498,7 @@ mod tests {
         unsafe { libc::fcntl(write_end.as_raw_fd(), libc::F_SETPIPE_SZ, 4096) };
         let reader = slow_reader(read_end);
         let mut feeder = SpliceFeeder::new(frame_bytes, &write_end).unwrap();
-        let mut seed = 0x9e37_79b9_u32;
-        let mut random = move |below: u32| {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed % below
-        };
+        let mut random = xorshift(0x9e37_79b9);
         let mut frame: Vec<u8> = (0..frame_bytes).map(|i| i as u8).collect();
         let mut sent = Vec::new();
         for index in 0..200u32 {
@@ -583,13 +587,7 @@ mod tests {
     /// rectangles inside it that miss every hole (unless there are too many pieces).
     #[test]
     fn subtracting_rectangles_leaves_exactly_the_rest() {
-        let mut seed = 0x2545_f491_u32;
-        let mut random = move |below: u32| {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed % below
-        };
+        let mut random = xorshift(0x2545_f491);
         let inside = |r: [u32; 4], x: u32, y: u32| r[0] <= x && x < r[2] && r[1] <= y && y < r[3];
         for _ in 0..500 {
             let rect = |random: &mut dyn FnMut(u32) -> u32| {
