@@ -417,15 +417,9 @@ fn send(
 ) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use crate::splice::{SendError, SpliceFeeder};
+        use crate::splice::SendError;
         if matches!(feed, Feed::Untried) {
-            *feed = match SpliceFeeder::new(bytes.len(), stdin) {
-                Ok(feeder) => Feed::Splice(feeder),
-                Err(error) => {
-                    tracing::debug!(%error, "cannot splice frames to ffmpeg; writing them");
-                    Feed::Write
-                }
-            };
+            *feed = Feed::start(bytes.len(), stdin);
         }
         if let Feed::Splice(feeder) = feed {
             if feeder.frame_bytes() == bytes.len() {
@@ -477,6 +471,20 @@ enum Feed {
     Splice(crate::splice::SpliceFeeder),
     /// Plain writes (other systems, or where splicing from memory fails).
     Write,
+}
+
+impl Feed {
+    /// Splicing frames of `frame_bytes` into `stdin` where the kernel allows, else writes.
+    #[cfg(target_os = "linux")]
+    fn start(frame_bytes: usize, stdin: &ChildStdin) -> Feed {
+        match crate::splice::SpliceFeeder::new(frame_bytes, stdin) {
+            Ok(feeder) => Feed::Splice(feeder),
+            Err(error) => {
+                tracing::debug!(%error, "cannot splice frames to ffmpeg; writing them");
+                Feed::Write
+            }
+        }
+    }
 }
 
 impl FfmpegEncoder {
@@ -555,13 +563,7 @@ impl FfmpegEncoder {
             if matches!(self.feed, Feed::Untried) {
                 let bytes = crate::yuv::I420::byte_len(frame.width, frame.height);
                 let stdin = self.stdin.as_ref().expect("stdin is open until finish");
-                self.feed = match crate::splice::SpliceFeeder::new(bytes, stdin) {
-                    Ok(feeder) => Feed::Splice(feeder),
-                    Err(error) => {
-                        tracing::debug!(%error, "cannot splice frames to ffmpeg; writing them");
-                        Feed::Write
-                    }
-                };
+                self.feed = Feed::start(bytes, stdin);
             }
             if let Feed::Splice(feeder) = &mut self.feed
                 && feeder.frame_bytes() == crate::yuv::I420::byte_len(frame.width, frame.height)
