@@ -9,7 +9,10 @@
 //! (source-over, as they would have been over the same pixels drawn in the same scene).
 //! The backdrop is rasterised lazily, tile by tile, the first time a repainted rectangle needs
 //! a tile, so it never costs more than drawing those drawings once where they are needed.
-//! It is dropped as soon as its drawings change.
+//! It is dropped as soon as its drawings change. When more drawings than it holds stay the
+//! same (a card has settled), it is rebuilt to hold them only after they have held still for
+//! [`GROW_AFTER_FRAMES`] frames: each rebuild rasterises it again from nothing, and cards still
+//! settling would otherwise grow and drop it every other frame.
 
 use anyrender::recording::RenderCommand;
 
@@ -25,7 +28,14 @@ pub(crate) struct BackdropTracker {
     /// A dropped backdrop's pixel buffer, for the next one: fresh memory costs a page fault
     /// per page at first touch, several milliseconds for a 1080p frame.
     spare: Vec<u8>,
+    /// Frames in a row in which more base drawings held still than the backdrop holds, and the
+    /// fewest that held still in any of them.
+    grow_streak: Option<(u32, usize)>,
 }
+
+/// Frames in a row that more base drawings must hold still for before the backdrop is
+/// rebuilt to hold them too.
+const GROW_AFTER_FRAMES: u32 = 15;
 
 /// Rasterised base drawings.
 struct Backdrop {
@@ -44,6 +54,7 @@ impl BackdropTracker {
         self.last.clear();
         self.backdrop = None;
         self.spare = Vec::new();
+        self.grow_streak = None;
     }
 
     /// Take a frame's base drawings; if some of them can be a backdrop, the index of the first
@@ -61,11 +72,34 @@ impl BackdropTracker {
         self.last.extend(base.iter().map(|drawing| drawing.hash));
         let fits = |b: &Backdrop| {
             b.grid == grid
-                && b.hashes.len() >= common
                 && b.hashes.len() <= base.len()
                 && b.hashes.iter().zip(base).all(|(a, b)| *a == b.hash)
         };
-        if !self.backdrop.as_ref().is_some_and(fits) {
+        let kept = self
+            .backdrop
+            .as_ref()
+            .filter(|b| fits(b))
+            .map(|b| b.hashes.len());
+        // More drawings held still than the backdrop holds: worth a bigger backdrop only once
+        // they have held still for a while, since a backdrop that stops fitting is rasterised
+        // again from nothing (cards still settling would rebuild it every other frame).
+        // (The streak counts frames and keeps the fewest drawings that held still in any.)
+        self.grow_streak = match kept {
+            Some(len) if common > len => match self.grow_streak {
+                Some((frames, held)) => Some((frames + 1, held.min(common))),
+                None => Some((1, common)),
+            },
+            _ => None,
+        };
+        let rebuild = match kept {
+            None => Some(common),
+            Some(_) => match self.grow_streak {
+                Some((frames, held)) if frames >= GROW_AFTER_FRAMES => Some(held),
+                _ => None,
+            },
+        };
+        if let Some(common) = rebuild {
+            self.grow_streak = None;
             if let Some(old) = self.backdrop.take() {
                 self.spare = old.pixels;
             }
@@ -244,6 +278,30 @@ mod tests {
             &frame(&[gradient(Color::WHITE), wash(20)], 30.0),
         );
         assert_eq!(end, Some(1));
+    }
+
+    #[test]
+    fn a_backdrop_grows_only_over_drawings_that_hold_still_for_a_while() {
+        let mut tracker = BackdropTracker::default();
+        let wash = |alpha| Brush::Solid(Color::from_rgba8(255, 0, 0, alpha));
+        let bottom = |alpha| frame(&[gradient(Color::WHITE), wash(alpha)], 30.0);
+        select(&mut tracker, &bottom(10));
+        assert_eq!(select(&mut tracker, &bottom(20)), Some(1));
+        // The wash flickers between holding still and changing (a card still settling): the
+        // gradient alone stays the backdrop rather than being rebuilt with the wash and again
+        // without it every other frame.
+        for alpha in [20, 30, 30, 40, 40, 40] {
+            assert_eq!(select(&mut tracker, &bottom(alpha)), Some(1));
+        }
+        // Held still long enough, the wash joins the backdrop.
+        for _ in 1..GROW_AFTER_FRAMES {
+            assert_eq!(select(&mut tracker, &bottom(50)), Some(1));
+        }
+        assert_eq!(select(&mut tracker, &bottom(50)), Some(1));
+        assert_eq!(select(&mut tracker, &bottom(50)), Some(2));
+        assert_eq!(select(&mut tracker, &bottom(50)), Some(2));
+        // Once it changes, the backdrop is the gradient again.
+        assert_eq!(select(&mut tracker, &bottom(60)), Some(1));
     }
 
     #[test]
