@@ -5,15 +5,19 @@
 # the same settings. For x264 veryfast and medium it reports:
 #   - frames per CPU-second end to end and encoder-only, and their ratio (target <= 1.2). The
 #     encoder-only run has a core to itself, so the ratio is taken from the end-to-end run pinned
-#     to one core too; the 2-core end-to-end CPU cost is shown beside it (two busy cores run
-#     slower each on shared hardware). Beside it the same-run ratio: (Kinema's CPU + its
-#     encoder's) / its encoder's, within each one-core run, which the VM's drift from run to run
-#     (often 10-30 %) does not move;
+#     to one core too, run right after it (the median of the per-run ratios); the 2-core
+#     end-to-end CPU cost is shown beside it (two busy cores run slower each on shared
+#     hardware). Beside it the same-run ratio: (Kinema's CPU + its encoder's) / its encoder's,
+#     within each one-core run, which the VM's drift from run to run (often 10-30 %) does not
+#     move;
 #   - wall-clock fps on both cores vs everything pinned to one core (`taskset -c 0`; ffmpeg is
 #     a separate process, so "one render thread" alone would still use two cores)
-#     (target >= 1.7x);
+#     (target >= 1.7x), and beside it the 2-core ceiling: what two cores give this machine at
+#     all, from two encoder-only runs at once, one per core (2 x one run's wall time over the
+#     pair's), since two busy cores of a VM can each run slower than one alone;
 #   - peak RSS of kinema alone and of kinema plus its ffmpeg children (target <= 400 MB), from
-#     a separate two-core run (sampling /proc would slow the timed runs);
+#     a separate two-core run (sampling /proc would slow the timed runs), and of one encoder
+#     alone (GNU time's maximum RSS of the encoder-only run);
 #   - Kinema's own CPU time per frame (composing, painting, YUV, writing to the pipe), without
 #     its ffmpeg children (`cpuSeconds` in its --json report), from the one-core run;
 # and the same end-to-end figures for the built-in encoder (whose encoding is inside Kinema).
@@ -32,19 +36,19 @@ kinema="$target/release/kinema"
 # Motion graphics (gradients, shadows, springs, text) and a data video (an SVG chart).
 compositions=${COMPOSITIONS:-"bench/video/promo.tsx bench/video/dataviz.tsx"}
 
-# Runs a command; prints "wall_s cpu_s own_cpu_s encoder_cpu_s" (cpu includes children;
+# Runs a command; prints "wall_s cpu_s own_cpu_s encoder_cpu_s max_rss_kb" (cpu includes children;
 # own_cpu is Kinema's own, without its ffmpeg children, and encoder_cpu its ffmpeg children's,
-# from its --json report; for other commands the total and 0).
+# from its --json report; for other commands the total and 0; max_rss the largest process's).
 # Nothing else runs meanwhile: sampling /proc would take CPU from a two-core run.
 timed() {
   local out="$work/time.txt"
-  /usr/bin/time -f "%e %U %S" -o "$out" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" \
+  /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" \
     || { cat "$work/stderr.txt" >&2; return 1; }
   local own enc
   own=$(sed -n 's/^ *"cpuSeconds": \([0-9.e+-]*\),\{0,1\}$/\1/p' "$work/stdout.txt")
   enc=$(sed -n 's/^ *"encoderCpuSeconds": \([0-9.e+-]*\),\{0,1\}$/\1/p' "$work/stdout.txt")
   awk -v own="$own" -v enc="$enc" '{ cpu = $2 + $3
-    printf "%s %.2f %.2f %.2f\n", $1, cpu, (own != "" ? own : cpu), (enc != "" ? enc : 0) }' "$out"
+    printf "%s %.2f %.2f %.2f %s\n", $1, cpu, (own != "" ? own : cpu), (enc != "" ? enc : 0), $4 }' "$out"
 }
 
 # Runs a command, sampling memory; prints "kinema_peak_kb tree_peak_kb" (kinema's own
@@ -64,6 +68,26 @@ peak_memory() {
   done
   wait "$pid" || { cat "$work/stderr.txt" >&2; return 1; }
   echo "$own $peak"
+}
+
+# x264 alone (one thread) on the dumped frames, as `kinema render` runs it; `-preset P OUT`
+# follows.
+encoder_args=(-hide_banner -loglevel error -y
+  -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 30 -i "$work/frames.yuv"
+  -c:v libx264 -crf 18 -pix_fmt yuv420p
+  -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv
+  -threads 1 -f mpegts)
+
+# Two encoder-only runs at once, one per core; prints their wall time. Two processes that share
+# nothing show what two cores give this machine at all: the ceiling for the scaling figure.
+pair() {
+  local start end
+  start=$(date +%s.%N)
+  taskset -c 0 ffmpeg "${encoder_args[@]}" -preset "$1" "$work/pair-0.ts" &
+  taskset -c 1 ffmpeg "${encoder_args[@]}" -preset "$1" "$work/pair-1.ts"
+  wait
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", e - s }'
 }
 
 render() {
@@ -95,35 +119,40 @@ medians() {
 }
 
 echo "each figure is the median of $runs runs (RUNS=n to change)" >&2
-printf '| composition | encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | same-run ratio | wall fps 2 cores | wall fps 1 core | scaling | peak RSS kinema | peak RSS incl. ffmpeg |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| composition | encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | same-run ratio | wall fps 2 cores | wall fps 1 core | scaling | 2-core ceiling | peak RSS kinema | peak RSS incl. ffmpeg | peak RSS encoder-only |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for code in $compositions; do
 name=$(basename "$code" .tsx)
 echo "dumping $frames frames of $code (1920x1080) for the encoder-only runs..." >&2
 "$target/release/examples/dump_frames" "$code" "$frames" "$work/frames.yuv"
 for preset in veryfast medium; do
-  : >"$work/enc.txt"; : >"$work/two.txt"; : >"$work/one.txt"
+  : >"$work/enc.txt"; : >"$work/two.txt"; : >"$work/one.txt"; : >"$work/pair.txt"
   for _ in $(seq "$runs"); do
-    timed ffmpeg -hide_banner -loglevel error -y \
-      -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 30 -i "$work/frames.yuv" \
-      -c:v libx264 -preset "$preset" -crf 18 -pix_fmt yuv420p \
-      -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv \
-      -threads 1 -f mpegts "$work/encoder-only.ts" >>"$work/enc.txt"
-    render --x264-preset "$preset" --concurrency 2 >>"$work/two.txt"
+    # The encoder alone and the one-core render back to back, so that each pair shares the
+    # VM's speed of the moment (see the cost ratio below).
+    timed taskset -c 0 ffmpeg "${encoder_args[@]}" -preset "$preset" "$work/encoder-only.ts" \
+      >>"$work/enc.txt"
     render_one_core --x264-preset "$preset" >>"$work/one.txt"
+    pair "$preset" >>"$work/pair.txt"
+    render --x264-preset "$preset" --concurrency 2 >>"$work/two.txt"
   done
+  # The cost ratio: per run, the one-core render's CPU over the encoder-only run's just before
+  # it; the median of those.
+  paste -d ' ' "$work/one.txt" "$work/enc.txt" | awk '{ printf "%.4f\n", $2 / $7 }' >"$work/cost.txt"
   # Per one-core run: Kinema's own CPU over its encoder's in that same run, which the VM's
   # drift between runs does not move.
   awk '{ printf "%.4f\n", ($4 > 0 ? ($3 + $4) / $4 : 0) }' "$work/one.txt" >"$work/same.txt"
-  read -r _ enc_cpu _ < <(medians "$work/enc.txt")
+  read -r enc_wall enc_cpu _ _ enc_rss < <(medians "$work/enc.txt")
+  read -r pair_wall < <(medians "$work/pair.txt")
   read -r wall2 cpu2 _ < <(medians "$work/two.txt")
   read -r wall1 cpu1 own1 _ < <(medians "$work/one.txt")
   read -r same < <(medians "$work/same.txt")
+  read -r cost < <(medians "$work/cost.txt")
   read -r rss2 tree2 < <(render_memory --x264-preset "$preset")
   awk -v n="$name" -v f="$frames" -v p="$preset" -v ec="$enc_cpu" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" \
-      -v w2="$wall2" -v w1="$wall1" -v r="$rss2" -v t="$tree2" -v s="$same" 'BEGIN {
-    printf "| %s | x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
-      n, p, f / c1, 1000 * o1 / f, f / c2, f / ec, c1 / ec, s, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
+      -v w2="$wall2" -v w1="$wall1" -v r="$rss2" -v t="$tree2" -v s="$same" -v ew="$enc_wall" -v pw="$pair_wall" -v er="$enc_rss" -v cr="$cost" 'BEGIN {
+    printf "| %s | x264 (ffmpeg) | %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx | %.1f | %.1f | %.2fx | %.2fx | %.0f MB | %.0f MB | %.0f MB |\n",
+      n, p, f / c1, 1000 * o1 / f, f / c2, f / ec, cr, s, f / w2, f / w1, w1 / w2, 2 * ew / pw, r / 1024, t / 1024, er / 1024 }'
 done
 : >"$work/two.txt"; : >"$work/one.txt"
 for _ in $(seq "$runs"); do
@@ -135,6 +164,6 @@ read -r wall1 cpu1 own1 _ < <(medians "$work/one.txt")
 read -r rss2 tree2 < <(render_memory --encoder builtin)
 awk -v n="$name" -v f="$frames" -v c1="$cpu1" -v o1="$own1" -v c2="$cpu2" -v w2="$wall2" -v w1="$wall1" \
     -v r="$rss2" -v t="$tree2" 'BEGIN {
-  printf "| %s | openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | - | %.1f | %.1f | %.2fx | %.0f MB | %.0f MB |\n",
+  printf "| %s | openh264 (built-in) | - | %.1f | %.1f | %.1f | - | - | - | %.1f | %.1f | %.2fx | - | %.0f MB | %.0f MB | - |\n",
     n, f / c1, 1000 * o1 / f, f / c2, f / w2, f / w1, w1 / w2, r / 1024, t / 1024 }'
 done
