@@ -91,25 +91,24 @@ impl BackdropTracker {
             },
             _ => None,
         };
-        let rebuild = match kept {
-            None => Some(common),
-            Some(_) => match self.grow_streak {
-                Some((frames, held)) if frames >= GROW_AFTER_FRAMES => Some(held),
-                _ => None,
-            },
+        // How many drawings a new backdrop would hold, if one is due.
+        let rebuild = match (kept, self.grow_streak) {
+            (None, _) => Some(common),
+            (Some(_), Some((frames, held))) if frames >= GROW_AFTER_FRAMES => Some(held),
+            _ => None,
         };
-        if let Some(common) = rebuild {
+        if let Some(hold) = rebuild {
             self.grow_streak = None;
             if let Some(old) = self.backdrop.take() {
                 self.spare = old.pixels;
             }
             // Copying a backdrop in is worth it only over drawings that cost more per pixel.
-            let worth = base[..common].iter().any(|drawing| drawing.costly);
+            let worth = base[..hold].iter().any(|drawing| drawing.costly);
             if worth {
                 let mut pixels = std::mem::take(&mut self.spare);
                 pixels.resize(grid.width as usize * grid.height as usize * 4, 0);
                 self.backdrop = Some(Backdrop {
-                    hashes: base[..common].iter().map(|drawing| drawing.hash).collect(),
+                    hashes: base[..hold].iter().map(|drawing| drawing.hash).collect(),
                     grid,
                     pixels,
                     ready: vec![false; (grid.cols * grid.rows) as usize],
