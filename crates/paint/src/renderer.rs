@@ -751,7 +751,6 @@ impl BlitzRenderer {
     }
 }
 
-/// The inline `color` the tree gave a node, if any (found through the mirror).
 /// The kept frame, for rasterising rectangles of it in place.
 struct RectangleTarget<'a> {
     raster: &'a mut Rasterizer,
@@ -819,6 +818,7 @@ fn forget_layout(doc: &mut HtmlDocument) {
     }
 }
 
+/// The inline `color` the tree gave a node, if any (found through the mirror).
 fn inline_color_of(mirror: &Mirror, node: NodeId) -> Option<String> {
     fn find(nodes: &[MirrorNode], node: NodeId) -> Option<Option<String>> {
         for n in nodes {
