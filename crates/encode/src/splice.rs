@@ -355,6 +355,7 @@ const HUGE_PAGE: usize = 2 << 20;
 /// backs only the whole huge pages that happen to fall inside it (two of a 1080p pair of
 /// slots' three).
 fn map_aligned(len: usize) -> io::Result<NonNull<u8>> {
+    debug_assert_eq!(len % HUGE_PAGE, 0, "whole huge pages");
     let reserve = len
         .checked_add(HUGE_PAGE)
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "frame too large"))?;
@@ -375,8 +376,8 @@ fn map_aligned(len: usize) -> io::Result<NonNull<u8>> {
     let start = map as usize;
     let head = start.next_multiple_of(HUGE_PAGE) - start;
     let tail = reserve - head - len;
-    // SAFETY: unmapping the parts of the reservation before and after the aligned range, both
-    // inside the mapping just made.
+    // SAFETY: `head + len + tail == reserve`, so the parts before and after the aligned range
+    // lie inside the mapping just made, on page boundaries.
     unsafe {
         if head > 0 {
             libc::munmap(map, head);
@@ -645,7 +646,8 @@ mod tests {
     }
 
     /// The slots start on a huge-page boundary and span whole huge pages, so that the kernel
-    /// can back all of them with huge pages.
+    /// can back all of them with huge pages. (Kernels from 6.7 on place an anonymous mapping
+    /// of whole huge pages on such a boundary themselves; older ones need the trimming.)
     #[test]
     fn slots_lie_on_whole_huge_pages() {
         let (_read_end, write_end) = pipe();
