@@ -351,9 +351,8 @@ impl SpliceFeeder {
 const HUGE_PAGE: usize = 2 << 20;
 
 /// A fresh private anonymous mapping of `len` bytes (a multiple of [`HUGE_PAGE`]) starting on a
-/// huge-page boundary, so that all of it can be backed by huge pages: unaligned, the kernel
-/// backs only the whole huge pages that happen to fall inside it (two of a 1080p pair of
-/// slots' three).
+/// huge-page boundary (see the module's comment for why): a reservation one huge page larger,
+/// trimmed at both ends.
 fn map_aligned(len: usize) -> io::Result<NonNull<u8>> {
     debug_assert_eq!(len % HUGE_PAGE, 0, "whole huge pages");
     let reserve = len
@@ -375,6 +374,7 @@ fn map_aligned(len: usize) -> io::Result<NonNull<u8>> {
     }
     let start = map as usize;
     let head = start.next_multiple_of(HUGE_PAGE) - start;
+    // Never zero: `head` is less than a huge page.
     let tail = reserve - head - len;
     // SAFETY: `head + len + tail == reserve`, so the parts before and after the aligned range
     // lie inside the mapping just made, on page boundaries.
@@ -382,9 +382,7 @@ fn map_aligned(len: usize) -> io::Result<NonNull<u8>> {
         if head > 0 {
             libc::munmap(map, head);
         }
-        if tail > 0 {
-            libc::munmap(map.cast::<u8>().add(head + len).cast(), tail);
-        }
+        libc::munmap(map.cast::<u8>().add(head + len).cast(), tail);
     }
     // SAFETY: `head` is inside the mapping.
     Ok(NonNull::new(unsafe { map.cast::<u8>().add(head) }).expect("mmap succeeded"))
