@@ -37,6 +37,9 @@ pub struct OpenH264Encoder {
     video: Option<PathBuf>,
     settings: VideoSettings,
     converter: FrameConverter,
+    /// One access unit's bytes, written to `stream` in one go (openh264's own writer reports a
+    /// short write as its own error and drops the I/O error saying why, e.g. a full disk).
+    unit: Vec<u8>,
     frames: u64,
 }
 
@@ -83,6 +86,7 @@ impl OpenH264Encoder {
             video,
             settings,
             converter: FrameConverter::default(),
+            unit: Vec::new(),
             frames: 0,
         })
     }
@@ -159,10 +163,12 @@ impl VideoEncoder for OpenH264Encoder {
                 format!("openh264 dropped frame {}", self.frames),
             ));
         }
+        self.unit.clear();
+        self.unit.extend_from_slice(&ACCESS_UNIT_DELIMITER);
+        bitstream.write_vec(&mut self.unit);
         let stream = self.stream.as_mut().expect("open until finished");
         stream
-            .write_all(&ACCESS_UNIT_DELIMITER)
-            .and_then(|_| bitstream.write(stream).map_err(std::io::Error::other))
+            .write_all(&self.unit)
             .map_err(|e| io_error(&self.stream_path, e))?;
         self.frames += 1;
         Ok(())
@@ -180,21 +186,27 @@ impl VideoEncoder for OpenH264Encoder {
         file.sync_all()
             .map_err(|e| io_error(&self.stream_path, e))?;
         drop(file);
-        if let Some(video) = self.video.take() {
+        if let Some(video) = self.video.clone() {
             let chunk = ChunkFile {
                 path: self.stream_path.clone(),
                 frames: self.frames,
             };
-            let result = stitch(&self.settings, std::slice::from_ref(&chunk), &video);
-            let _ = std::fs::remove_file(&self.stream_path);
-            result?;
+            stitch(&self.settings, std::slice::from_ref(&chunk), &video)?;
         }
         Ok(self.frames)
     }
 
-    fn abort(mut self: Box<Self>) {
-        self.stream.take();
+    fn abort(self: Box<Self>) {
+        // Dropping removes a whole video's temporary stream; a chunk's file is the caller's.
+    }
+}
+
+impl Drop for OpenH264Encoder {
+    /// A whole video's Annex-B stream is temporary: it goes whether the video was muxed, the
+    /// encode failed (a full disk) or it was abandoned.
+    fn drop(&mut self) {
         if self.video.is_some() {
+            self.stream.take();
             let _ = std::fs::remove_file(&self.stream_path);
         }
     }

@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::thread::JoinHandle;
 
 use crate::codec::{Codec, PixelFormat};
@@ -88,6 +88,8 @@ pub enum EncodeError {
     },
     #[error("ffmpeg failed encoding {output}: {log}")]
     Ffmpeg { output: PathBuf, log: String },
+    #[error("ffmpeg failed joining the chunks into {output}: {log}")]
+    Join { output: PathBuf, log: String },
     #[error("the built-in H.264 encoder failed on {output}: {reason}")]
     Builtin { output: PathBuf, reason: String },
     #[error("cannot write {path}: {reason}")]
@@ -653,7 +655,7 @@ impl FfmpegEncoder {
             .and_then(|h| h.join().ok())
             .unwrap_or_default();
         match status {
-            Ok(s) if s.success() => Ok(self.frames),
+            Ok(s) if succeeded(s, &log) => Ok(self.frames),
             _ => Err(EncodeError::Ffmpeg {
                 output: self.output.clone(),
                 log: tail(&log),
@@ -709,6 +711,14 @@ impl Drop for FfmpegEncoder {
             let _ = self.child.wait();
         }
     }
+}
+
+/// Whether an ffmpeg run at `-loglevel error` succeeded: it exited 0 and logged no error.
+/// Its exit status alone is not enough: when the output cannot be written in full (a full
+/// disk, a file size limit), ffmpeg 5 logs "Error writing trailer … No space left on device"
+/// and still exits 0, leaving a truncated file that would otherwise be taken for the video.
+pub(crate) fn succeeded(status: ExitStatus, log: &str) -> bool {
+    status.success() && log.trim().is_empty()
 }
 
 pub(crate) fn tail(log: &str) -> String {

@@ -17,7 +17,7 @@ use std::process::Command;
 
 use crate::codec::Codec;
 use crate::encoder::ChunkFile;
-use crate::ffmpeg::{EncodeError, VideoSettings, is_mp4_family, tail};
+use crate::ffmpeg::{EncodeError, VideoSettings, is_mp4_family, succeeded, tail};
 
 /// Join `chunks` (in order) into `output` with ffmpeg.
 pub fn stitch_chunks(
@@ -85,10 +85,11 @@ pub fn stitch_chunks(
         path: ffmpeg.display().to_string(),
         reason: e.to_string(),
     })?;
-    if !result.status.success() {
-        return Err(EncodeError::Ffmpeg {
+    let log = String::from_utf8_lossy(&result.stderr);
+    if !succeeded(result.status, &log) {
+        return Err(EncodeError::Join {
             output: output.to_path_buf(),
-            log: tail(&String::from_utf8_lossy(&result.stderr)),
+            log: tail(&log),
         });
     }
     Ok(())

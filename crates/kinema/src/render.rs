@@ -226,6 +226,10 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let _interrupt = interrupt::watch();
     let temp = TempOutput(Some(temp_path_for(&job.output)?));
     let temp_path = temp.0.clone().expect("set above");
+    // Creating the temporary output now tells a folder that cannot be written to (read-only,
+    // not ours) before any frame is rendered; the encoder or the join writes over it.
+    std::fs::File::create(&temp_path)
+        .with_context(|| format!("cannot write {}", job.output.display()))?;
     let chunk_dir = TempDir(Some(temp_path.with_extension("chunks")));
     std::fs::create_dir_all(chunk_dir.path())
         .with_context(|| format!("cannot create {}", chunk_dir.path().display()))?;

@@ -98,11 +98,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id()
     ));
     let result = (|| -> Result<()> {
-        let file = std::fs::File::create(&temp)
-            .with_context(|| format!("cannot create {}", temp.display()))?;
-        let mut writer = BufWriter::new(file);
-        writer.write_all(bytes)?;
-        writer.into_inner()?.sync_all()?;
+        let write = || -> std::io::Result<()> {
+            let mut writer = BufWriter::new(std::fs::File::create(&temp)?);
+            writer.write_all(bytes)?;
+            writer.into_inner().map_err(|e| e.into_error())?.sync_all()
+        };
+        write().with_context(|| format!("cannot write {}", path.display()))?;
         std::fs::rename(&temp, path)
             .with_context(|| format!("cannot move the image into {}", path.display()))
     })();

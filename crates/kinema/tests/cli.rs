@@ -526,6 +526,134 @@ fn render_errors_leave_no_partial_files() {
     ]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("Nope"), "{}", stderr(&out));
+    // Destinations that cannot be written: told before any frame is rendered.
+    for (destination, expected) in [
+        ("/proc/kinema-out.mp4", "cannot write /proc/kinema-out.mp4"),
+        (
+            "/nonexistent-kinema/out.mp4",
+            "/nonexistent-kinema does not exist",
+        ),
+    ] {
+        let out = kinema(&["render", code.to_str().unwrap(), "DynamicComp", destination]);
+        assert!(!out.status.success(), "{destination}");
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("frame 17"), "{}", stderr(&out));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Runs `kinema` with files limited to `max_bytes` (a full disk fails writes the same way:
+/// with SIGXFSZ ignored, a write past the limit fails with EFBIG, "File too large").
+fn kinema_with_file_limit(args: &[&str], max_bytes: u64) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kinema"));
+    command.args(args).env("KINEMA_LOG", "warn");
+    // SAFETY: between fork and exec the closure only calls setrlimit(2) and signal(2), which
+    // are async-signal-safe, and allocates nothing. Both settings carry over to ffmpeg.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: max_bytes,
+                rlim_max: max_bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    command.output().expect("runs kinema")
+}
+
+/// Every place a render writes — ffmpeg encoding the whole video or a chunk, joining the
+/// chunks, the built-in encoder, a still — fails with the reason when the disk is full, and
+/// leaves no temporary files and the old output untouched. (ffmpeg itself exits 0 when its
+/// last write fails.)
+#[test]
+fn a_full_disk_fails_the_render_and_keeps_the_old_output() {
+    let dir = render_dir("full");
+    let code = dir.join("moving.tsx");
+    std::fs::write(&code, MOVING).unwrap();
+    let video = dir.join("out.mp4");
+    let args = |extra: &[&'static str]| {
+        let mut args = vec![
+            "render".to_string(),
+            code.display().to_string(),
+            "DynamicComp".into(),
+            video.display().to_string(),
+            "--overwrite".into(),
+        ];
+        args.extend(
+            ["--width", "320", "--height", "180", "--duration", "24"]
+                .iter()
+                .chain(extra)
+                .map(|s| s.to_string()),
+        );
+        args
+    };
+    let chunked = ["--frames-per-chunk", "6"];
+    let out = kinema(
+        &args(&chunked)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Four chunks of six frames, each starting with a keyframe, each hold about a quarter of
+    // the video: half its size lets every chunk be written and fails the join.
+    let joined = std::fs::metadata(&video).unwrap().len();
+    std::fs::write(&video, b"previous").unwrap();
+    for (extra, max_bytes, expected) in [
+        (&["--concurrency", "1"][..], 1024, "ffmpeg failed encoding"),
+        (&chunked[..], 1024, "ffmpeg failed encoding"),
+        (&chunked[..], joined / 2, "ffmpeg failed joining the chunks"),
+        (&["--encoder", "builtin"][..], 1024, "cannot write"),
+        (
+            &["--encoder", "builtin", "--frames-per-chunk", "6"][..],
+            1024,
+            "cannot write",
+        ),
+    ] {
+        let args = args(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = kinema_with_file_limit(&args, max_bytes);
+        let err = stderr(&out);
+        assert!(!out.status.success(), "{extra:?}: {err}");
+        assert!(
+            err.contains(expected) && err.contains("File too large"),
+            "{extra:?}: {err}"
+        );
+        assert_eq!(std::fs::read(&video).unwrap(), b"previous", "{extra:?}");
+        let mut left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["moving.tsx", "out.mp4"], "{extra:?}");
+    }
+    // A still too.
+    let image = dir.join("frame.png");
+    let out = kinema_with_file_limit(
+        &[
+            "still",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            image.to_str().unwrap(),
+            "--width",
+            "320",
+            "--height",
+            "180",
+        ],
+        1024,
+    );
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("cannot write") && err.contains("File too large"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
