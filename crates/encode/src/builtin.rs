@@ -183,8 +183,12 @@ impl VideoEncoder for OpenH264Encoder {
         let file = stream
             .into_inner()
             .map_err(|e| io_error(&self.stream_path, e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| io_error(&self.stream_path, e))?;
+        // A chunk is kept (and uploaded by the farm): on disk before it is reported done. A
+        // whole video's stream is read back at once and deleted, so syncing it is wasted.
+        if self.video.is_none() {
+            file.sync_all()
+                .map_err(|e| io_error(&self.stream_path, e))?;
+        }
         drop(file);
         if let Some(video) = self.video.clone() {
             let chunk = ChunkFile {
@@ -206,7 +210,10 @@ impl Drop for OpenH264Encoder {
     /// encode failed (a full disk) or it was abandoned.
     fn drop(&mut self) {
         if self.video.is_some() {
-            self.stream.take();
+            // Unflushed bytes are discarded rather than written into a file about to go.
+            if let Some(stream) = self.stream.take() {
+                drop(stream.into_parts());
+            }
             let _ = std::fs::remove_file(&self.stream_path);
         }
     }
@@ -328,9 +335,16 @@ pub fn stitch(
         }
     }
     muxer
-        .finish()
+        .finish_in_place()
         .map_err(|e| encoder_error(output, e.to_string()))?;
-    Ok(())
+    // The muxer leaves the buffer's last bytes unwritten, and a writer dropped unflushed
+    // loses the error: a full disk would pass for a finished video.
+    muxer
+        .into_writer()
+        .into_inner()
+        .map_err(|e| io_error(output, e.into_error()))?
+        .sync_all()
+        .map_err(|e| io_error(output, e))
 }
 
 #[cfg(test)]

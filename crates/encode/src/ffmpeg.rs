@@ -736,6 +736,18 @@ pub(crate) fn tail(log: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn ffmpeg_succeeded_only_when_it_exited_0_and_logged_no_error() {
+        use std::os::unix::process::ExitStatusExt;
+        let exited = |code: i32| ExitStatus::from_raw(code << 8);
+        assert!(succeeded(exited(0), ""));
+        assert!(succeeded(exited(0), "\n"));
+        assert!(!succeeded(exited(1), ""));
+        // What ffmpeg 5 prints, exiting 0, when the disk fills as it writes the trailer.
+        let full = "Error writing trailer of out.mp4: No space left on device\n";
+        assert!(!succeeded(exited(0), full));
+    }
+
     /// Frames reach the child's input unchanged and in order whether they are spliced (the
     /// first frame sets that up) or written.
     #[test]

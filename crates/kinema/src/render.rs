@@ -16,8 +16,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
-    Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat,
-    PlanOptions, RgbaFrame, VideoSettings, plan_chunks,
+    Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend, FrameChanges,
+    PixelFormat, PlanOptions, RgbaFrame, VideoSettings, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
 
@@ -348,9 +348,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                     })();
                     // Also after a failure: no encoder outlives the render.
                     let result = result.and(finishing.wait_all());
-                    if let Err(e) = &result {
+                    if let Err(e) = result {
                         stop.store(true, Ordering::SeqCst);
-                        let _ = tx.send(Err(anyhow::anyhow!("{e:#}")));
+                        let _ = tx.send(Err(e));
                     }
                 })
                 .context("cannot start a render thread")?,
@@ -391,7 +391,12 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         bail!(INTERRUPTED);
     }
     if let Some(e) = failure {
-        return Err(e);
+        // An encoder's error names the temporary file it was writing: say which video.
+        return Err(if e.chain().any(|cause| cause.is::<EncodeError>()) {
+            e.context(format!("cannot write {}", job.output.display()))
+        } else {
+            e
+        });
     }
     let count = rendered.load(Ordering::SeqCst) as u64;
     if count != plan.frame_count as u64 {
@@ -417,7 +422,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     if interrupt::requested() {
         bail!(INTERRUPTED);
     }
-    stitched?;
+    stitched.with_context(|| format!("cannot write {}", job.output.display()))?;
     std::fs::rename(&temp_path, &job.output)
         .with_context(|| format!("cannot move the video into {}", job.output.display()))?;
     std::mem::forget(temp);

@@ -526,7 +526,8 @@ fn render_errors_leave_no_partial_files() {
     ]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("Nope"), "{}", stderr(&out));
-    // Destinations that cannot be written: told before any frame is rendered.
+    // Destinations that cannot be written: told before any frame is rendered. (/proc takes
+    // no new files, even from root.)
     for (destination, expected) in [
         ("/proc/kinema-out.mp4", "cannot write /proc/kinema-out.mp4"),
         (
@@ -592,68 +593,101 @@ fn a_full_disk_fails_the_render_and_keeps_the_old_output() {
         );
         args
     };
+    let size_of = |extra: &[&'static str]| {
+        let args = args(extra);
+        let out = kinema(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::metadata(&video).unwrap().len()
+    };
     let chunked = ["--frames-per-chunk", "6"];
-    let out = kinema(
-        &args(&chunked)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let builtin = ["--encoder", "builtin", "--concurrency", "1"];
     // Four chunks of six frames, each starting with a keyframe, each hold about a quarter of
     // the video: half its size lets every chunk be written and fails the join.
-    let joined = std::fs::metadata(&video).unwrap().len();
+    let joined = size_of(&chunked);
+    // The built-in encoder's Annex-B stream is smaller than the MP4 made from it (which adds
+    // an index): one byte short of the MP4 lets the stream be written and fails the muxing.
+    let muxed = size_of(&builtin);
+    let output_name = video.display().to_string();
     std::fs::write(&video, b"previous").unwrap();
+    let left_over = || {
+        let mut left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        left
+    };
     for (extra, max_bytes, expected) in [
         (&["--concurrency", "1"][..], 1024, "ffmpeg failed encoding"),
         (&chunked[..], 1024, "ffmpeg failed encoding"),
         (&chunked[..], joined / 2, "ffmpeg failed joining the chunks"),
-        (&["--encoder", "builtin"][..], 1024, "cannot write"),
+        (&builtin[..], 1024, ".stream.h264: File too large"),
         (
             &["--encoder", "builtin", "--frames-per-chunk", "6"][..],
             1024,
-            "cannot write",
+            ".h264: File too large",
         ),
+        (&builtin[..], muxed - 1, ".partial.mp4: File too large"),
     ] {
         let args = args(extra);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = kinema_with_file_limit(&args, max_bytes);
         let err = stderr(&out);
         assert!(!out.status.success(), "{extra:?}: {err}");
+        assert!(err.contains(expected), "{extra:?}: {err}");
+        // Named by the video the user asked for, not only by the temporary file.
         assert!(
-            err.contains(expected) && err.contains("File too large"),
+            err.contains(&format!("cannot write {output_name}")),
             "{extra:?}: {err}"
         );
         assert_eq!(std::fs::read(&video).unwrap(), b"previous", "{extra:?}");
-        let mut left: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, ["moving.tsx", "out.mp4"], "{extra:?}");
+        assert_eq!(left_over(), ["moving.tsx", "out.mp4"], "{extra:?}");
     }
-    // A still too.
+
+    // ffmpeg 5's own behaviour on a full disk, whatever a file size limit does to it: it
+    // cannot write the trailer, says so, and exits 0.
+    let stub = dir.join("ffmpeg-disk-full");
+    std::fs::write(
+        &stub,
+        "#!/bin/sh\nfor last; do :; done\ncat > /dev/null\nprintf partial > \"$last\"\n\
+         echo \"Error writing trailer of $last: No space left on device\" >&2\nexit 0\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&stub, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut args = args(&["--concurrency", "1", "--ffmpeg"]);
+    args.push(stub.display().to_string());
+    let out = kinema(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert_eq!(std::fs::read(&video).unwrap(), b"previous");
+    std::fs::remove_file(&stub).unwrap();
+    assert_eq!(left_over(), ["moving.tsx", "out.mp4"]);
+
+    // A still too: a limit of half its size.
     let image = dir.join("frame.png");
-    let out = kinema_with_file_limit(
-        &[
-            "still",
-            code.to_str().unwrap(),
-            "DynamicComp",
-            image.to_str().unwrap(),
-            "--width",
-            "320",
-            "--height",
-            "180",
-        ],
-        1024,
-    );
+    let still = [
+        "still",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        image.to_str().unwrap(),
+        "--width",
+        "320",
+        "--height",
+        "180",
+    ];
+    let out = kinema(&still);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let still_size = std::fs::metadata(&image).unwrap().len();
+    std::fs::remove_file(&image).unwrap();
+    let out = kinema_with_file_limit(&still, still_size / 2);
     let err = stderr(&out);
     assert!(!out.status.success(), "{err}");
     assert!(
         err.contains("cannot write") && err.contains("File too large"),
         "{err}"
     );
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+    assert_eq!(left_over(), ["moving.tsx", "out.mp4"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
