@@ -46,7 +46,9 @@ pub fn stitch_chunks(
                 .collect::<Vec<_>>()
                 .join("|")
         );
-        command.args(["-i", &input]);
+        // Named, not guessed: ffmpeg 5 does not recognise a chunk of one or two small frames
+        // as MPEG-TS ("could not find codec parameters").
+        command.args(["-f", "mpegts", "-i", &input]);
     } else {
         let list = chunks[0].path.with_file_name("kinema-concat.txt");
         std::fs::write(&list, concat_list(chunks, settings.fps)).map_err(|e| {

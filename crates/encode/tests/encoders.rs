@@ -400,3 +400,41 @@ fn a_missing_ffmpeg_is_explained() {
         .to_string();
     assert!(err.contains("apt-get install ffmpeg"), "{err}");
 }
+
+/// A chunk of a couple of small, flat frames is a few hundred bytes of MPEG-TS, too little for
+/// ffmpeg to recognise by probing: the join names the format.
+#[test]
+fn a_tiny_single_chunk_is_joined() {
+    let (width, height) = (64, 36);
+    let settings = VideoSettings {
+        width,
+        height,
+        ..settings(Codec::H264)
+    };
+    let backend = ffmpeg();
+    let chunk = temp("tiny-chunk.ts");
+    let mut encoder = backend
+        .start_chunk(settings.clone(), &chunk, ChunkTiming { start_seconds: 0.0 })
+        .unwrap();
+    let white = vec![255; (width * height * 4) as usize];
+    for _ in 0..2 {
+        encoder
+            .write(RgbaFrame {
+                width,
+                height,
+                pixels: &white,
+                alpha: Alpha::Straight,
+                changes: FrameChanges::Unknown,
+            })
+            .unwrap();
+    }
+    assert_eq!(encoder.finish().unwrap(), 2);
+    let output = temp("tiny.mp4");
+    let chunks = [ChunkFile {
+        path: chunk,
+        frames: 2,
+    }];
+    backend.stitch(&settings, &chunks, &output).unwrap();
+    let info = probe(&output);
+    assert_eq!(info["streams"][0]["nb_read_frames"], "2", "{info}");
+}

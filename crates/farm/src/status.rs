@@ -159,6 +159,18 @@ pub fn timeout_error(timeout_ms: u64, missing: &[(usize, [u32; 2])]) -> ErrorInf
     ErrorInfo::new("stitcher", "TimeoutError", message, true)
 }
 
+/// The synthesised error for a main function that ran past its timeout before it planned the
+/// render (it never got to invoking chunks).
+pub fn launch_timeout_error(timeout_ms: u64) -> ErrorInfo {
+    let message = format!(
+        "The main function timed out after {timeout_ms}ms before it planned the render: \
+         opening the site and evaluating the composition (its top-level code, \
+         calculateMetadata) took too long, or the function died. Consider increasing the \
+         timeout of your function (--timeout / timeoutInSeconds), or check its log."
+    );
+    ErrorInfo::new("launch", "TimeoutError", message, true)
+}
+
 /// Adds an `explanation` to errors whose cause is known (reference §8.3).
 pub fn explain(mut error: ErrorInfo) -> ErrorInfo {
     if error.explanation.is_some() {
@@ -167,8 +179,10 @@ pub fn explain(mut error: ErrorInfo) -> ErrorInfo {
     let stack = format!("{}\n{}", error.message, error.stack);
     error.explanation = if stack.contains("ENOSPC") || stack.contains("No space left on device") {
         Some(
-            "The function ran out of disk space. Render fewer frames per chunk or increase the \
-             disk size (--disk)."
+            "The render ran out of disk space: a chunk's frames and files, the joined video or \
+             the bucket did not fit. Render fewer frames per chunk (--frames-per-lambda), free \
+             space where the bucket and the temporary folder (TMPDIR) are, or on AWS give the \
+             function more ephemeral storage."
                 .into(),
         )
     } else if stack.contains("Runtime exited") {
@@ -378,6 +392,11 @@ pub fn compute(
 
     // B: the launch has not planned the render yet.
     let Some(meta) = meta else {
+        // Kinema: a launch that times out (or dies) before planning writes nothing more, so
+        // past its timeout the render has failed; Remotion would report progress forever.
+        if now > progress.function_launched + inputs.timeout_ms + TIMEOUT_GRACE_MS {
+            errors.insert(0, launch_timeout_error(inputs.timeout_ms));
+        }
         let fatal = errors.iter().any(|e| e.is_fatal && !e.will_retry);
         return RenderProgress {
             overall_progress: overall_progress(
@@ -586,5 +605,50 @@ mod tests {
         assert!(pending.output_file.is_none());
         assert!(!pending.done && pending.overall_progress < 1.0);
         assert_eq!(pending.time_to_finish_chunks, Some(1_250));
+    }
+
+    /// A launch that never planned the render (stuck evaluating the composition, or dead) is
+    /// in progress until its timeout and grace have passed, then a fatal timeout.
+    #[test]
+    fn a_render_never_planned_fails_after_the_timeout() {
+        let progress = OverallRenderProgress::initial(1_000, 121_000, false);
+        let at = |now: u64| StatusInputs {
+            render_id: "r".into(),
+            bucket: "b".into(),
+            region: "us-east-1".into(),
+            now,
+            timeout_ms: 120_000,
+            memory_size_in_mb: 2048,
+            disk_size_in_mb: 2048,
+        };
+        let none = |_: &str, _: &str| None;
+        let waiting = compute(&progress, &at(1_000 + 120_000 + TIMEOUT_GRACE_MS), &none);
+        assert!(!waiting.fatal_error_encountered && waiting.errors.is_empty());
+        let failed = compute(&progress, &at(1_001 + 120_000 + TIMEOUT_GRACE_MS), &none);
+        assert!(failed.fatal_error_encountered && !failed.done);
+        assert_eq!(failed.errors[0].name, "TimeoutError");
+        assert!(
+            failed.errors[0]
+                .message
+                .contains("before it planned the render"),
+            "{}",
+            failed.errors[0].message
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_explained() {
+        let error = ErrorInfo::new(
+            "renderer",
+            "Error",
+            "cannot write chunk-0.ts: No space left on device (os error 28)".into(),
+            true,
+        );
+        let explanation = explain(error).explanation.unwrap();
+        assert!(
+            explanation.contains("ran out of disk space"),
+            "{explanation}"
+        );
+        assert!(explanation.contains("TMPDIR"), "{explanation}");
     }
 }

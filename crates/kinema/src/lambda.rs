@@ -564,6 +564,29 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(250));
     };
+    // The main function goes on after the render is done or has failed: it waits for chunks
+    // still running, cleans up and calls the webhook. Shutting the farm down kills its
+    // workers, so wait for them (at most the function's timeout), then report what it added
+    // (a failed webhook, the post-render data).
+    if let Some(bar) = &bar {
+        bar.set_message("finishing");
+    }
+    let progress = if farm
+        .pool
+        .wait_until_idle(Duration::from_secs(u64::from(farm_options.timeout)))
+    {
+        client::render_progress(
+            &farm.pool,
+            &function,
+            &farm.config.version,
+            &started_render.bucket_name,
+            &started_render.render_id,
+        )
+        .unwrap_or(progress)
+    } else {
+        tracing::warn!("the render's main function is still running; stopping it");
+        progress
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

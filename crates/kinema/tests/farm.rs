@@ -894,3 +894,99 @@ fn the_webhook_is_signed_and_carries_the_custom_data() {
     assert!(body["outputUrl"].as_str().unwrap().ends_with("/out.mp4"));
     assert!(body["costs"]["estimatedCost"].is_number());
 }
+
+/// `kinema lambda render` waits for the main function after the render is done: it calls the
+/// webhook (here refused every time, so all three attempts) before the farm shuts down, and
+/// the report includes what that added.
+#[test]
+fn the_cli_waits_for_the_webhook_after_the_render() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut stream = stream;
+            let _ = stream.write_all(
+                b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("kinema-farm-hook-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let code = dir.join("box.tsx");
+    std::fs::write(&code, MOVING_BOX.replace("FAIL_AT", "-1")).unwrap();
+    let storage = dir.join("buckets");
+    let out = kinema_farm(
+        &storage,
+        &[
+            "sites",
+            "create",
+            code.to_str().unwrap(),
+            "--site-name",
+            "hook-box",
+            "--duration",
+            "10",
+            "--width",
+            "160",
+            "--height",
+            "90",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hook = format!("http://127.0.0.1:{port}/hook");
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            "hook-box",
+            "DynamicComp",
+            "--frames-per-lambda",
+            "5",
+            "--webhook",
+            &hook,
+            "--json",
+        ],
+    );
+    // A failed webhook is not a failed render.
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+    let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(progress["done"], true);
+    let errors = progress["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["message"].as_str().unwrap().contains("answered HTTP 500")),
+        "{progress:#}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
