@@ -156,24 +156,6 @@ impl WorkerPool {
         }
     }
 
-    /// Waits until no invocation is running or waiting for a slot, for at most `limit`;
-    /// whether that happened. (An invocation that has ended leaves its worker idle.)
-    pub fn wait_until_idle(&self, limit: std::time::Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        loop {
-            {
-                let state = self.inner.lock();
-                if state.waiting.is_empty() && state.live.len() == state.idle.len() {
-                    return true;
-                }
-            }
-            if Instant::now() >= deadline {
-                return false;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    }
-
     /// Stops accepting invocations and kills every worker.
     pub fn shutdown(&self) {
         self.inner.shutdown();

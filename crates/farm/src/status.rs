@@ -168,7 +168,7 @@ pub fn launch_timeout_error(timeout_ms: u64) -> ErrorInfo {
          calculateMetadata) took too long, or the function died. Consider increasing the \
          timeout of your function (--timeout / timeoutInSeconds), or check its log."
     );
-    ErrorInfo::new("launch", "TimeoutError", message, true)
+    ErrorInfo::new("stitcher", "TimeoutError", message, true)
 }
 
 /// Adds an `explanation` to errors whose cause is known (reference §8.3).
@@ -394,8 +394,12 @@ pub fn compute(
     let Some(meta) = meta else {
         // Kinema: a launch that times out (or dies) before planning writes nothing more, so
         // past its timeout the render has failed; Remotion would report progress forever.
-        if now > progress.function_launched + inputs.timeout_ms + TIMEOUT_GRACE_MS {
-            errors.insert(0, launch_timeout_error(inputs.timeout_ms));
+        // The render's own deadline, written by `start` (not the timeout of whoever asks).
+        if now > progress.timeout_timestamp + TIMEOUT_GRACE_MS {
+            let timeout_ms = progress
+                .timeout_timestamp
+                .saturating_sub(progress.function_launched);
+            errors.insert(0, launch_timeout_error(timeout_ms));
         }
         let fatal = errors.iter().any(|e| e.is_fatal && !e.will_retry);
         return RenderProgress {
@@ -617,7 +621,8 @@ mod tests {
             bucket: "b".into(),
             region: "us-east-1".into(),
             now,
-            timeout_ms: 120_000,
+            // The asker's timeout does not matter: the render's deadline is in its progress.
+            timeout_ms: 900_000,
             memory_size_in_mb: 2048,
             disk_size_in_mb: 2048,
         };
@@ -630,7 +635,7 @@ mod tests {
         assert!(
             failed.errors[0]
                 .message
-                .contains("before it planned the render"),
+                .starts_with("The main function timed out after 120000ms before it planned"),
             "{}",
             failed.errors[0].message
         );

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use kinema_farm::payload::{OutNameInput, RenderParams, StillPayload, WebhookOption};
+use kinema_farm::progress::OverallRenderProgress;
 use kinema_farm::sites::{self, SiteSource};
 use kinema_farm::status::RenderProgress;
 use kinema_farm::{EmbeddedFarm, FarmConfig, Storage, WorkerCommand, client};
@@ -566,27 +567,29 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
     };
     // The main function goes on after the render is done or has failed: it waits for chunks
     // still running, cleans up and calls the webhook. Shutting the farm down kills its
-    // workers, so wait for them (at most the function's timeout), then report what it added
-    // (a failed webhook, the post-render data).
+    // workers, so wait for its last write (until the render's deadline at most), then report
+    // what it added (a failed webhook, the post-render data).
     if let Some(bar) = &bar {
         bar.set_message("finishing");
     }
-    let progress = if farm
-        .pool
-        .wait_until_idle(Duration::from_secs(u64::from(farm_options.timeout)))
-    {
-        client::render_progress(
-            &farm.pool,
-            &function,
-            &farm.config.version,
-            &started_render.bucket_name,
-            &started_render.render_id,
-        )
-        .unwrap_or(progress)
-    } else {
-        tracing::warn!("the render's main function is still running; stopping it");
+    if !wait_for_launch(
+        &farm,
+        &started_render.bucket_name,
+        &started_render.render_id,
+    ) {
+        tracing::warn!("the render's main function has not finished; stopping it");
+    }
+    let progress = client::render_progress(
+        &farm.pool,
+        &function,
+        &farm.config.version,
+        &started_render.bucket_name,
+        &started_render.render_id,
+    )
+    .unwrap_or_else(|e| {
+        tracing::warn!("cannot read the render's final progress: {e}");
         progress
-    };
+    });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -616,6 +619,28 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Waits until the render's main function has written its last progress (`launchFinished`),
+/// at most until the render's deadline and a few seconds; whether it did.
+fn wait_for_launch(farm: &EmbeddedFarm, bucket: &str, render_id: &str) -> bool {
+    let Ok(bucket) = farm.storage.bucket(bucket) else {
+        return false;
+    };
+    loop {
+        let progress = match OverallRenderProgress::read(bucket.as_ref(), render_id) {
+            Ok(Some(progress)) => progress,
+            _ => return false,
+        };
+        if progress.launch_finished.is_some() {
+            return true;
+        }
+        let deadline = progress.timeout_timestamp + 5_000;
+        if kinema_farm::util::now_ms() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// `--no-wait`: the embedded farm lives in a process, so a detached copy of this command hosts

@@ -969,6 +969,8 @@ fn the_cli_waits_for_the_webhook_after_the_render() {
             "5",
             "--webhook",
             &hook,
+            "--timeout",
+            "60",
             "--json",
         ],
     );

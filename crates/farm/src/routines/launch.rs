@@ -160,6 +160,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
             }
         }
     }
+    // The last write of the launch: whoever hosts the farm waits for it before stopping.
     tracker.progress.launch_finished = Some(crate::util::now_ms());
     if let Some(post) = &mut tracker.progress.post_render_data {
         // The webhook ran after the post-render data was first written.
@@ -605,7 +606,8 @@ fn orchestrate(
     let cleanup_start = crate::util::now_ms();
     let deleted = clean_up(context, render_id, bucket.as_ref(), leftovers);
     let end = crate::util::now_ms();
-    tracker.progress.launch_finished = Some(end);
+    // Priced up to here; `launch_finished` itself is written once the webhook has been sent
+    // too, as the mark that the launch has nothing left to do.
     let (billed, memory, disk) = crate::status::billing(&tracker.progress, end);
     let region = &context.config.region;
     let estimated = crate::cost::price(
