@@ -191,8 +191,14 @@ pub fn explain(mut error: ErrorInfo) -> ErrorInfo {
              memory). It is retried if retries are left."
                 .into(),
         )
-    } else if stack.contains("Task timed out") {
+    } else if stack.contains("Task timed out") && error.kind == "renderer" {
         Some("The chunk took longer than the function's timeout. Use smaller chunks or a longer timeout.".into())
+    } else if stack.contains("Task timed out") {
+        Some(
+            "The main function took longer than its timeout (loading the site, evaluating the \
+             composition, or following its chunks). Use a longer timeout (--timeout)."
+                .into(),
+        )
     } else {
         None
     };

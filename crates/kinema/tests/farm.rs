@@ -992,3 +992,73 @@ fn the_cli_waits_for_the_webhook_after_the_render() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A main function that runs past its timeout before it planned the render (here the site's
+/// top-level code is slow) fails the render at once, with the timeout, instead of leaving it
+/// in progress.
+#[test]
+fn a_launch_past_its_timeout_fails_the_render() {
+    let dir = std::env::temp_dir().join(format!("kinema-farm-slow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let code = dir.join("slow.tsx");
+    std::fs::write(
+        &code,
+        "import {AbsoluteFill} from 'remotion';\n\
+         const t0 = Date.now();\n\
+         while (Date.now() - t0 < 6000) {}\n\
+         export default function Slow() { return <AbsoluteFill />; }\n",
+    )
+    .unwrap();
+    let storage = dir.join("buckets");
+    let out = kinema_farm(
+        &storage,
+        &[
+            "sites",
+            "create",
+            code.to_str().unwrap(),
+            "--site-name",
+            "slow",
+            "--duration",
+            "10",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            "slow",
+            "DynamicComp",
+            "--timeout",
+            "2",
+            "--json",
+        ],
+    );
+    assert!(!out.status.success());
+    let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(progress["fatalErrorEncountered"], true);
+    // The invocation's own error, reported when it was killed: not the one `status` makes up
+    // once the render's deadline and 20 s have passed.
+    let error = &progress["errors"][0];
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Task timed out after 2.00 seconds"),
+        "{progress:#}"
+    );
+    assert!(
+        error["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("main function"),
+        "{progress:#}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

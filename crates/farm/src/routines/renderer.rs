@@ -383,8 +383,10 @@ pub fn report_failed_invocation(
     payload: &Value,
     error: &crate::invoker::InvokeError,
 ) {
-    if payload.get("type").and_then(Value::as_str) != Some("renderer") {
-        return;
+    match payload.get("type").and_then(Value::as_str) {
+        Some("renderer") => {}
+        Some("launch") => return report_failed_launch(storage, payload, error),
+        _ => return,
     }
     let Ok(task) = parse::<RendererPayload>(payload) else {
         return;
@@ -440,5 +442,46 @@ pub fn report_failed_invocation(
     };
     if let Err(e) = status.write(bucket.as_ref(), &task.render_id) {
         tracing::warn!("cannot report the failed chunk {}: {e}", task.chunk);
+    }
+}
+
+/// A main function whose worker died or ran past its timeout wrote nothing more: its render
+/// gets the fatal error now (clients would otherwise wait for the render's deadline) and is
+/// marked finished, so that whoever hosts the farm stops waiting for it.
+fn report_failed_launch(
+    storage: &dyn Storage,
+    payload: &Value,
+    error: &crate::invoker::InvokeError,
+) {
+    let Ok(launch) = parse::<crate::payload::LaunchPayload>(payload) else {
+        return;
+    };
+    let Some(bucket) = launch
+        .params
+        .bucket_name
+        .as_deref()
+        .and_then(|name| storage.bucket(name).ok())
+    else {
+        return;
+    };
+    let Ok(Some(mut progress)) =
+        crate::progress::OverallRenderProgress::read(bucket.as_ref(), &launch.render_id)
+    else {
+        return;
+    };
+    if progress.launch_finished.is_some() {
+        return;
+    }
+    let now = crate::util::now_ms();
+    progress.errors.push(crate::progress::ErrorInfo::new(
+        "stitcher",
+        error.error_type(),
+        format!("The main function failed: {error}"),
+        true,
+    ));
+    progress.fatal_error_timestamp.get_or_insert(now);
+    progress.launch_finished = Some(now);
+    if let Err(e) = progress.write(bucket.as_ref(), &launch.render_id) {
+        tracing::warn!("cannot report the failed main function: {e}");
     }
 }
