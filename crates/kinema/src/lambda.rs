@@ -535,14 +535,17 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         );
         bar
     });
-    let progress = loop {
-        let progress = client::render_progress(
+    let read_progress = || {
+        client::render_progress(
             &farm.pool,
             &function,
             &farm.config.version,
             &started_render.bucket_name,
             &started_render.render_id,
-        )?;
+        )
+    };
+    let progress = loop {
+        let progress = read_progress()?;
         if let Some(bar) = &bar {
             bar.set_position((progress.overall_progress * 1000.0) as u64);
             bar.set_message(format!(
@@ -579,14 +582,7 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
     ) {
         tracing::warn!("the render's main function has not finished; stopping it");
     }
-    let progress = client::render_progress(
-        &farm.pool,
-        &function,
-        &farm.config.version,
-        &started_render.bucket_name,
-        &started_render.render_id,
-    )
-    .unwrap_or_else(|e| {
+    let progress = read_progress().unwrap_or_else(|e| {
         tracing::warn!("cannot read the render's final progress: {e}");
         progress
     });
