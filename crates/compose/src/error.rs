@@ -126,13 +126,18 @@ impl fmt::Display for ScriptException {
 }
 
 impl ComposeError {
-    /// The innermost source location the error points at, when it has one.
+    /// The innermost source location in the project's own code the error points at, when it
+    /// has one.
     pub fn location(&self) -> Option<&SourceLocation> {
         match self {
             Self::Syntax { location, .. } => Some(location),
-            Self::Script { exception, .. } => {
-                exception.stack.iter().find_map(|f| f.location.as_ref())
-            }
+            // The first frame in the project's own code: Kinema's modules (`kinema:…`) are
+            // not the user's to fix, and a line of theirs would be taken for one of the user's.
+            Self::Script { exception, .. } => exception
+                .stack
+                .iter()
+                .filter_map(|f| f.location.as_ref())
+                .find(|at| !at.file.starts_with("kinema:")),
             _ => None,
         }
     }

@@ -548,6 +548,39 @@ mod tests {
         assert_eq!(error.details["line"], json!(2), "{}", error.message);
     }
 
+    /// Lines are the user's: an error thrown inside Kinema's runtime points at the user's
+    /// call, and one with no frame of the user's (no component exported) has no line at all.
+    #[test]
+    fn error_lines_are_in_the_users_code() {
+        let error = |code: &str| {
+            let props = parse_render(&body(json!({"inputProps": {
+                "code": code, "durationInFrames": 10, "fps": 30
+            }})))
+            .unwrap()
+            .props;
+            preflight(&props).unwrap_err()
+        };
+        let bad_range = error(
+            "import {interpolate} from 'remotion';\n\
+             export const A = () => {\n  interpolate(0, [1, 0], [0, 1]);\n  return null;\n};\n",
+        );
+        assert_eq!(bad_range.details["line"], json!(3), "{}", bad_range.message);
+        let no_export = error("const x = 1;");
+        assert!(
+            no_export
+                .message
+                .contains("does not export a React component")
+                && !no_export.message.contains("(line"),
+            "{}",
+            no_export.message
+        );
+        assert!(
+            no_export.details.get("line").is_none(),
+            "{:?}",
+            no_export.details
+        );
+    }
+
     #[test]
     fn stills_check_the_frame() {
         let still = |extra: Value| {
