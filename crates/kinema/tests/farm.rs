@@ -702,6 +702,32 @@ fn kinema_farm(storage: &Path, args: &[&str]) -> std::process::Output {
         .expect("runs kinema")
 }
 
+/// A scratch folder with `code` uploaded as site `name` (`sites create … extra`) into its
+/// `buckets` storage: (the folder, the storage).
+fn cli_site(name: &str, code: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("kinema-farm-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.tsx"));
+    std::fs::write(&file, code).unwrap();
+    let storage = dir.join("buckets");
+    let mut args = vec![
+        "sites",
+        "create",
+        file.to_str().unwrap(),
+        "--site-name",
+        name,
+    ];
+    args.extend(extra);
+    let out = kinema_farm(&storage, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, storage)
+}
+
 #[test]
 fn the_cli_uploads_sites_and_renders_in_the_background() {
     let dir = std::env::temp_dir().join(format!("kinema-farm-cli-{}", std::process::id()));
@@ -930,32 +956,10 @@ fn the_cli_waits_for_the_webhook_after_the_render() {
             );
         }
     });
-    let dir = std::env::temp_dir().join(format!("kinema-farm-hook-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let code = dir.join("box.tsx");
-    std::fs::write(&code, MOVING_BOX.replace("FAIL_AT", "-1")).unwrap();
-    let storage = dir.join("buckets");
-    let out = kinema_farm(
-        &storage,
-        &[
-            "sites",
-            "create",
-            code.to_str().unwrap(),
-            "--site-name",
-            "hook-box",
-            "--duration",
-            "10",
-            "--width",
-            "160",
-            "--height",
-            "90",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (dir, storage) = cli_site(
+        "hook-box",
+        &MOVING_BOX.replace("FAIL_AT", "-1"),
+        &["--duration", "10", "--width", "160", "--height", "90"],
     );
     let hook = format!("http://127.0.0.1:{port}/hook");
     let out = kinema_farm(
@@ -998,35 +1002,13 @@ fn the_cli_waits_for_the_webhook_after_the_render() {
 /// in progress.
 #[test]
 fn a_launch_past_its_timeout_fails_the_render() {
-    let dir = std::env::temp_dir().join(format!("kinema-farm-slow-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let code = dir.join("slow.tsx");
-    std::fs::write(
-        &code,
+    let (dir, storage) = cli_site(
+        "slow",
         "import {AbsoluteFill} from 'remotion';\n\
          const t0 = Date.now();\n\
          while (Date.now() - t0 < 6000) {}\n\
          export default function Slow() { return <AbsoluteFill />; }\n",
-    )
-    .unwrap();
-    let storage = dir.join("buckets");
-    let out = kinema_farm(
-        &storage,
-        &[
-            "sites",
-            "create",
-            code.to_str().unwrap(),
-            "--site-name",
-            "slow",
-            "--duration",
-            "10",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        &["--duration", "10"],
     );
     let out = kinema_farm(
         &storage,
