@@ -50,6 +50,15 @@ pub struct ChunkTiming {
     pub start_seconds: f64,
 }
 
+/// The slowest frame rate accepted: a frame of 100 s. Much longer frames overflow the
+/// containers' sample durations (ffmpeg fails at 1e-4 fps, the built-in muxer earlier).
+pub const MIN_FPS: f64 = 0.01;
+/// The fastest frame rate accepted, with a margin below 1,000 fps, where ffmpeg stops trusting
+/// a stream's frame rate and the joined MPEG-TS chunks lose their last frame's duration.
+pub const MAX_FPS: f64 = 500.0;
+/// GIF frame delays are in 1/100 s, and browsers play delays under 2/100 s as 1/10 s.
+pub const MAX_GIF_FPS: f64 = 50.0;
+
 /// Every chunk's timestamps are shifted by this much more, so no chunk ever needs ffmpeg's
 /// "make DTS non-negative" shift (which only the first chunk would get, breaking continuity
 /// with B-frames). The stitch removes it again.
@@ -146,6 +155,28 @@ impl VideoSettings {
         }
         if !(self.fps.is_finite() && self.fps > 0.0) {
             return setting("fps", format!("{} is not a positive frame rate", self.fps));
+        }
+        if !(MIN_FPS..=MAX_FPS).contains(&self.fps) {
+            return setting(
+                "fps",
+                format!(
+                    "{} is outside {MIN_FPS}-{MAX_FPS} frames per second, the rates every \
+                     encoder and join handles",
+                    self.fps
+                ),
+            );
+        }
+        if self.codec == Codec::Gif && self.fps > MAX_GIF_FPS {
+            return setting(
+                "fps",
+                format!(
+                    "a GIF at {} fps would not play at that speed: browsers show a frame \
+                     shorter than 2/100 s for 1/10 s, so a GIF plays at most {MAX_GIF_FPS} fps; \
+                     lower its rate with --every-nth-frame N (everyNthFrame), which keeps \
+                     every Nth frame",
+                    self.fps
+                ),
+            );
         }
         if let Some(crf) = self.crf {
             match self.codec.crf_range() {
@@ -841,6 +872,32 @@ mod tests {
             })
             .contains("fps")
         );
+        for fps in [0.009, 1e-6, 500.5, 1000.0] {
+            assert!(
+                err(VideoSettings { fps, ..settings() }).contains("outside 0.01-500 frames"),
+                "{fps}"
+            );
+        }
+        for fps in [MIN_FPS, 23.976, MAX_FPS] {
+            assert!(
+                VideoSettings { fps, ..settings() }.validate().is_ok(),
+                "{fps}"
+            );
+        }
+        let gif = VideoSettings {
+            codec: Codec::Gif,
+            crf: None,
+            ..settings()
+        };
+        assert!(
+            VideoSettings {
+                fps: 50.0,
+                ..gif.clone()
+            }
+            .validate()
+            .is_ok()
+        );
+        assert!(err(VideoSettings { fps: 60.0, ..gif }).contains("--every-nth-frame"));
     }
 
     #[test]

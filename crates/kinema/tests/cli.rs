@@ -507,6 +507,11 @@ fn render_errors_leave_no_partial_files() {
             &["--encoder", "builtin", "--x264-preset", "fast"][..],
             "x264Preset",
         ),
+        (
+            &["--fps", "0.001"][..],
+            "outside 0.01-500 frames per second",
+        ),
+        (&["--fps", "1000"][..], "outside 0.01-500 frames per second"),
     ] {
         let out = run(flags);
         assert!(!out.status.success(), "{flags:?}");
@@ -517,6 +522,25 @@ fn render_errors_leave_no_partial_files() {
         );
         assert_eq!(std::fs::read(&video).unwrap(), b"previous");
     }
+    // A GIF faster than browsers play one: refused, with the way to slow it down.
+    let gif = dir.join("out.gif");
+    let out = kinema(&[
+        "render",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        gif.to_str().unwrap(),
+        "--codec",
+        "gif",
+        "--fps",
+        "60",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--every-nth-frame"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!gif.exists());
     let out = kinema(&[
         "render",
         code.to_str().unwrap(),

@@ -223,11 +223,14 @@ fn dynamic_props(body: &Map<String, Value>, fields: &mut Fields) -> Option<Dynam
             None
         }
         Some(value) => match value.as_f64() {
-            Some(fps) if fps > 0.0 && fps <= 240.0 => Some(fps),
+            Some(fps) if (kinema_farm::MIN_FPS..=240.0).contains(&fps) => Some(fps),
             Some(fps) => {
                 fields.push(
                     "inputProps.fps",
-                    format!("must be more than 0 and at most 240, got {fps}"),
+                    format!(
+                        "must be at least {} and at most 240, got {fps}",
+                        kinema_farm::MIN_FPS
+                    ),
                 );
                 None
             }
@@ -485,6 +488,27 @@ mod tests {
           ]
         }
         "#);
+    }
+
+    #[test]
+    fn fps_must_be_one_videos_can_have() {
+        let fps = |fps: Value| {
+            parse_render(&body(
+                json!({"inputProps": {"code": CODE, "durationInFrames": 30, "fps": fps}}),
+            ))
+        };
+        for ok in [json!(0.01), json!(23.976), json!(240)] {
+            assert!(fps(ok.clone()).is_ok(), "{ok}");
+        }
+        for bad in [json!(0), json!(0.000001), json!(241), json!(-30)] {
+            let e = fps(bad.clone()).unwrap_err();
+            assert!(
+                e.message
+                    .starts_with("inputProps.fps must be at least 0.01 and at most 240"),
+                "{bad}: {}",
+                e.message
+            );
+        }
     }
 
     #[test]
