@@ -50,9 +50,11 @@ pub struct ChunkTiming {
     pub start_seconds: f64,
 }
 
-/// The slowest frame rate accepted: a frame of 100 s. Much longer frames overflow the
-/// containers' sample durations (ffmpeg fails at 1e-4 fps, the built-in muxer earlier).
-pub const MIN_FPS: f64 = 0.01;
+/// The slowest frame rate accepted: a frame of 5 s. Joined MPEG-TS chunks of longer frames lose
+/// their last frame's duration (ffmpeg 5 no longer trusts the rate), and much longer ones
+/// overflow the containers. A slower video is the same video at 1 fps with frames repeated,
+/// which cost next to nothing to paint and to encode.
+pub const MIN_FPS: f64 = 0.2;
 /// The fastest frame rate accepted, with a margin below 1,000 fps, where ffmpeg stops trusting
 /// a stream's frame rate and the joined MPEG-TS chunks lose their last frame's duration.
 pub const MAX_FPS: f64 = 500.0;
@@ -872,9 +874,9 @@ mod tests {
             })
             .contains("fps")
         );
-        for fps in [0.009, 1e-6, 500.5, 1000.0] {
+        for fps in [0.19, 1e-6, 500.5, 1000.0] {
             assert!(
-                err(VideoSettings { fps, ..settings() }).contains("outside 0.01-500 frames"),
+                err(VideoSettings { fps, ..settings() }).contains("outside 0.2-500 frames"),
                 "{fps}"
             );
         }

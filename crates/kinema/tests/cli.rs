@@ -507,11 +507,8 @@ fn render_errors_leave_no_partial_files() {
             &["--encoder", "builtin", "--x264-preset", "fast"][..],
             "x264Preset",
         ),
-        (
-            &["--fps", "0.001"][..],
-            "outside 0.01-500 frames per second",
-        ),
-        (&["--fps", "1000"][..], "outside 0.01-500 frames per second"),
+        (&["--fps", "0.1"][..], "outside 0.2-500 frames per second"),
+        (&["--fps", "1000"][..], "outside 0.2-500 frames per second"),
     ] {
         let out = run(flags);
         assert!(!out.status.success(), "{flags:?}");

@@ -497,14 +497,14 @@ mod tests {
                 json!({"inputProps": {"code": CODE, "durationInFrames": 30, "fps": fps}}),
             ))
         };
-        for ok in [json!(0.01), json!(23.976), json!(240)] {
+        for ok in [json!(0.2), json!(23.976), json!(240)] {
             assert!(fps(ok.clone()).is_ok(), "{ok}");
         }
-        for bad in [json!(0), json!(0.000001), json!(241), json!(-30)] {
+        for bad in [json!(0), json!(0.1), json!(241), json!(-30)] {
             let e = fps(bad.clone()).unwrap_err();
             assert!(
                 e.message
-                    .starts_with("inputProps.fps must be at least 0.01 and at most 240"),
+                    .starts_with("inputProps.fps must be at least 0.2 and at most 240"),
                 "{bad}: {}",
                 e.message
             );
