@@ -79,7 +79,10 @@ pub enum PlanError {
     EveryNthFrame(u32),
     #[error("framesPerLambda and concurrency were both set; set one of them")]
     BothSet,
-    #[error("framesPerLambda must be at least {minimum} for {frame_count} frames, got {got}")]
+    #[error(
+        "frames per chunk (framesPerLambda) must be at least {minimum} for {frame_count} frames, \
+         got {got}"
+    )]
     FramesPerChunkTooSmall {
         got: u32,
         minimum: u32,
@@ -89,7 +92,7 @@ pub enum PlanError {
     Concurrency(u32),
     #[error(
         "too many chunks: {chunks} chunks of {frames_per_chunk} frames for {frame_count} frames; \
-         at most {MAX_CHUNKS} are allowed (raise framesPerLambda)"
+         at most {MAX_CHUNKS} are allowed (raise the frames per chunk, framesPerLambda)"
     )]
     TooManyChunks {
         chunks: usize,

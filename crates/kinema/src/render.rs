@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
     Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend, FrameChanges,
-    PixelFormat, PlanOptions, RgbaFrame, VideoSettings, plan_chunks,
+    PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
 
@@ -189,7 +189,15 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             },
         )
     };
-    let plan = plan_with(job.frames_per_chunk, None).context("invalid --frames")?;
+    let plan = plan_with(job.frames_per_chunk, None).map_err(|e| {
+        let flag = match e {
+            PlanError::FramesPerChunkTooSmall { .. } | PlanError::TooManyChunks { .. } => {
+                "--frames-per-chunk"
+            }
+            _ => "--frames",
+        };
+        anyhow::Error::new(e).context(format!("invalid {flag}"))
+    })?;
     // With --frames-per-chunk the chunks are the farm's, kept as planned; otherwise one chunk
     // per thread to start with, split while rendering where a thread would otherwise idle.
     let (spans, split_on_demand) = match job.frames_per_chunk {

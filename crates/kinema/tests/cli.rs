@@ -507,6 +507,10 @@ fn render_errors_leave_no_partial_files() {
             &["--encoder", "builtin", "--x264-preset", "fast"][..],
             "x264Preset",
         ),
+        (
+            &["--frames-per-chunk", "2"][..],
+            "invalid --frames-per-chunk: frames per chunk (framesPerLambda) must be at least 5",
+        ),
         (&["--fps", "0.1"][..], "outside 0.2-500 frames per second"),
         (&["--fps", "1000"][..], "outside 0.2-500 frames per second"),
     ] {
