@@ -18,7 +18,7 @@ use openh264::encoder::{
 use openh264::formats::YUVSlices;
 
 use crate::encoder::{ChunkFile, RgbaFrame, VideoEncoder};
-use crate::ffmpeg::{EncodeError, VideoSettings};
+use crate::ffmpeg::{EncodeError, VideoSettings, parse_bitrate};
 use crate::yuv::{FrameConverter, I420};
 
 /// An access unit delimiter NAL (any picture type).
@@ -122,26 +122,6 @@ fn encoder_config(settings: &VideoSettings) -> Result<EncoderConfig, EncodeError
 fn ceiling_bitrate(settings: &VideoSettings) -> u32 {
     let bits = settings.width as f64 * settings.height as f64 * settings.fps * 0.5;
     bits.clamp(1e6, i32::MAX as f64) as u32
-}
-
-/// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second.
-pub fn parse_bitrate(text: &str) -> Result<u32, EncodeError> {
-    let invalid = || EncodeError::Setting {
-        field: "videoBitrate",
-        reason: format!("\"{text}\" is not a bitrate such as 4M, 800k or 2500000"),
-    };
-    let trimmed = text.trim();
-    let (number, factor) = match trimmed.chars().last() {
-        Some('k' | 'K') => (&trimmed[..trimmed.len() - 1], 1e3),
-        Some('m' | 'M') => (&trimmed[..trimmed.len() - 1], 1e6),
-        _ => (trimmed, 1.0),
-    };
-    let value: f64 = number.parse().map_err(|_| invalid())?;
-    let bps = value * factor;
-    if !(bps.is_finite() && (1000.0..=i32::MAX as f64).contains(&bps)) {
-        return Err(invalid());
-    }
-    Ok(bps as u32)
 }
 
 impl VideoEncoder for OpenH264Encoder {
@@ -350,18 +330,6 @@ pub fn stitch(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bitrates_parse_with_suffixes() {
-        assert_eq!(parse_bitrate("4M").unwrap(), 4_000_000);
-        assert_eq!(parse_bitrate("800k").unwrap(), 800_000);
-        assert_eq!(parse_bitrate("2500000").unwrap(), 2_500_000);
-        assert_eq!(parse_bitrate("1.5M").unwrap(), 1_500_000);
-        for bad in ["", "fast", "-1M", "10", "1e12"] {
-            let err = parse_bitrate(bad).unwrap_err().to_string();
-            assert!(err.contains("videoBitrate"), "{bad}: {err}");
-        }
-    }
 
     #[test]
     fn access_units_split_at_delimiters_and_mark_keyframes() {

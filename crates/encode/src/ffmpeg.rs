@@ -32,6 +32,28 @@ pub struct VideoSettings {
     pub encoder_threads: Option<u32>,
 }
 
+/// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second.
+pub fn parse_bitrate(text: &str) -> Result<u32, EncodeError> {
+    let invalid = || EncodeError::Setting {
+        field: "videoBitrate",
+        reason: format!(
+            "\"{text}\" is not a bitrate of 1000 bits/s or more, such as 4M, 800k or 2500000"
+        ),
+    };
+    let trimmed = text.trim();
+    let (number, factor) = match trimmed.chars().last() {
+        Some('k' | 'K') => (&trimmed[..trimmed.len() - 1], 1e3),
+        Some('m' | 'M') => (&trimmed[..trimmed.len() - 1], 1e6),
+        _ => (trimmed, 1.0),
+    };
+    let value: f64 = number.parse().map_err(|_| invalid())?;
+    let bps = value * factor;
+    if !(bps.is_finite() && (1000.0..=i32::MAX as f64).contains(&bps)) {
+        return Err(invalid());
+    }
+    Ok(bps as u32)
+}
+
 /// The raw frames Kinema pipes into ffmpeg.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RawInput {
@@ -195,6 +217,9 @@ impl VideoSettings {
                 }
                 Some(_) => {}
             }
+        }
+        if let Some(bitrate) = &self.video_bitrate {
+            parse_bitrate(bitrate)?;
         }
         if self.crf.is_some() && self.video_bitrate.is_some() {
             return setting("crf", "crf and videoBitrate cannot both be set".into());
@@ -831,6 +856,18 @@ mod tests {
             video_bitrate: None,
             pixel_format: None,
             encoder_threads: None,
+        }
+    }
+
+    #[test]
+    fn bitrates_parse_with_suffixes() {
+        assert_eq!(parse_bitrate("4M").unwrap(), 4_000_000);
+        assert_eq!(parse_bitrate("800k").unwrap(), 800_000);
+        assert_eq!(parse_bitrate("2500000").unwrap(), 2_500_000);
+        assert_eq!(parse_bitrate("1.5M").unwrap(), 1_500_000);
+        for bad in ["", "fast", "-1M", "10", "1e12", "4X", "0"] {
+            let err = parse_bitrate(bad).unwrap_err().to_string();
+            assert!(err.contains("videoBitrate"), "{bad}: {err}");
         }
     }
 

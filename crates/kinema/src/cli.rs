@@ -100,8 +100,8 @@ pub enum Command {
         /// Target video bitrate such as 4M (instead of --crf).
         #[arg(long)]
         video_bitrate: Option<String>,
-        /// Device pixels per CSS pixel.
-        #[arg(long, default_value_t = 1.0)]
+        /// Device pixels per CSS pixel (above 0, at most 16).
+        #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f64,
         /// Replace an existing output file (default); --overwrite=false refuses to.
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
@@ -161,8 +161,9 @@ pub enum Command {
         /// Input props: a JSON object, or @file.json.
         #[arg(long)]
         props: Option<String>,
-        /// Device pixels per CSS pixel (2 renders a 1920x1080 composition at 3840x2160).
-        #[arg(long, default_value_t = 1.0)]
+        /// Device pixels per CSS pixel (2 renders a 1920x1080 composition at 3840x2160; above 0,
+        /// at most 16).
+        #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f64,
         /// JPEG quality, 0-100.
         #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(0..=100))]
@@ -417,5 +418,17 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// `--scale`: above 0 and at most 16, as Remotion's and the farm's `scale`.
+fn parse_scale(text: &str) -> Result<f64, String> {
+    let scale: f64 = text
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a number"))?;
+    if scale.is_finite() && scale > 0.0 && scale <= 16.0 {
+        Ok(scale)
+    } else {
+        Err(format!("must be above 0 and at most 16, got {text}"))
     }
 }

@@ -511,6 +511,15 @@ fn render_errors_leave_no_partial_files() {
             &["--frames-per-chunk", "2"][..],
             "invalid --frames-per-chunk: frames per chunk (framesPerLambda) must be at least 5",
         ),
+        (
+            &["--scale", "nan"][..],
+            "must be above 0 and at most 16, got nan",
+        ),
+        (
+            &["--scale=-1"][..],
+            "must be above 0 and at most 16, got -1",
+        ),
+        (&["--video-bitrate", "4X"][..], "\"4X\" is not a bitrate"),
         (&["--fps", "0.1"][..], "outside 0.2-500 frames per second"),
         (&["--fps", "1000"][..], "outside 0.2-500 frames per second"),
     ] {

@@ -571,6 +571,8 @@ fn start_refuses_bad_payloads_before_launching() {
     );
     assert!(call(with("codec", json!("av1"))).starts_with("codec:"));
     assert!(call(with("crf", json!(60))).starts_with("crf:"));
+    let m = call(with("videoBitrate", json!("4X")));
+    assert!(m.starts_with("videoBitrate:") && m.contains("4M"), "{m}");
     assert!(
         call(with("serveUrl", json!("missing-site")))
             .contains("site \"missing-site\" was not found")

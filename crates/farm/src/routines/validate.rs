@@ -107,6 +107,15 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
             ));
         }
     }
+    if let Some(bitrate) = &params.video_bitrate
+        && let Err(error) = kinema_encode::ffmpeg::parse_bitrate(bitrate)
+    {
+        let reason = match error {
+            kinema_encode::EncodeError::Setting { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        return Err(FarmError::field("videoBitrate", reason));
+    }
     if let Some(format) = &params.pixel_format {
         let format = PixelFormat::parse(format)
             .map_err(|e| FarmError::field("pixelFormat", e.to_string()))?;
