@@ -63,6 +63,11 @@ impl Codec {
         }
     }
 
+    /// Whether a target bitrate applies (ProRes has fixed profiles; GIF chunks are lossless).
+    pub fn takes_bitrate(self) -> bool {
+        self.crf_range().is_some()
+    }
+
     /// File extensions the output may have; the first is the usual one.
     pub fn extensions(self) -> &'static [&'static str] {
         match self {

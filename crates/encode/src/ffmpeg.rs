@@ -32,12 +32,14 @@ pub struct VideoSettings {
     pub encoder_threads: Option<u32>,
 }
 
-/// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second.
+/// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second (k/K: thousands,
+/// m/M: millions). ffmpeg is given the number, since it reads a lowercase `m` as "milli".
 pub fn parse_bitrate(text: &str) -> Result<u32, EncodeError> {
     let invalid = || EncodeError::Setting {
         field: "videoBitrate",
         reason: format!(
-            "\"{text}\" is not a bitrate of 1000 bits/s or more, such as 4M, 800k or 2500000"
+            "\"{text}\" is not a bitrate from 1000 bits/s to 2147M, such as 4M, 800k or \
+             2500000"
         ),
     };
     let trimmed = text.trim();
@@ -82,6 +84,11 @@ pub const MIN_FPS: f64 = 0.2;
 pub const MAX_FPS: f64 = 500.0;
 /// GIF frame delays are in 1/100 s, and browsers play delays under 2/100 s as 1/10 s.
 pub const MAX_GIF_FPS: f64 = 50.0;
+
+/// The smallest `everyNthFrame` that brings a composition at `fps` within [`MAX_GIF_FPS`].
+pub fn gif_every_nth_frame(fps: f64) -> u32 {
+    (fps / MAX_GIF_FPS).ceil().max(1.0) as u32
+}
 
 /// Every chunk's timestamps are shifted by this much more, so no chunk ever needs ffmpeg's
 /// "make DTS non-negative" shift (which only the first chunk would get, breaking continuity
@@ -219,6 +226,12 @@ impl VideoSettings {
             }
         }
         if let Some(bitrate) = &self.video_bitrate {
+            if !self.codec.takes_bitrate() {
+                return setting(
+                    "videoBitrate",
+                    format!("{codec} takes no bitrate; leave it unset"),
+                );
+            }
             parse_bitrate(bitrate)?;
         }
         if self.crf.is_some() && self.video_bitrate.is_some() {
@@ -263,7 +276,11 @@ impl VideoSettings {
             &self.video_bitrate,
             self.crf.or(self.codec.default_crf()),
         ) {
-            (Some(bitrate), _) => args.extend(["-b:v".into(), bitrate.clone()]),
+            (Some(bitrate), _) => args.extend([
+                "-b:v".into(),
+                // Validated before any encoder starts; ffmpeg reads "4m" as 4 millibits.
+                parse_bitrate(bitrate).map_or_else(|_| bitrate.clone(), |bps| bps.to_string()),
+            ]),
             (None, Some(crf)) => args.extend(["-crf".into(), crf.to_string()]),
             (None, None) => {}
         };
@@ -865,7 +882,8 @@ mod tests {
         assert_eq!(parse_bitrate("800k").unwrap(), 800_000);
         assert_eq!(parse_bitrate("2500000").unwrap(), 2_500_000);
         assert_eq!(parse_bitrate("1.5M").unwrap(), 1_500_000);
-        for bad in ["", "fast", "-1M", "10", "1e12", "4X", "0"] {
+        assert_eq!(parse_bitrate("4m").unwrap(), 4_000_000);
+        for bad in ["", "fast", "-1M", "10", "1e12", "4X", "0", "3000M"] {
             let err = parse_bitrate(bad).unwrap_err().to_string();
             assert!(err.contains("videoBitrate"), "{bad}: {err}");
         }
@@ -951,6 +969,18 @@ mod tests {
         );
         assert!(args.contains("-movflags +faststart"));
         assert!(args.contains("-r 30 "));
+        // ffmpeg reads a lowercase m as "milli": it is given the number.
+        let bitrate = VideoSettings {
+            video_bitrate: Some("4m".into()),
+            ..settings()
+        };
+        assert!(
+            bitrate
+                .args(Path::new("/tmp/x.mp4"), None)
+                .join(" ")
+                .contains("-b:v 4000000 "),
+            "{bitrate:?}"
+        );
         let ts = settings()
             .args(
                 Path::new("/tmp/x.ts"),

@@ -37,8 +37,9 @@ pub use config::{FarmConfig, PROTOCOL_VERSION};
 pub use embedded::{EmbeddedFarm, WorkerCommand};
 pub use error::FarmError;
 pub use invoker::{InvocationType, InvokeError, Invoker};
-/// The slowest frame rate a video may have (the HTTP API checks requests against it).
-pub use kinema_encode::MIN_FPS;
 pub use kinema_encode::plan;
+/// Frame-rate limits (the HTTP API checks requests against them): the slowest video, the
+/// fastest GIF.
+pub use kinema_encode::{MAX_GIF_FPS, MIN_FPS};
 pub use pool::{PoolOptions, WorkerPool};
 pub use routines::status::render_progress;

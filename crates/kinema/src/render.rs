@@ -17,7 +17,8 @@ use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
     Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend, FrameChanges,
-    PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, plan_chunks,
+    MAX_GIF_FPS, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings,
+    gif_every_nth_frame, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
 
@@ -194,6 +195,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             PlanError::FramesPerChunkTooSmall { .. } | PlanError::TooManyChunks { .. } => {
                 "--frames-per-chunk"
             }
+            PlanError::EveryNthFrame(_) => "--every-nth-frame",
             _ => "--frames",
         };
         anyhow::Error::new(e).context(format!("invalid {flag}"))
@@ -224,7 +226,36 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         // Chunks encode in parallel, one per thread: one encoder thread each.
         encoder_threads: (threads > 1).then_some(1),
     };
-    settings.validate()?;
+    if width == 0 || height == 0 {
+        bail!(
+            "--scale {} makes the {}x{} composition {width}x{height}",
+            job.scale,
+            info.width,
+            info.height
+        );
+    }
+    if job.codec == Codec::Gif && fps > MAX_GIF_FPS {
+        bail!(
+            "a GIF plays at most {MAX_GIF_FPS} fps (browsers show a frame shorter than 2/100 s \
+             for 1/10 s), and this one would play at {fps} fps ({} fps / --every-nth-frame {}): \
+             use --every-nth-frame {}",
+            info.fps,
+            job.every_nth_frame,
+            gif_every_nth_frame(info.fps)
+        );
+    }
+    if let Err(error) = settings.validate() {
+        let about_fps = matches!(&error, EncodeError::Setting { field: "fps", .. });
+        let error = anyhow::Error::new(error);
+        return Err(match (about_fps, job.every_nth_frame) {
+            (false, _) => error,
+            (true, 1) => error.context(format!("the composition plays at {fps} fps")),
+            (true, n) => error.context(format!(
+                "the composition's {} fps, every {n} frames, plays at {fps} fps",
+                info.fps
+            )),
+        });
+    }
     let backend = job.encoder.resolve(&job.ffmpeg, job.codec)?;
     backend.check(&settings, &job.output)?;
     let chunk_extension = backend.chunk_extension(job.codec);
@@ -446,7 +477,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         fps,
         frames: count,
         first_frame: plan.frame_range.start,
-        last_frame: plan.frame_range.end,
+        // The last frame rendered (with every Nth frame kept, the range's end may be skipped).
+        last_frame: plan.frame_range.start
+            + plan.frame_count.saturating_sub(1) * plan.every_nth_frame,
         chunks: chunks.len(),
         threads,
         seconds,

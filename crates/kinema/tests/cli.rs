@@ -520,6 +520,11 @@ fn render_errors_leave_no_partial_files() {
             "must be above 0 and at most 16, got -1",
         ),
         (&["--video-bitrate", "4X"][..], "\"4X\" is not a bitrate"),
+        (&["--every-nth-frame", "0"][..], "invalid --every-nth-frame"),
+        (
+            &["--scale", "0.001"][..],
+            "--scale 0.001 makes the 160x90 composition 0x0",
+        ),
         (&["--fps", "0.1"][..], "outside 0.2-500 frames per second"),
         (&["--fps", "1000"][..], "outside 0.2-500 frames per second"),
     ] {
@@ -805,6 +810,16 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
     let stream = probe(&dir.join("every-2nd.gif"));
     assert_eq!(stream["codec_name"], "gif");
     assert_eq!(stream["nb_read_frames"], "12");
+    assert_eq!(
+        report["lastFrame"], 22,
+        "the last frame rendered, not the range's end"
+    );
+    // A 60 fps composition is too fast for a GIF, but every 2nd frame of it is not.
+    let report = render(
+        "sixty.gif",
+        &["--codec", "gif", "--every-nth-frame", "2", "--fps", "60"],
+    );
+    assert_eq!(report["fps"], 30.0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

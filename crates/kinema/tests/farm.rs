@@ -572,7 +572,14 @@ fn start_refuses_bad_payloads_before_launching() {
     assert!(call(with("codec", json!("av1"))).starts_with("codec:"));
     assert!(call(with("crf", json!(60))).starts_with("crf:"));
     let m = call(with("videoBitrate", json!("4X")));
-    assert!(m.starts_with("videoBitrate:") && m.contains("4M"), "{m}");
+    assert!(
+        m.starts_with("videoBitrate:") && m.contains("\"4X\""),
+        "{m}"
+    );
+    let mut prores = with("codec", json!("prores"));
+    prores["videoBitrate"] = json!("4M");
+    let m = call(prores);
+    assert!(m.starts_with("videoBitrate: prores takes no bitrate"), "{m}");
     assert!(
         call(with("serveUrl", json!("missing-site")))
             .contains("site \"missing-site\" was not found")

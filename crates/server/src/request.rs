@@ -26,6 +26,23 @@ pub struct DynamicProps {
     pub raw: Map<String, Value>,
 }
 
+/// What the server's codec adds to the request's checks: a GIF plays at most
+/// [`kinema_farm::MAX_GIF_FPS`] fps, and the HTTP API has no `everyNthFrame` to lower it.
+pub fn check_for_codec(props: &DynamicProps, codec: &str) -> Result<(), ApiError> {
+    if codec == "gif" && props.fps > kinema_farm::MAX_GIF_FPS {
+        return Err(ApiError::fields(vec![FieldError {
+            field: "inputProps.fps".into(),
+            message: format!(
+                "must be at most {} for this server's GIF output (browsers play faster GIFs \
+                 slower), got {}",
+                kinema_farm::MAX_GIF_FPS,
+                props.fps
+            ),
+        }]));
+    }
+    Ok(())
+}
+
 impl DynamicProps {
     pub fn composition(&self) -> CodeComposition {
         CodeComposition {
@@ -488,6 +505,27 @@ mod tests {
           ]
         }
         "#);
+    }
+
+    #[test]
+    fn a_gif_server_takes_at_most_50_fps() {
+        let at = |fps: f64| {
+            parse_render(&body(
+                json!({"inputProps": {"code": CODE, "durationInFrames": 30, "fps": fps}}),
+            ))
+            .unwrap()
+            .props
+        };
+        assert!(check_for_codec(&at(60.0), "h264").is_ok());
+        assert!(check_for_codec(&at(50.0), "gif").is_ok());
+        let e = check_for_codec(&at(60.0), "gif").unwrap_err();
+        assert_eq!(e.status, 400);
+        assert!(
+            e.message
+                .starts_with("inputProps.fps must be at most 50 for this server's GIF output"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -107,8 +107,14 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
             ));
         }
     }
+    if params.video_bitrate.is_some() && !codec.takes_bitrate() {
+        return Err(FarmError::field(
+            "videoBitrate",
+            format!("{} takes no bitrate; leave it unset", codec.name()),
+        ));
+    }
     if let Some(bitrate) = &params.video_bitrate
-        && let Err(error) = kinema_encode::ffmpeg::parse_bitrate(bitrate)
+        && let Err(error) = kinema_encode::parse_bitrate(bitrate)
     {
         let reason = match error {
             kinema_encode::EncodeError::Setting { reason, .. } => reason,

@@ -80,6 +80,7 @@ pub async fn render(
     state.farm()?;
     let body = read_body(&headers, body, state.config.body_limit).await?;
     let request = request::parse_render(&body)?;
+    request::check_for_codec(&request.props, &state.config.codec)?;
     let base = base(&state, &headers);
     let shared = state.clone();
     let started = blocking(move || {
