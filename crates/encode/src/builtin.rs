@@ -9,6 +9,8 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use openh264::OpenH264API;
 use openh264::encoder::{
@@ -41,6 +43,8 @@ pub struct OpenH264Encoder {
     /// short write as its own error and drops the I/O error saying why, e.g. a full disk).
     unit: Vec<u8>,
     frames: u64,
+    /// `frames`, shared for progress reports (openh264 encodes each frame as it is written).
+    encoded: Arc<AtomicU64>,
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> EncodeError {
@@ -88,6 +92,7 @@ impl OpenH264Encoder {
             converter: FrameConverter::default(),
             unit: Vec::new(),
             frames: 0,
+            encoded: Arc::default(),
         })
     }
 }
@@ -151,11 +156,16 @@ impl VideoEncoder for OpenH264Encoder {
             .write_all(&self.unit)
             .map_err(|e| io_error(&self.stream_path, e))?;
         self.frames += 1;
+        self.encoded.store(self.frames, Ordering::Relaxed);
         Ok(())
     }
 
     fn frames(&self) -> u64 {
         self.frames
+    }
+
+    fn encoded(&self) -> Arc<AtomicU64> {
+        self.encoded.clone()
     }
 
     fn finish(mut self: Box<Self>) -> Result<u64, EncodeError> {

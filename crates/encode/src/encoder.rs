@@ -2,6 +2,8 @@
 //! H.264 encoder (openh264), which needs no other program.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use crate::builtin::OpenH264Encoder;
 use crate::codec::{Codec, PixelFormat};
@@ -144,6 +146,10 @@ pub trait VideoEncoder: Send {
     fn write(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError>;
     /// Frames written so far.
     fn frames(&self) -> u64;
+    /// Frames encoded so far: a counter the encoder keeps up to date, from its own threads where
+    /// it encodes in the background (ffmpeg's progress reports), for progress bars. Frames
+    /// written are encoded later by an encoder that looks ahead (x264).
+    fn encoded(&self) -> Arc<AtomicU64>;
     /// Complete the file; returns the number of frames in it.
     fn finish(self: Box<Self>) -> Result<u64, EncodeError>;
     /// Stop without completing (the partial file is the caller's to delete).

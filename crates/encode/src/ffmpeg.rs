@@ -6,6 +6,8 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use crate::codec::{Codec, PixelFormat};
@@ -405,6 +407,10 @@ impl VideoSettings {
             "-loglevel",
             "error",
             "-y",
+            // Frames encoded, for progress bars, as key=value lines on stdout.
+            "-nostats",
+            "-progress",
+            "pipe:1",
             "-f",
             "rawvideo",
             "-pix_fmt",
@@ -537,6 +543,8 @@ pub struct FfmpegEncoder {
     spliced: Option<(u64, u32, u32)>,
     output: PathBuf,
     frames: u64,
+    /// Frames ffmpeg has encoded, from its `-progress` reports (read on a thread of its own).
+    encoded: Arc<AtomicU64>,
 }
 
 /// How frames go into ffmpeg's input pipe.
@@ -596,7 +604,7 @@ impl FfmpegEncoder {
         let mut child = Command::new(ffmpeg)
             .args(settings.args(output, chunk))
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| EncodeError::FfmpegMissing {
@@ -606,6 +614,10 @@ impl FfmpegEncoder {
         if let Some(stdin) = &child.stdin {
             widen_pipe(stdin);
         }
+        let encoded = Arc::new(AtomicU64::new(0));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let counter = encoded.clone();
+        std::thread::spawn(move || read_progress(stdout, &counter));
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let log = std::thread::spawn(move || {
             let mut text = String::new();
@@ -624,6 +636,7 @@ impl FfmpegEncoder {
             spliced: None,
             output: output.to_path_buf(),
             frames: 0,
+            encoded,
         })
     }
 
@@ -730,7 +743,10 @@ impl FfmpegEncoder {
             .and_then(|h| h.join().ok())
             .unwrap_or_default();
         match status {
-            Ok(s) if succeeded(s, &log) => Ok(self.frames),
+            Ok(s) if succeeded(s, &log) => {
+                self.encoded.store(self.frames, Ordering::Relaxed);
+                Ok(self.frames)
+            }
             _ => Err(EncodeError::Ffmpeg {
                 output: self.output.clone(),
                 log: tail(&log),
@@ -769,6 +785,10 @@ impl VideoEncoder for FfmpegEncoder {
         self.frames
     }
 
+    fn encoded(&self) -> Arc<AtomicU64> {
+        self.encoded.clone()
+    }
+
     fn finish(self: Box<Self>) -> Result<u64, EncodeError> {
         FfmpegEncoder::finish(*self)
     }
@@ -784,6 +804,20 @@ impl Drop for FfmpegEncoder {
             drop(self.stdin.take());
             let _ = self.child.kill();
             let _ = self.child.wait();
+        }
+    }
+}
+
+/// Follow ffmpeg's `-progress` reports (`key=value` lines, a block every half second) until it
+/// closes them, keeping `encoded` at the latest `frame=` count.
+fn read_progress(stdout: impl Read, encoded: &AtomicU64) {
+    use std::io::BufRead;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        if let Some(frames) = line.strip_prefix("frame=")
+            && let Ok(frames) = frames.trim().parse()
+        {
+            encoded.store(frames, Ordering::Relaxed);
         }
     }
 }
@@ -887,6 +921,17 @@ mod tests {
             let err = parse_bitrate(bad).unwrap_err().to_string();
             assert!(err.contains("videoBitrate"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn progress_reports_set_the_frames_encoded() {
+        let encoded = AtomicU64::new(0);
+        let report = "frame=5\nfps=0.00\nprogress=continue\nframe=12\nbitrate=N/A\n\
+                      progress=end\n";
+        read_progress(report.as_bytes(), &encoded);
+        assert_eq!(encoded.load(Ordering::SeqCst), 12);
+        read_progress("frame=oops\n".as_bytes(), &encoded);
+        assert_eq!(encoded.load(Ordering::SeqCst), 12);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::Ordering;
 
 use kinema_encode::{
     Alpha, ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, FrameChanges, PixelFormat,
@@ -145,6 +146,7 @@ fn psnr(a: &[u8], b: &[u8]) -> f64 {
 /// Feed frames `range` of the pattern to `encoder` and finish it.
 fn write_frames(mut encoder: Box<dyn VideoEncoder>, range: std::ops::Range<u32>) {
     let count = range.len() as u64;
+    let encoded = encoder.encoded();
     for f in range {
         let pixels = frame(f);
         encoder
@@ -158,6 +160,40 @@ fn write_frames(mut encoder: Box<dyn VideoEncoder>, range: std::ops::Range<u32>)
             .unwrap();
     }
     assert_eq!(encoder.finish().unwrap(), count);
+    assert_eq!(encoded.load(Ordering::SeqCst), count, "frames encoded");
+}
+
+/// ffmpeg's count of frames encoded reaches the progress counter while it encodes, not only
+/// when it is finished.
+#[test]
+fn ffmpeg_reports_frames_encoded_while_encoding() {
+    let path = temp("progress.mp4");
+    let mut encoder = ffmpeg().start(settings(Codec::H264), &path).unwrap();
+    let encoded = encoder.encoded();
+    let pixels = frame(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut written = 0;
+    // ffmpeg reports on its first frames and then every half second.
+    while encoded.load(Ordering::SeqCst) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no progress after {written} frames"
+        );
+        encoder
+            .write(RgbaFrame {
+                width: W,
+                height: H,
+                pixels: &pixels,
+                alpha: Alpha::Straight,
+                changes: FrameChanges::Unknown,
+            })
+            .unwrap();
+        written += 1;
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(encoded.load(Ordering::SeqCst) <= written);
+    assert_eq!(encoder.finish().unwrap(), written);
+    assert_eq!(encoded.load(Ordering::SeqCst), written);
 }
 
 /// Encode the pattern in four chunks and stitch them into `name`.

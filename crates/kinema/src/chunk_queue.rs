@@ -236,6 +236,7 @@ impl ChunkQueue {
     }
 
     /// Chunks made so far (planned and split off).
+    #[cfg(test)]
     pub fn chunks(&self) -> usize {
         self.lock().created
     }

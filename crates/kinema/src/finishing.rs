@@ -7,8 +7,6 @@
 //! runs on its own thread and the render thread takes frames from a longer chunk meanwhile, so
 //! the final flushes of the last chunks overlap.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use anyhow::{Context, Result, anyhow};
@@ -16,32 +14,20 @@ use kinema_encode::{EncodeError, VideoEncoder};
 
 use crate::chunk_queue::Span;
 
-/// The flushes one render thread has started, and a count of chunks encoded shared by all.
+/// The flushes one render thread has started.
+#[derive(Default)]
 pub struct Finishing {
     running: Vec<(Span, JoinHandle<Result<u64, EncodeError>>)>,
-    encoded: Arc<AtomicUsize>,
 }
 
 impl Finishing {
-    /// `encoded` counts every chunk whose encoder has finished, for progress reports.
-    pub fn new(encoded: Arc<AtomicUsize>) -> Finishing {
-        Finishing {
-            running: Vec::new(),
-            encoded,
-        }
-    }
-
     /// Flush `encoder`, which has been given every frame of `span`, on a thread of its own.
     pub fn start(&mut self, encoder: Box<dyn VideoEncoder>, span: Span) -> Result<()> {
-        let encoded = self.encoded.clone();
         let handle = std::thread::Builder::new()
             .name("kinema-flush".into())
             .spawn(move || {
                 let result = encoder.finish();
                 tracing::debug!("chunk of frames {}-{} flushed", span.first, span.last);
-                if result.is_ok() {
-                    encoded.fetch_add(1, Ordering::SeqCst);
-                }
                 result
             })
             .context("cannot start a thread to finish encoding a chunk")?;
@@ -91,11 +77,15 @@ fn join((span, handle): (Span, JoinHandle<Result<u64, EncodeError>>)) -> Result<
 mod tests {
     use super::*;
     use kinema_encode::RgbaFrame;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::Duration;
 
-    /// An encoder whose flush takes a while and then succeeds or fails.
+    /// An encoder whose flush takes a while and then succeeds (counting its frame as encoded)
+    /// or fails.
     struct Slow {
         fail: bool,
+        encoded: Arc<AtomicU64>,
     }
 
     impl VideoEncoder for Slow {
@@ -105,6 +95,9 @@ mod tests {
         fn frames(&self) -> u64 {
             1
         }
+        fn encoded(&self) -> Arc<AtomicU64> {
+            self.encoded.clone()
+        }
         fn finish(self: Box<Self>) -> Result<u64, EncodeError> {
             std::thread::sleep(Duration::from_millis(50));
             if self.fail {
@@ -113,10 +106,18 @@ mod tests {
                     reason: "disk full".into(),
                 })
             } else {
+                self.encoded.fetch_add(1, Ordering::SeqCst);
                 Ok(1)
             }
         }
         fn abort(self: Box<Self>) {}
+    }
+
+    fn slow(fail: bool, encoded: &Arc<AtomicU64>) -> Box<Slow> {
+        Box::new(Slow {
+            fail,
+            encoded: encoded.clone(),
+        })
     }
 
     fn span(first: u32, last: u32) -> Span {
@@ -124,14 +125,12 @@ mod tests {
     }
 
     #[test]
-    fn flushes_run_in_the_background_and_are_counted() {
-        let encoded = Arc::new(AtomicUsize::new(0));
-        let mut finishing = Finishing::new(encoded.clone());
+    fn flushes_run_in_the_background() {
+        let encoded = Arc::new(AtomicU64::new(0));
+        let mut finishing = Finishing::default();
+        finishing.start(slow(false, &encoded), span(0, 9)).unwrap();
         finishing
-            .start(Box::new(Slow { fail: false }), span(0, 9))
-            .unwrap();
-        finishing
-            .start(Box::new(Slow { fail: false }), span(10, 19))
+            .start(slow(false, &encoded), span(10, 19))
             .unwrap();
         // Neither has ended yet, and checking does not wait for them.
         finishing.check_ended().unwrap();
@@ -142,13 +141,11 @@ mod tests {
 
     #[test]
     fn a_failed_flush_names_its_frames() {
-        let encoded = Arc::new(AtomicUsize::new(0));
-        let mut finishing = Finishing::new(encoded.clone());
+        let encoded = Arc::new(AtomicU64::new(0));
+        let mut finishing = Finishing::default();
+        finishing.start(slow(true, &encoded), span(30, 59)).unwrap();
         finishing
-            .start(Box::new(Slow { fail: true }), span(30, 59))
-            .unwrap();
-        finishing
-            .start(Box::new(Slow { fail: false }), span(60, 89))
+            .start(slow(false, &encoded), span(60, 89))
             .unwrap();
         let error = format!("{:#}", finishing.wait_all().unwrap_err());
         assert!(error.contains("frames 30-59"), "{error}");

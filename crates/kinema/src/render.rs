@@ -9,8 +9,8 @@
 //! Ctrl-C (or SIGTERM) stops the workers and removes every temporary file.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -281,7 +281,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let (first_frame, nth) = (plan.frame_range.start, plan.every_nth_frame);
     let stop = Arc::new(AtomicBool::new(false));
     let rendered = Arc::new(AtomicUsize::new(0));
-    let encoded = Arc::new(AtomicUsize::new(0));
+    // Each encoder's count of frames encoded, summed for the progress bar.
+    let encoded = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
     let (tx, rx) = mpsc::channel::<Result<()>>();
     let mut workers = Vec::new();
     for worker in 0..threads {
@@ -313,7 +314,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                 .name(format!("kinema-render-{worker}"))
                 .spawn(move || {
                     // Encoders still flushing chunks this thread has rendered.
-                    let mut finishing = Finishing::new(encoded);
+                    let mut finishing = Finishing::default();
                     let result = (|| -> Result<()> {
                         let mut engine = Engine::new(bundle, limits)?;
                         engine.select(&composition, &props)?;
@@ -333,6 +334,10 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                     timing,
                                 )?,
                             };
+                            encoded
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(encoder.encoded());
                             let mut composed = std::collections::VecDeque::new();
                             loop {
                                 if stop.load(Ordering::SeqCst) {
@@ -413,10 +418,15 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         }
         if let Some(bar) = &bar {
             bar.set_position(rendered.load(Ordering::SeqCst) as u64);
+            let frames_encoded: u64 = encoded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .map(|count| count.load(Ordering::Relaxed))
+                .sum();
             bar.set_message(format!(
-                "{}/{} chunks encoded",
-                encoded.load(Ordering::SeqCst),
-                queue.chunks()
+                "{frames_encoded} encoded, {:.1} fps",
+                bar.per_sec()
             ));
         }
     }
@@ -593,7 +603,7 @@ fn progress_bar(enabled: bool, frames: u64) -> Option<indicatif::ProgressBar> {
     let bar = indicatif::ProgressBar::new(frames);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} rendering [{bar:32}] {pos}/{len} frames, {msg}  {per_sec}  ETA {eta}",
+            "{spinner} [{bar:32}] {pos}/{len} frames rendered, {msg}, ETA {eta}",
         )
         .expect("valid template")
         .progress_chars("=> "),

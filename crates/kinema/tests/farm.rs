@@ -579,7 +579,10 @@ fn start_refuses_bad_payloads_before_launching() {
     let mut prores = with("codec", json!("prores"));
     prores["videoBitrate"] = json!("4M");
     let m = call(prores);
-    assert!(m.starts_with("videoBitrate: prores takes no bitrate"), "{m}");
+    assert!(
+        m.starts_with("videoBitrate: prores takes no bitrate"),
+        "{m}"
+    );
     assert!(
         call(with("serveUrl", json!("missing-site")))
             .contains("site \"missing-site\" was not found")

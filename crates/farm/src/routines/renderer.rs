@@ -3,6 +3,7 @@
 //! `completed` with the chunk file's key, or `failed` with the error).
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 
 use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
 use kinema_encode::{
@@ -325,6 +326,8 @@ fn render_chunk(
         .start_chunk(settings, &path, timing)
         .map_err(|e| whole(e.into()))?;
     let every = task.progress_every_nth_frame.max(1) as u64;
+    // ffmpeg's own count, which trails the frames written by its lookahead and pipe.
+    let encoded = encoder.encoded();
     let mut last_cancel_check = std::time::Instant::now();
     let first = task.composition_start;
     for frame in task.frame_range[0]..=task.frame_range[1] {
@@ -361,13 +364,13 @@ fn render_chunk(
             })
             .map_err(|e| at(e.into()))?;
         status.rendered_frames += 1;
-        // Frames are encoded as they are written (the encoder streams them).
-        status.encoded_frames = status.rendered_frames;
+        status.encoded_frames = encoded.load(Ordering::Relaxed);
         if status.rendered_frames.is_multiple_of(every) {
             status.write(bucket, &task.render_id).map_err(whole)?;
         }
     }
     encoder.finish().map_err(|e| whole(e.into()))?;
+    status.encoded_frames = status.rendered_frames;
     let key = video_key(&task.render_id, task.chunk, task.attempt);
     bucket
         .put_file(&key, &path, &PutOptions::default())
