@@ -146,9 +146,9 @@ pub trait VideoEncoder: Send {
     fn write(&mut self, frame: RgbaFrame<'_>) -> Result<(), EncodeError>;
     /// Frames written so far.
     fn frames(&self) -> u64;
-    /// Frames encoded so far: a counter the encoder keeps up to date, from its own threads where
-    /// it encodes in the background (ffmpeg's progress reports), for progress bars. Frames
-    /// written are encoded later by an encoder that looks ahead (x264).
+    /// Frames encoded so far, for progress bars: a counter the encoder keeps up to date. For
+    /// ffmpeg it is ffmpeg's own count (`frame=` of its `-progress` reports, every half second):
+    /// frames handed to the codec, which trails the frames written by the pipe's contents.
     fn encoded(&self) -> Arc<AtomicU64>;
     /// Complete the file; returns the number of frames in it.
     fn finish(self: Box<Self>) -> Result<u64, EncodeError>;

@@ -532,6 +532,9 @@ pub struct FfmpegEncoder {
     child: Child,
     stdin: Option<ChildStdin>,
     log: Option<JoinHandle<String>>,
+    /// The thread following ffmpeg's `-progress` reports; joined once ffmpeg has exited, so the
+    /// count is final before `finish` returns.
+    progress: Option<JoinHandle<()>>,
     settings: VideoSettings,
     input: RawInput,
     converter: FrameConverter,
@@ -617,17 +620,34 @@ impl FfmpegEncoder {
         let encoded = Arc::new(AtomicU64::new(0));
         let stdout = child.stdout.take().expect("stdout is piped");
         let counter = encoded.clone();
-        std::thread::spawn(move || read_progress(stdout, &counter));
         let mut stderr = child.stderr.take().expect("stderr is piped");
-        let log = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
+        let readers = spawn_reader("kinema-ffmpeg-progress", move || {
+            read_progress(stdout, &counter)
+        })
+        .and_then(|progress| {
+            let log = spawn_reader("kinema-ffmpeg-log", move || {
+                let mut text = String::new();
+                let _ = stderr.read_to_string(&mut text);
+                text
+            })?;
+            Ok((progress, log))
         });
+        let (progress, log) = match readers {
+            Ok(readers) => readers,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(EncodeError::Io {
+                    path: output.to_path_buf(),
+                    reason: format!("cannot start a thread to read ffmpeg's output: {e}"),
+                });
+            }
+        };
         Ok(FfmpegEncoder {
             stdin: child.stdin.take(),
             child,
             log: Some(log),
+            progress: Some(progress),
             input: settings.raw_input(),
             settings,
             converter: FrameConverter::default(),
@@ -737,11 +757,7 @@ impl FfmpegEncoder {
     pub fn finish(mut self) -> Result<u64, EncodeError> {
         drop(self.stdin.take());
         let status = self.child.wait();
-        let log = self
-            .log
-            .take()
-            .and_then(|h| h.join().ok())
-            .unwrap_or_default();
+        let log = self.join_readers();
         match status {
             Ok(s) if succeeded(s, &log) => {
                 self.encoded.store(self.frames, Ordering::Relaxed);
@@ -759,16 +775,24 @@ impl FfmpegEncoder {
         drop(self.stdin.take());
         let _ = self.child.kill();
         let _ = self.child.wait();
+        self.join_readers();
+    }
+
+    /// Wait for the threads reading ffmpeg's output (which end at its exit) and return its log.
+    fn join_readers(&mut self) -> String {
+        if let Some(progress) = self.progress.take() {
+            let _ = progress.join();
+        }
+        self.log
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default()
     }
 
     fn failure(&mut self) -> EncodeError {
         drop(self.stdin.take());
         let _ = self.child.wait();
-        let log = self
-            .log
-            .take()
-            .and_then(|h| h.join().ok())
-            .unwrap_or_default();
+        let log = self.join_readers();
         EncodeError::Ffmpeg {
             output: self.output.clone(),
             log: tail(&log),
@@ -804,20 +828,44 @@ impl Drop for FfmpegEncoder {
             drop(self.stdin.take());
             let _ = self.child.kill();
             let _ = self.child.wait();
+            self.join_readers();
         }
     }
 }
 
+/// A named thread reading one of ffmpeg's outputs.
+fn spawn_reader<T: Send + 'static>(
+    name: &str,
+    read: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<JoinHandle<T>> {
+    std::thread::Builder::new().name(name.into()).spawn(read)
+}
+
 /// Follow ffmpeg's `-progress` reports (`key=value` lines, a block every half second) until it
 /// closes them, keeping `encoded` at the latest `frame=` count.
+/// It reads to the end whatever comes: ffmpeg, whose progress pipe closed early, would log a
+/// broken pipe, and any log line fails the encode.
 fn read_progress(stdout: impl Read, encoded: &AtomicU64) {
     use std::io::BufRead;
-    for line in std::io::BufReader::new(stdout).lines() {
-        let Ok(line) = line else { break };
-        if let Some(frames) = line.strip_prefix("frame=")
-            && let Ok(frames) = frames.trim().parse()
-        {
-            encoded.store(frames, Ordering::Relaxed);
+    let mut reader = std::io::BufReader::new(stdout);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => return,
+            Ok(_) => {
+                if let Some(frames) = line.strip_prefix(b"frame=")
+                    && let Ok(frames) = std::str::from_utf8(frames).unwrap_or("").trim().parse()
+                {
+                    // ffmpeg's count only grows; never let a late report lower it.
+                    encoded.fetch_max(frames, Ordering::Relaxed);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => {
+                let _ = std::io::copy(&mut reader, &mut std::io::sink());
+                return;
+            }
         }
     }
 }
@@ -930,8 +978,14 @@ mod tests {
                       progress=end\n";
         read_progress(report.as_bytes(), &encoded);
         assert_eq!(encoded.load(Ordering::SeqCst), 12);
-        read_progress("frame=oops\n".as_bytes(), &encoded);
-        assert_eq!(encoded.load(Ordering::SeqCst), 12);
+        read_progress(&b"frame=oops\n\xff\nframe=3\n"[..], &encoded);
+        assert_eq!(encoded.load(Ordering::SeqCst), 12, "never lowered");
+        read_progress(&b"\xff\xfe\nframe=20\nprogress=end"[..], &encoded);
+        assert_eq!(
+            encoded.load(Ordering::SeqCst),
+            20,
+            "read past a line that is not text"
+        );
     }
 
     #[test]

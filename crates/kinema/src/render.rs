@@ -417,13 +417,16 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
         if let Some(bar) = &bar {
-            bar.set_position(rendered.load(Ordering::SeqCst) as u64);
+            let frames_rendered = rendered.load(Ordering::SeqCst) as u64;
+            bar.set_position(frames_rendered);
             let frames_encoded: u64 = encoded
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .iter()
                 .map(|count| count.load(Ordering::Relaxed))
-                .sum();
+                .sum::<u64>()
+                // Read after `rendered`: a frame counted since must not show as encoded first.
+                .min(frames_rendered);
             bar.set_message(format!(
                 "{frames_encoded} encoded, {:.1} fps",
                 bar.per_sec()

@@ -326,7 +326,7 @@ fn render_chunk(
         .start_chunk(settings, &path, timing)
         .map_err(|e| whole(e.into()))?;
     let every = task.progress_every_nth_frame.max(1) as u64;
-    // ffmpeg's own count, which trails the frames written by its lookahead and pipe.
+    // ffmpeg's own count (frames handed to its codec, reported every half second).
     let encoded = encoder.encoded();
     let mut last_cancel_check = std::time::Instant::now();
     let first = task.composition_start;
