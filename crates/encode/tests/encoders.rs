@@ -143,21 +143,25 @@ fn psnr(a: &[u8], b: &[u8]) -> f64 {
     10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
 }
 
+/// Write one W×H straight-alpha frame.
+fn write_frame(encoder: &mut dyn VideoEncoder, pixels: &[u8]) {
+    encoder
+        .write(RgbaFrame {
+            width: W,
+            height: H,
+            pixels,
+            alpha: Alpha::Straight,
+            changes: FrameChanges::Unknown,
+        })
+        .unwrap();
+}
+
 /// Feed frames `range` of the pattern to `encoder` and finish it.
 fn write_frames(mut encoder: Box<dyn VideoEncoder>, range: std::ops::Range<u32>) {
     let count = range.len() as u64;
     let encoded = encoder.encoded();
     for f in range {
-        let pixels = frame(f);
-        encoder
-            .write(RgbaFrame {
-                width: W,
-                height: H,
-                pixels: &pixels,
-                alpha: Alpha::Straight,
-                changes: FrameChanges::Unknown,
-            })
-            .unwrap();
+        write_frame(encoder.as_mut(), &frame(f));
     }
     assert_eq!(encoder.finish().unwrap(), count);
     assert_eq!(encoded.load(Ordering::SeqCst), count, "frames encoded");
@@ -179,15 +183,7 @@ fn ffmpeg_reports_frames_encoded_while_encoding() {
             std::time::Instant::now() < deadline,
             "no progress after {written} frames"
         );
-        encoder
-            .write(RgbaFrame {
-                width: W,
-                height: H,
-                pixels: &pixels,
-                alpha: Alpha::Straight,
-                changes: FrameChanges::Unknown,
-            })
-            .unwrap();
+        write_frame(encoder.as_mut(), &pixels);
         written += 1;
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
