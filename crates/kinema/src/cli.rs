@@ -106,9 +106,10 @@ pub enum Command {
         /// Replace an existing output file (default); --overwrite=false refuses to.
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
         overwrite: bool,
-        /// The ffmpeg binary to encode with.
-        #[arg(long, default_value = "ffmpeg")]
-        ffmpeg: PathBuf,
+        /// The ffmpeg binary to encode with (default: ffmpeg on the PATH; a path given here must
+        /// run, there is no fallback).
+        #[arg(long)]
+        ffmpeg: Option<PathBuf>,
         /// auto (ffmpeg if it runs, else the built-in H.264 encoder), ffmpeg or builtin.
         #[arg(long, default_value = "auto")]
         encoder: String,

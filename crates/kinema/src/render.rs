@@ -42,7 +42,9 @@ pub struct RenderJob {
     pub pixel_format: Option<PixelFormat>,
     pub x264_preset: Option<String>,
     pub video_bitrate: Option<String>,
-    pub ffmpeg: PathBuf,
+    /// The ffmpeg asked for with `--ffmpeg` (`None`: `ffmpeg` on the PATH, or the built-in
+    /// encoder for h264 when there is none).
+    pub ffmpeg: Option<PathBuf>,
     pub encoder: EncoderChoice,
     pub overwrite: bool,
     pub limits: Limits,
@@ -96,13 +98,22 @@ impl EncoderChoice {
     }
 
     /// The encoder to use, checking that ffmpeg runs when it is needed.
-    fn resolve(self, ffmpeg: &Path, codec: Codec) -> Result<EncoderBackend> {
+    /// `given`: the `--ffmpeg` path, if any. Only the default, `ffmpeg` on the PATH, may be
+    /// missing for `auto` to fall back: a path given and mistyped must not quietly turn into
+    /// another encoder.
+    fn resolve(self, given: Option<&Path>, codec: Codec) -> Result<EncoderBackend> {
+        let ffmpeg = given.unwrap_or(Path::new("ffmpeg"));
         let ffmpeg_backend = || EncoderBackend::Ffmpeg(ffmpeg.to_path_buf());
         match self {
             EncoderChoice::Builtin => Ok(EncoderBackend::Builtin),
             EncoderChoice::Ffmpeg | EncoderChoice::Auto if EncoderBackend::ffmpeg_found(ffmpeg) => {
                 Ok(ffmpeg_backend())
             }
+            _ if given.is_some() => bail!(
+                "--ffmpeg {} does not run: give the path of an ffmpeg program, or leave --ffmpeg \
+                 out to use the one on the PATH",
+                ffmpeg.display()
+            ),
             EncoderChoice::Auto if codec == Codec::H264 => {
                 tracing::warn!(
                     "ffmpeg was not found at \"{}\"; using the built-in H.264 encoder",
@@ -256,7 +267,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             )),
         });
     }
-    let backend = job.encoder.resolve(&job.ffmpeg, job.codec)?;
+    let backend = job.encoder.resolve(job.ffmpeg.as_deref(), job.codec)?;
     backend.check(&settings, &job.output)?;
     let chunk_extension = backend.chunk_extension(job.codec);
     let split = split_on_demand.then(|| SplitPolicy::local(backend.lag_frames(&settings)));

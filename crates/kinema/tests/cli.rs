@@ -11,6 +11,16 @@ fn kinema(args: &[&str]) -> Output {
         .expect("runs kinema")
 }
 
+/// Runs `kinema` on a machine without ffmpeg: nothing on its PATH.
+fn kinema_without_ffmpeg(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(args)
+        .env("KINEMA_LOG", "warn")
+        .env("PATH", "/nonexistent-kinema-path")
+        .output()
+        .expect("runs kinema")
+}
+
 fn example(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples")
@@ -456,16 +466,23 @@ fn render_errors_leave_no_partial_files() {
     let video = dir.join("out.mp4");
     std::fs::write(&video, b"previous").unwrap();
     let size = ["--width", "160", "--height", "90", "--duration", "24"];
-    let run = |extra: &[&str]| {
+    let args_with = |extra: &[&str]| {
         let mut args = vec![
-            "render",
-            code.to_str().unwrap(),
-            "DynamicComp",
-            video.to_str().unwrap(),
+            "render".to_string(),
+            code.display().to_string(),
+            "DynamicComp".into(),
+            video.display().to_string(),
         ];
-        args.extend(size);
-        args.extend(extra);
-        kinema(&args)
+        args.extend(size.iter().chain(extra).map(|s| s.to_string()));
+        args
+    };
+    let run = |extra: &[&str]| {
+        let args = args_with(extra);
+        kinema(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let run_without_ffmpeg = |extra: &[&str]| {
+        let args = args_with(extra);
+        kinema_without_ffmpeg(&args.iter().map(String::as_str).collect::<Vec<_>>())
     };
     let out = run(&[]);
     assert!(!out.status.success());
@@ -484,18 +501,32 @@ fn render_errors_leave_no_partial_files() {
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
     let out = run(&["--crf", "60"]);
     assert!(stderr(&out).contains("crf"), "{}", stderr(&out));
-    let out = run(&["--ffmpeg", "/nonexistent/ffmpeg", "--encoder", "ffmpeg"]);
+    // No ffmpeg on the PATH: explained, unless the built-in encoder can take over (h264 and
+    // --encoder auto, in the codec test).
+    let out = run_without_ffmpeg(&["--encoder", "ffmpeg"]);
     assert!(
         stderr(&out).contains("apt-get install ffmpeg"),
         "{}",
         stderr(&out)
     );
-    let out = run(&["--ffmpeg", "/nonexistent/ffmpeg", "--codec", "vp9"]);
+    let out = run_without_ffmpeg(&["--codec", "vp9"]);
     assert!(
         stderr(&out).contains("vp9 needs ffmpeg"),
         "{}",
         stderr(&out)
     );
+    // An --ffmpeg that does not run is an error, never a quiet switch of encoder.
+    for extra in [&[][..], &["--codec", "vp9"], &["--encoder", "ffmpeg"]] {
+        let mut flags = vec!["--ffmpeg", "/nonexistent/ffmpeg"];
+        flags.extend(extra);
+        let out = run(&flags);
+        assert!(!out.status.success(), "{flags:?}");
+        assert!(
+            stderr(&out).contains("--ffmpeg /nonexistent/ffmpeg does not run"),
+            "{flags:?}: {}",
+            stderr(&out)
+        );
+    }
     for (flags, expected) in [
         (&["--codec", "av1"][..], "h264, h265, vp8, vp9, prores, gif"),
         (&["--codec", "vp9"][..], ".webm"),
@@ -765,7 +796,27 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
     };
 
     // No ffmpeg: H.264 still renders, with the built-in encoder.
-    let report = render("builtin.mp4", &["--ffmpeg", "/nonexistent/ffmpeg"]);
+    let builtin = dir.join("builtin.mp4");
+    let out = kinema_without_ffmpeg(&[
+        "render",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        builtin.to_str().unwrap(),
+        "--width",
+        "160",
+        "--height",
+        "90",
+        "--duration",
+        "24",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("built-in H.264 encoder"),
+        "{}",
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["encoder"], "builtin");
     assert_eq!(report["codec"], "h264");
     let stream = probe(&dir.join("builtin.mp4"));
