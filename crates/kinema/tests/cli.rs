@@ -766,7 +766,9 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
     let dir = render_dir("codecs");
     let code = dir.join("moving.tsx");
     std::fs::write(&code, MOVING).unwrap();
-    let render = |name: &str, extra: &[&str]| -> serde_json::Value {
+    // Renders `name` through `run` (kinema with or without ffmpeg on its PATH), checks that
+    // it decodes cleanly and returns the --json report and kinema's log.
+    let render_with = |run: fn(&[&str]) -> Output, name: &str, extra: &[&str]| {
         let video = dir.join(name);
         let mut args = vec![
             "render",
@@ -782,7 +784,7 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
             "--json",
         ];
         args.extend(extra);
-        let out = kinema(&args);
+        let out = run(&args);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let decode = Command::new("ffmpeg")
@@ -792,31 +794,13 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
             .output()
             .unwrap();
         assert!(decode.stderr.is_empty(), "{}", stderr(&decode));
-        report
+        (report, stderr(&out))
     };
+    let render = |name: &str, extra: &[&str]| render_with(kinema, name, extra).0;
 
     // No ffmpeg: H.264 still renders, with the built-in encoder.
-    let builtin = dir.join("builtin.mp4");
-    let out = kinema_without_ffmpeg(&[
-        "render",
-        code.to_str().unwrap(),
-        "DynamicComp",
-        builtin.to_str().unwrap(),
-        "--width",
-        "160",
-        "--height",
-        "90",
-        "--duration",
-        "24",
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("built-in H.264 encoder"),
-        "{}",
-        stderr(&out)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (report, log) = render_with(kinema_without_ffmpeg, "builtin.mp4", &[]);
+    assert!(log.contains("built-in H.264 encoder"), "{log}");
     assert_eq!(report["encoder"], "builtin");
     assert_eq!(report["codec"], "h264");
     let stream = probe(&dir.join("builtin.mp4"));
