@@ -87,9 +87,19 @@ pub const MAX_FPS: f64 = 500.0;
 /// GIF frame delays are in 1/100 s, and browsers play delays under 2/100 s as 1/10 s.
 pub const MAX_GIF_FPS: f64 = 50.0;
 
-/// The smallest `everyNthFrame` that brings a composition at `fps` within [`MAX_GIF_FPS`].
-pub fn gif_every_nth_frame(fps: f64) -> u32 {
-    (fps / MAX_GIF_FPS).ceil().max(1.0) as u32
+/// Why a GIF of a composition at `fps`, keeping every `every_nth` frame, would play faster than
+/// [`MAX_GIF_FPS`] (`None` when it would not), naming `setting` (`--every-nth-frame` or
+/// `everyNthFrame`) and the smallest value of it that fits.
+pub fn gif_too_fast(fps: f64, every_nth: u32, setting: &str) -> Option<String> {
+    let plays_at = fps / every_nth.max(1) as f64;
+    (plays_at > MAX_GIF_FPS).then(|| {
+        format!(
+            "a GIF plays at most {MAX_GIF_FPS} fps (browsers show a frame shorter than 2/100 s \
+             for 1/10 s), and the composition's {fps} fps, every {every_nth} frames, plays at \
+             {plays_at} fps: set {setting} to {}",
+            (fps / MAX_GIF_FPS).ceil() as u32
+        )
+    })
 }
 
 /// Every chunk's timestamps are shifted by this much more, so no chunk ever needs ffmpeg's
@@ -969,6 +979,17 @@ mod tests {
             let err = parse_bitrate(bad).unwrap_err().to_string();
             assert!(err.contains("videoBitrate"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn a_gif_too_fast_names_the_setting_that_fits() {
+        assert_eq!(gif_too_fast(60.0, 2, "--every-nth-frame"), None);
+        assert_eq!(gif_too_fast(50.0, 1, "--every-nth-frame"), None);
+        let why = gif_too_fast(120.0, 2, "everyNthFrame").unwrap();
+        assert!(
+            why.contains("plays at 60 fps: set everyNthFrame to 3"),
+            "{why}"
+        );
     }
 
     #[test]

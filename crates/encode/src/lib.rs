@@ -21,7 +21,7 @@ pub use codec::{Codec, PixelFormat};
 pub use encoder::{Alpha, ChunkFile, EncoderBackend, FrameChanges, RgbaFrame, VideoEncoder};
 pub use ffmpeg::{
     ChunkTiming, EncodeError, FfmpegEncoder, MAX_FPS, MAX_GIF_FPS, MIN_FPS, VideoSettings,
-    gif_every_nth_frame, parse_bitrate,
+    gif_too_fast, parse_bitrate,
 };
 pub use plan::{ChunkPlan, FrameRange, MAX_CHUNKS, PlanError, PlanOptions, plan_chunks};
 pub use yuv::{FrameConverter, I420, YuvError, rgba_to_i420};

@@ -17,8 +17,7 @@ use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
     Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend, FrameChanges,
-    MAX_GIF_FPS, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings,
-    gif_every_nth_frame, plan_chunks,
+    PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, gif_too_fast, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
 
@@ -245,15 +244,10 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             info.height
         );
     }
-    if job.codec == Codec::Gif && fps > MAX_GIF_FPS {
-        bail!(
-            "a GIF plays at most {MAX_GIF_FPS} fps (browsers show a frame shorter than 2/100 s \
-             for 1/10 s), and this one would play at {fps} fps ({} fps / --every-nth-frame {}): \
-             use --every-nth-frame {}",
-            info.fps,
-            job.every_nth_frame,
-            gif_every_nth_frame(info.fps)
-        );
+    if job.codec == Codec::Gif
+        && let Some(why) = gif_too_fast(info.fps, job.every_nth_frame, "--every-nth-frame")
+    {
+        bail!(why);
     }
     if let Err(error) = settings.validate() {
         let about_fps = matches!(&error, EncodeError::Setting { field: "fps", .. });

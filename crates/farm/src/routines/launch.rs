@@ -286,20 +286,11 @@ fn orchestrate(
         pixel_format,
         encoder_threads: Some(1),
     };
-    if codec == Codec::Gif && fps > kinema_encode::MAX_GIF_FPS {
-        return Err(FarmError::field(
-            "everyNthFrame",
-            format!(
-                "a GIF plays at most {} fps (browsers show a frame shorter than 2/100 s for \
-                 1/10 s), and the composition's {} fps every {} frames plays at {fps}: set \
-                 everyNthFrame to {}",
-                kinema_encode::MAX_GIF_FPS,
-                info.fps,
-                params.every_nth_frame,
-                kinema_encode::gif_every_nth_frame(info.fps)
-            ),
-        )
-        .into());
+    if codec == Codec::Gif
+        && let Some(why) =
+            kinema_encode::gif_too_fast(info.fps, params.every_nth_frame, "everyNthFrame")
+    {
+        return Err(FarmError::field("everyNthFrame", why).into());
     }
     settings.validate().map_err(FarmError::from)?;
     let backend = if EncoderBackend::ffmpeg_found(&context.config.ffmpeg) {
