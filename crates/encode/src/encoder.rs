@@ -164,6 +164,18 @@ pub struct ChunkFile {
     pub frames: u64,
 }
 
+/// The ffmpeg program used when no path is given: looked up in `PATH`.
+pub const DEFAULT_FFMPEG: &str = "ffmpeg";
+
+/// Why [`EncoderBackend::choose`] found no encoder. Callers say which flag or setting to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoFfmpeg {
+    #[error("the ffmpeg given, {}, does not run", .0.display())]
+    GivenDoesNotRun(PathBuf),
+    #[error("{} needs ffmpeg, which is not on the PATH", .codec.name())]
+    Missing { codec: Codec },
+}
+
 /// Which encoder writes the video.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EncoderBackend {
@@ -209,6 +221,27 @@ impl EncoderBackend {
                 executable(&dir.join(ffmpeg))
             })
         })
+    }
+
+    /// The encoder for `codec` when the user has not picked one: ffmpeg (the path `given`,
+    /// else `ffmpeg` on the PATH) when it is there. Without it H.264 falls back to the
+    /// built-in encoder, but only when no path was given: a mistyped path must not quietly
+    /// turn into another encoder (Constrained Baseline, no x264 settings).
+    pub fn choose(given: Option<&Path>, codec: Codec) -> Result<EncoderBackend, NoFfmpeg> {
+        let ffmpeg = given.unwrap_or(Path::new(DEFAULT_FFMPEG));
+        if EncoderBackend::ffmpeg_found(ffmpeg) {
+            return Ok(EncoderBackend::Ffmpeg(ffmpeg.to_path_buf()));
+        }
+        match given {
+            Some(path) => Err(NoFfmpeg::GivenDoesNotRun(path.to_path_buf())),
+            None if codec == Codec::H264 => {
+                tracing::warn!(
+                    "ffmpeg was not found on the PATH; using the built-in H.264 encoder"
+                );
+                Ok(EncoderBackend::Builtin)
+            }
+            None => Err(NoFfmpeg::Missing { codec }),
+        }
     }
 
     /// Check that this encoder can write `settings` into `output` before any work starts.
@@ -366,6 +399,26 @@ impl EncoderBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_given_ffmpeg_path_is_used_or_refused_never_replaced() {
+        // Any executable file counts as there (it is not run to find out).
+        let sh = Path::new("/bin/sh");
+        for codec in [Codec::H264, Codec::Vp9] {
+            assert_eq!(
+                EncoderBackend::choose(Some(sh), codec),
+                Ok(EncoderBackend::Ffmpeg(sh.to_path_buf()))
+            );
+        }
+        // A mistyped path is an error even for H.264, which could fall back.
+        let typo = Path::new("/opt/ffmpg/bin/ffmpeg");
+        let refused = EncoderBackend::choose(Some(typo), Codec::H264);
+        assert_eq!(refused, Err(NoFfmpeg::GivenDoesNotRun(typo.to_path_buf())));
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "the ffmpeg given, /opt/ffmpg/bin/ffmpeg, does not run"
+        );
+    }
 
     #[test]
     fn encoder_lag_follows_the_codec_and_preset() {

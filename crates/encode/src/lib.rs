@@ -18,7 +18,10 @@ pub mod stitch;
 pub mod yuv;
 
 pub use codec::{Codec, PixelFormat};
-pub use encoder::{Alpha, ChunkFile, EncoderBackend, FrameChanges, RgbaFrame, VideoEncoder};
+pub use encoder::{
+    Alpha, ChunkFile, DEFAULT_FFMPEG, EncoderBackend, FrameChanges, NoFfmpeg, RgbaFrame,
+    VideoEncoder,
+};
 pub use ffmpeg::{
     ChunkTiming, EncodeError, FfmpegEncoder, MAX_FPS, MAX_GIF_FPS, MIN_FPS, VideoSettings,
     gif_too_fast, parse_bitrate,

@@ -1,7 +1,9 @@
 //! The function's configuration: what a Lambda function's name and settings carry (region,
 //! memory, disk, timeout, version), plus where the embedded farm keeps its buckets.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use kinema_encode::EncoderBackend;
 
 /// The Remotion Lambda protocol version Kinema's function speaks (reference §0). Clients send
 /// their version with every call and must match it (§10.10); `KINEMA_REMOTION_VERSION` or
@@ -50,8 +52,10 @@ pub struct FarmConfig {
     pub version: String,
     /// Root folder of the embedded buckets.
     pub storage_root: PathBuf,
-    /// The ffmpeg binary; when it is not found, H.264 uses the built-in encoder.
-    pub ffmpeg: PathBuf,
+    /// The ffmpeg program workers encode with. `None`: `ffmpeg` on the PATH, and without it
+    /// H.264 uses the built-in encoder; a path given must run (no quiet fallback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ffmpeg: Option<PathBuf>,
 }
 
 impl Default for FarmConfig {
@@ -67,7 +71,7 @@ impl Default for FarmConfig {
                 .filter(|v| !v.is_empty())
                 .unwrap_or_else(|| PROTOCOL_VERSION.to_string()),
             storage_root: crate::bucket::DiskStorage::default_root(),
-            ffmpeg: PathBuf::from("ffmpeg"),
+            ffmpeg: None,
         }
     }
 }
@@ -120,7 +124,26 @@ impl FarmConfig {
                 format!("must be between 1 and 900, got {}", self.timeout_in_seconds),
             ));
         }
+        if let Some(ffmpeg) = &self.ffmpeg
+            && !EncoderBackend::ffmpeg_found(ffmpeg)
+        {
+            return Err(crate::FarmError::field(
+                "ffmpeg",
+                format!(
+                    "{} does not run: give the path of an ffmpeg program, or leave it unset to \
+                     use the one on the PATH",
+                    ffmpeg.display()
+                ),
+            ));
+        }
         Ok(())
+    }
+
+    /// The ffmpeg program workers run: the one given, else `ffmpeg` on the PATH.
+    pub fn ffmpeg_program(&self) -> &Path {
+        self.ffmpeg
+            .as_deref()
+            .unwrap_or(Path::new(kinema_encode::DEFAULT_FFMPEG))
     }
 }
 
@@ -181,7 +204,7 @@ mod tests {
         );
         let bad = FarmConfig {
             memory_size_in_mb: 100,
-            ..config
+            ..config.clone()
         };
         assert!(
             bad.validate()
@@ -189,5 +212,22 @@ mod tests {
                 .to_string()
                 .contains("memorySizeInMb")
         );
+        // A mistyped ffmpeg is refused up front, not replaced by the built-in encoder later.
+        let typo = FarmConfig {
+            ffmpeg: Some("/opt/ffmpg/ffmpeg".into()),
+            ..config.clone()
+        };
+        assert_eq!(
+            typo.validate().unwrap_err().to_string(),
+            "ffmpeg: /opt/ffmpg/ffmpeg does not run: give the path of an ffmpeg program, or \
+             leave it unset to use the one on the PATH"
+        );
+        assert_eq!(config.ffmpeg_program(), Path::new("ffmpeg"));
+        let given = FarmConfig {
+            ffmpeg: Some("/bin/sh".into()),
+            ..config
+        };
+        assert!(given.validate().is_ok());
+        assert_eq!(given.ffmpeg_program(), Path::new("/bin/sh"));
     }
 }

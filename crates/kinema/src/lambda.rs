@@ -35,9 +35,10 @@ pub struct FarmOptions {
     /// Worker processes rendering at once (default: one per core).
     #[arg(long, global = true)]
     pub workers: Option<usize>,
-    /// The ffmpeg binary workers encode with.
-    #[arg(long, global = true, default_value = "ffmpeg")]
-    pub ffmpeg: PathBuf,
+    /// The ffmpeg program workers encode with (default: ffmpeg on the PATH, without which
+    /// H.264 uses the built-in encoder; a path given here must run).
+    #[arg(long, global = true)]
+    pub ffmpeg: Option<PathBuf>,
     /// Use this bucket instead of the region's default one.
     #[arg(long = "force-bucket-name", global = true)]
     pub bucket: Option<String>,
@@ -59,7 +60,18 @@ impl FarmOptions {
         config
     }
 
+    /// An `--ffmpeg` given must run (the farm would refuse it too, naming its setting).
+    fn check_ffmpeg(&self) -> Result<()> {
+        match &self.ffmpeg {
+            Some(ffmpeg) if !kinema_encode::EncoderBackend::ffmpeg_found(ffmpeg) => {
+                Err(crate::render::ffmpeg_does_not_run(ffmpeg))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn storage(&self) -> Result<kinema_farm::DiskStorage> {
+        self.check_ffmpeg()?;
         let config = self.config();
         config.validate()?;
         Ok(kinema_farm::DiskStorage::new(config.storage_root))
@@ -79,6 +91,7 @@ impl FarmOptions {
 
     /// Starts the embedded farm with this binary as the worker.
     pub fn start(&self) -> Result<EmbeddedFarm> {
+        self.check_ffmpeg()?;
         let config = self.config();
         let log = config
             .storage_root

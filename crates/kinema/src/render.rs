@@ -17,7 +17,8 @@ use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, Engine, Limits};
 use kinema_encode::{
     Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend, FrameChanges,
-    PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, gif_too_fast, plan_chunks,
+    NoFfmpeg, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, gif_too_fast,
+    plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, PaintOptions};
 
@@ -96,43 +97,40 @@ impl EncoderChoice {
         }
     }
 
-    /// The encoder to use, checking that ffmpeg runs when it is needed.
-    /// `given`: the `--ffmpeg` path, if any. Only the default, `ffmpeg` on the PATH, may be
-    /// missing for `auto` to fall back: a path given and mistyped must not quietly turn into
-    /// another encoder.
+    /// The encoder to use, checking that ffmpeg runs when it is needed (`given`: the
+    /// `--ffmpeg` path, if any; see [`EncoderBackend::choose`] for when `auto` falls back).
     fn resolve(self, given: Option<&Path>, codec: Codec) -> Result<EncoderBackend> {
-        let ffmpeg = given.unwrap_or(Path::new("ffmpeg"));
-        let ffmpeg_backend = || EncoderBackend::Ffmpeg(ffmpeg.to_path_buf());
-        match self {
-            EncoderChoice::Builtin => Ok(EncoderBackend::Builtin),
-            EncoderChoice::Ffmpeg | EncoderChoice::Auto if EncoderBackend::ffmpeg_found(ffmpeg) => {
-                Ok(ffmpeg_backend())
-            }
-            _ if given.is_some() => bail!(
-                "--ffmpeg {} does not run: give the path of an ffmpeg program, or leave --ffmpeg \
-                 out to use the one on the PATH",
-                ffmpeg.display()
-            ),
-            EncoderChoice::Auto if codec == Codec::H264 => {
-                tracing::warn!(
-                    "ffmpeg was not found at \"{}\"; using the built-in H.264 encoder",
-                    ffmpeg.display()
-                );
-                Ok(EncoderBackend::Builtin)
-            }
-            _ => bail!(
-                "{} needs ffmpeg, which was not found at \"{}\": install it (apt-get install \
-                 ffmpeg) or pass its path with --ffmpeg{}",
-                codec.name(),
-                ffmpeg.display(),
-                if codec == Codec::H264 {
+        let chosen = match self {
+            EncoderChoice::Builtin => return Ok(EncoderBackend::Builtin),
+            EncoderChoice::Auto => EncoderBackend::choose(given, codec),
+            // No fallback when ffmpeg was asked for.
+            EncoderChoice::Ffmpeg => match EncoderBackend::choose(given, codec) {
+                Ok(EncoderBackend::Builtin) => Err(NoFfmpeg::Missing { codec }),
+                other => other,
+            },
+        };
+        chosen.map_err(|no_ffmpeg| match &no_ffmpeg {
+            NoFfmpeg::GivenDoesNotRun(path) => ffmpeg_does_not_run(path),
+            NoFfmpeg::Missing { codec } => anyhow::anyhow!(
+                "{no_ffmpeg}: install it (apt-get install ffmpeg) or pass its path with \
+                 --ffmpeg{}",
+                if *codec == Codec::H264 {
                     "; --encoder builtin renders H.264 without it"
                 } else {
                     ""
                 }
             ),
-        }
+        })
     }
+}
+
+/// The error for an `--ffmpeg` path that does not lead to a program.
+pub(crate) fn ffmpeg_does_not_run(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "--ffmpeg {} does not run: give the path of an ffmpeg program, or leave --ffmpeg out to \
+         use the one on the PATH",
+        path.display()
+    )
 }
 
 /// A temporary output that deletes itself unless kept.

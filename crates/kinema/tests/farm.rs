@@ -854,6 +854,25 @@ fn the_cli_uploads_sites_and_renders_in_the_background() {
         "{}",
         text(&out)
     );
+    // A mistyped --ffmpeg stops the render before it starts, never a quiet switch to the
+    // built-in encoder.
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            serve_url,
+            "DynamicComp",
+            "--ffmpeg",
+            "/nonexistent/ffmpeg",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("--ffmpeg /nonexistent/ffmpeg does not run"),
+        "{}",
+        text(&out)
+    );
 
     let out = kinema_farm(&storage, &["sites", "rm", "cli-box"]);
     assert!(out.status.success(), "{}", text(&out));

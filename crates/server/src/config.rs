@@ -51,8 +51,9 @@ pub struct ServerConfig {
     /// The address clients reach this server at, for the links in responses (default: from
     /// the request's `Host`).
     pub public_url: Option<String>,
-    /// The ffmpeg the workers encode with.
-    pub ffmpeg: PathBuf,
+    /// The ffmpeg program the workers encode with (default: ffmpeg on the PATH, without which
+    /// H.264 uses the built-in encoder; a path given must run).
+    pub ffmpeg: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -75,7 +76,7 @@ impl Default for ServerConfig {
             cors_origins: Vec::new(),
             token: None,
             public_url: None,
-            ffmpeg: PathBuf::from("ffmpeg"),
+            ffmpeg: None,
         }
     }
 }
@@ -246,6 +247,18 @@ impl ServerConfig {
                 format!("must start with http:// or https://, got \"{url}\""),
             );
         }
+        if let Some(ffmpeg) = &self.ffmpeg
+            && !kinema_encode::EncoderBackend::ffmpeg_found(ffmpeg)
+        {
+            return invalid(
+                "ffmpeg",
+                format!(
+                    "{} does not run: set `ffmpeg` (KINEMA_FFMPEG) to the path of an ffmpeg \
+                     program, or leave it unset to use the one on the PATH",
+                    ffmpeg.display()
+                ),
+            );
+        }
         self.farm_config()
             .validate()
             .map_err(|e| ConfigError::Invalid {
@@ -399,6 +412,18 @@ mod tests {
         assert!(e.contains("backend") || e.contains("gcp"), "{e}");
         let e = err("port = 3000\nport = 3001\n", &[]);
         assert!(e.contains("kinema.toml"), "{e}");
+        // A mistyped ffmpeg stops the server at start, not a render later (and is never
+        // quietly replaced by the built-in encoder).
+        let e = err("", &[("KINEMA_FFMPEG", "/opt/ffmpg/ffmpeg")]);
+        assert!(
+            e.starts_with("ffmpeg: /opt/ffmpg/ffmpeg does not run: set `ffmpeg` (KINEMA_FFMPEG)"),
+            "{e}"
+        );
+        let given = ServerConfig::from_sources(None, &env(&[("KINEMA_FFMPEG", "/bin/sh")]));
+        assert_eq!(
+            given.unwrap().farm_config().ffmpeg_program(),
+            Path::new("/bin/sh")
+        );
     }
 
     #[test]

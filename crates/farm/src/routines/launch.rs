@@ -293,19 +293,15 @@ fn orchestrate(
         return Err(FarmError::field("everyNthFrame", why).into());
     }
     settings.validate().map_err(FarmError::from)?;
-    let backend = if EncoderBackend::ffmpeg_found(&context.config.ffmpeg) {
-        EncoderBackend::Ffmpeg(context.config.ffmpeg.clone())
-    } else if codec == Codec::H264 {
-        tracing::warn!("ffmpeg was not found; rendering H.264 with the built-in encoder");
-        EncoderBackend::Builtin
-    } else {
-        return Err(FarmError::Render(format!(
-            "{} needs ffmpeg, which was not found at \"{}\"",
-            codec.name(),
-            context.config.ffmpeg.display()
-        ))
-        .into());
-    };
+    // The farm's settings were checked when it started, so a path given is there; without
+    // one, H.264 falls back to the built-in encoder where ffmpeg is missing.
+    let backend =
+        EncoderBackend::choose(context.config.ffmpeg.as_deref(), codec).map_err(|no_ffmpeg| {
+            FarmError::Render(format!(
+                "{no_ffmpeg}: install ffmpeg where the farm runs, or give its path (`kinema \
+                 lambda --ffmpeg`, or `ffmpeg` in kinema.toml or KINEMA_FFMPEG for `kinema serve`)"
+            ))
+        })?;
     let extension = codec.extensions()[0];
     let (out_bucket_name, out_key) = match &params.out_name {
         None => (

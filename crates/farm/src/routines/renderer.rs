@@ -291,7 +291,7 @@ fn render_chunk(
         .map_err(|e| whole(e.into()))?;
     let backend = match task.encoder.as_str() {
         "builtin" => EncoderBackend::Builtin,
-        _ => EncoderBackend::Ffmpeg(context.config.ffmpeg.clone()),
+        _ => EncoderBackend::Ffmpeg(context.config.ffmpeg_program().to_path_buf()),
     };
     std::fs::create_dir_all(scratch)
         .map_err(|e| whole(FarmError::io("cannot create the scratch folder")(e)))?;
