@@ -15,6 +15,7 @@ pub mod plan;
 #[cfg(target_os = "linux")]
 mod splice;
 pub mod stitch;
+mod ts_delay;
 pub mod yuv;
 
 pub use codec::{Codec, PixelFormat};

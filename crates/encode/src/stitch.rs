@@ -18,6 +18,7 @@ use std::process::Command;
 use crate::codec::Codec;
 use crate::encoder::ChunkFile;
 use crate::ffmpeg::{EncodeError, VideoSettings, is_mp4_family, succeeded, tail};
+use crate::ts_delay::first_frame_delay;
 
 /// Join `chunks` (in order) into `output` with ffmpeg.
 pub fn stitch_chunks(
@@ -49,6 +50,9 @@ pub fn stitch_chunks(
         // Named, not guessed: ffmpeg 5 does not recognise a chunk of one or two small frames
         // as MPEG-TS ("could not find codec parameters").
         command.args(["-f", "mpegts", "-i", &input]);
+        if let Some(filter) = even_decode_delays(chunks) {
+            command.args(["-bsf:v", &filter]);
+        }
     } else {
         let list = chunks[0].path.with_file_name("kinema-concat.txt");
         std::fs::write(&list, concat_list(chunks, settings.fps)).map_err(|e| {
@@ -95,6 +99,42 @@ pub fn stitch_chunks(
         });
     }
     Ok(())
+}
+
+/// A `setts` bitstream filter moving the decode timestamps of chunks with less decode delay
+/// than the others (chunks of one or two frames: see [`crate::ts_delay`]) earlier by the
+/// difference, so that decode timestamps run on one frame at a time across the joins; `None`
+/// when every chunk has the same delay, or one cannot be read (ffmpeg then reports the chunk).
+fn even_decode_delays(chunks: &[ChunkFile]) -> Option<String> {
+    use std::io::Read as _;
+    // The first video frame follows the stream's tables within the first few packets.
+    const HEAD: u64 = 16 * 1024;
+    let mut delays = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let mut head = Vec::new();
+        let read =
+            std::fs::File::open(&chunk.path).and_then(|f| f.take(HEAD).read_to_end(&mut head));
+        let delay = read.ok().and_then(|_| first_frame_delay(&head));
+        let Some(delay) = delay else {
+            tracing::warn!(chunk = %chunk.path.display(), "cannot read the chunk's timestamps");
+            return None;
+        };
+        delays.push(delay);
+    }
+    let most = delays.iter().copied().max()?;
+    // Packets are frames, in decode order: chunk i's are N = its first frame .. its last.
+    let mut first = 0;
+    let mut shifts = Vec::new();
+    for (chunk, delay) in chunks.iter().zip(delays) {
+        let last = first + chunk.frames.max(1) - 1;
+        if delay < most {
+            // Commas are escaped: ffmpeg splits a list of bitstream filters at them.
+            shifts.push(format!("between(N\\,{first}\\,{last})*{}", most - delay));
+        }
+        first = last + 1;
+    }
+    // `pts=PTS` is spelled out: without it ffmpeg 5.1's setts sets PTS to the new DTS.
+    (!shifts.is_empty()).then(|| format!("setts=pts=PTS:dts=DTS-({})", shifts.join("+")))
 }
 
 /// ffmpeg's concat-demuxer script: every chunk with its exact duration, so chunk boundaries
