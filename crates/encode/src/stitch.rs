@@ -12,7 +12,7 @@
 //! MP4 and QuickTime outputs get `faststart` (the index before the media) so they play while
 //! downloading.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::codec::Codec;
@@ -29,24 +29,26 @@ pub fn stitch_chunks(
 ) -> Result<(), EncodeError> {
     let mut command = Command::new(ffmpeg);
     command.args(["-hide_banner", "-loglevel", "error", "-y"]);
+    // ffmpeg runs in the chunks' folder and names them by file name: the concat demuxer reads
+    // a list's paths relative to the list, not to ffmpeg's folder, and the concat protocol
+    // splits at '|', which the folder (named after the output) may hold.
+    let (folder, names) = chunk_names(chunks)?;
+    if let Some(folder) = &folder {
+        command.current_dir(folder);
+    }
+    let output = std::path::absolute(output).map_err(|e| EncodeError::Setting {
+        field: "output",
+        reason: format!("cannot resolve {}: {e}", output.display()),
+    })?;
     let mut list_file = None;
     if settings.codec.chunks_are_transport_stream() {
-        for chunk in chunks {
-            if chunk.path.to_string_lossy().contains('|') {
-                return Err(EncodeError::Setting {
-                    field: "chunks",
-                    reason: format!("chunk path {} contains '|'", chunk.path.display()),
-                });
-            }
+        if let Some(name) = names.iter().find(|n| n.contains('|')) {
+            return Err(EncodeError::Setting {
+                field: "chunks",
+                reason: format!("chunk path {name} contains '|'"),
+            });
         }
-        let input = format!(
-            "concat:{}",
-            chunks
-                .iter()
-                .map(|c| c.path.display().to_string())
-                .collect::<Vec<_>>()
-                .join("|")
-        );
+        let input = format!("concat:{}", names.join("|"));
         // Named, not guessed: ffmpeg 5 does not recognise a chunk of one or two small frames
         // as MPEG-TS ("could not find codec parameters").
         command.args(["-f", "mpegts", "-i", &input]);
@@ -55,15 +57,19 @@ pub fn stitch_chunks(
         }
     } else {
         let list = chunks[0].path.with_file_name("kinema-concat.txt");
-        std::fs::write(&list, concat_list(chunks, settings.fps)).map_err(|e| {
+        std::fs::write(&list, concat_list(chunks, &names, settings.fps)).map_err(|e| {
             EncodeError::Setting {
                 field: "chunks",
                 reason: format!("cannot write {}: {e}", list.display()),
             }
         })?;
+        let list_name = match &folder {
+            Some(_) => Path::new("kinema-concat.txt").to_path_buf(),
+            None => std::path::absolute(&list).unwrap_or_else(|_| list.clone()),
+        };
         command
             .args(["-f", "concat", "-safe", "0", "-i"])
-            .arg(&list);
+            .arg(list_name);
         list_file = Some(list);
     }
     command.args(["-map", "0:v"]);
@@ -76,14 +82,14 @@ pub fn stitch_chunks(
         ]);
     } else {
         command.args(["-c", "copy"]);
-        if is_mp4_family(output) {
+        if is_mp4_family(&output) {
             command.args(["-movflags", "+faststart"]);
             if settings.codec == Codec::H265 {
                 command.args(["-tag:v", "hvc1"]);
             }
         }
     }
-    let result = command.arg(output).output();
+    let result = command.arg(&output).output();
     if let Some(list) = list_file {
         let _ = std::fs::remove_file(list);
     }
@@ -94,7 +100,7 @@ pub fn stitch_chunks(
     let log = String::from_utf8_lossy(&result.stderr);
     if !succeeded(result.status, &log) {
         return Err(EncodeError::Join {
-            output: output.to_path_buf(),
+            output,
             log: tail(&log),
         });
     }
@@ -137,12 +143,53 @@ fn even_decode_delays(chunks: &[ChunkFile]) -> Option<String> {
     (!shifts.is_empty()).then(|| format!("setts=pts=PTS:dts=DTS-({})", shifts.join("+")))
 }
 
-/// ffmpeg's concat-demuxer script: every chunk with its exact duration, so chunk boundaries
-/// fall on frame boundaries whatever the container's own time base.
-fn concat_list(chunks: &[ChunkFile], fps: f64) -> String {
+/// The folder ffmpeg should run in and what it calls each chunk there: their shared folder
+/// and file names, or (chunks in different folders) no folder and absolute paths.
+fn chunk_names(chunks: &[ChunkFile]) -> Result<(Option<PathBuf>, Vec<String>), EncodeError> {
+    let folder = chunks[0]
+        .path
+        .parent()
+        .filter(|f| chunks.iter().all(|c| c.path.parent() == Some(*f)));
+    let absolute = |path: &Path| {
+        std::path::absolute(path).map_err(|e| EncodeError::Setting {
+            field: "chunks",
+            reason: format!("cannot resolve {}: {e}", path.display()),
+        })
+    };
+    match folder {
+        Some(folder) => {
+            let folder = absolute(if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder
+            })?;
+            let names = chunks
+                .iter()
+                .map(|c| {
+                    c.path
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            Ok((Some(folder), names))
+        }
+        None => {
+            let names = chunks
+                .iter()
+                .map(|c| absolute(&c.path).map(|p| p.display().to_string()))
+                .collect::<Result<_, _>>()?;
+            Ok((None, names))
+        }
+    }
+}
+
+/// ffmpeg's concat-demuxer script for chunks called `names`: every chunk with its exact
+/// duration, so chunk boundaries fall on frame boundaries whatever the container's own time
+/// base.
+fn concat_list(chunks: &[ChunkFile], names: &[String], fps: f64) -> String {
     let mut list = String::from("ffconcat version 1.0\n");
-    for chunk in chunks {
-        let path = chunk.path.display().to_string().replace('\'', r"'\''");
+    for (chunk, name) in chunks.iter().zip(names) {
+        let path = name.replace('\'', r"'\''");
         list.push_str(&format!(
             "file '{path}'\nduration {:.6}\n",
             chunk.frames as f64 / fps
@@ -167,8 +214,43 @@ mod tests {
                 frames: 15,
             },
         ];
+        let (folder, names) = chunk_names(&chunks).unwrap();
+        assert_eq!(folder.as_deref(), Some(Path::new("/tmp/a'b")));
+        assert_eq!(names, ["chunk-00000.webm", "chunk-00001.webm"]);
+        // A relative folder is made absolute: ffmpeg's own folder changes to it.
+        let relative = [ChunkFile {
+            path: "out/.a.mp4.partial.chunks/chunk-0.webm".into(),
+            frames: 1,
+        }];
+        let (folder, names) = chunk_names(&relative).unwrap();
+        let expected = std::env::current_dir()
+            .unwrap()
+            .join("out/.a.mp4.partial.chunks");
+        assert_eq!(folder, Some(expected));
+        assert_eq!(names, ["chunk-0.webm"]);
+        let apart = [
+            ChunkFile {
+                path: "/tmp/a/chunk-0.webm".into(),
+                frames: 1,
+            },
+            ChunkFile {
+                path: "/tmp/b/chunk-1.webm".into(),
+                frames: 1,
+            },
+        ];
         assert_eq!(
-            concat_list(&chunks, 30.0),
+            chunk_names(&apart).unwrap(),
+            (
+                None,
+                vec!["/tmp/a/chunk-0.webm".into(), "/tmp/b/chunk-1.webm".into()]
+            )
+        );
+        let full: Vec<String> = chunks
+            .iter()
+            .map(|c| c.path.display().to_string())
+            .collect();
+        assert_eq!(
+            concat_list(&chunks, &full, 30.0),
             "ffconcat version 1.0\nfile '/tmp/a'\\''b/chunk-00000.webm'\nduration 1.000000\n\
              file '/tmp/a'\\''b/chunk-00001.webm'\nduration 0.500000\n"
         );

@@ -835,6 +835,22 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
         }
     }
 
+    // Relative output paths, into a folder whose name holds a '|' (where ffmpeg's concat
+    // protocol splits), for both ways of joining chunks.
+    std::fs::create_dir_all(dir.join("a|b")).unwrap();
+    for (name, codec) in [("a|b/relative.webm", "vp9"), ("a|b/relative.mp4", "h264")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
+            .current_dir(&dir)
+            .args(["render", code.to_str().unwrap(), "DynamicComp", name])
+            .args(["--width", "160", "--height", "90", "--duration", "24"])
+            .args(["--codec", codec, "--frames-per-chunk", "6"])
+            .env("KINEMA_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert_eq!(probe(&dir.join(name))["nb_read_frames"], "24", "{name}");
+    }
+
     // Every 2nd frame of 24 at 30 fps: a 12-frame GIF at 15 fps.
     let report = render(
         "every-2nd.gif",
