@@ -102,10 +102,16 @@ pub fn gif_too_fast(fps: f64, every_nth: u32, setting: &str) -> Option<String> {
     })
 }
 
-/// Every chunk's timestamps are shifted by this much more, so no chunk ever needs ffmpeg's
-/// "make DTS non-negative" shift (which only the first chunk would get, breaking continuity
-/// with B-frames). The stitch removes it again.
-const CHUNK_TIMESTAMP_BASE: f64 = 1.0;
+/// Every chunk's timestamps are shifted by this many frames more (and at least a second), so
+/// that no chunk needs ffmpeg's "make DTS non-negative" shift, which only the first chunk would
+/// get, putting it out of step with the rest: with B-frames a chunk's decoding starts a few
+/// frames (two, with x264's B-pyramid) before its first frame. In seconds that is more than a
+/// second below 2 fps, so the shift is counted in frames. The stitch removes it again.
+const CHUNK_TIMESTAMP_BASE_FRAMES: f64 = 16.0;
+
+fn chunk_timestamp_base(fps: f64) -> f64 {
+    (CHUNK_TIMESTAMP_BASE_FRAMES / fps).max(1.0)
+}
 
 pub const X264_PRESETS: &[&str] = &[
     "ultrafast",
@@ -448,7 +454,10 @@ impl VideoSettings {
         match chunk {
             Some(timing) if self.codec.chunks_are_transport_stream() => args.extend([
                 "-output_ts_offset".into(),
-                format!("{:.6}", CHUNK_TIMESTAMP_BASE + timing.start_seconds),
+                format!(
+                    "{:.6}",
+                    chunk_timestamp_base(self.fps) + timing.start_seconds
+                ),
                 "-f".into(),
                 "mpegts".into(),
             ]),

@@ -52,6 +52,11 @@ pub fn stitch_chunks(
         // Named, not guessed: ffmpeg 5 does not recognise a chunk of one or two small frames
         // as MPEG-TS ("could not find codec parameters").
         command.args(["-f", "mpegts", "-i", &input]);
+        // The chunks' own timestamps, shifted to start at zero: without `-copyts` ffmpeg takes
+        // a decode timestamp that steps back by more than 0.1 s (a chunk with B-frames after a
+        // chunk of one or two frames, at a low frame rate) for a broken stream, and moves all
+        // that follows.
+        command.args(["-copyts", "-start_at_zero"]);
         if let Some(filter) = even_decode_delays(chunks) {
             command.args(["-bsf:v", &filter]);
         }

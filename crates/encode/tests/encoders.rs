@@ -213,7 +213,7 @@ fn encode_in_chunks(
             backend.chunk_extension(settings.codec)
         ));
         let timing = ChunkTiming {
-            start_seconds: *start as f64 / FPS,
+            start_seconds: *start as f64 / settings.fps,
         };
         let encoder = backend
             .start_chunk(settings.clone(), &path, timing)
@@ -307,18 +307,27 @@ fn h264_through_ffmpeg_keeps_b_frames_across_chunks() {
 
 /// x264 and x265 give a chunk of one or two frames no decode delay (B-frames need more), so
 /// its decode timestamps would jump forward at a join (a short last chunk: ffprobe read 28.125
-/// fps) or run backwards (a short chunk between others). The join evens them out.
+/// fps) or run backwards (a short chunk between others). The join evens them out. At 1 fps the
+/// decode delay (two frames) is longer than a second, which once put the first chunk a second
+/// late.
 #[test]
-fn chunks_of_one_or_two_frames_keep_decode_timestamps_one_frame_apart() {
+fn chunks_keep_timestamps_one_frame_apart_at_any_length_and_rate() {
     let spans = [(0, 12), (12, 14), (14, 15), (15, 43), (43, 45)];
-    for (codec, name) in [(Codec::H264, "h264"), (Codec::H265, "hevc")] {
-        let video = encode_in_chunks(
-            &ffmpeg(),
-            &settings(codec),
-            &format!("short-{name}.mp4"),
-            &spans,
-        );
-        check_video(&video, name, 35.0);
+    for (codec, name, fps) in [
+        (Codec::H264, "h264", 30.0),
+        (Codec::H265, "hevc", 30.0),
+        (Codec::H264, "h264", 1.0),
+        (Codec::H265, "hevc", 1.5),
+    ] {
+        let settings = VideoSettings {
+            fps,
+            ..settings(codec)
+        };
+        let file = format!("short-{name}-{fps}.mp4");
+        let video = encode_in_chunks(&ffmpeg(), &settings, &file, &spans);
+        if fps == FPS {
+            check_video(&video, name, 35.0);
+        }
         let packets = Command::new("ffprobe")
             .args([
                 "-v",
@@ -327,14 +336,33 @@ fn chunks_of_one_or_two_frames_keep_decode_timestamps_one_frame_apart() {
                 "packet=dts,pts",
                 "-show_entries",
             ])
-            .args(["stream=avg_frame_rate,time_base", "-of", "json"])
+            .args([
+                "stream=avg_frame_rate,time_base:format=duration",
+                "-of",
+                "json",
+            ])
             .arg(&video)
             .output()
             .unwrap();
         let info: serde_json::Value = serde_json::from_slice(&packets.stdout).unwrap();
-        assert_eq!(info["streams"][0]["avg_frame_rate"], "30/1", "{name}");
+        let rate = if fps == 1.5 {
+            "3/2"
+        } else {
+            &format!("{fps}/1")
+        };
+        assert_eq!(info["streams"][0]["avg_frame_rate"], rate, "{file}");
+        let duration: f64 = info["format"]["duration"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (duration - FRAMES as f64 / fps).abs() < 1e-3,
+            "{file}: {duration} s"
+        );
         let time_base = info["streams"][0]["time_base"].as_str().unwrap();
-        let ticks: i64 = time_base.trim_start_matches("1/").parse::<i64>().unwrap() / 30;
+        let per_second: f64 = time_base.trim_start_matches("1/").parse().unwrap();
+        let ticks = (per_second / fps).round() as i64;
         let stamps: Vec<(i64, i64)> = info["packets"]
             .as_array()
             .unwrap()
@@ -346,13 +374,22 @@ fn chunks_of_one_or_two_frames_keep_decode_timestamps_one_frame_apart() {
             assert_eq!(
                 pair[1].0 - pair[0].0,
                 ticks,
-                "{name}: decode steps {stamps:?}"
+                "{file}: decode steps {stamps:?}"
             );
         }
         assert!(
             stamps.iter().all(|(dts, pts)| dts <= pts),
-            "{name}: {stamps:?}"
+            "{file}: {stamps:?}"
         );
+        let mut shown: Vec<i64> = stamps.iter().map(|s| s.1).collect();
+        shown.sort_unstable();
+        for pair in shown.windows(2) {
+            assert_eq!(
+                pair[1] - pair[0],
+                ticks,
+                "{file}: frames shown at {shown:?}"
+            );
+        }
         std::fs::remove_file(video).unwrap();
     }
 }
