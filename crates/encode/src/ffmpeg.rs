@@ -778,6 +778,14 @@ impl FfmpegEncoder {
         let status = self.child.wait();
         let log = self.join_readers();
         match status {
+            // A program that exits 0 without writing the file (not ffmpeg, or a wrapper that
+            // swallows its failure) must not pass for a finished encode.
+            Ok(s) if succeeded(s, &log) && !wrote_something(&self.output) => {
+                Err(EncodeError::Ffmpeg {
+                    output: self.output.clone(),
+                    log: "it exited without an error but wrote nothing".into(),
+                })
+            }
             Ok(s) if succeeded(s, &log) => {
                 self.encoded.store(self.frames, Ordering::Relaxed);
                 Ok(self.frames)
@@ -808,13 +816,21 @@ impl FfmpegEncoder {
             .unwrap_or_default()
     }
 
+    /// The error for ffmpeg having stopped reading frames.
     fn failure(&mut self) -> EncodeError {
         drop(self.stdin.take());
-        let _ = self.child.wait();
+        let status = self.child.wait();
         let log = self.join_readers();
+        let log = match status {
+            Ok(status) if status.success() && log.trim().is_empty() => format!(
+                "it exited without an error after taking {} of the frames, and printed nothing",
+                self.frames
+            ),
+            _ => tail(&log),
+        };
         EncodeError::Ffmpeg {
             output: self.output.clone(),
-            log: tail(&log),
+            log,
         }
     }
 }
@@ -895,6 +911,11 @@ fn read_progress(stdout: impl Read, encoded: &AtomicU64) {
 /// and still exits 0, leaving a truncated file that would otherwise be taken for the video.
 pub(crate) fn succeeded(status: ExitStatus, log: &str) -> bool {
     status.success() && log.trim().is_empty()
+}
+
+/// Whether `path` is a file with something in it.
+pub(crate) fn wrote_something(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
 }
 
 pub(crate) fn tail(log: &str) -> String {

@@ -17,7 +17,7 @@ use std::process::Command;
 
 use crate::codec::Codec;
 use crate::encoder::ChunkFile;
-use crate::ffmpeg::{EncodeError, VideoSettings, is_mp4_family, succeeded, tail};
+use crate::ffmpeg::{EncodeError, VideoSettings, is_mp4_family, succeeded, tail, wrote_something};
 use crate::ts_delay::first_frame_delay;
 
 /// Join `chunks` (in order) into `output` with ffmpeg.
@@ -107,6 +107,12 @@ pub fn stitch_chunks(
         return Err(EncodeError::Join {
             output,
             log: tail(&log),
+        });
+    }
+    if !wrote_something(&output) {
+        return Err(EncodeError::Join {
+            output,
+            log: "it exited without an error but wrote nothing".into(),
         });
     }
     Ok(())

@@ -518,6 +518,50 @@ fn ffmpeg_failures_carry_its_log() {
     assert!(text.contains("/nonexistent-dir/out.mp4"), "{text}");
 }
 
+/// A program standing in for ffmpeg that exits 0 must still have written the file, and one
+/// that stops reading frames is not said to have failed when its status says otherwise.
+#[test]
+fn an_encoder_that_exits_0_without_writing_fails() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let script = |name: &str, body: &str| {
+        let path = temp(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    };
+    let swallow = script("swallow.sh", "cat > /dev/null; exit 0");
+    let leave = script("leave.sh", "exit 0");
+    let output = temp("never-written.mp4");
+    for (program, expected) in [
+        (&swallow, "it exited without an error but wrote nothing"),
+        (&leave, "it exited without an error after taking"),
+    ] {
+        let mut encoder = FfmpegEncoder::start(program, settings(Codec::H264), &output).unwrap();
+        let pixels = frame(0);
+        let mut result = Ok(());
+        // More than the pipe holds, so a program that does not read is noticed while writing.
+        for _ in 0..FRAMES {
+            result = encoder.write(RgbaFrame {
+                width: W,
+                height: H,
+                pixels: &pixels,
+                alpha: Alpha::Straight,
+                changes: FrameChanges::Unknown,
+            });
+            if result.is_err() {
+                break;
+            }
+        }
+        let err = match result {
+            Err(e) => e,
+            Ok(()) => encoder.finish().unwrap_err(),
+        };
+        let text = err.to_string();
+        assert!(text.contains(expected), "{}: {text}", program.display());
+        assert!(text.contains("never-written.mp4"), "{text}");
+    }
+}
+
 #[test]
 fn a_missing_ffmpeg_is_explained() {
     let backend = EncoderBackend::Ffmpeg("/nonexistent/ffmpeg".into());
