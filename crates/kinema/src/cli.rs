@@ -223,12 +223,16 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut engine = Engine::new(bundle, Limits::default())?;
             let compositions = engine.compositions(&props)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&compositions)?);
+                outln!("{}", serde_json::to_string_pretty(&compositions)?);
                 return Ok(());
             }
-            println!(
+            outln!(
                 "{:<28} {:>6} {:>6} {:>7} {:>9}  kind",
-                "id", "width", "height", "fps", "frames"
+                "id",
+                "width",
+                "height",
+                "fps",
+                "frames"
             );
             for c in &compositions {
                 let id = match &c.folder {
@@ -239,9 +243,12 @@ pub fn run(cli: Cli) -> Result<()> {
                     CompositionKind::Composition => "composition",
                     CompositionKind::Still => "still",
                 };
-                println!(
+                outln!(
                     "{id:<28} {:>6} {:>6} {:>7} {:>9}  {kind}",
-                    c.width, c.height, c.fps, c.duration_in_frames
+                    c.width,
+                    c.height,
+                    c.fps,
+                    c.duration_in_frames
                 );
             }
             Ok(())
@@ -264,11 +271,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 .render_frame(frame)
                 .with_context(|| format!("cannot render frame {frame} of {composition}"))?;
             if html {
-                println!("{}", kinema_paint::html::standalone_html(&tree));
+                outln!("{}", kinema_paint::html::standalone_html(&tree));
             } else if json {
-                println!("{}", serde_json::to_string_pretty(&tree)?);
+                outln!("{}", serde_json::to_string_pretty(&tree)?);
             } else {
-                print!("{}", kinema_compose::tree::to_markup(&tree));
+                out!("{}", kinema_compose::tree::to_markup(&tree));
             }
             Ok(())
         }
@@ -338,9 +345,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 progress: !json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             })?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                println!(
+                outln!(
                     "{} ({} {}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} chunks on {} threads, {} encoder, CPU {:.1} s + {:.1} s in ffmpeg",
                     report.output.display(),
                     report.codec.name(),
@@ -406,9 +413,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 paint_ms,
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                println!(
+                outln!(
                     "{} ({}x{}, frame {}, {:.0} ms)",
                     output.display(),
                     report.width,

@@ -303,9 +303,9 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
                 (None, false) => bail!("give the entry file to upload, or --dynamic"),
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&deployed)?);
+                outln!("{}", serde_json::to_string_pretty(&deployed)?);
             } else {
-                println!(
+                outln!(
                     "site \"{}\" in bucket {} ({} uploaded, {} unchanged, {} deleted)\nserve URL: {}",
                     deployed.site_name,
                     deployed.bucket_name,
@@ -320,16 +320,18 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
             let bucket = farm.bucket()?;
             let sites = sites::list(bucket.as_ref())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&sites)?);
+                outln!("{}", serde_json::to_string_pretty(&sites)?);
             } else if sites.is_empty() {
-                println!("no sites in bucket {}", bucket.name());
+                outln!("no sites in bucket {}", bucket.name());
             } else {
-                println!(
+                outln!(
                     "{:<24} {:>10}  {:<10}  serve URL",
-                    "site", "size", "version"
+                    "site",
+                    "size",
+                    "version"
                 );
                 for site in sites {
-                    println!(
+                    outln!(
                         "{:<24} {:>10}  {:<10}  {}",
                         site.id,
                         site.size_in_bytes,
@@ -342,7 +344,7 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
         SitesCommand::Rm { site_name } => {
             let bucket = farm.bucket()?;
             let freed = sites::remove(bucket.as_ref(), &site_name)?;
-            println!("deleted site \"{site_name}\" ({freed} bytes)");
+            outln!("deleted site \"{site_name}\" ({freed} bytes)");
         }
     }
     Ok(())
@@ -365,9 +367,9 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 &render_id,
             )?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&progress)?);
+                outln!("{}", serde_json::to_string_pretty(&progress)?);
             } else {
-                println!("{}", describe(&progress));
+                outln!("{}", describe(&progress));
             }
             Ok(())
         }
@@ -409,9 +411,9 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 &props,
             )?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
+                outln!("{}", serde_json::to_string_pretty(&result)?);
             } else {
-                println!(
+                outln!(
                     "{} ({} bytes, {})",
                     result["url"].as_str().unwrap_or(""),
                     result["sizeInBytes"],
@@ -438,10 +440,10 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 &props,
             )?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&compositions)?);
+                outln!("{}", serde_json::to_string_pretty(&compositions)?);
             } else {
                 for c in compositions {
-                    println!(
+                    outln!(
                         "{:<28} {:>5}x{:<5} {:>6} fps {:>7} frames",
                         c["id"].as_str().unwrap_or(""),
                         c["width"],
@@ -604,7 +606,7 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
     }
     drop(farm);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&progress)?);
+        outln!("{}", serde_json::to_string_pretty(&progress)?);
     }
     if progress.fatal_error_encountered {
         let message = progress
@@ -616,7 +618,7 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         bail!("render {} failed: {message}", started_render.render_id);
     }
     if !args.json && args.announce.is_none() {
-        println!(
+        outln!(
             "{}\n{} bytes in {:.1} s, {} chunks, cost {} (render id {}, bucket {})",
             progress.output_file.as_deref().unwrap_or(""),
             progress.output_size_in_bytes.unwrap_or(0),
@@ -690,11 +692,14 @@ fn render_in_background(args: &RenderArgs) -> Result<()> {
         {
             let _ = std::fs::remove_file(&announce);
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&started)?);
+                outln!("{}", serde_json::to_string_pretty(&started)?);
             } else {
-                println!(
+                outln!(
                     "render {} in bucket {}\nfollow it with: kinema lambda progress {} --bucket {}",
-                    started.render_id, started.bucket_name, started.render_id, started.bucket_name
+                    started.render_id,
+                    started.bucket_name,
+                    started.render_id,
+                    started.bucket_name
                 );
             }
             return Ok(());

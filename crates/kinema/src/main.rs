@@ -1,5 +1,17 @@
 //! The `kinema` command: parses arguments, calls the pipeline's libraries, prints results.
 
+/// `print!` for results (all printed once the work is done): when whoever reads stdout has
+/// gone (`kinema … | head -1`), the program ends quietly, as Unix tools do, instead of
+/// panicking on the broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` for results; see [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod chunk_queue;
 mod cli;
 mod finishing;
@@ -22,6 +34,21 @@ fn main() -> ExitCode {
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Write to stdout for [`out!`] and [`outln!`].
+fn write_stdout(text: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(text).and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(error) => {
+            eprintln!("error: cannot write to stdout: {error}");
+            std::process::exit(1);
         }
     }
 }
@@ -59,6 +86,8 @@ fn init_tracing(verbose: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal, not for a log file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
 }

@@ -43,7 +43,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let url = format!("http://{address}");
         let farm = state.farm.as_ref();
         if args.json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::json!({
                     "url": url,
@@ -55,19 +55,19 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 })
             );
         } else {
-            println!("Kinema is listening on {url}");
-            println!("  studio:   {url}/");
-            println!("  API:      {url}/api/openapi.json");
+            outln!("Kinema is listening on {url}");
+            outln!("  studio:   {url}/");
+            outln!("  API:      {url}/api/openapi.json");
             if let Some(farm) = farm {
-                println!("  function: {}", farm.function_name);
-                println!(
+                outln!("  function: {}", farm.function_name);
+                outln!(
                     "  bucket:   {} ({})",
                     farm.bucket,
                     farm.embedded.storage.root().display()
                 );
             }
             if let Some(path) = &path {
-                println!("  settings: {}", path.display());
+                outln!("  settings: {}", path.display());
             }
         }
         use std::io::Write;

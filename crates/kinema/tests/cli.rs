@@ -91,6 +91,23 @@ fn compositions_prints_a_table_and_json() {
     assert_eq!(counters["width"], 1920);
 }
 
+/// `kinema … | head -1`: the reader goes away before the results are printed. The command
+/// ends quietly, as Unix tools do, instead of panicking on the broken pipe.
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(["compositions", &example("showcase/src/index.ts"), "--json"])
+        .env("KINEMA_LOG", "warn")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
 #[test]
 fn props_can_come_from_a_file() {
     let props = temp_file("props.json", r#"{"title": "From a file"}"#);
