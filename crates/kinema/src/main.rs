@@ -33,7 +33,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            ExitCode::FAILURE
+            match error.downcast_ref::<render::Interrupted>() {
+                Some(render::Interrupted(signal)) => ExitCode::from((128 + signal) as u8),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }

@@ -442,8 +442,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    if interrupt::requested() {
-        bail!(INTERRUPTED);
+    if let Some(signal) = interrupt::requested_by() {
+        return Err(Interrupted(signal).into());
     }
     if let Some(e) = failure {
         // An encoder's error names the temporary file it was writing: say which video.
@@ -474,8 +474,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         Some(_) => Ok(()),
         None => backend.stitch(&settings, &chunks, &temp_path),
     };
-    if interrupt::requested() {
-        bail!(INTERRUPTED);
+    if let Some(signal) = interrupt::requested_by() {
+        return Err(Interrupted(signal).into());
     }
     stitched.with_context(|| format!("cannot write {}", job.output.display()))?;
     std::fs::rename(&temp_path, &job.output)
@@ -539,47 +539,65 @@ fn cpu_seconds(usage: Usage) -> f64 {
     seconds(data.ru_utime) + seconds(data.ru_stime)
 }
 
-const INTERRUPTED: &str = "interrupted; the partial video and its chunks were removed";
+/// A render stopped by a signal; the command exits with 128 + the signal's number, as a
+/// shell reports a program the signal killed.
+#[derive(Debug)]
+pub struct Interrupted(pub i32);
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted; the partial video and its chunks were removed")
+    }
+}
+
+impl std::error::Error for Interrupted {}
 
 fn chunk_path(dir: &Path, first: u32, extension: &str) -> PathBuf {
     dir.join(format!("chunk-{first:06}.{extension}"))
 }
 
-/// Ctrl-C and SIGTERM during a render: the handler only sets a flag; the render loop sees it,
-/// stops the workers and lets the temporary files' guards delete them.
+/// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) during a render: the handler only notes
+/// the signal; the render loop sees it, stops the workers and lets the temporary files' guards
+/// delete them.
 mod interrupt {
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicI32, Ordering};
 
-    static REQUESTED: AtomicBool = AtomicBool::new(false);
+    /// The signal received, 0 for none.
+    static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
-    extern "C" fn on_signal(_: libc::c_int) {
-        REQUESTED.store(true, Ordering::SeqCst);
+    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    extern "C" fn on_signal(signal: libc::c_int) {
+        RECEIVED.store(signal, Ordering::SeqCst);
     }
 
     /// Restores the default handlers when dropped.
     pub struct Watch;
 
     pub fn watch() -> Watch {
-        REQUESTED.store(false, Ordering::SeqCst);
+        RECEIVED.store(0, Ordering::SeqCst);
         let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe {
-            libc::signal(libc::SIGINT, handler);
-            libc::signal(libc::SIGTERM, handler);
+        for signal in SIGNALS {
+            // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+            unsafe { libc::signal(signal, handler) };
         }
         Watch
     }
 
     pub fn requested() -> bool {
-        REQUESTED.load(Ordering::SeqCst)
+        requested_by().is_some()
+    }
+
+    /// The signal that asked the render to stop, if one did.
+    pub fn requested_by() -> Option<i32> {
+        Some(RECEIVED.load(Ordering::SeqCst)).filter(|&s| s != 0)
     }
 
     impl Drop for Watch {
         fn drop(&mut self) {
-            // SAFETY: restoring the default disposition.
-            unsafe {
-                libc::signal(libc::SIGINT, libc::SIG_DFL);
-                libc::signal(libc::SIGTERM, libc::SIG_DFL);
+            for signal in SIGNALS {
+                // SAFETY: restoring the default disposition.
+                unsafe { libc::signal(signal, libc::SIG_DFL) };
             }
         }
     }

@@ -897,50 +897,54 @@ fn an_interrupted_render_removes_its_temporary_files() {
     let code = dir.join("moving.tsx");
     std::fs::write(&code, MOVING).unwrap();
     let video = dir.join("long.mp4");
-    let child = Command::new(env!("CARGO_BIN_EXE_kinema"))
-        .args([
-            "render",
-            code.to_str().unwrap(),
-            "DynamicComp",
-            video.to_str().unwrap(),
-            "--width",
-            "1280",
-            "--height",
-            "720",
-            "--duration",
-            "3000",
-            "--x264-preset",
-            "medium",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until chunk files exist, so the interrupt lands mid-render.
-    let started = std::time::Instant::now();
-    let chunk_dir_exists = || {
-        std::fs::read_dir(&dir).unwrap().any(|e| {
-            e.unwrap()
-                .file_name()
-                .to_string_lossy()
-                .ends_with(".chunks")
-        })
-    };
-    while !chunk_dir_exists() && started.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    // Ctrl-C, and the terminal closing (SIGHUP).
+    for signal in [libc::SIGINT, libc::SIGHUP] {
+        let child = Command::new(env!("CARGO_BIN_EXE_kinema"))
+            .args([
+                "render",
+                code.to_str().unwrap(),
+                "DynamicComp",
+                video.to_str().unwrap(),
+                "--width",
+                "1280",
+                "--height",
+                "720",
+                "--duration",
+                "3000",
+                "--x264-preset",
+                "medium",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until chunk files exist, so the interrupt lands mid-render.
+        let started = std::time::Instant::now();
+        let chunk_dir_exists = || {
+            std::fs::read_dir(&dir).unwrap().any(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".chunks")
+            })
+        };
+        while !chunk_dir_exists() && started.elapsed().as_secs() < 60 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        // SAFETY: kill(2) on our own child, which has not been waited for yet.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+        // As a shell reports a program the signal stopped.
+        assert_eq!(out.status.code(), Some(128 + signal), "{}", stderr(&out));
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("moving.tsx")]);
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    // SAFETY: kill(2) on our own child, which has not been waited for yet.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
-    let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(leftovers, vec![std::ffi::OsString::from("moving.tsx")]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
