@@ -166,7 +166,16 @@ fn temp_path_for(output: &Path) -> Result<PathBuf> {
         .extension()
         .map(|e| e.to_string_lossy().to_string())
         .unwrap_or_else(|| "mp4".into());
-    Ok(dir.join(format!(".{name}.{}.partial.{ext}", std::process::id())))
+    let pid = std::process::id();
+    let temp = format!(".{name}.{pid}.partial.{ext}");
+    // A file name holds at most 255 bytes (ext4, XFS, Btrfs): a long output name's temporaries
+    // get a short one.
+    let temp = if temp.len() > 255 {
+        format!(".kinema.{pid}.partial.{ext}")
+    } else {
+        temp
+    };
+    Ok(dir.join(temp))
 }
 
 pub fn render(job: RenderJob) -> Result<RenderReport> {
@@ -175,6 +184,15 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             "--every-nth-frame only applies to gif (it lowers the GIF's frame rate); {} renders \
              every frame",
             job.codec.name()
+        );
+    }
+    if job.output.is_dir() {
+        bail!(
+            "{} is a folder: give the video's file name, such as {}",
+            job.output.display(),
+            job.output
+                .join(format!("video.{}", job.codec.extensions()[0]))
+                .display()
         );
     }
     if job.output.exists() && !job.overwrite {

@@ -615,11 +615,18 @@ fn render_errors_leave_no_partial_files() {
     assert!(stderr(&out).contains("Nope"), "{}", stderr(&out));
     // Destinations that cannot be written: told before any frame is rendered. (/proc takes
     // no new files, even from root.)
+    let folder = dir.join("folder.mp4");
+    std::fs::create_dir(&folder).unwrap();
+    let folder = folder.display().to_string();
     for (destination, expected) in [
         ("/proc/kinema-out.mp4", "cannot write /proc/kinema-out.mp4"),
         (
             "/nonexistent-kinema/out.mp4",
             "/nonexistent-kinema does not exist",
+        ),
+        (
+            &folder,
+            "folder.mp4 is a folder: give the video's file name",
         ),
     ] {
         let out = kinema(&["render", code.to_str().unwrap(), "DynamicComp", destination]);
@@ -627,6 +634,20 @@ fn render_errors_leave_no_partial_files() {
         assert!(stderr(&out).contains(expected), "{}", stderr(&out));
         assert!(!stderr(&out).contains("frame 17"), "{}", stderr(&out));
     }
+    // A long name, valid by itself: its temporaries, named after it, would not be.
+    let long = dir.join(format!("{}.mp4", "x".repeat(240)));
+    let mut args = vec![
+        "render",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        long.to_str().unwrap(),
+        "--frames",
+        "0-5",
+    ];
+    args.extend(size);
+    let out = kinema(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(long.is_file());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
