@@ -164,6 +164,9 @@ pub struct ChunkFile {
     pub frames: u64,
 }
 
+/// The largest frame openh264 encodes (its level 5.2 limit), long side by short side.
+const BUILTIN_MAX_SIZE: (u32, u32) = (3840, 2160);
+
 /// The ffmpeg program used when no path is given: looked up in `PATH`.
 pub const DEFAULT_FFMPEG: &str = "ffmpeg";
 
@@ -285,6 +288,25 @@ impl EncoderBackend {
                 return unsupported(
                     "x264Preset",
                     "x264 presets need ffmpeg; the built-in encoder is not x264".into(),
+                );
+            }
+            let (long, short) = (
+                settings.width.max(settings.height),
+                settings.width.min(settings.height),
+            );
+            if long > BUILTIN_MAX_SIZE.0 || short > BUILTIN_MAX_SIZE.1 {
+                return unsupported(
+                    "size",
+                    format!(
+                        "the built-in encoder writes at most {}x{} (or {}x{} upright), not \
+                         {}x{}; larger videos need ffmpeg",
+                        BUILTIN_MAX_SIZE.0,
+                        BUILTIN_MAX_SIZE.1,
+                        BUILTIN_MAX_SIZE.1,
+                        BUILTIN_MAX_SIZE.0,
+                        settings.width,
+                        settings.height
+                    ),
                 );
             }
             if !is_mp4_family(output) {

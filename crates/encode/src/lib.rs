@@ -25,7 +25,7 @@ pub use encoder::{
 };
 pub use ffmpeg::{
     ChunkTiming, EncodeError, FfmpegEncoder, MAX_FPS, MAX_GIF_FPS, MIN_FPS, VideoSettings,
-    gif_too_fast, parse_bitrate,
+    X264_PRESETS, gif_too_fast, parse_bitrate,
 };
 pub use plan::{ChunkPlan, FrameRange, MAX_CHUNKS, PlanError, PlanOptions, plan_chunks};
 pub use yuv::{FrameConverter, I420, YuvError, rgba_to_i420};

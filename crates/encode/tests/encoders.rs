@@ -489,6 +489,27 @@ fn impossible_combinations_are_refused_before_encoding() {
     // 4:4:4 has no subsampling, so odd sizes are fine there.
     odd.pixel_format = Some(PixelFormat::Yuv444p);
     assert!(ffmpeg().check(&odd, Path::new("/tmp/x.mp4")).is_ok());
+    // openh264 stops at 3840x2160, either way up; ffmpeg's x264 does not.
+    let size = |width, height| VideoSettings {
+        width,
+        height,
+        ..settings(Codec::H264)
+    };
+    let text = err(EncoderBackend::Builtin, size(4096, 2160), "/tmp/x.mp4");
+    assert!(
+        text.contains("at most 3840x2160 (or 2160x3840 upright), not 4096x2160"),
+        "{text}"
+    );
+    assert!(err(EncoderBackend::Builtin, size(2160, 3842), "/tmp/x.mp4").contains("size"));
+    for (width, height) in [(3840, 2160), (2160, 3840)] {
+        let check = EncoderBackend::Builtin.check(&size(width, height), Path::new("/tmp/x.mp4"));
+        assert!(check.is_ok(), "{width}x{height}");
+    }
+    assert!(
+        ffmpeg()
+            .check(&size(4096, 2160), Path::new("/tmp/x.mp4"))
+            .is_ok()
+    );
 }
 
 #[test]

@@ -596,6 +596,10 @@ fn start_refuses_bad_payloads_before_launching() {
     );
     assert!(call(with("outName", json!("video.webm"))).starts_with("outName:"));
     assert!(call(with("frameRange", json!("all"))).starts_with("frameRange:"));
+    let m = call(with("frameRange", json!([12, 5])));
+    assert!(m.starts_with("frameRange: [12, 5] is backwards"), "{m}");
+    let m = call(with("x264Preset", json!("bogus")));
+    assert!(m.starts_with("x264Preset: \"bogus\" is not one of"), "{m}");
     assert!(call(json!({"type": "nope"})).starts_with("type:"));
     // Nothing was started.
     assert!(bucket(&setup).list("renders/").unwrap().is_empty());
@@ -832,6 +836,42 @@ fn the_cli_uploads_sites_and_renders_in_the_background() {
         frame_hashes(&file_of(done["outputFile"].as_str().unwrap())).len(),
         20
     );
+    // An output named .mkv holds Matroska, as `kinema render` writes (it was MP4 bytes).
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            serve_url,
+            "DynamicComp",
+            "--frames-per-lambda",
+            "10",
+            "--out-name",
+            "clip.mkv",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let finished: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let clip = file_of(finished["outputFile"].as_str().unwrap());
+    assert!(clip.ends_with("clip.mkv"), "{}", clip.display());
+    let format = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=format_name",
+            "-of",
+            "default=noprint_wrappers=1:nokey=1",
+        ])
+        .arg(&clip)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&format.stdout).trim(),
+        "matroska,webm"
+    );
+    assert_eq!(frame_hashes(&clip).len(), 20);
 
     // Errors name what is wrong and exit non-zero.
     let out = kinema_farm(
@@ -854,6 +894,33 @@ fn the_cli_uploads_sites_and_renders_in_the_background() {
         "{}",
         text(&out)
     );
+    // Without ffmpeg (none on the PATH) the built-in encoder takes H.264, and what it cannot
+    // write is refused up front, not dropped.
+    for (flags, expected) in [
+        (
+            &["--pixel-format", "yuv444p"][..],
+            "pixelFormat: the farm has no ffmpeg (none on its PATH), and its built-in H.264 \
+             encoder writes yuv420p only",
+        ),
+        (
+            &["--x264-preset", "veryslow"][..],
+            "x264Preset: the farm has no ffmpeg",
+        ),
+        (&["--codec", "vp9"][..], "codec: vp9 needs ffmpeg"),
+    ] {
+        let mut args = vec!["lambda", "render", serve_url, "DynamicComp"];
+        args.extend(flags);
+        let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
+            .args(&args)
+            .arg("--storage")
+            .arg(&storage)
+            .env("KINEMA_LOG", "warn")
+            .env("PATH", "/nonexistent-kinema-path")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{flags:?}");
+        assert!(text(&out).contains(expected), "{flags:?}: {}", text(&out));
+    }
     // A mistyped --ffmpeg stops the render before it starts, never a quiet switch to the
     // built-in encoder.
     let out = kinema_farm(

@@ -314,6 +314,16 @@ fn orchestrate(
         ),
         Some(OutNameInput::Custom { bucket_name, key }) => (bucket_name.clone(), key.clone()),
     };
+    // The video is muxed into the container its name asks for (`start` checked that the codec
+    // fits it: .mkv and .mov for H.264 hold Matroska and QuickTime, not MP4 under that name).
+    let extension = out_key
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| codec.extensions().contains(&e.as_str()))
+        .unwrap_or_else(|| extension.to_string());
+    backend
+        .check(&settings, std::path::Path::new(&format!("out.{extension}")))
+        .map_err(FarmError::from)?;
     let out_bucket = context.storage.bucket(&out_bucket_name)?;
     if !params.overwrite && out_bucket.head(&out_key)?.is_some() {
         return Err(FarmError::Render(format!(

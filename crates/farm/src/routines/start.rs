@@ -11,7 +11,8 @@ use crate::progress::OverallRenderProgress;
 pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmError> {
     let mut params: RenderParams = parse(payload)?;
     context.check_version("renderMediaOnLambda()", params.version.as_deref())?;
-    super::validate::render_params(&params)?;
+    let codec = super::validate::render_params(&params)?;
+    super::validate::encoder(&params, codec, context.config.ffmpeg.as_deref())?;
     let bucket = context.bucket_or_default(params.bucket_name.as_deref())?;
     // The site must exist before anything is launched.
     let (site_bucket, site) = crate::sites::resolve_serve_url(&params.serve_url, bucket.name())?;

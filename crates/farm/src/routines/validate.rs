@@ -1,7 +1,7 @@
 //! Checks of a render's parameters that need no composition, run by `start` so bad input is
 //! refused before anything is invoked. Each error names its field.
 
-use kinema_encode::{Codec, PixelFormat};
+use kinema_encode::{Codec, EncoderBackend, PixelFormat};
 
 use crate::error::FarmError;
 use crate::payload::{OutNameInput, RenderParams};
@@ -76,6 +76,40 @@ pub fn out_name(out: Option<&OutNameInput>, codec: Codec) -> Result<(), FarmErro
     }
 }
 
+/// That the encoder the farm will use (see [`EncoderBackend::choose`]) can write `codec` with
+/// these settings: without ffmpeg only the built-in H.264 encoder is there, which writes
+/// yuv420p and has no x264 presets. Refused here rather than quietly ignored in the launch.
+pub fn encoder(
+    params: &RenderParams,
+    codec: Codec,
+    ffmpeg: Option<&std::path::Path>,
+) -> Result<(), FarmError> {
+    let no_ffmpeg = "the farm has no ffmpeg (none on its PATH), and its built-in H.264 encoder";
+    match EncoderBackend::choose(ffmpeg, codec) {
+        Ok(EncoderBackend::Ffmpeg(_)) => Ok(()),
+        Ok(EncoderBackend::Builtin) => {
+            let format = params.pixel_format.as_deref();
+            if format.is_some_and(|f| f != PixelFormat::Yuv420p.name()) {
+                return Err(FarmError::field(
+                    "pixelFormat",
+                    format!("{no_ffmpeg} writes yuv420p only"),
+                ));
+            }
+            if params.x264_preset.is_some() {
+                return Err(FarmError::field(
+                    "x264Preset",
+                    format!("{no_ffmpeg} is not x264; leave it unset or install ffmpeg"),
+                ));
+            }
+            Ok(())
+        }
+        Err(no_ffmpeg) => Err(FarmError::field(
+            "codec",
+            format!("{no_ffmpeg}: install ffmpeg where the farm runs"),
+        )),
+    }
+}
+
 /// Everything `start` can check without the composition.
 pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
     let codec = codec(&params.codec)?;
@@ -132,10 +166,29 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
             ));
         }
     }
-    if params.x264_preset.is_some() && codec != Codec::H264 {
+    if let Some(preset) = &params.x264_preset {
+        if codec != Codec::H264 {
+            return Err(FarmError::field(
+                "x264Preset",
+                "only applies to the h264 codec",
+            ));
+        }
+        if !kinema_encode::X264_PRESETS.contains(&preset.as_str()) {
+            return Err(FarmError::field(
+                "x264Preset",
+                format!(
+                    "\"{preset}\" is not one of {}",
+                    kinema_encode::X264_PRESETS.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some((first, Some(last))) = params.frame_range.map(|r| r.as_pair())
+        && first > last
+    {
         return Err(FarmError::field(
-            "x264Preset",
-            "only applies to the h264 codec",
+            "frameRange",
+            format!("[{first}, {last}] is backwards: the first frame must not come after the last"),
         ));
     }
     if params.frames_per_lambda.is_some() && params.concurrency.is_some() {
