@@ -146,6 +146,23 @@ impl Bundle {
 
     /// Compiles a code string that exports one React component.
     pub fn from_code(code: &str, composition: CodeComposition) -> Result<Bundle, ComposeError> {
+        Self::from_code_named(code, CODE_MODULE, composition)
+    }
+
+    /// Compiles a code file's text that exports one React component; errors and stacks name
+    /// it `file_name` (`intro.tsx`), whose extension selects the dialect (any other name is
+    /// read as TSX).
+    pub fn from_code_named(
+        code: &str,
+        file_name: &str,
+        composition: CodeComposition,
+    ) -> Result<Bundle, ComposeError> {
+        let readable = Path::new(file_name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS[..5].contains(&e))
+            && !file_name.contains('/');
+        let module = if readable { file_name } else { CODE_MODULE };
         if composition.duration_in_frames == 0 {
             return Err(ComposeError::InvalidInput {
                 field: "durationInFrames".into(),
@@ -170,9 +187,9 @@ impl Bundle {
             });
         }
         let files = MemoryFiles {
-            files: [(CODE_MODULE.to_string(), code.to_string())].into(),
+            files: [(module.to_string(), code.to_string())].into(),
         };
-        Self::from_files(&files, CODE_MODULE, BundleKind::Code(composition))
+        Self::from_files(&files, module, BundleKind::Code(composition))
     }
 
     /// Loads a project from any file source, starting at `entry` (project-relative).

@@ -13,7 +13,7 @@ use rquickjs::{
 use serde::{Deserialize, Serialize};
 
 use crate::builtins;
-use crate::bundle::{Bundle, BundleKind, CODE_MODULE};
+use crate::bundle::{Bundle, BundleKind};
 use crate::compiled::BUILTIN_MODULES;
 use crate::error::{ComposeError, ScriptException};
 use crate::memory::{HeapMeter, LimitedAllocator};
@@ -257,7 +257,7 @@ if (!isComponent(component)) {{
 setDynamic({{ id: {id}, kind: 'composition', component, lazyComponent: null, durationInFrames: {duration}, fps: {fps}, width: {width}, height: {height}, defaultProps: {{}}, calculateMetadata: null, schema: null, folder: null }});
 globalThis.__kinema = host;
 "#,
-                module = js_string(CODE_MODULE),
+                module = js_string(&self.bundle.entry),
                 id = js_string(&c.id),
                 duration = c.duration_in_frames,
                 fps = c.fps,

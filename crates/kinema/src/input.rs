@@ -41,7 +41,11 @@ pub fn load_bundle(input: &Path, code: &CodeOptions) -> Result<Arc<Bundle>> {
             width: code.width,
             height: code.height,
         };
-        Bundle::from_code(&text, composition)
+        let file_name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Bundle::from_code_named(&text, &file_name, composition)
     } else {
         Bundle::from_entry(input)
     };

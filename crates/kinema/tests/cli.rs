@@ -175,10 +175,18 @@ fn errors_exit_non_zero_with_a_clear_message() {
     let out = kinema(&["tree", bad.to_str().unwrap(), "DynamicComp"]);
     assert!(!out.status.success());
     assert!(
-        stderr(&out).contains("syntax error at DynamicComp.tsx:1:29"),
+        stderr(&out).contains("syntax error at bad.tsx:1:29"),
         "{}",
         stderr(&out)
     );
+    // An exception names the code file too, with its line and column.
+    let throws = temp_file(
+        "throws.jsx",
+        "export default () => {\n  throw new Error('boom');\n};\n",
+    );
+    let out = kinema(&["tree", throws.to_str().unwrap(), "DynamicComp"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("throws.jsx:2:"), "{}", stderr(&out));
 
     let spin = temp_file("spin.tsx", "export default () => { for (;;) {} };\n");
     let out = kinema(&[
