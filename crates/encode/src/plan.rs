@@ -73,6 +73,8 @@ pub enum PlanError {
     EmptyComposition,
     #[error("frame range {start}-{end} is outside the composition: frames go from 0 to {last}")]
     RangeOutside { start: u32, end: u32, last: u32 },
+    #[error("frame {start} is outside the composition: frames go from 0 to {last}")]
+    StartOutside { start: u32, last: u32 },
     #[error("frame range {start}-{end} is backwards: the start must not be after the end")]
     RangeBackwards { start: u32, end: u32 },
     #[error("everyNthFrame must be 1 or more, got {0}")]
@@ -122,6 +124,9 @@ pub fn plan_chunks(duration_in_frames: u32, options: &PlanOptions) -> Result<Chu
         None => (0, last),
         Some((start, end)) => (start, end.unwrap_or(last)),
     };
+    if start > last {
+        return Err(PlanError::StartOutside { start, last });
+    }
     if start > end {
         return Err(PlanError::RangeBackwards { start, end });
     }
@@ -298,6 +303,17 @@ mod tests {
                 }
             )
             .contains("from 0 to 99")
+        );
+        // Starting past the end (`--frames 100-` of 100 frames) is outside, not backwards.
+        assert_eq!(
+            err(
+                100,
+                PlanOptions {
+                    frame_range: Some((100, None)),
+                    ..base.clone()
+                }
+            ),
+            "frame 100 is outside the composition: frames go from 0 to 99"
         );
         assert!(
             err(

@@ -302,12 +302,12 @@ pub fn run(cli: Cli) -> Result<()> {
             code,
             limits,
         } => {
-            let codec = kinema_encode::Codec::parse(&codec).context("invalid --codec")?;
+            let codec = kinema_encode::Codec::parse(&codec).map_err(render::in_flags)?;
             let pixel_format = pixel_format
                 .as_deref()
                 .map(kinema_encode::PixelFormat::parse)
                 .transpose()
-                .context("invalid --pixel-format")?;
+                .map_err(render::in_flags)?;
             let encoder = render::EncoderChoice::parse(&encoder)?;
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;

@@ -124,6 +124,31 @@ impl EncoderChoice {
     }
 }
 
+/// An encoder setting's error in the command line's words: the flag, not the field the
+/// library and the farm name (`--pixel-format: …`, not `invalid encoder setting pixelFormat`).
+pub(crate) fn in_flags(error: EncodeError) -> anyhow::Error {
+    let EncodeError::Setting { field, reason } = &error else {
+        return error.into();
+    };
+    let flag = match *field {
+        "codec" => "--codec",
+        "pixelFormat" => "--pixel-format",
+        "x264Preset" => "--x264-preset",
+        "videoBitrate" => "--video-bitrate",
+        "crf" => "--crf",
+        "size" if reason.contains("needs an even") => {
+            return anyhow::anyhow!(
+                "the video is {reason}: change the composition's size or --scale to even \
+                 numbers, or use a 4:4:4 --pixel-format (yuv444p; yuva444p10le for prores)"
+            );
+        }
+        "size" => return anyhow::anyhow!("the video's size: {reason}"),
+        "output" => return anyhow::anyhow!("{reason}"),
+        _ => return error.into(),
+    };
+    anyhow::anyhow!("{flag}: {reason}")
+}
+
 /// The error for an `--ffmpeg` path that does not lead to a program.
 pub(crate) fn ffmpeg_does_not_run(path: &Path) -> anyhow::Error {
     anyhow::anyhow!(
@@ -267,7 +292,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     }
     if let Err(error) = settings.validate() {
         let about_fps = matches!(&error, EncodeError::Setting { field: "fps", .. });
-        let error = anyhow::Error::new(error);
+        let error = in_flags(error);
         return Err(match (about_fps, job.every_nth_frame) {
             (false, _) => error,
             (true, 1) => error.context(format!("the composition plays at {fps} fps")),
@@ -278,7 +303,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         });
     }
     let backend = job.encoder.resolve(job.ffmpeg.as_deref(), job.codec)?;
-    backend.check(&settings, &job.output)?;
+    backend.check(&settings, &job.output).map_err(in_flags)?;
     let chunk_extension = backend.chunk_extension(job.codec);
     let split = split_on_demand.then(|| SplitPolicy::local(backend.lag_frames(&settings)));
 
@@ -655,10 +680,14 @@ fn progress_bar(enabled: bool, frames: u64) -> Option<indicatif::ProgressBar> {
 
 /// Parse `--frames`: `N`, `A-B` or `A-` (to the end).
 pub fn parse_frame_range(text: &str) -> Result<(u32, Option<u32>)> {
+    let forms = "frames count from 0; give one frame (10), a range (0-29) or a start (30-)";
     let number = |s: &str| -> Result<u32> {
+        if s.trim().is_empty() {
+            bail!("--frames {text}: {forms}");
+        }
         s.trim()
             .parse()
-            .with_context(|| format!("--frames {text}: \"{s}\" is not a frame number"))
+            .with_context(|| format!("--frames {text}: \"{s}\" is not a frame number; {forms}"))
     };
     match text.split_once('-') {
         None => {
@@ -685,5 +714,9 @@ mod tests {
                 .to_string()
                 .contains("not a frame number")
         );
+        for negative in ["-5", "-1", "5--1"] {
+            let text = parse_frame_range(negative).unwrap_err().to_string();
+            assert!(text.contains("frames count from 0"), "{negative}: {text}");
+        }
     }
 }

@@ -556,12 +556,20 @@ fn render_errors_leave_no_partial_files() {
         (&["--codec", "av1"][..], "h264, h265, vp8, vp9, prores, gif"),
         (&["--codec", "vp9"][..], ".webm"),
         (&["--every-nth-frame", "2"][..], "only applies to gif"),
-        (&["--pixel-format", "yuva420p"][..], "pixelFormat"),
+        (
+            &["--pixel-format", "yuva420p"][..],
+            "--pixel-format: yuva420p is not available for h264",
+        ),
+        (
+            &["--scale", "0.5"][..],
+            "the video is 80x45: h264 in yuv420p needs an even height: change the \
+             composition's size or --scale",
+        ),
         (&["--pixel-format", "rgb"][..], "yuv420p"),
         (&["--encoder", "gpu"][..], "auto, ffmpeg or builtin"),
         (
             &["--encoder", "builtin", "--x264-preset", "fast"][..],
-            "x264Preset",
+            "--x264-preset: x264 presets need ffmpeg",
         ),
         (
             &["--frames-per-chunk", "2"][..],
