@@ -226,30 +226,32 @@ pub fn run(cli: Cli) -> Result<()> {
                 outln!("{}", serde_json::to_string_pretty(&compositions)?);
                 return Ok(());
             }
+            // The id column holds exactly what `render`, `still` and `tree` take; folders (the
+            // studio's grouping) come last.
             outln!(
-                "{:<28} {:>6} {:>6} {:>7} {:>9}  kind",
+                "{:<28} {:>6} {:>6} {:>7} {:>9}  {:<11}  folder",
                 "id",
                 "width",
                 "height",
                 "fps",
-                "frames"
+                "frames",
+                "kind"
             );
             for c in &compositions {
-                let id = match &c.folder {
-                    Some(folder) => format!("{folder}/{}", c.id),
-                    None => c.id.clone(),
-                };
                 let kind = match c.kind {
                     CompositionKind::Composition => "composition",
                     CompositionKind::Still => "still",
                 };
-                outln!(
-                    "{id:<28} {:>6} {:>6} {:>7} {:>9}  {kind}",
+                let line = format!(
+                    "{:<28} {:>6} {:>6} {:>7} {:>9}  {kind:<11}  {}",
+                    c.id,
                     c.width,
                     c.height,
                     c.fps,
-                    c.duration_in_frames
+                    c.duration_in_frames,
+                    c.folder.as_deref().unwrap_or("")
                 );
+                outln!("{}", line.trim_end());
             }
             Ok(())
         }

@@ -69,7 +69,7 @@ fn compositions_prints_a_table_and_json() {
     assert!(
         table
             .lines()
-            .any(|l| l.starts_with("Data/Counters") && l.contains("180")),
+            .any(|l| l.starts_with("Counters ") && l.contains("180") && l.ends_with(" Data")),
         "{table}"
     );
     let out = kinema(&[
