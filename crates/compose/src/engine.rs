@@ -451,6 +451,11 @@ globalThis.__kinema = host;
                             limit_mib: self.limits.memory_bytes >> 20,
                         });
                     }
+                    Failure::NeverSettled => {
+                        return Err(ComposeError::NeverSettled {
+                            context: context.to_string(),
+                        });
+                    }
                     Failure::Other(message) => {
                         return Err(ComposeError::Engine(format!("{context}: {message}")));
                     }
@@ -480,6 +485,8 @@ enum Failure {
     /// `throw null`, which is also what QuickJS throws when it runs out of memory mid-throw.
     NullThrown,
     OutOfMemory,
+    /// The code waited on a promise nothing will ever settle.
+    NeverSettled,
     Other(String),
 }
 
@@ -499,9 +506,7 @@ fn convert(bundle: &Bundle, caught: CaughtError<'_>) -> Failure {
             Failure::Exception(non_error_thrown(&display_value(&value)))
         }
         CaughtError::Error(rquickjs::Error::Allocation) => Failure::OutOfMemory,
-        CaughtError::Error(rquickjs::Error::WouldBlock) => Failure::Other(
-            "a promise never settled (Kinema has no timers or network inside compositions: compute data synchronously or pass it as props)".into(),
-        ),
+        CaughtError::Error(rquickjs::Error::WouldBlock) => Failure::NeverSettled,
         CaughtError::Error(other) => Failure::Other(other.to_string()),
     }
 }

@@ -76,6 +76,13 @@ pub enum ComposeError {
     #[error("invalid {field}: {message}")]
     InvalidInput { field: String, message: String },
 
+    /// The code awaited a promise that nothing settles (there are no timers or network).
+    #[error(
+        "{context}: a promise never settled (Kinema has no timers or network inside \
+         compositions: compute data synchronously or pass it as props)"
+    )]
+    NeverSettled { context: String },
+
     /// The engine broke in a way that is not the composition's fault.
     #[error("internal JavaScript engine error: {0}")]
     Engine(String),

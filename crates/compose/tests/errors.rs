@@ -387,6 +387,12 @@ fn calculate_metadata_errors_name_the_composition() {
     let mut engine = project(&[("src/index.tsx", root)]).unwrap();
     let err = engine.select("Hang", &json!({})).unwrap_err();
     assert!(err.to_string().contains("never settled"), "{err}");
+    // The composition's fault, not the engine's.
+    assert!(
+        matches!(err, kinema_compose::ComposeError::NeverSettled { .. }),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("internal"), "{err}");
 }
 
 #[test]
