@@ -349,22 +349,26 @@ pub fn run(cli: Cli) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
+                let ffmpeg_cpu = match report.encoder {
+                    "ffmpeg" => format!(" + {:.1} s in ffmpeg", report.encoder_cpu_seconds),
+                    _ => String::new(),
+                };
                 outln!(
-                    "{} ({} {}x{}, {} frames at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} chunks on {} threads, {} encoder, CPU {:.1} s + {:.1} s in ffmpeg",
+                    "{} ({} {}x{}, {} at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} on {}, \
+                     {} encoder, CPU {:.1} s{ffmpeg_cpu}",
                     report.output.display(),
                     report.codec.name(),
                     report.width,
                     report.height,
-                    report.frames,
+                    counted(report.frames, "frame"),
                     report.fps,
                     report.bytes as f64 / 1e6,
                     report.seconds,
                     report.frames_per_second,
-                    report.chunks,
-                    report.threads,
+                    counted(report.chunks as u64, "chunk"),
+                    counted(report.threads as u64, "thread"),
                     report.encoder,
                     report.cpu_seconds,
-                    report.encoder_cpu_seconds
                 );
             }
             Ok(())
@@ -440,5 +444,13 @@ fn parse_scale(text: &str) -> Result<f64, String> {
         Ok(scale)
     } else {
         Err(format!("must be above 0 and at most 16, got {text}"))
+    }
+}
+
+/// `1 frame`, `2 frames`.
+fn counted(count: u64, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
     }
 }

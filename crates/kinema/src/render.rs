@@ -675,6 +675,8 @@ fn progress_bar(enabled: bool, frames: u64) -> Option<indicatif::ProgressBar> {
         .expect("valid template")
         .progress_chars("=> "),
     );
+    // The first draw comes before any count is in.
+    bar.set_message("0 encoded");
     Some(bar)
 }
 
