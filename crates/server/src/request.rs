@@ -29,8 +29,13 @@ pub struct DynamicProps {
 /// What the server's codec adds to the request's checks: a GIF plays at most
 /// [`kinema_farm::MAX_GIF_FPS`] fps, and the HTTP API has no `everyNthFrame` to lower it.
 pub fn check_for_codec(props: &DynamicProps, codec: &str) -> Result<(), ApiError> {
-    if codec == "gif" && props.fps > kinema_farm::MAX_GIF_FPS {
-        return Err(ApiError::fields(vec![FieldError {
+    let mut errors = Vec::new();
+    let Ok(codec) = kinema_encode::Codec::parse(codec) else {
+        // The configuration was checked at start; the farm names an unknown codec.
+        return Ok(());
+    };
+    if codec == kinema_encode::Codec::Gif && props.fps > kinema_farm::MAX_GIF_FPS {
+        errors.push(FieldError {
             field: "inputProps.fps".into(),
             message: format!(
                 "must be at most {} for this server's GIF output (browsers play faster GIFs \
@@ -38,9 +43,33 @@ pub fn check_for_codec(props: &DynamicProps, codec: &str) -> Result<(), ApiError
                 kinema_farm::MAX_GIF_FPS,
                 props.fps
             ),
-        }]));
+        });
     }
-    Ok(())
+    // Chroma subsampling halves the width (4:2:0 and 4:2:2) and the height (4:2:0); GIF has
+    // none.
+    if codec != kinema_encode::Codec::Gif {
+        let format = codec.default_pixel_format();
+        for (field, value, halved) in [
+            ("inputProps.width", props.width, format.halves_width()),
+            ("inputProps.height", props.height, format.halves_height()),
+        ] {
+            if halved && value % 2 != 0 {
+                errors.push(FieldError {
+                    field: field.into(),
+                    message: format!(
+                        "must be even for this server's {} video ({}), got {value}",
+                        codec.name(),
+                        format.name()
+                    ),
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::fields(errors))
+    }
 }
 
 impl DynamicProps {
@@ -260,14 +289,9 @@ fn dynamic_props(body: &Map<String, Value>, fields: &mut Fields) -> Option<Dynam
             }
         },
     };
+    // Whether a size must be even depends on the codec: see `check_for_codec`.
     let mut dimension = |field: &str, value: Option<&Value>, default: u32| {
-        let n = fields.integer(field, value, Some(default), 2..=7680)?;
-        if n % 2 != 0 {
-            // 4:2:0 video halves both dimensions.
-            fields.push(field, format!("must be even for H.264 video, got {n}"));
-            return None;
-        }
-        Some(n)
+        fields.integer(field, value, Some(default), 2..=7680)
     };
     let width = dimension("inputProps.width", props.get("width"), 1920);
     let height = dimension("inputProps.height", props.get("height"), 1080);
@@ -479,12 +503,12 @@ mod tests {
     #[test]
     fn every_wrong_field_is_named() {
         let error = parse_render(&body(json!({"inputProps": {
-            "code": 5, "durationInFrames": "150", "width": 641
+            "code": 5, "durationInFrames": "150", "width": 1
         }})))
         .unwrap_err();
         insta::assert_json_snapshot!(error.body(), @r#"
         {
-          "error": "inputProps.code must be a string, got a number; inputProps.durationInFrames must be a whole number, got a string; inputProps.fps is required (a number of frames per second); inputProps.width must be even for H.264 video, got 641",
+          "error": "inputProps.code must be a string, got a number; inputProps.durationInFrames must be a whole number, got a string; inputProps.fps is required (a number of frames per second); inputProps.width must be a whole number from 2 to 7680, got 1",
           "errors": [
             {
               "field": "inputProps.code",
@@ -500,11 +524,33 @@ mod tests {
             },
             {
               "field": "inputProps.width",
-              "message": "must be even for H.264 video, got 641"
+              "message": "must be a whole number from 2 to 7680, got 1"
             }
           ]
         }
         "#);
+    }
+
+    #[test]
+    fn odd_sizes_are_refused_only_where_the_codec_subsamples() {
+        let sized = |width: u32, height: u32| {
+            parse_render(&body(json!({"inputProps": {
+                "code": CODE, "durationInFrames": 30, "fps": 30, "width": width, "height": height
+            }})))
+            .unwrap()
+            .props
+        };
+        let e = check_for_codec(&sized(161, 91), "h264").unwrap_err();
+        assert_eq!(
+            e.message,
+            "inputProps.width must be even for this server's h264 video (yuv420p), got 161; \
+             inputProps.height must be even for this server's h264 video (yuv420p), got 91"
+        );
+        assert!(check_for_codec(&sized(161, 91), "gif").is_ok());
+        // ProRes 4:2:2 halves the width only.
+        assert!(check_for_codec(&sized(160, 91), "prores").is_ok());
+        assert!(check_for_codec(&sized(161, 90), "prores").is_err());
+        assert!(check_for_codec(&sized(160, 90), "h264").is_ok());
     }
 
     #[test]
