@@ -39,7 +39,11 @@ fn png() -> String {
 
 /// `frameRange`: one frame, or `[start, end]` with `end: null` meaning the last frame.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a frame number or [first, last] (last may be null): frames \
+                               are whole numbers from 0"
+)]
 pub enum FrameRangeInput {
     Single(u32),
     Range(u32, Option<u32>),
@@ -327,6 +331,15 @@ mod tests {
                 .as_pair(),
             (3, None)
         );
+        for wrong in [json!([-1, 5]), json!(-3), json!([1.5, 2]), json!("all")] {
+            let error = parse::<RenderParams>(&with("frameRange", wrong.clone())).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("frameRange: a frame number or [first, last]"),
+                "{wrong}: {error}"
+            );
+        }
         assert_eq!(
             p(with("outName", json!({"bucketName": "b", "key": "k.mp4"}))).out_name,
             Some(OutNameInput::Custom {

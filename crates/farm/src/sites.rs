@@ -218,6 +218,18 @@ pub fn deploy(
             let code = std::fs::read_to_string(path)
                 .map_err(FarmError::io(format!("cannot read {}", path.display())))?;
             Bundle::from_code(&code, composition.clone())?;
+            // Every render of the site would fail on a frame rate no encoder takes.
+            let fps = composition.fps;
+            if !(kinema_encode::MIN_FPS..=kinema_encode::MAX_FPS).contains(&fps) {
+                return Err(FarmError::field(
+                    "fps",
+                    format!(
+                        "{fps} is outside {}-{} frames per second",
+                        kinema_encode::MIN_FPS,
+                        kinema_encode::MAX_FPS
+                    ),
+                ));
+            }
             let entry = kinema_compose::CODE_MODULE.to_string();
             (
                 SiteKind::Code {

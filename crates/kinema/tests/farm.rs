@@ -894,6 +894,25 @@ fn the_cli_uploads_sites_and_renders_in_the_background() {
         "{}",
         text(&out)
     );
+    // A site whose frame rate no render could use is refused when it is uploaded.
+    let out = kinema_farm(
+        &storage,
+        &[
+            "sites",
+            "create",
+            code.to_str().unwrap(),
+            "--site-name",
+            "too-fast",
+            "--fps",
+            "1000",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("fps: 1000 is outside 0.2-500 frames per second"),
+        "{}",
+        text(&out)
+    );
     // Without ffmpeg (none on the PATH) the built-in encoder takes H.264, and what it cannot
     // write is refused up front, not dropped.
     for (flags, expected) in [
