@@ -807,11 +807,15 @@ fn the_invoke_api_drives_start_and_status() {
         assert_eq!(progress[field], route[field], "{field}");
     }
     assert_eq!(progress["chunks"], 3);
+    // The embedded bucket's file:// link becomes this server's download link, which a client
+    // on another machine can fetch, as from the progress route.
+    assert_eq!(progress["outputFile"], route["outputFile"]);
     assert!(
         progress["outputFile"]
             .as_str()
             .unwrap()
-            .starts_with("file://")
+            .starts_with("http://"),
+        "{progress}"
     );
 
     assert_eq!(

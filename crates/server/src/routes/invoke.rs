@@ -10,6 +10,7 @@ use kinema_farm::invoker::{InvocationType, InvokeError, MAX_SYNC_PAYLOAD};
 use serde_json::{Value, json};
 
 use super::api::blocking;
+use crate::links;
 use crate::state::SharedState;
 
 /// An AWS error: the type in `x-amzn-ErrorType`, the message in the body.
@@ -103,10 +104,21 @@ pub async fn invoke(
             }
         }
     };
+    let base = super::api::base(&state, &headers);
     let shared = state.clone();
     let result = blocking(move || {
         let farm = shared.farm()?;
-        Ok(farm.embedded.pool.invoke_as(&name, payload, kind))
+        let mut answer = farm.embedded.pool.invoke_as(&name, payload, kind);
+        // An embedded bucket's `file://` links (a status's `outputFile`, a still's `output`)
+        // become this server's download links, which an SDK client elsewhere can fetch.
+        if let Ok(Some(Value::Object(fields))) = &mut answer {
+            for value in fields.values_mut() {
+                if let Value::String(url) = value {
+                    *url = links::rewrite_file_url(url, farm.embedded.storage.root(), &base);
+                }
+            }
+        }
+        Ok(answer)
     })
     .await;
     let result = match result {
