@@ -291,7 +291,7 @@ pub fn stitch(
             muxide::api::VideoCodec::H264,
             settings.width,
             settings.height,
-            settings.fps,
+            crate::ffmpeg::video_rate(settings.fps),
         )
         .with_fast_start(true)
         .build()
@@ -312,7 +312,7 @@ pub fn stitch(
             ));
         }
         for unit in units {
-            let seconds = index as f64 / settings.fps;
+            let seconds = index as f64 / crate::ffmpeg::video_rate(settings.fps);
             muxer
                 .write_video(seconds, &unit.data, unit.keyframe)
                 .map_err(|e| {

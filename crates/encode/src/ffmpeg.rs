@@ -72,9 +72,25 @@ enum RawInput {
 /// Where an encode's timestamps start, for chunks that are joined later.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ChunkTiming {
-    /// Seconds of video before this chunk in the final file.
-    pub start_seconds: f64,
+    /// Frames of video before this chunk in the final file.
+    pub first_frame: u64,
 }
+
+/// The frame rate videos are written at for a composition at `fps`: the NTSC rates that
+/// compositions give as 23.976, 29.97, 59.94 or 119.88 fps are exactly 24000/1001, 30000/1001,
+/// 60000/1001 and 120000/1001, as players and editors expect them. Every encoder, chunk offset
+/// and join uses this one value, so timestamps and the tagged rate agree whatever the codec
+/// (29.97 written as given became 2997/100 in WebM and QuickTime, and 30000/1001 in MP4).
+pub fn video_rate(fps: f64) -> f64 {
+    NTSC_BASES
+        .iter()
+        .map(|base| base * 1000.0 / 1001.0)
+        .find(|ntsc| (fps - ntsc).abs() < 0.005)
+        .unwrap_or(fps)
+}
+
+/// The integer rates whose NTSC variants (× 1000/1001) are recognised.
+const NTSC_BASES: [f64; 6] = [24.0, 30.0, 48.0, 60.0, 120.0, 240.0];
 
 /// The slowest frame rate accepted: a frame of 5 s. Joined MPEG-TS chunks of longer frames lose
 /// their last frame's duration (ffmpeg 5 no longer trusts the rate), and much longer ones
@@ -456,7 +472,8 @@ impl VideoSettings {
                 "-output_ts_offset".into(),
                 format!(
                     "{:.6}",
-                    chunk_timestamp_base(self.fps) + timing.start_seconds
+                    chunk_timestamp_base(self.fps)
+                        + timing.first_frame as f64 / video_rate(self.fps)
                 ),
                 "-f".into(),
                 "mpegts".into(),
@@ -482,11 +499,16 @@ pub(crate) fn is_mp4_family(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("mp4") || e.eq_ignore_ascii_case("mov"))
 }
 
+/// ffmpeg's spelling of [`video_rate`]`(fps)`: an integer, an NTSC fraction, or a decimal.
 pub(crate) fn format_fps(fps: f64) -> String {
-    if fps.fract() == 0.0 {
-        format!("{}", fps as u64)
+    let rate = video_rate(fps);
+    let per_1001 = rate * 1001.0;
+    if rate.fract() == 0.0 {
+        format!("{}", rate as u64)
+    } else if (per_1001 - per_1001.round()).abs() < 1e-6 && per_1001.round() % 1000.0 == 0.0 {
+        format!("{}/1001", per_1001.round() as u64)
     } else {
-        format!("{fps}")
+        format!("{rate}")
     }
 }
 
@@ -934,6 +956,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ntsc_rates_are_written_as_their_exact_fractions() {
+        for (fps, written) in [
+            (23.976, "24000/1001"),
+            (29.97, "30000/1001"),
+            (30000.0 / 1001.0, "30000/1001"),
+            (59.94, "60000/1001"),
+            (119.88, "120000/1001"),
+            (30.0, "30"),
+            (12.5, "12.5"),
+            (29.5, "29.5"),
+            (0.2, "0.2"),
+        ] {
+            assert_eq!(format_fps(fps), written, "{fps}");
+        }
+        assert_eq!(video_rate(29.97), 30000.0 / 1001.0);
+        assert_eq!(video_rate(25.0), 25.0);
+    }
+
+    #[test]
     fn ffmpeg_succeeded_only_when_it_exited_0_and_logged_no_error() {
         use std::os::unix::process::ExitStatusExt;
         let exited = |code: i32| ExitStatus::from_raw(code << 8);
@@ -1134,7 +1175,7 @@ mod tests {
         let ts = settings()
             .args(
                 Path::new("/tmp/x.ts"),
-                Some(ChunkTiming { start_seconds: 2.5 }),
+                Some(ChunkTiming { first_frame: 75 }),
             )
             .join(" ");
         assert!(!ts.contains("faststart"));

@@ -203,7 +203,7 @@ fn concat_list(chunks: &[ChunkFile], names: &[String], fps: f64) -> String {
         let path = name.replace('\'', r"'\''");
         list.push_str(&format!(
             "file '{path}'\nduration {:.6}\n",
-            chunk.frames as f64 / fps
+            chunk.frames as f64 / crate::ffmpeg::video_rate(fps)
         ));
     }
     list

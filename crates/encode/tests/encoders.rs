@@ -213,7 +213,7 @@ fn encode_in_chunks(
             backend.chunk_extension(settings.codec)
         ));
         let timing = ChunkTiming {
-            start_seconds: *start as f64 / settings.fps,
+            first_frame: *start as u64,
         };
         let encoder = backend
             .start_chunk(settings.clone(), &path, timing)
@@ -390,6 +390,35 @@ fn chunks_keep_timestamps_one_frame_apart_at_any_length_and_rate() {
                 "{file}: frames shown at {shown:?}"
             );
         }
+        std::fs::remove_file(video).unwrap();
+    }
+}
+
+/// A composition at 29.97 fps is NTSC video: every codec is written at exactly 30000/1001,
+/// chunks included (WebM and QuickTime had 2997/100, MP4 30000/1001).
+#[test]
+fn ntsc_rates_are_exact_in_every_codec() {
+    for (backend, codec, file) in [
+        (ffmpeg(), Codec::H264, "ntsc.mp4"),
+        (ffmpeg(), Codec::Vp9, "ntsc.webm"),
+        (ffmpeg(), Codec::Prores, "ntsc.mov"),
+        (EncoderBackend::Builtin, Codec::H264, "ntsc-builtin.mp4"),
+    ] {
+        let settings = VideoSettings {
+            fps: 29.97,
+            ..settings(codec)
+        };
+        let video = encode_chunked(&backend, &settings, file);
+        let info = probe(&video);
+        assert_eq!(info["streams"][0]["r_frame_rate"], "30000/1001", "{file}");
+        assert_eq!(info["streams"][0]["nb_read_frames"], FRAMES.to_string());
+        let duration: f64 = info["format"]["duration"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let exact = FRAMES as f64 * 1001.0 / 30000.0;
+        assert!((duration - exact).abs() < 0.002, "{file}: {duration} s");
         std::fs::remove_file(video).unwrap();
     }
 }
@@ -610,7 +639,7 @@ fn a_tiny_single_chunk_is_joined() {
     let backend = ffmpeg();
     let chunk = temp("tiny-chunk.ts");
     let mut encoder = backend
-        .start_chunk(settings.clone(), &chunk, ChunkTiming { start_seconds: 0.0 })
+        .start_chunk(settings.clone(), &chunk, ChunkTiming { first_frame: 0 })
         .unwrap();
     let white = vec![255; (width * height * 4) as usize];
     for _ in 0..2 {

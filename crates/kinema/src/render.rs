@@ -370,7 +370,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                 break;
                             }
                             let timing = ChunkTiming {
-                                start_seconds: span.first as f64 / fps,
+                                first_frame: span.first as u64,
                             };
                             let mut encoder = match &direct {
                                 Some(output) => backend.start(settings.clone(), output)?,

@@ -320,7 +320,7 @@ fn render_chunk(
     };
     let path: PathBuf = scratch.join(format!("chunk.{}", backend.chunk_extension(codec)));
     let timing = ChunkTiming {
-        start_seconds: (task.chunk as u64 * task.frames_per_lambda as u64) as f64 / task.fps,
+        first_frame: task.chunk as u64 * task.frames_per_lambda as u64,
     };
     let mut encoder = backend
         .start_chunk(settings, &path, timing)
