@@ -167,6 +167,10 @@ pub struct ChunkFile {
 /// The largest frame openh264 encodes (its level 5.2 limit), long side by short side.
 const BUILTIN_MAX_SIZE: (u32, u32) = (3840, 2160);
 
+/// What to log when H.264 falls back to the built-in encoder.
+pub const FALLBACK_WARNING: &str =
+    "ffmpeg was not found on the PATH; using the built-in H.264 encoder";
+
 /// The ffmpeg program used when no path is given: looked up in `PATH`.
 pub const DEFAULT_FFMPEG: &str = "ffmpeg";
 
@@ -237,12 +241,8 @@ impl EncoderBackend {
         }
         match given {
             Some(path) => Err(NoFfmpeg::GivenDoesNotRun(path.to_path_buf())),
-            None if codec == Codec::H264 => {
-                tracing::warn!(
-                    "ffmpeg was not found on the PATH; using the built-in H.264 encoder"
-                );
-                Ok(EncoderBackend::Builtin)
-            }
+            // Callers that take the fallback say so (`FALLBACK_WARNING`).
+            None if codec == Codec::H264 => Ok(EncoderBackend::Builtin),
             None => Err(NoFfmpeg::Missing { codec }),
         }
     }

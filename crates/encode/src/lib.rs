@@ -20,8 +20,8 @@ pub mod yuv;
 
 pub use codec::{Codec, PixelFormat};
 pub use encoder::{
-    Alpha, ChunkFile, DEFAULT_FFMPEG, EncoderBackend, FrameChanges, NoFfmpeg, RgbaFrame,
-    VideoEncoder,
+    Alpha, ChunkFile, DEFAULT_FFMPEG, EncoderBackend, FALLBACK_WARNING, FrameChanges, NoFfmpeg,
+    RgbaFrame, VideoEncoder,
 };
 pub use ffmpeg::{
     ChunkTiming, EncodeError, FfmpegEncoder, MAX_FPS, MAX_GIF_FPS, MIN_FPS, VideoSettings,

@@ -27,7 +27,12 @@ pub fn stitch_chunks(
     chunks: &[ChunkFile],
     output: &Path,
 ) -> Result<(), EncodeError> {
-    let mut command = Command::new(ffmpeg);
+    // A relative program path (`bin/ffmpeg`) would be looked up from the chunks' folder below.
+    let ffmpeg = match ffmpeg.components().count() > 1 && ffmpeg.is_relative() {
+        true => std::path::absolute(ffmpeg).unwrap_or_else(|_| ffmpeg.to_path_buf()),
+        false => ffmpeg.to_path_buf(),
+    };
+    let mut command = Command::new(&ffmpeg);
     command.args(["-hide_banner", "-loglevel", "error", "-y"]);
     // ffmpeg runs in the chunks' folder and names them by file name: the concat demuxer reads
     // a list's paths relative to the list, not to ffmpeg's folder, and the concat protocol
@@ -146,7 +151,11 @@ fn even_decode_delays(chunks: &[ChunkFile]) -> Option<String> {
         let last = first + chunk.frames.max(1) - 1;
         if delay < most {
             // Commas are escaped: ffmpeg splits a list of bitstream filters at them.
-            shifts.push(format!("between(N\\,{first}\\,{last})*{}", most - delay));
+            // The delay is in MPEG-TS's 90 kHz ticks; `TB` is the packets' time base.
+            shifts.push(format!(
+                "between(N\\,{first}\\,{last})*{}/(90000*TB)",
+                most - delay
+            ));
         }
         first = last + 1;
     }

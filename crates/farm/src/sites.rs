@@ -217,7 +217,13 @@ pub fn deploy(
         SiteSource::Code(path, composition) => {
             let code = std::fs::read_to_string(path)
                 .map_err(FarmError::io(format!("cannot read {}", path.display())))?;
-            Bundle::from_code(&code, composition.clone())?;
+            // Compiled (and later loaded) under the file's own name, as `kinema render` does:
+            // its extension picks the dialect, and errors name the file.
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bundle = Bundle::from_code_named(&code, &file_name, composition.clone())?;
             // Every render of the site would fail on a frame rate no encoder takes.
             let fps = composition.fps;
             if !(kinema_encode::MIN_FPS..=kinema_encode::MAX_FPS).contains(&fps) {
@@ -230,7 +236,7 @@ pub fn deploy(
                     ),
                 ));
             }
-            let entry = kinema_compose::CODE_MODULE.to_string();
+            let entry = bundle.entry().to_string();
             (
                 SiteKind::Code {
                     entry: entry.clone(),
@@ -497,7 +503,7 @@ pub fn bundle(site: &LoadedSite, props: &Value) -> Result<Arc<Bundle>, FarmError
         SiteKind::Code { entry, composition } => {
             let code = std::fs::read_to_string(site.dir.join(entry))
                 .map_err(FarmError::io(format!("cannot read the site's {entry}")))?;
-            Bundle::from_code(&code, composition.clone())?
+            Bundle::from_code_named(&code, entry, composition.clone())?
         }
         SiteKind::Dynamic => {
             let code = props.get("code").and_then(Value::as_str).ok_or_else(|| {

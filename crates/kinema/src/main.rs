@@ -1,8 +1,8 @@
 //! The `kinema` command: parses arguments, calls the pipeline's libraries, prints results.
 
 /// `print!` for results (all printed once the work is done): when whoever reads stdout has
-/// gone (`kinema … | head -1`), the program ends quietly, as Unix tools do, instead of
-/// panicking on the broken pipe.
+/// gone (`kinema … | head -1`), the program ends quietly with status 141, as Unix tools stopped
+/// by SIGPIPE do, instead of panicking on the broken pipe.
 macro_rules! out {
     ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*)) };
 }
@@ -32,7 +32,9 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Not eprintln!, which panics when stderr has gone (the terminal closed).
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "error: {error:#}");
             match error.downcast_ref::<render::Interrupted>() {
                 Some(render::Interrupted(signal)) => ExitCode::from((128 + signal) as u8),
                 None => ExitCode::FAILURE,
@@ -48,7 +50,9 @@ fn write_stdout(text: std::fmt::Arguments<'_>) {
     let written = stdout.write_fmt(text).and_then(|()| stdout.flush());
     match written {
         Ok(()) => {}
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        // The status a shell reports for a program stopped by SIGPIPE (`seq 9 | head -1`), so
+        // that a failed command never reads as a success.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
         Err(error) => {
             eprintln!("error: cannot write to stdout: {error}");
             std::process::exit(1);

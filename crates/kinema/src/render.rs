@@ -102,7 +102,11 @@ impl EncoderChoice {
     fn resolve(self, given: Option<&Path>, codec: Codec) -> Result<EncoderBackend> {
         let chosen = match self {
             EncoderChoice::Builtin => return Ok(EncoderBackend::Builtin),
-            EncoderChoice::Auto => EncoderBackend::choose(given, codec),
+            EncoderChoice::Auto => EncoderBackend::choose(given, codec).inspect(|backend| {
+                if *backend == EncoderBackend::Builtin {
+                    tracing::warn!("{}", kinema_encode::FALLBACK_WARNING);
+                }
+            }),
             // No fallback when ffmpeg was asked for.
             EncoderChoice::Ffmpeg => match EncoderBackend::choose(given, codec) {
                 Ok(EncoderBackend::Builtin) => Err(NoFfmpeg::Missing { codec }),
@@ -127,6 +131,11 @@ impl EncoderChoice {
 /// An encoder setting's error in the command line's words: the flag, not the field the
 /// library and the farm name (`--pixel-format: …`, not `invalid encoder setting pixelFormat`).
 pub(crate) fn in_flags(error: EncodeError) -> anyhow::Error {
+    in_flags_for(error, None)
+}
+
+/// [`in_flags`], for a render of `codec` (which some advice depends on).
+fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
     let EncodeError::Setting { field, reason } = &error else {
         return error.into();
     };
@@ -137,16 +146,33 @@ pub(crate) fn in_flags(error: EncodeError) -> anyhow::Error {
         "videoBitrate" => "--video-bitrate",
         "crf" => "--crf",
         "size" if reason.contains("needs an even") => {
-            return anyhow::anyhow!(
-                "the video is {reason}: change the composition's size or --scale to even \
-                 numbers, or use a 4:4:4 --pixel-format (yuv444p; yuva444p10le for prores)"
-            );
+            return anyhow::anyhow!("the video is {reason}: {}", odd_size_advice(codec));
         }
         "size" => return anyhow::anyhow!("the video's size: {reason}"),
         "output" => return anyhow::anyhow!("{reason}"),
         _ => return error.into(),
     };
     anyhow::anyhow!("{flag}: {reason}")
+}
+
+/// How to get a video of odd size through `codec`: an even size, or a pixel format without
+/// chroma subsampling where the codec has one.
+fn odd_size_advice(codec: Option<Codec>) -> String {
+    let even = "change the composition's size or --scale to even numbers";
+    let whole: Vec<&str> = codec
+        .map(|c| c.pixel_formats())
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| !f.halves_width() && !f.halves_height())
+        .map(|f| f.name())
+        .collect();
+    match whole.as_slice() {
+        [] => even.to_string(),
+        [first, ..] => format!(
+            "{even}, or use --pixel-format {first} (no chroma subsampling; through ffmpeg, not \
+             the built-in encoder)"
+        ),
+    }
 }
 
 /// The error for an `--ffmpeg` path that does not lead to a program.
@@ -194,8 +220,9 @@ fn temp_path_for(output: &Path) -> Result<PathBuf> {
     let pid = std::process::id();
     let temp = format!(".{name}.{pid}.partial.{ext}");
     // A file name holds at most 255 bytes (ext4, XFS, Btrfs): a long output name's temporaries
-    // get a short one.
-    let temp = if temp.len() > 255 {
+    // (the file, and the chunks' folder named after it) get a short one.
+    let longest = temp.len() - ext.len() + "chunks".len().max(ext.len());
+    let temp = if longest > 255 {
         format!(".kinema.{pid}.partial.{ext}")
     } else {
         temp
@@ -292,7 +319,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     }
     if let Err(error) = settings.validate() {
         let about_fps = matches!(&error, EncodeError::Setting { field: "fps", .. });
-        let error = in_flags(error);
+        let error = in_flags_for(error, Some(job.codec));
         return Err(match (about_fps, job.every_nth_frame) {
             (false, _) => error,
             (true, 1) => error.context(format!("the composition plays at {fps} fps")),
@@ -303,7 +330,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         });
     }
     let backend = job.encoder.resolve(job.ffmpeg.as_deref(), job.codec)?;
-    backend.check(&settings, &job.output).map_err(in_flags)?;
+    backend
+        .check(&settings, &job.output)
+        .map_err(|e| in_flags_for(e, Some(job.codec)))?;
     let chunk_extension = backend.chunk_extension(job.codec);
     let split = split_on_demand.then(|| SplitPolicy::local(backend.lag_frames(&settings)));
 
@@ -614,17 +643,30 @@ mod interrupt {
         RECEIVED.store(signal, Ordering::SeqCst);
     }
 
-    /// Restores the default handlers when dropped.
-    pub struct Watch;
+    /// Puts the handlers that were there back when dropped.
+    pub struct Watch {
+        previous: Vec<(libc::c_int, libc::sighandler_t)>,
+    }
 
     pub fn watch() -> Watch {
         RECEIVED.store(0, Ordering::SeqCst);
         let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        let mut previous = Vec::new();
         for signal in SIGNALS {
+            // SAFETY: an all-zero sigaction is a valid value to be overwritten; reading the
+            // current disposition (a null new action) changes nothing.
+            let mut current: libc::sigaction = unsafe { std::mem::zeroed() };
+            unsafe { libc::sigaction(signal, std::ptr::null(), &mut current) };
+            if current.sa_sigaction == libc::SIG_IGN {
+                // An ignored signal stays ignored: `nohup kinema render …` must outlive the
+                // terminal it was started from.
+                continue;
+            }
             // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-            unsafe { libc::signal(signal, handler) };
+            let before = unsafe { libc::signal(signal, handler) };
+            previous.push((signal, before));
         }
-        Watch
+        Watch { previous }
     }
 
     pub fn requested() -> bool {
@@ -638,9 +680,9 @@ mod interrupt {
 
     impl Drop for Watch {
         fn drop(&mut self) {
-            for signal in SIGNALS {
-                // SAFETY: restoring the default disposition.
-                unsafe { libc::signal(signal, libc::SIG_DFL) };
+            for &(signal, handler) in &self.previous {
+                // SAFETY: restoring the disposition found before the render.
+                unsafe { libc::signal(signal, handler) };
             }
         }
     }
@@ -704,6 +746,28 @@ pub fn parse_frame_range(text: &str) -> Result<(u32, Option<u32>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odd_sizes_are_advised_only_formats_the_codec_has() {
+        assert!(odd_size_advice(Some(Codec::H264)).contains("--pixel-format yuv444p "));
+        assert!(odd_size_advice(Some(Codec::Prores)).contains("--pixel-format yuv444p10le "));
+        // VP8 has no format without chroma subsampling.
+        assert!(!odd_size_advice(Some(Codec::Vp8)).contains("--pixel-format"));
+    }
+
+    #[test]
+    fn temporary_names_fit_a_file_system_whatever_the_output_name() {
+        for length in 200..=251 {
+            for extension in ["mp4", "webm"] {
+                let output = PathBuf::from(format!("/tmp/{}.{extension}", "x".repeat(length)));
+                let temp = temp_path_for(&output).unwrap();
+                for derived in [temp.clone(), temp.with_extension("chunks")] {
+                    let name = derived.file_name().unwrap().len();
+                    assert!(name <= 255, "{length}: {} bytes", name);
+                }
+            }
+        }
+    }
 
     #[test]
     fn frame_ranges_parse_like_remotion() {

@@ -42,9 +42,10 @@ pub fn run(args: ServeArgs) -> Result<()> {
     kinema_server::run_blocking(config, worker, |address, state| {
         let url = format!("http://{address}");
         let farm = state.farm.as_ref();
+        let mut banner = String::new();
         if args.json {
-            outln!(
-                "{}",
+            banner = format!(
+                "{}\n",
                 serde_json::json!({
                     "url": url,
                     "backend": state.config.backend,
@@ -55,23 +56,28 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 })
             );
         } else {
-            outln!("Kinema is listening on {url}");
-            outln!("  studio:   {url}/");
-            outln!("  API:      {url}/api/openapi.json");
+            banner += &format!("Kinema is listening on {url}\n");
+            banner += &format!("  studio:   {url}/\n");
+            banner += &format!("  API:      {url}/api/openapi.json\n");
             if let Some(farm) = farm {
-                outln!("  function: {}", farm.function_name);
-                outln!(
-                    "  bucket:   {} ({})",
+                banner += &format!("  function: {}\n", farm.function_name);
+                banner += &format!(
+                    "  bucket:   {} ({})\n",
                     farm.bucket,
                     farm.embedded.storage.root().display()
                 );
             }
             if let Some(path) = &path {
-                outln!("  settings: {}", path.display());
+                banner += &format!("  settings: {}\n", path.display());
             }
         }
+        // The server keeps serving when nobody reads its stdout (a supervisor that closed it):
+        // the banner is only news.
         use std::io::Write;
-        let _ = std::io::stdout().flush();
+        let mut stdout = std::io::stdout();
+        let _ = stdout
+            .write_all(banner.as_bytes())
+            .and_then(|()| stdout.flush());
     })?;
     Ok(())
 }

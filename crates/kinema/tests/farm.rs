@@ -926,6 +926,11 @@ fn the_cli_uploads_sites_and_renders_in_the_background() {
             "x264Preset: the farm has no ffmpeg",
         ),
         (&["--codec", "vp9"][..], "codec: vp9 needs ffmpeg"),
+        (
+            &["--out-name", "clip.mkv"][..],
+            "outName: the farm has no ffmpeg (none on its PATH), and its built-in H.264 encoder \
+             writes .mp4 or .mov, not \"clip.mkv\"",
+        ),
     ] {
         let mut args = vec!["lambda", "render", serve_url, "DynamicComp"];
         args.extend(flags);

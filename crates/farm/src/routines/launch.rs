@@ -302,6 +302,9 @@ fn orchestrate(
                  lambda --ffmpeg`, or `ffmpeg` in kinema.toml or KINEMA_FFMPEG for `kinema serve`)"
             ))
         })?;
+    if backend == EncoderBackend::Builtin {
+        tracing::warn!("{}", kinema_encode::FALLBACK_WARNING);
+    }
     let extension = codec.extensions()[0];
     let (out_bucket_name, out_key) = match &params.out_name {
         None => (

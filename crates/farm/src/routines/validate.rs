@@ -101,6 +101,20 @@ pub fn encoder(
                     format!("{no_ffmpeg} is not x264; leave it unset or install ffmpeg"),
                 ));
             }
+            let key = match &params.out_name {
+                Some(OutNameInput::Name(name)) => Some(("outName", name)),
+                Some(OutNameInput::Custom { key, .. }) => Some(("outName.key", key)),
+                None => None,
+            };
+            if let Some((field, key)) = key {
+                let extension = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+                if !matches!(extension.as_deref(), Some("mp4" | "mov")) {
+                    return Err(FarmError::field(
+                        field,
+                        format!("{no_ffmpeg} writes .mp4 or .mov, not \"{key}\""),
+                    ));
+                }
+            }
             Ok(())
         }
         Err(no_ffmpeg) => Err(FarmError::field(
