@@ -66,7 +66,13 @@ pub fn stitch_chunks(
             command.args(["-bsf:v", &filter]);
         }
     } else {
-        let list = chunks[0].path.with_file_name("kinema-concat.txt");
+        // Named after the first chunk, which belongs to this join alone: other joins may use
+        // the same folder at the same time.
+        let list_name = format!(
+            "{}.concat.txt",
+            names[0].rsplit('/').next().unwrap_or("chunks")
+        );
+        let list = chunks[0].path.with_file_name(&list_name);
         std::fs::write(&list, concat_list(chunks, &names, settings.fps)).map_err(|e| {
             EncodeError::Setting {
                 field: "chunks",
@@ -74,7 +80,7 @@ pub fn stitch_chunks(
             }
         })?;
         let list_name = match &folder {
-            Some(_) => Path::new("kinema-concat.txt").to_path_buf(),
+            Some(_) => PathBuf::from(&list_name),
             None => std::path::absolute(&list).unwrap_or_else(|_| list.clone()),
         };
         command
