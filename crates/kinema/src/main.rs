@@ -83,9 +83,11 @@ fn keep_freed_memory() {
 }
 
 fn init_tracing(verbose: u8) {
+    // usvg warns about CSS it cannot read in an SVG's root style, which the document applies
+    // to the box instead (a `rotate(30deg)`), every time Blitz builds the box: noise, not news.
     let default = match verbose {
-        0 => "warn,kinema::console=info",
-        1 => "info",
+        0 => "warn,kinema::console=info,usvg=error,svgtypes=error",
+        1 => "info,usvg=error,svgtypes=error",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("KINEMA_LOG")

@@ -332,7 +332,9 @@ pub(crate) fn markup(
     write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
     write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
     // The root's `color` is the one the document computes, added when parsing.
-    write_attributes(&mut open, root, scope, fonts, &["color"], |_| true);
+    write_attributes(&mut open, root, scope, fonts, &["color"], |name| {
+        !BOX_EFFECTS.contains(&name)
+    });
     let layer_frame = layer_frame(root, scope, fonts);
     let scope = child_scope(root, scope);
     let mut children = Vec::with_capacity(root.children.len());
@@ -390,6 +392,24 @@ fn child_key(node: &Node, scope: Scope<'_>) -> u64 {
     h.finish()
 }
 
+/// CSS declarations of the root `<svg>`'s style that the document applies to its box, as to
+/// any element's: written into the markup too, usvg would apply them a second time (a
+/// `scale(0.5)` drew at a quarter, `opacity: 0.5` at a quarter's alpha). Presentation
+/// attributes (`opacity="0.5"`) are not CSS to the document and stay with usvg.
+const BOX_EFFECTS: [&str; 11] = [
+    "transform",
+    "transform-origin",
+    "translate",
+    "rotate",
+    "scale",
+    "opacity",
+    "filter",
+    "clip-path",
+    "mask",
+    "mix-blend-mode",
+    "isolation",
+];
+
 /// Root attributes that apply to the SVG as a whole, once: a layer's root leaves them out.
 /// (`color` is added when parsing.)
 const NOT_FOR_LAYERS: [&str; 7] = [
@@ -421,7 +441,7 @@ fn layer_frame(root: &Element, scope: Scope<'_>, fonts: &FontLibrary) -> Option<
     write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
     write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
     write_attributes(&mut open, root, scope, fonts, &NOT_FOR_LAYERS, |name| {
-        !NOT_FOR_LAYERS.contains(&name)
+        !NOT_FOR_LAYERS.contains(&name) && !BOX_EFFECTS.contains(&name)
     });
     Some(LayerFrame { open })
 }

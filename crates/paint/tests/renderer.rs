@@ -508,6 +508,37 @@ fn svg_namespaces_and_links_written_in_jsx_draw() {
     );
 }
 
+/// An `<svg>`'s own CSS transform and opacity apply once, to its box, as in a browser (they
+/// were also written into the SVG's markup, so a `scale(0.5)` drew at a quarter).
+#[test]
+fn an_svg_styles_own_transform_and_opacity_apply_once() {
+    let code = r##"export default () => (
+      <div style={{position: 'absolute', left: 0, top: 0, width: 200, height: 100, background: 'white'}}>
+        <svg width={100} height={100} viewBox="0 0 100 100"
+          style={{position: 'absolute', left: 0, top: 0, transform: 'scale(0.5)'}}>
+          <rect width={100} height={100} fill="#ff0000" />
+        </svg>
+        <svg width={60} height={60}
+          style={{position: 'absolute', left: 120, top: 20, opacity: 0.5}}>
+          <rect width={60} height={60} fill="#ff0000" />
+        </svg>
+      </div>
+    );"##;
+    let frame = render_one(code).unwrap();
+    // scale(0.5) about the centre: the square spans 25..75 on both axes.
+    let red = |x: u32, y: u32| frame.pixel(x, y) == [255, 0, 0, 255];
+    assert!(red(26, 26) && red(73, 73), "{:?}", frame.pixel(26, 26));
+    assert!(!red(20, 50) && !red(80, 50), "drawn larger than half");
+    // Half opacity over white: 255, ~128, ~128 (a quarter's alpha gave ~191).
+    let [r, g, b, _] = frame.pixel(150, 50);
+    assert_eq!(r, 255);
+    assert!(
+        (120..=136).contains(&g) && (120..=136).contains(&b),
+        "{:?}",
+        [r, g, b]
+    );
+}
+
 #[test]
 fn a_style_element_inside_an_svg_applies_to_it() {
     let code = r##"export default () => (
