@@ -36,7 +36,11 @@ export function useVideoConfig() {
   if (config === null) {
     throw new Error('No video config found. You are probably calling useVideoConfig() from a component which has not been registered as a <Composition />.');
   }
-  return config;
+  // Inside a <Sequence> (and Series, Loop, TransitionSeries) durationInFrames is the
+  // sequence's, as in Remotion: a fade-out written against it ends with the sequence.
+  const sequence = useContext(SequenceContext);
+  if (sequence === null || sequence.durationInFrames === config.durationInFrames) return config;
+  return { ...config, durationInFrames: sequence.durationInFrames };
 }
 
 export function getInputProps() {
@@ -189,13 +193,14 @@ export function Sequence(props) {
 
   if (hidden) return null;
   const parent = useContext(SequenceContext);
-  useVideoConfig(); // throws outside a composition, like Remotion
+  // Throws outside a composition, like Remotion; inside a sequence, its duration.
+  const config = useVideoConfig();
   const timeline = useContext(TimelineContext);
   const cumulatedFrom = parent === null ? 0 : parent.cumulatedFrom + parent.relativeFrom;
-  // A child ends with its parent; the composition's own length bounds frames by itself, so it
-  // must not shorten sequences that start before frame 0.
-  const parentDuration = parent === null ? Infinity : parent.durationInFrames - from;
-  const actualDuration = Math.max(0, Math.min(parentDuration, durationInFrames));
+  // A sequence ends with its parent, or the composition, counted from its own start (so one
+  // starting before frame 0 lasts longer): what useVideoConfig() reports inside it.
+  const parentDuration = parent === null ? durationInFrames : Math.min(parent.durationInFrames - from, durationInFrames);
+  const actualDuration = Math.max(0, Math.min(config.durationInFrames - from, parentDuration));
   const start = cumulatedFrom + from;
   const frame = timeline.frame;
   if (frame < start || frame >= start + actualDuration) return null;

@@ -356,6 +356,33 @@ export default () => (
     assert_eq!(text(code, 100, 30), "root30");
 }
 
+/// Inside a sequence, `useVideoConfig().durationInFrames` is the sequence's (values from
+/// Remotion's formula: bounded by the parent, or by the composition from the sequence's start).
+#[test]
+fn video_config_inside_a_sequence_has_the_sequences_duration() {
+    let code = r#"
+import {Loop, Sequence, Series, useVideoConfig} from 'remotion';
+const D = ({l}) => <p>{l}{useVideoConfig().durationInFrames}</p>;
+export default () => (
+  <>
+    <D l="root" />
+    <Sequence from={10} durationInFrames={20} layout="none">
+      <D l="a" />
+      <Sequence from={5} durationInFrames={100} layout="none"><D l="nested" /></Sequence>
+    </Sequence>
+    <Sequence from={-5} layout="none"><D l="neg" /></Sequence>
+    <Sequence from={8} layout="none"><D l="open" /></Sequence>
+    <Series><Series.Sequence durationInFrames={30}><D l="series" /></Series.Sequence></Series>
+    <Loop durationInFrames={15}><D l="loop" /></Loop>
+  </>
+);
+"#;
+    assert_eq!(
+        text(code, 60, 16),
+        "root60 a20 nested15 neg65 open52 series30 loop15"
+    );
+}
+
 #[test]
 fn sequence_wraps_in_absolute_fill_unless_layout_none() {
     let tree = frame(
