@@ -253,12 +253,51 @@ impl FontLibrary {
                 collection.set_generic_families(*generic, std::iter::once(id));
             }
         }
+        // Per-glyph fallback, which Chromium gets from fontconfig: a character the chosen font
+        // lacks (✓ or ★ in Liberation Sans, Greek in a Latin-only font) is drawn with the first
+        // installed family that has it, DejaVu's broad coverage first, instead of a missing-glyph
+        // box. Parley looks fallbacks up by the script of each run of text.
+        let mut fallbacks: Vec<_> = FALLBACK_FIRST
+            .iter()
+            .filter_map(|name| collection.family_id(name))
+            .collect();
+        for name in self.family_names() {
+            if let Some(id) = collection.family_id(&name)
+                && !fallbacks.contains(&id)
+            {
+                fallbacks.push(id);
+            }
+        }
+        for script in FALLBACK_SCRIPTS {
+            collection.set_fallbacks(
+                parley::fontique::FallbackKey::new(
+                    parley::fontique::Script::from_bytes(*script),
+                    None,
+                ),
+                fallbacks.iter().copied(),
+            );
+        }
         FontContext {
             collection,
             source_cache: SourceCache::default(),
         }
     }
 }
+
+/// Families tried first for characters the chosen font does not have (see `font_context`).
+const FALLBACK_FIRST: [&str; 4] = [
+    "DejaVu Sans",
+    "DejaVu Serif",
+    "DejaVu Sans Mono",
+    "Noto Sans",
+];
+
+/// Scripts (ISO 15924) given fallback families: symbols and punctuation (Common, Inherited) and
+/// the scripts the installed fonts cover.
+const FALLBACK_SCRIPTS: [&[u8; 4]; 12] = [
+    b"Zyyy", b"Zinh", b"Latn", b"Grek", b"Cyrl", b"Armn", b"Geor", b"Hebr", b"Arab", b"Hani",
+    b"Thai", b"Deva",
+];
 
 const GENERIC_KINDS: &[(&str, GenericFamily)] = &[
     ("sans-serif", GenericFamily::SansSerif),

@@ -508,6 +508,29 @@ fn svg_namespaces_and_links_written_in_jsx_draw() {
     );
 }
 
+/// A character the chosen font lacks is drawn with an installed font that has it, as Chromium
+/// does through fontconfig: ✓ and ★ in `sans-serif` (Liberation Sans has neither) come out as
+/// DejaVu Sans draws them, not as missing-glyph boxes.
+#[test]
+fn missing_glyphs_fall_back_to_a_font_that_has_them() {
+    let code = r#"export default () => (
+      <div style={{position: 'absolute', left: 0, top: 0, width: 200, height: 100, background: 'white', fontSize: 40, lineHeight: '50px'}}>
+        <div style={{position: 'absolute', left: 0, top: 0, fontFamily: 'sans-serif'}}>✓★</div>
+        <div style={{position: 'absolute', left: 100, top: 0, fontFamily: 'DejaVu Sans'}}>✓★</div>
+      </div>
+    );"#;
+    let frame = render_one(code).unwrap();
+    let ink = |x0: u32| -> Vec<(u32, u32)> {
+        (0..100)
+            .flat_map(|x| (0..50).map(move |y| (x, y)))
+            .filter(|&(x, y)| frame.pixel(x0 + x, y)[0] < 128)
+            .collect()
+    };
+    let (fallback, dejavu) = (ink(0), ink(100));
+    assert!(dejavu.len() > 100, "{} dark pixels", dejavu.len());
+    assert_eq!(fallback, dejavu);
+}
+
 /// An `<svg>`'s own CSS transform and opacity apply once, to its box, as in a browser (they
 /// were also written into the SVG's markup, so a `scale(0.5)` drew at a quarter).
 #[test]
