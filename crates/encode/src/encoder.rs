@@ -294,6 +294,18 @@ impl EncoderBackend {
                 settings.width.max(settings.height),
                 settings.width.min(settings.height),
             );
+            if short < crate::ffmpeg::MIN_SIDE {
+                return unsupported(
+                    "size",
+                    format!(
+                        "the built-in encoder needs at least {0}x{0}, not {1}x{2}; smaller videos \
+                         need ffmpeg",
+                        crate::ffmpeg::MIN_SIDE,
+                        settings.width,
+                        settings.height
+                    ),
+                );
+            }
             if long > BUILTIN_MAX_SIZE.0 || short > BUILTIN_MAX_SIZE.1 {
                 return unsupported(
                     "size",

@@ -92,6 +92,9 @@ pub fn video_rate(fps: f64) -> f64 {
 /// The integer rates whose NTSC variants (× 1000/1001) are recognised.
 const NTSC_BASES: [f64; 6] = [24.0, 30.0, 48.0, 60.0, 120.0, 240.0];
 
+/// The smallest side x265 and openh264 encode (one 16x16 block).
+pub(crate) const MIN_SIDE: u32 = 16;
+
 /// The slowest frame rate accepted: a frame of 5 s. Joined MPEG-TS chunks of longer frames lose
 /// their last frame's duration (ffmpeg 5 no longer trusts the rate), and much longer ones
 /// overflow the containers. A slower video is the same video at 1 fps with frames repeated,
@@ -200,6 +203,16 @@ impl VideoSettings {
                             .join(", ")
                     )
                 },
+            );
+        }
+        // x265 refuses smaller frames ("Image size is too small"), after every frame is painted.
+        if self.codec == Codec::H265 && (self.width < MIN_SIDE || self.height < MIN_SIDE) {
+            return setting(
+                "size",
+                format!(
+                    "{}x{}: h265 needs at least {MIN_SIDE} pixels on each side",
+                    self.width, self.height
+                ),
             );
         }
         if let Some(format) = self.output_pixel_format() {

@@ -539,6 +539,22 @@ fn impossible_combinations_are_refused_before_encoding() {
             .check(&size(4096, 2160), Path::new("/tmp/x.mp4"))
             .is_ok()
     );
+    // Both refuse frames under 16 pixels on a side (openh264 fails, x265 "Image size is too
+    // small"), so that is said before anything renders.
+    let text = err(EncoderBackend::Builtin, size(16, 14), "/tmp/x.mp4");
+    assert!(text.contains("at least 16x16, not 16x14"), "{text}");
+    let tiny_hevc = VideoSettings {
+        width: 32,
+        height: 12,
+        ..settings(Codec::H265)
+    };
+    let text = err(ffmpeg(), tiny_hevc, "/tmp/x.mp4");
+    assert!(
+        text.contains("32x12: h265 needs at least 16 pixels"),
+        "{text}"
+    );
+    let x264 = ffmpeg().check(&size(8, 8), Path::new("/tmp/x.mp4"));
+    assert!(x264.is_ok(), "x264 takes 8x8");
 }
 
 #[test]
