@@ -128,6 +128,60 @@ impl EncoderChoice {
     }
 }
 
+/// Rename the finished video to `output`. Without `overwrite` a file that appeared there while
+/// rendering (another render of the same name) is kept and this one is an error: the check
+/// before rendering alone would let the later render replace it.
+fn move_into_place(temp: &Path, output: &Path, overwrite: bool) -> Result<()> {
+    let context = || format!("cannot move the video into {}", output.display());
+    if overwrite {
+        return std::fs::rename(temp, output).with_context(context);
+    }
+    let appeared = || {
+        anyhow::anyhow!(
+            "{} appeared while rendering (another render?) and was kept; delete it or pass \
+             --overwrite",
+            output.display()
+        )
+    };
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let c_path = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes());
+        if let (Ok(from), Ok(to)) = (c_path(temp), c_path(output)) {
+            // SAFETY: two valid NUL-terminated paths; renameat2 only reads them.
+            let result = unsafe {
+                libc::renameat2(
+                    libc::AT_FDCWD,
+                    from.as_ptr(),
+                    libc::AT_FDCWD,
+                    to.as_ptr(),
+                    libc::RENAME_NOREPLACE,
+                )
+            };
+            if result == 0 {
+                return Ok(());
+            }
+            let error = std::io::Error::last_os_error();
+            match error.raw_os_error() {
+                Some(libc::EEXIST) => return Err(appeared()),
+                // A file system without RENAME_NOREPLACE: a hard link also refuses to replace.
+                Some(libc::EINVAL | libc::ENOSYS) => {}
+                _ => return Err(error).with_context(context),
+            }
+        }
+    }
+    match std::fs::hard_link(temp, output) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(temp);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(appeared()),
+        // No hard links either (FAT, some network file systems): the check before rendering.
+        Err(_) if output.exists() => Err(appeared()),
+        Err(_) => std::fs::rename(temp, output).with_context(context),
+    }
+}
+
 /// An encoder setting's error in the command line's words: the flag, not the field the
 /// library and the farm name (`--pixel-format: …`, not `invalid encoder setting pixelFormat`).
 pub(crate) fn in_flags(error: EncodeError) -> anyhow::Error {
@@ -550,8 +604,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         return Err(Interrupted(signal).into());
     }
     stitched.with_context(|| format!("cannot write {}", job.output.display()))?;
-    std::fs::rename(&temp_path, &job.output)
-        .with_context(|| format!("cannot move the video into {}", job.output.display()))?;
+    move_into_place(&temp_path, &job.output, job.overwrite)?;
     std::mem::forget(temp);
     let seconds = started.elapsed().as_secs_f64();
     Ok(RenderReport {
@@ -746,6 +799,28 @@ pub fn parse_frame_range(text: &str) -> Result<(u32, Option<u32>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_overwrite_a_file_that_appeared_meanwhile_is_kept() {
+        let dir = std::env::temp_dir().join(format!("kinema-move-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (temp, output) = (dir.join(".out.partial.mp4"), dir.join("out.mp4"));
+        std::fs::write(&temp, "new").unwrap();
+        std::fs::write(&output, "theirs").unwrap();
+        let err = move_into_place(&temp, &output, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("appeared while rendering"), "{err}");
+        assert_eq!(std::fs::read_to_string(&output).unwrap(), "theirs");
+        move_into_place(&temp, &output, true).unwrap();
+        assert_eq!(std::fs::read_to_string(&output).unwrap(), "new");
+        std::fs::write(&temp, "newer").unwrap();
+        let fresh = dir.join("fresh.mp4");
+        move_into_place(&temp, &fresh, false).unwrap();
+        assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "newer");
+        assert!(!temp.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn odd_sizes_are_advised_only_formats_the_codec_has() {
