@@ -260,8 +260,10 @@ fn temp_path_for(output: &Path) -> Result<PathBuf> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // As Remotion does: `out/video.mp4` needs no `mkdir out` first.
     if !dir.is_dir() {
-        bail!("the folder {} does not exist", dir.display());
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let name = output
         .file_name()

@@ -86,8 +86,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // As Remotion does: `out/frame.png` needs no `mkdir out` first.
     if !dir.is_dir() {
-        bail!("the folder {} does not exist", dir.display());
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let name = path
         .file_name()

@@ -638,8 +638,8 @@ fn render_errors_leave_no_partial_files() {
     for (destination, expected) in [
         ("/proc/kinema-out.mp4", "cannot write /proc/kinema-out.mp4"),
         (
-            "/nonexistent-kinema/out.mp4",
-            "/nonexistent-kinema does not exist",
+            "/proc/kinema-missing/out.mp4",
+            "cannot create the folder /proc/kinema-missing",
         ),
         (
             &folder,
@@ -903,7 +903,12 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
         dir.join("bin/ffmpeg"),
     )
     .unwrap();
-    for (name, codec) in [("a|b/relative.webm", "vp9"), ("a|b/relative.mp4", "h264")] {
+    // A folder that does not exist yet is made, as Remotion does.
+    for (name, codec) in [
+        ("a|b/relative.webm", "vp9"),
+        ("a|b/relative.mp4", "h264"),
+        ("made/for/it.mp4", "h264"),
+    ] {
         let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
             .current_dir(&dir)
             .args(["render", code.to_str().unwrap(), "DynamicComp", name])
