@@ -136,10 +136,18 @@ fn move_into_place(temp: &Path, output: &Path, overwrite: bool) -> Result<()> {
     if overwrite {
         return std::fs::rename(temp, output).with_context(context);
     }
+    // The finished video is kept under a name of its own rather than thrown away.
     let appeared = || {
+        let stem = output.file_stem().unwrap_or_default().to_string_lossy();
+        let extension = output.extension().unwrap_or_default().to_string_lossy();
+        let kept = output.with_file_name(format!("{stem}.{}.{extension}", std::process::id()));
+        let saved = match std::fs::rename(temp, &kept) {
+            Ok(()) => format!("this render was saved as {}", kept.display()),
+            Err(e) => format!("this render could not be kept ({e})"),
+        };
         anyhow::anyhow!(
-            "{} appeared while rendering (another render?) and was kept; delete it or pass \
-             --overwrite",
+            "{} appeared while rendering (another render?) and was kept; {saved}; delete one \
+             or pass --overwrite",
             output.display()
         )
     };
@@ -814,6 +822,11 @@ mod tests {
             .to_string();
         assert!(err.contains("appeared while rendering"), "{err}");
         assert_eq!(std::fs::read_to_string(&output).unwrap(), "theirs");
+        // The finished render is not thrown away.
+        let kept = dir.join(format!("out.{}.mp4", std::process::id()));
+        assert!(err.contains(&kept.display().to_string()), "{err}");
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new");
+        std::fs::rename(&kept, &temp).unwrap();
         move_into_place(&temp, &output, true).unwrap();
         assert_eq!(std::fs::read_to_string(&output).unwrap(), "new");
         std::fs::write(&temp, "newer").unwrap();

@@ -257,10 +257,15 @@ impl FontLibrary {
         // lacks (✓ or ★ in Liberation Sans, Greek in a Latin-only font) is drawn with the first
         // installed family that has it, DejaVu's broad coverage first, instead of a missing-glyph
         // box. Parley looks fallbacks up by the script of each run of text.
-        let mut fallbacks: Vec<_> = FALLBACK_FIRST
+        // The default family leads, so text whose family is missing altogether (no stack left)
+        // is drawn as the warning about it says, with the default, not with DejaVu.
+        let default = self.generic(DEFAULT_FAMILY);
+        let mut fallbacks: Vec<_> = default
             .iter()
+            .chain(FALLBACK_FIRST.iter())
             .filter_map(|name| collection.family_id(name))
             .collect();
+        fallbacks.dedup();
         for name in self.family_names() {
             if let Some(id) = collection.family_id(&name)
                 && !fallbacks.contains(&id)

@@ -332,8 +332,9 @@ pub(crate) fn markup(
     write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
     write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
     // The root's `color` is the one the document computes, added when parsing.
-    write_attributes(&mut open, root, scope, fonts, &["color"], |name| {
-        !BOX_EFFECTS.contains(&name)
+    let skip = root_skips(root, &["color"]);
+    write_attributes(&mut open, root, scope, fonts, &skip, |name, value| {
+        !is_box_effect(name, value)
     });
     let layer_frame = layer_frame(root, scope, fonts);
     let scope = child_scope(root, scope);
@@ -395,8 +396,10 @@ fn child_key(node: &Node, scope: Scope<'_>) -> u64 {
 /// CSS declarations of the root `<svg>`'s style that the document applies to its box, as to
 /// any element's: written into the markup too, usvg would apply them a second time (a
 /// `scale(0.5)` drew at a quarter, `opacity: 0.5` at a quarter's alpha). Presentation
-/// attributes (`opacity="0.5"`) are not CSS to the document and stay with usvg.
-const BOX_EFFECTS: [&str; 11] = [
+/// attributes (`opacity="0.5"`) are not CSS to the document and stay with usvg, unless the
+/// style sets the same property (which wins in a browser). `mix-blend-mode` and `url()`
+/// references stay with usvg: the document does not draw them.
+const BOX_EFFECTS: [&str; 8] = [
     "transform",
     "transform-origin",
     "translate",
@@ -404,11 +407,27 @@ const BOX_EFFECTS: [&str; 11] = [
     "scale",
     "opacity",
     "filter",
-    "clip-path",
-    "mask",
-    "mix-blend-mode",
     "isolation",
 ];
+
+/// Whether the root's style declaration `name: value` is applied by the document to the box.
+fn is_box_effect(name: &str, value: &str) -> bool {
+    let referenced = value.trim_start().starts_with("url(");
+    BOX_EFFECTS.contains(&name) || (matches!(name, "clip-path" | "mask") && !referenced)
+}
+
+/// Root attributes not to write: `skip`, and those the root's style overrides with a box
+/// effect (the document applies the style's).
+fn root_skips<'a>(root: &'a Element, skip: &[&'a str]) -> Vec<&'a str> {
+    let mut all = skip.to_vec();
+    all.extend(
+        root.style
+            .iter()
+            .filter(|(name, value)| is_box_effect(name, value))
+            .map(|(name, _)| name.as_str()),
+    );
+    all
+}
 
 /// Root attributes that apply to the SVG as a whole, once: a layer's root leaves them out.
 /// (`color` is added when parsing.)
@@ -440,8 +459,9 @@ fn layer_frame(root: &Element, scope: Scope<'_>, fonts: &FontLibrary) -> Option<
     let mut open = String::from("<svg");
     write_attribute(&mut open, "xmlns", "http://www.w3.org/2000/svg");
     write_attribute(&mut open, "xmlns:xlink", "http://www.w3.org/1999/xlink");
-    write_attributes(&mut open, root, scope, fonts, &NOT_FOR_LAYERS, |name| {
-        !NOT_FOR_LAYERS.contains(&name) && !BOX_EFFECTS.contains(&name)
+    let skip = root_skips(root, &NOT_FOR_LAYERS);
+    write_attributes(&mut open, root, scope, fonts, &skip, |name, value| {
+        !NOT_FOR_LAYERS.contains(&name) && !is_box_effect(name, value)
     });
     Some(LayerFrame { open })
 }
@@ -456,7 +476,7 @@ fn write_node(out: &mut String, node: &Node, scope: Scope<'_>, fonts: &FontLibra
     }
     out.push('<');
     out.push_str(&element.tag);
-    write_attributes(out, element, scope, fonts, &[], |_| true);
+    write_attributes(out, element, scope, fonts, &[], |_, _| true);
     out.push('>');
     let scope = child_scope(element, scope);
     for child in &element.children {
@@ -476,7 +496,7 @@ fn write_attributes(
     scope: Scope<'_>,
     fonts: &FontLibrary,
     skip: &[&str],
-    keep: impl Fn(&str) -> bool,
+    keep: impl Fn(&str, &str) -> bool,
 ) {
     let mut written: Vec<&str> = vec!["xmlns", "xmlns:xlink"];
     written.extend_from_slice(skip);
@@ -515,9 +535,13 @@ fn is_xml_name(name: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.'))
 }
 
-fn style_text(element: &Element, keep: impl Fn(&str) -> bool) -> String {
+fn style_text(element: &Element, keep: impl Fn(&str, &str) -> bool) -> String {
     let mut out = String::new();
-    for (name, value) in element.style.iter().filter(|(name, _)| keep(name)) {
+    for (name, value) in element
+        .style
+        .iter()
+        .filter(|(name, value)| keep(name, value))
+    {
         let _ = write!(out, "{name}: {value};");
     }
     out
