@@ -6,8 +6,8 @@ use std::process::Command;
 use std::sync::atomic::Ordering;
 
 use kinema_encode::{
-    Alpha, ChunkFile, ChunkTiming, Codec, EncoderBackend, FfmpegEncoder, FrameChanges, PixelFormat,
-    RgbaFrame, VideoEncoder, VideoSettings,
+    Alpha, ChunkFile, ChunkTiming, Codec, EncodeError, EncoderBackend, FfmpegEncoder, FrameChanges,
+    PixelFormat, RgbaFrame, VideoEncoder, VideoSettings,
 };
 
 const W: u32 = 160;
@@ -557,30 +557,30 @@ fn impossible_combinations_are_refused_before_encoding() {
     assert!(x264.is_ok(), "x264 takes 8x8");
 }
 
-#[test]
-fn ffmpeg_failures_carry_its_log() {
-    let output = Path::new("/nonexistent-dir/out.mp4");
-    let mut encoder =
-        FfmpegEncoder::start(Path::new("ffmpeg"), settings(Codec::H264), output).unwrap();
+/// Write up to `frames` frames into `encoder`, which must fail while writing or finishing;
+/// its error.
+fn encode_until_it_fails(mut encoder: FfmpegEncoder, frames: u32) -> EncodeError {
     let pixels = frame(0);
-    let mut result = Ok(());
-    for _ in 0..200 {
-        result = encoder.write(RgbaFrame {
+    for _ in 0..frames {
+        let written = encoder.write(RgbaFrame {
             width: W,
             height: H,
             pixels: &pixels,
             alpha: Alpha::Straight,
             changes: FrameChanges::Unknown,
         });
-        if result.is_err() {
-            break;
+        if let Err(error) = written {
+            return error;
         }
     }
-    let err = match result {
-        Err(e) => e,
-        Ok(()) => encoder.finish().unwrap_err(),
-    };
-    let text = err.to_string();
+    encoder.finish().unwrap_err()
+}
+
+#[test]
+fn ffmpeg_failures_carry_its_log() {
+    let output = Path::new("/nonexistent-dir/out.mp4");
+    let encoder = FfmpegEncoder::start(Path::new("ffmpeg"), settings(Codec::H264), output).unwrap();
+    let text = encode_until_it_fails(encoder, 200).to_string();
     assert!(text.contains("/nonexistent-dir/out.mp4"), "{text}");
 }
 
@@ -602,27 +602,9 @@ fn an_encoder_that_exits_0_without_writing_fails() {
         (&swallow, "it exited without an error but wrote nothing"),
         (&leave, "it exited without an error after taking"),
     ] {
-        let mut encoder = FfmpegEncoder::start(program, settings(Codec::H264), &output).unwrap();
-        let pixels = frame(0);
-        let mut result = Ok(());
+        let encoder = FfmpegEncoder::start(program, settings(Codec::H264), &output).unwrap();
         // More than the pipe holds, so a program that does not read is noticed while writing.
-        for _ in 0..FRAMES {
-            result = encoder.write(RgbaFrame {
-                width: W,
-                height: H,
-                pixels: &pixels,
-                alpha: Alpha::Straight,
-                changes: FrameChanges::Unknown,
-            });
-            if result.is_err() {
-                break;
-            }
-        }
-        let err = match result {
-            Err(e) => e,
-            Ok(()) => encoder.finish().unwrap_err(),
-        };
-        let text = err.to_string();
+        let text = encode_until_it_fails(encoder, FRAMES).to_string();
         assert!(text.contains(expected), "{}: {text}", program.display());
         assert!(text.contains("never-written.mp4"), "{text}");
     }
