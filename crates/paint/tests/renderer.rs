@@ -508,48 +508,47 @@ fn svg_namespaces_and_links_written_in_jsx_draw() {
     );
 }
 
+/// Two lines of `text`, in `left` at x 0 and in `right` at x 100, rendered; the dark pixels
+/// of each 100x50 half, relative to that half.
+fn ink_side_by_side(text: &str, left: &str, right: &str) -> [Vec<(u32, u32)>; 2] {
+    let code = format!(
+        r#"export default () => (
+      <div style={{{{position: 'absolute', left: 0, top: 0, width: 200, height: 100, background: 'white', fontSize: 40, lineHeight: '50px'}}}}>
+        <div style={{{{position: 'absolute', left: 0, top: 0, fontFamily: '{left}'}}}}>{text}</div>
+        <div style={{{{position: 'absolute', left: 100, top: 0, fontFamily: '{right}'}}}}>{text}</div>
+      </div>
+    );"#
+    );
+    let frame = render_one(&code).unwrap();
+    [0, 100].map(|x0| {
+        (0..100)
+            .flat_map(|x| (0..50).map(move |y| (x, y)))
+            .filter(|&(x, y)| frame.pixel(x0 + x, y)[0] < 128)
+            .collect()
+    })
+}
+
+/// `pixels` moved so that their top left is at 0, 0.
+fn from_top_left(pixels: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let top = pixels.iter().map(|p| p.1).min().unwrap_or(0);
+    let left = pixels.iter().map(|p| p.0).min().unwrap_or(0);
+    pixels.iter().map(|&(x, y)| (x - left, y - top)).collect()
+}
+
 /// A character the chosen font lacks is drawn with an installed font that has it, as Chromium
 /// does through fontconfig: ✓ and ★ in `sans-serif` (Liberation Sans has neither) come out as
 /// DejaVu Sans draws them, not as missing-glyph boxes.
 #[test]
 fn missing_glyphs_fall_back_to_a_font_that_has_them() {
-    let code = r#"export default () => (
-      <div style={{position: 'absolute', left: 0, top: 0, width: 200, height: 100, background: 'white', fontSize: 40, lineHeight: '50px'}}>
-        <div style={{position: 'absolute', left: 0, top: 0, fontFamily: 'sans-serif'}}>✓★</div>
-        <div style={{position: 'absolute', left: 100, top: 0, fontFamily: 'DejaVu Sans'}}>✓★</div>
-      </div>
-    );"#;
-    let frame = render_one(code).unwrap();
-    let ink = |x0: u32| -> Vec<(u32, u32)> {
-        (0..100)
-            .flat_map(|x| (0..50).map(move |y| (x, y)))
-            .filter(|&(x, y)| frame.pixel(x0 + x, y)[0] < 128)
-            .collect()
-    };
-    let (fallback, dejavu) = (ink(0), ink(100));
+    let [fallback, dejavu] = ink_side_by_side("✓★", "sans-serif", "DejaVu Sans");
     assert!(dejavu.len() > 100, "{} dark pixels", dejavu.len());
     assert_eq!(fallback, dejavu);
     // A family that is not installed at all draws with the default (serif), as the warning
-    // about it says and as Chromium does, not with the first fallback.
-    let code = r#"export default () => (
-      <div style={{position: 'absolute', left: 0, top: 0, width: 200, height: 100, background: 'white', fontSize: 40, lineHeight: '50px'}}>
-        <div style={{position: 'absolute', left: 0, top: 0, fontFamily: 'NoSuchFamily'}}>Ag</div>
-        <div style={{position: 'absolute', left: 100, top: 0, fontFamily: 'serif'}}>Ag</div>
-      </div>
-    );"#;
-    let frame = render_one(code).unwrap();
-    // The same glyphs; the line's metrics (no font for the missing family) may move them a
-    // pixel, so each is compared from its own top left.
-    let ink = |x0: u32| -> Vec<(u32, u32)> {
-        let dark: Vec<(u32, u32)> = (0..100)
-            .flat_map(|x| (0..50).map(move |y| (x, y)))
-            .filter(|&(x, y)| frame.pixel(x0 + x, y)[0] < 128)
-            .collect();
-        let top = dark.iter().map(|p| p.1).min().unwrap_or(0);
-        let left = dark.iter().map(|p| p.0).min().unwrap_or(0);
-        dark.iter().map(|&(x, y)| (x - left, y - top)).collect()
-    };
-    assert_eq!(ink(0), ink(100));
+    // about it says and as Chromium does, not with the first fallback. The same glyphs; the
+    // line's metrics (no font for the missing family) may move them a pixel, so each is
+    // compared from its own top left.
+    let [missing, serif] = ink_side_by_side("Ag", "NoSuchFamily", "serif");
+    assert_eq!(from_top_left(&missing), from_top_left(&serif));
 }
 
 /// An `<svg>`'s own CSS transform and opacity apply once, to its box, as in a browser (they
