@@ -75,9 +75,10 @@ pub enum Command {
         /// Frames to render: N, A-B (inclusive) or A- (to the end).
         #[arg(long)]
         frames: Option<String>,
-        /// Render threads (default: one per CPU core).
-        #[arg(long)]
-        concurrency: Option<usize>,
+        /// Render threads: a number, or a share of the CPU cores such as 50% (default: one per
+        /// core).
+        #[arg(long, value_parser = Concurrency::parse)]
+        concurrency: Option<Concurrency>,
         /// Render only every Nth frame (GIF only; the GIF plays at fps / N).
         #[arg(long, default_value_t = 1)]
         every_nth_frame: u32,
@@ -319,10 +320,19 @@ pub fn run(cli: Cli) -> Result<()> {
                 .transpose()?;
             let mut paint = PaintOptions::for_public_dir(still::public_dir(&bundle, &entry));
             paint.resources.allow_remote = !offline;
-            let threads = concurrency
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            if threads == 0 {
-                anyhow::bail!("--concurrency must be 1 or more");
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let threads = match concurrency {
+                None => cores,
+                Some(concurrency) => concurrency
+                    .threads(cores)
+                    .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?,
+            };
+            if threads > cores {
+                tracing::warn!(
+                    "--concurrency {threads} is more than this machine's {}: threads beyond \
+                     the cores take turns on them and each holds its own encoder's memory",
+                    counted(cores as u64, "core")
+                );
             }
             let report = render::render(render::RenderJob {
                 bundle,
@@ -447,10 +457,95 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `--concurrency`: a number of threads, or a share of the cores as Remotion takes it ("50%").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Concurrency {
+    Threads(usize),
+    Percent(f64),
+}
+
+impl Concurrency {
+    fn parse(text: &str) -> Result<Self, String> {
+        let not_valid = || format!("\"{text}\" is not a number of threads or a percentage (50%)");
+        let concurrency = match text.strip_suffix('%') {
+            Some(percent) => {
+                // Digits and one point only: no signs, exponents, "inf" or "NaN".
+                let digits = percent.chars().all(|c| c.is_ascii_digit() || c == '.');
+                let percent: f64 = percent.parse().map_err(|_| not_valid())?;
+                if !digits || percent > 100.0 {
+                    return Err(format!("must be a percentage up to 100%, got {text}"));
+                }
+                Self::Percent(percent)
+            }
+            None => Self::Threads(text.parse().map_err(|_| not_valid())?),
+        };
+        match concurrency {
+            Self::Threads(0) => Err("must be 1 or more".into()),
+            Self::Percent(percent) if percent <= 0.0 => Err("must be above 0%".into()),
+            valid => Ok(valid),
+        }
+    }
+
+    /// The number of threads on a machine with `cores` cores: a share rounds down, as
+    /// Remotion's does, and must come to at least one thread.
+    fn threads(self, cores: usize) -> Result<usize, String> {
+        match self {
+            Self::Threads(threads) => Ok(threads),
+            Self::Percent(percent) => match (percent / 100.0 * cores as f64).floor() as usize {
+                0 => Err(format!(
+                    "{percent}% of this machine's {} is less than one thread",
+                    counted(cores as u64, "core")
+                )),
+                threads => Ok(threads),
+            },
+        }
+    }
+}
+
 /// `1 frame`, `2 frames`.
 fn counted(count: u64, noun: &str) -> String {
     match count {
         1 => format!("1 {noun}"),
         n => format!("{n} {noun}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concurrency_takes_threads_or_a_share_of_the_cores() {
+        let threads = |text: &str, cores| Concurrency::parse(text)?.threads(cores);
+        assert_eq!(threads("3", 8), Ok(3));
+        assert_eq!(threads("50%", 8), Ok(4));
+        assert_eq!(threads("50%", 5), Ok(2), "a share rounds down");
+        assert_eq!(threads("100%", 2), Ok(2));
+        assert_eq!(threads("12.5%", 16), Ok(2));
+        assert_eq!(
+            threads("25%", 2),
+            Err("25% of this machine's 2 cores is less than one thread".into())
+        );
+        for (text, why) in [
+            ("0", "must be 1 or more"),
+            ("0%", "must be above 0%"),
+            ("150%", "must be a percentage up to 100%, got 150%"),
+            ("-5%", "must be a percentage up to 100%, got -5%"),
+            ("1e2%", "must be a percentage up to 100%, got 1e2%"),
+            (
+                "-1",
+                "\"-1\" is not a number of threads or a percentage (50%)",
+            ),
+            (
+                "half",
+                "\"half\" is not a number of threads or a percentage (50%)",
+            ),
+            (
+                "%",
+                "\"%\" is not a number of threads or a percentage (50%)",
+            ),
+        ] {
+            assert_eq!(Concurrency::parse(text), Err(why.into()), "{text}");
+        }
     }
 }

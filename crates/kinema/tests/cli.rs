@@ -586,6 +586,15 @@ fn render_errors_leave_no_partial_files() {
         ),
         (&["--video-bitrate", "4X"][..], "\"4X\" is not a bitrate"),
         (&["--every-nth-frame", "0"][..], "invalid --every-nth-frame"),
+        (&["--concurrency", "0"][..], "--concurrency"),
+        (
+            &["--concurrency", "200%"][..],
+            "must be a percentage up to 100%, got 200%",
+        ),
+        (
+            &["--concurrency", "0.0001%"][..],
+            "invalid --concurrency: 0.0001% of this machine's",
+        ),
         (
             &["--scale", "0.001"][..],
             "--scale 0.001 makes the 160x90 composition 0x0",
