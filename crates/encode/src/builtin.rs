@@ -80,8 +80,9 @@ impl OpenH264Encoder {
     ) -> Result<Self, EncodeError> {
         settings.validate()?;
         let config = encoder_config(&settings)?;
-        let encoder = Encoder::with_api_config(OpenH264API::from_source(), config)
+        let mut encoder = Encoder::with_api_config(OpenH264API::from_source(), config)
             .map_err(|e| encoder_error(&stream_path, e.to_string()))?;
+        route_log(&mut encoder);
         let file = File::create(&stream_path).map_err(|e| io_error(&stream_path, e))?;
         Ok(OpenH264Encoder {
             encoder,
@@ -94,6 +95,44 @@ impl OpenH264Encoder {
             frames: 0,
             encoded: Arc::default(),
         })
+    }
+}
+
+/// Sends openh264's log to `tracing` instead of stderr, where it would break into the progress
+/// bar: it warns, for one, that a `--video-bitrate` is not held exactly without dropping frames
+/// (which Kinema never lets it do). Set before the first frame, as the encoder's settings are
+/// checked (and warned about) then.
+fn route_log(encoder: &mut Encoder) {
+    use openh264_sys2::{
+        ENCODER_OPTION_TRACE_CALLBACK, ENCODER_OPTION_TRACE_LEVEL, WELS_LOG_WARNING,
+        WelsTraceCallback,
+    };
+    unsafe extern "C" fn log(
+        _context: *mut std::ffi::c_void,
+        level: std::ffi::c_int,
+        message: *const std::ffi::c_char,
+    ) {
+        if message.is_null() {
+            return;
+        }
+        // SAFETY: openh264 passes a NUL-terminated message that lives for the call.
+        let message = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy();
+        let message = message.trim_end();
+        if level <= openh264_sys2::WELS_LOG_ERROR as std::ffi::c_int {
+            tracing::warn!("openh264: {message}");
+        } else {
+            tracing::debug!("openh264: {message}");
+        }
+    }
+    let mut callback: WelsTraceCallback = Some(log);
+    let mut level = WELS_LOG_WARNING as std::ffi::c_int;
+    // SAFETY: both options are read by openh264 from the pointers during the call (the trace
+    // options are accepted before the encoder is initialised); `log` is a plain function that
+    // outlives the encoder. A failure only leaves openh264 printing as before.
+    unsafe {
+        let api = encoder.raw_api();
+        api.set_option(ENCODER_OPTION_TRACE_CALLBACK, (&raw mut callback).cast());
+        api.set_option(ENCODER_OPTION_TRACE_LEVEL, (&raw mut level).cast());
     }
 }
 

@@ -870,6 +870,14 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
     let stream = probe(&dir.join("builtin.mp4"));
     assert_eq!(stream["codec_name"], "h264");
     assert_eq!(stream["nb_read_frames"], "24");
+    // openh264's own log (it warns that a bitrate is not held exactly) goes to Kinema's log,
+    // not onto the terminal.
+    let (_, log) = render_with(
+        kinema,
+        "bitrate.mp4",
+        &["--encoder", "builtin", "--video-bitrate", "300k"],
+    );
+    assert!(!log.contains("OpenH264"), "{log}");
 
     // In chunks, and (one thread, one chunk) straight into the output.
     for (name, codec, probed) in [
