@@ -15,9 +15,9 @@
 #     (target >= 1.7x), and beside it the 2-core ceiling: what two cores give this machine at
 #     all, from two encoder-only runs at once, one per core (2 x one run's wall time over the
 #     pair's), since two busy cores of a VM can each run slower than one alone;
-#   - peak RSS of kinema alone and of kinema plus its ffmpeg children (target <= 400 MB), from
-#     a separate two-core run (sampling /proc would slow the timed runs), and of one encoder
-#     alone (GNU time's maximum RSS of the encoder-only run);
+#   - peak RSS of kinema alone and peak memory (PSS) of kinema plus its ffmpeg children
+#     (target <= 400 MB), from a separate two-core run (sampling /proc would slow the timed
+#     runs), and of one encoder alone (GNU time's maximum RSS of the encoder-only run);
 #   - Kinema's own CPU time per frame (composing, painting, YUV, writing to the pipe), without
 #     its ffmpeg children (`cpuSeconds` in its --json report), from the one-core run;
 # and the same end-to-end figures for the built-in encoder (whose encoding is inside Kinema).
@@ -52,7 +52,9 @@ timed() {
 }
 
 # Runs a command, sampling memory; prints "kinema_peak_kb tree_peak_kb" (kinema's own
-# high-water mark, and the most kinema and its ffmpeg children held at once).
+# high-water mark, and the most kinema and its ffmpeg children held at once: the sum of their
+# proportional set sizes, so the libraries every ffmpeg maps (~40 MB) count once, not per
+# process as summed RSS would).
 peak_memory() {
   local peak=0 own=0 pid sum hwm
   "$@" >/dev/null 2>"$work/stderr.txt" &
@@ -61,7 +63,7 @@ peak_memory() {
     hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
     [ -n "$hwm" ] && [ "$hwm" -gt "$own" ] && own=$hwm
     sum=$(for p in $pid $(pgrep -P "$pid" || true); do
-            awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true
+            awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true
           done | awk '{s+=$1} END {print s+0}')
     [ "$sum" -gt "$peak" ] && peak=$sum
     sleep 0.05
@@ -119,7 +121,7 @@ medians() {
 }
 
 echo "each figure is the median of $runs runs (RUNS=n to change)" >&2
-printf '| composition | encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | same-run ratio | wall fps 2 cores | wall fps 1 core | scaling | 2-core ceiling | peak RSS kinema | peak RSS incl. ffmpeg | peak RSS encoder-only |\n'
+printf '| composition | encoder | preset | end-to-end fps/CPU-s (1 core) | Kinema itself, CPU ms/frame | end-to-end fps/CPU-s (2 cores) | encoder-only fps/CPU-s | cost ratio | same-run ratio | wall fps 2 cores | wall fps 1 core | scaling | 2-core ceiling | peak RSS kinema | peak memory incl. ffmpeg (PSS) | peak RSS encoder-only |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for code in $compositions; do
 name=$(basename "$code" .tsx)
