@@ -169,11 +169,13 @@ impl ChunkQueue {
         let left = victim.frames_left();
         let done = victim.next - victim.first;
         // The victim's encoder still holds up to `encoder_lag` of the frames it was given, and
-        // will encode them on one core after its last frame. Counting those, the taker takes
-        // half of the victim's work, up to all its frames left: the victim's chunk then ends
-        // with the frame it is on, and its flush overlaps the taker's frames.
+        // will encode them on one core after its last frame; the taker's own last encoder
+        // holds `taker_held`, which it flushes before encoding the frames it takes. The taker
+        // takes what makes the two come out even, up to all the victim's frames left: the
+        // victim's chunk then ends with the frame it is on, and its flush overlaps the
+        // taker's frames.
         let held = done.min(policy.encoder_lag);
-        let taken = ((left + held) / 2).min(left);
+        let taken = ((left + held).saturating_sub(taker_held) / 2).min(left);
         tracing::debug!(
             left,
             done,
@@ -182,9 +184,9 @@ impl ChunkQueue {
             elapsed = ?victim.started.elapsed(),
             "the chunk with the most frames left"
         );
-        // A taker whose own last chunk is still flushing more than the victim has left would
-        // only trade places with it.
-        if taken < policy.min_frames.max(1) || taker_held >= left + held {
+        // (A taker still flushing more than the victim has left takes nothing: it would
+        // only trade places with it.)
+        if taken < policy.min_frames.max(1) {
             return None;
         }
         if done == 0 {
@@ -321,21 +323,22 @@ mod tests {
         queue.take(1);
         drain(&queue, 0, 100);
         queue.finish(0);
-        // Thread 1 has 14 frames left and its encoder holds 10 more: thread 0 takes 12.
+        // Thread 1 has 14 frames left and its encoder holds 10 more; thread 0's encoder holds
+        // 10 too, which it flushes before encoding what it takes: it takes 7.
         drain(&queue, 1, 36);
-        assert_eq!(queue.take(0), Some(span(88, 99)));
-        assert_eq!(drain(&queue, 1, 100), (86..88).collect::<Vec<_>>());
-        // With 4 left and 10 held back, the taker takes all 4: the owner's chunk ends with the
-        // frame it is rendering.
-        let queue = ChunkQueue::new(even_spans(100, 2), 2, Some(lagging));
+        assert_eq!(queue.take(0), Some(span(93, 99)));
+        assert_eq!(drain(&queue, 1, 100), (86..93).collect::<Vec<_>>());
+        // Thread 0's short chunk leaves its encoder only 5 frames to flush. With 4 left and 10
+        // held back, it takes all 4: the owner's chunk ends with the frame it is rendering.
+        let queue = ChunkQueue::new(vec![span(0, 4), span(5, 99)], 2, Some(lagging));
         queue.take(0);
         queue.take(1);
         drain(&queue, 0, 100);
         queue.finish(0);
-        drain(&queue, 1, 46);
+        drain(&queue, 1, 91);
         assert_eq!(queue.take(0), Some(span(96, 99)));
         assert_eq!(queue.next_frame(1), None);
-        assert_eq!(queue.finish(1), Some(span(50, 95)));
+        assert_eq!(queue.finish(1), Some(span(5, 95)));
         // Thread 1's encoder still holds 10 frames, more than the 4 thread 0 now has: taking
         // some would not end the render sooner.
         assert_eq!(queue.take(1), None);

@@ -2,10 +2,13 @@
 //!
 //! When a render thread has written a chunk's last frame, the encoder is not done: x264 holds
 //! its lookahead (about 40 frames at `medium`, over a second of work) and encodes it only on
-//! flush. Waiting for that would leave the thread idle while another thread still has frames
-//! to render, and the last chunk's flush would then run on one core alone. Instead the flush
-//! runs on its own thread and the render thread takes frames from a longer chunk meanwhile, so
-//! the final flushes of the last chunks overlap.
+//! flush. The flush runs on a thread of its own, so the render thread can claim its next frames
+//! at once (taking them from a longer chunk, which then ends sooner; see
+//! [`crate::chunk_queue`]), and the last chunks' flushes overlap instead of one core idling
+//! through the last. The thread starts its next encoder only once the flush has ended
+//! ([`Finishing::wait`]): a second x264 of its own would only share the cores with the first,
+//! and each holds 200–400 MB at 1080p (three at once made medium renders both larger and
+//! slower).
 
 use std::thread::JoinHandle;
 
@@ -35,19 +38,10 @@ impl Finishing {
         Ok(())
     }
 
-    /// The first error among the flushes that have ended (those still running are kept).
-    pub fn check_ended(&mut self) -> Result<()> {
-        let (ended, running): (Vec<_>, Vec<_>) = std::mem::take(&mut self.running)
-            .into_iter()
-            .partition(|(_, handle)| handle.is_finished());
-        self.running = running;
-        ended.into_iter().try_for_each(join)
-    }
-
     /// Wait for every flush; the first error, after all have ended.
-    pub fn wait_all(self) -> Result<()> {
+    pub fn wait(&mut self) -> Result<()> {
         let mut first = Ok(());
-        for flush in self.running {
+        for flush in self.running.drain(..) {
             if let Err(e) = join(flush)
                 && first.is_ok()
             {
@@ -132,11 +126,11 @@ mod tests {
         finishing
             .start(slow(false, &encoded), span(10, 19))
             .unwrap();
-        // Neither has ended yet, and checking does not wait for them.
-        finishing.check_ended().unwrap();
-        assert_eq!(finishing.running.len(), 2);
-        finishing.wait_all().unwrap();
+        // Starting them did not wait for them.
+        assert_eq!(encoded.load(Ordering::SeqCst), 0);
+        finishing.wait().unwrap();
         assert_eq!(encoded.load(Ordering::SeqCst), 2);
+        assert!(finishing.running.is_empty());
     }
 
     #[test]
@@ -147,7 +141,7 @@ mod tests {
         finishing
             .start(slow(false, &encoded), span(60, 89))
             .unwrap();
-        let error = format!("{:#}", finishing.wait_all().unwrap_err());
+        let error = format!("{:#}", finishing.wait().unwrap_err());
         assert!(error.contains("frames 30-59"), "{error}");
         assert!(error.contains("disk full"), "{error}");
         // The other flush still ran to the end.

@@ -465,6 +465,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                             let timing = ChunkTiming {
                                 first_frame: span.first as u64,
                             };
+                            // The previous chunk's flush has run while this one was
+                            // claimed; its encoder's memory goes before another's comes.
+                            finishing.wait()?;
                             let mut encoder = match &direct {
                                 Some(output) => backend.start(settings.clone(), output)?,
                                 None => backend.start_chunk(
@@ -521,16 +524,15 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                             }
                             // x264 still holds its lookahead (~40 frames at medium) when
                             // the last frame is written. Flushing it in the background lets
-                            // this thread take over frames from a longer chunk meanwhile, so
-                            // the last chunks' flushes overlap instead of one core idling.
+                            // this thread claim frames from a longer chunk at once, so the
+                            // last chunks' flushes overlap instead of one core idling.
                             let rendered_span = queue.finish(worker).unwrap_or(span);
                             finishing.start(encoder, rendered_span)?;
-                            finishing.check_ended()?;
                         }
                         Ok(())
                     })();
                     // Also after a failure: no encoder outlives the render.
-                    let result = result.and(finishing.wait_all());
+                    let result = result.and(finishing.wait());
                     if let Err(e) = result {
                         stop.store(true, Ordering::SeqCst);
                         let _ = tx.send(Err(e));
