@@ -179,6 +179,17 @@ impl PixelFormat {
         matches!(self, PixelFormat::Yuva420p | PixelFormat::Yuva444p10le)
     }
 
+    /// Bytes a frame of this format takes per pixel in memory (16-bit samples above 8 bits).
+    pub fn bytes_per_pixel(self) -> f64 {
+        let samples = match (self.halves_width(), self.halves_height()) {
+            (true, true) => 1.5,
+            (true, false) => 2.0,
+            _ => 3.0,
+        } + if self.has_alpha() { 1.0 } else { 0.0 };
+        let high_depth = self.name().ends_with("10le");
+        samples * if high_depth { 2.0 } else { 1.0 }
+    }
+
     /// Whether chroma is subsampled horizontally (so the width must be even).
     pub fn halves_width(self) -> bool {
         !matches!(

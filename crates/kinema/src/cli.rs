@@ -321,19 +321,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut paint = PaintOptions::for_public_dir(still::public_dir(&bundle, &entry));
             paint.resources.allow_remote = !offline;
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let threads = match concurrency {
-                None => cores,
-                Some(concurrency) => concurrency
-                    .threads(cores)
-                    .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?,
-            };
-            if threads > cores {
-                tracing::warn!(
-                    "--concurrency {threads} is more than this machine's {}: threads beyond \
-                     the cores take turns on them and each holds its own encoder's memory",
-                    counted(cores as u64, "core")
-                );
-            }
+            let threads = concurrency
+                .map(|concurrency| concurrency.threads(cores))
+                .transpose()
+                .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?;
             let report = render::render(render::RenderJob {
                 bundle,
                 composition,
@@ -503,7 +494,7 @@ impl Concurrency {
 }
 
 /// `1 frame`, `2 frames`.
-fn counted(count: u64, noun: &str) -> String {
+pub(crate) fn counted(count: u64, noun: &str) -> String {
     match count {
         1 => format!("1 {noun}"),
         n => format!("{n} {noun}s"),

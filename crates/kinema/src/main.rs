@@ -17,6 +17,7 @@ mod cli;
 mod finishing;
 mod input;
 mod lambda;
+mod memory;
 mod render;
 mod serve;
 mod still;
