@@ -17,7 +17,10 @@
 #     pair's), since two busy cores of a VM can each run slower than one alone;
 #   - peak RSS of kinema alone and peak memory (PSS) of kinema plus its ffmpeg children
 #     (target <= 400 MB), from a separate two-core run (sampling /proc would slow the timed
-#     runs), and of one encoder alone (GNU time's maximum RSS of the encoder-only run);
+#     runs), and of one encoder alone (GNU time's maximum RSS of the encoder-only run). Kinema's
+#     figure is its RSS high-water mark; the tree's is a PSS sum (each ffmpeg maps the same
+#     ~40 MB of libraries, which summed RSS would count once per process), so it is lower than
+#     summed RSS would be, by ~40 MB per ffmpeg beyond the first;
 #   - Kinema's own CPU time per frame (composing, painting, YUV, writing to the pipe), without
 #     its ffmpeg children (`cpuSeconds` in its --json report), from the one-core run;
 # and the same end-to-end figures for the built-in encoder (whose encoding is inside Kinema).

@@ -117,13 +117,15 @@ fn route_log(encoder: &mut Encoder) {
         }
         // SAFETY: openh264 passes a NUL-terminated message that lives for the call.
         let message = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy();
-        let message = message.trim_end();
+        let message = openh264_message(&message);
         if level <= openh264_sys2::WELS_LOG_ERROR as std::ffi::c_int {
             tracing::warn!("openh264: {message}");
         } else {
             tracing::debug!("openh264: {message}");
         }
     }
+    // The openh264 crate sets the level to quiet once the encoder is initialised, so only the
+    // settings check's messages come through; later failures come back as error codes.
     let mut callback: WelsTraceCallback = Some(log);
     let mut level = WELS_LOG_WARNING as std::ffi::c_int;
     // SAFETY: both options are read by openh264 from the pointers during the call (the trace
@@ -134,6 +136,22 @@ fn route_log(encoder: &mut Encoder) {
         api.set_option(ENCODER_OPTION_TRACE_CALLBACK, (&raw mut callback).cast());
         api.set_option(ENCODER_OPTION_TRACE_LEVEL, (&raw mut level).cast());
     }
+}
+
+/// An openh264 log line without its "[OpenH264] this = 0x…, Warning:" preamble (the level is
+/// the log's own).
+fn openh264_message(line: &str) -> &str {
+    let line = line.trim();
+    let Some(rest) = line.strip_prefix("[OpenH264]") else {
+        return line;
+    };
+    // "this = 0x0x7f…, Warning:message": the object's address, then the level.
+    let rest = rest.split_once(", ").map_or(rest, |(_, message)| message);
+    let rest = ["Error:", "Warning:", "Info:", "Debug:", "Detail:"]
+        .iter()
+        .find_map(|level| rest.strip_prefix(level))
+        .unwrap_or(rest);
+    rest.trim()
 }
 
 /// openh264's settings for Kinema's: a constant quality from the CRF (openh264 has no CRF; its
@@ -379,6 +397,22 @@ pub fn stitch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openh264_log_lines_lose_their_preamble() {
+        assert_eq!(
+            openh264_message(
+                "[OpenH264] this = 0x0x7f78c00e3b30, Warning:bEnableFrameSkip = 0,bitrate \
+                 can't be controlled without enabling skip frame.\n"
+            ),
+            "bEnableFrameSkip = 0,bitrate can't be controlled without enabling skip frame."
+        );
+        assert_eq!(
+            openh264_message("[OpenH264] this = 0x1, Error:WelsInitEncoderExt failed"),
+            "WelsInitEncoderExt failed"
+        );
+        assert_eq!(openh264_message("plain line\n"), "plain line");
+    }
 
     #[test]
     fn access_units_split_at_delimiters_and_mark_keyframes() {

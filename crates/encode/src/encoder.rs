@@ -192,6 +192,78 @@ pub enum EncoderBackend {
     Builtin,
 }
 
+/// What one x264 preset holds: the frames it keeps back until flushed (its `rc-lookahead`
+/// plus B-frames, from x264's documented presets), and the bytes per pixel of a 1080p yuv420p
+/// frame it holds on one thread, process excluded (measured; see
+/// [`EncoderBackend::memory_bytes`]).
+struct X264Preset {
+    name: &'static str,
+    held_frames: u32,
+    bytes_per_pixel: f64,
+}
+
+const X264_PRESET_COSTS: [X264Preset; 10] = [
+    X264Preset {
+        name: "ultrafast",
+        held_frames: 0,
+        bytes_per_pixel: 26.0,
+    },
+    X264Preset {
+        name: "superfast",
+        held_frames: 3,
+        bytes_per_pixel: 58.0,
+    },
+    X264Preset {
+        name: "veryfast",
+        held_frames: 13,
+        bytes_per_pixel: 80.0,
+    },
+    X264Preset {
+        name: "faster",
+        held_frames: 23,
+        bytes_per_pixel: 112.0,
+    },
+    X264Preset {
+        name: "fast",
+        held_frames: 33,
+        bytes_per_pixel: 146.0,
+    },
+    X264Preset {
+        name: "medium",
+        held_frames: 43,
+        bytes_per_pixel: 180.0,
+    },
+    X264Preset {
+        name: "slow",
+        held_frames: 53,
+        bytes_per_pixel: 220.0,
+    },
+    X264Preset {
+        name: "slower",
+        held_frames: 68,
+        bytes_per_pixel: 258.0,
+    },
+    X264Preset {
+        name: "veryslow",
+        held_frames: 68,
+        bytes_per_pixel: 348.0,
+    },
+    X264Preset {
+        name: "placebo",
+        held_frames: 76,
+        bytes_per_pixel: 348.0,
+    },
+];
+
+/// The settings' x264 preset (Remotion's default, medium, when none is given or known).
+fn x264_preset(settings: &VideoSettings) -> &'static X264Preset {
+    let name = settings.x264_preset.as_deref().unwrap_or("medium");
+    X264_PRESET_COSTS
+        .iter()
+        .find(|preset| preset.name == name)
+        .unwrap_or(&X264_PRESET_COSTS[5])
+}
+
 impl EncoderBackend {
     /// Short name, for reports.
     pub fn name(&self) -> &'static str {
@@ -344,21 +416,7 @@ impl EncoderBackend {
             return 0;
         }
         match settings.codec {
-            Codec::H264 => {
-                // x264's rc-lookahead + bframes for each preset.
-                match settings.x264_preset.as_deref().unwrap_or("medium") {
-                    "ultrafast" => 0,
-                    "superfast" => 3,
-                    "veryfast" => 13,
-                    "faster" => 23,
-                    "fast" => 33,
-                    "medium" => 43,
-                    "slow" => 53,
-                    "slower" | "veryslow" => 68,
-                    "placebo" => 76,
-                    _ => 43,
-                }
-            }
+            Codec::H264 => x264_preset(settings).held_frames,
             // x265 medium: rc-lookahead 20 + 4 B-frames.
             Codec::H265 => 24,
             // libvpx's default lag-in-frames (VP8's is zero).
@@ -372,8 +430,9 @@ impl EncoderBackend {
     /// at once has one, so this bounds how many threads a machine's memory can take. Measured
     /// with Debian's ffmpeg 5.1 (libx264 0.164, libx265 3.5, libvpx 1.12) on one thread at
     /// 1920x1080 yuv420p (x264: 105 MB at ultrafast, 216 at veryfast, 425 at medium, 771 at
-    /// veryslow; yuv444p takes 1.9x, 3840x2160 3.9x the frame buffers), rounded up. A hint for
-    /// scheduling, not a promise.
+    /// veryslow; yuv444p takes 1.9x, 3840x2160 3.9x the frame buffers), rounded up; with
+    /// `encoder_threads: None` (ffmpeg's choice) as if on one thread. A hint for scheduling, not
+    /// a promise.
     pub fn memory_bytes(&self, settings: &VideoSettings) -> u64 {
         const FFMPEG_PROCESS: f64 = 55e6;
         let pixels = settings.width as f64 * settings.height as f64;
@@ -386,17 +445,7 @@ impl EncoderBackend {
             (EncoderBackend::Builtin, _) => 10.0 * pixels,
             (EncoderBackend::Ffmpeg(_), codec) => {
                 let per_pixel = match codec {
-                    Codec::H264 => match settings.x264_preset.as_deref().unwrap_or("medium") {
-                        "ultrafast" => 26.0,
-                        "superfast" => 58.0,
-                        "veryfast" => 80.0,
-                        "faster" => 112.0,
-                        "fast" => 146.0,
-                        "slow" => 220.0,
-                        "slower" => 258.0,
-                        "veryslow" | "placebo" => 348.0,
-                        _ => 180.0,
-                    },
+                    Codec::H264 => x264_preset(settings).bytes_per_pixel,
                     Codec::H265 => 184.0,
                     Codec::Vp9 => 153.0,
                     Codec::Vp8 => 42.0,
@@ -404,6 +453,10 @@ impl EncoderBackend {
                     // Lossless RGB x264 chunks (the pixel format is not the output's).
                     Codec::Gif => 104.0,
                 };
+                // Each encoder thread past the first holds another frame in flight (x264:
+                // 425 MB on one thread, 521 on four, 803 on sixteen at 1080p medium).
+                let threads = settings.encoder_threads.unwrap_or(1).max(1);
+                let per_pixel = per_pixel + 12.0 * f64::from(threads - 1);
                 FFMPEG_PROCESS + per_pixel * format * pixels
             }
         };
@@ -498,6 +551,13 @@ mod tests {
     }
 
     #[test]
+    fn every_x264_preset_has_its_costs() {
+        let names: Vec<_> = X264_PRESET_COSTS.iter().map(|preset| preset.name).collect();
+        assert_eq!(names, crate::ffmpeg::X264_PRESETS);
+        assert_eq!(X264_PRESET_COSTS[5].name, "medium");
+    }
+
+    #[test]
     fn encoder_memory_follows_the_size_codec_preset_and_format() {
         let settings = |codec, preset: Option<&str>, width, height, format| VideoSettings {
             codec,
@@ -534,6 +594,12 @@ mod tests {
         assert_eq!(megabytes(&ffmpeg, deep), 55 + 2 * 373);
         let uhd = settings(Codec::H264, None, 3840, 2160, None);
         assert_eq!(megabytes(&ffmpeg, uhd), 55 + 4 * 373);
+        // More encoder threads, more frames in flight.
+        let threaded = VideoSettings {
+            encoder_threads: Some(4),
+            ..hd(None)
+        };
+        assert_eq!(megabytes(&ffmpeg, threaded), 502);
         // The built-in encoder is no process of its own.
         assert_eq!(megabytes(&EncoderBackend::Builtin, hd(None)), 20);
     }

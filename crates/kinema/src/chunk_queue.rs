@@ -161,10 +161,15 @@ impl ChunkQueue {
     fn split_largest(&self, state: &mut State, taker: usize) -> Option<Span> {
         let policy = self.split?;
         let taker_held = state.flushing[taker];
+        // A chunk whose thread has not begun it yet (it may be waiting for its previous
+        // encoder's flush) has no pace to judge a split by; where a split needs one, the
+        // longest chunk that has begun is taken instead of giving up.
+        let needs_pace = !policy.min_duration.is_zero();
         let victim = state
             .running
             .iter_mut()
             .flatten()
+            .filter(|running| !needs_pace || running.next > running.first)
             .max_by_key(|running| running.frames_left())?;
         let left = victim.frames_left();
         let done = victim.next - victim.first;
@@ -189,16 +194,9 @@ impl ChunkQueue {
         if taken < policy.min_frames.max(1) {
             return None;
         }
-        if done == 0 {
-            // No pace known yet: only a policy without a minimum duration splits blind.
-            if !policy.min_duration.is_zero() {
-                return None;
-            }
-        } else {
-            let per_frame = victim.started.elapsed() / done;
-            if per_frame * taken < policy.min_duration {
-                return None;
-            }
+        // With a minimum duration the victim has begun (`done` ≥ 1), so its pace is known.
+        if needs_pace && victim.started.elapsed() / done.max(1) * taken < policy.min_duration {
+            return None;
         }
         let span = Span {
             first: victim.last - taken + 1,
@@ -216,6 +214,10 @@ impl ChunkQueue {
         let running = state.running[thread].as_mut()?;
         if running.next > running.last {
             return None;
+        }
+        if running.next == running.first {
+            // The pace is timed from the first frame, not from when the chunk was claimed.
+            running.started = Instant::now();
         }
         running.next += 1;
         Some(running.next - 1)
@@ -363,6 +365,27 @@ mod tests {
         assert_eq!(queue.take(1), None);
         drain(&queue, 0, 1);
         assert_eq!(queue.take(1), None);
+    }
+
+    #[test]
+    fn a_chunk_not_yet_begun_is_passed_over_for_one_with_a_pace() {
+        let timed = SplitPolicy {
+            min_frames: 1,
+            min_duration: Duration::from_nanos(1),
+            encoder_lag: 0,
+        };
+        let queue = ChunkQueue::new(vec![span(0, 9), span(10, 39), span(40, 99)], 3, Some(timed));
+        assert_eq!(queue.take(0), Some(span(0, 9)));
+        assert_eq!(queue.take(1), Some(span(10, 39)));
+        // Thread 2 claims the longest chunk but has not begun it (its previous encoder may
+        // still be flushing); thread 1 is under way.
+        assert_eq!(queue.take(2), Some(span(40, 99)));
+        drain(&queue, 1, 10);
+        std::thread::sleep(Duration::from_millis(1));
+        drain(&queue, 0, 100);
+        queue.finish(0);
+        // Thread 0 splits the chunk that has a pace, instead of finding nothing to take.
+        assert_eq!(queue.take(0), Some(span(30, 39)));
     }
 
     #[test]

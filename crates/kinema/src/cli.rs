@@ -76,7 +76,7 @@ pub enum Command {
         #[arg(long)]
         frames: Option<String>,
         /// Render threads: a number, or a share of the CPU cores such as 50% (default: one per
-        /// core).
+        /// core, as many as the memory available holds).
         #[arg(long, value_parser = Concurrency::parse)]
         concurrency: Option<Concurrency>,
         /// Render only every Nth frame (GIF only; the GIF plays at fps / N).
@@ -333,6 +333,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 frame_range,
                 every_nth_frame,
                 threads,
+                cores,
                 frames_per_chunk,
                 scale,
                 codec,
@@ -482,7 +483,7 @@ impl Concurrency {
     fn threads(self, cores: usize) -> Result<usize, String> {
         match self {
             Self::Threads(threads) => Ok(threads),
-            Self::Percent(percent) => match (percent / 100.0 * cores as f64).floor() as usize {
+            Self::Percent(percent) => match (percent * cores as f64 / 100.0).floor() as usize {
                 0 => Err(format!(
                     "{percent}% of this machine's {} is less than one thread",
                     counted(cores as u64, "core")

@@ -73,13 +73,14 @@ mod tests {
     use kinema_encode::RgbaFrame;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::time::Duration;
+    use std::sync::mpsc;
 
-    /// An encoder whose flush takes a while and then succeeds (counting its frame as encoded)
-    /// or fails.
+    /// An encoder whose flush waits for the test's word, then succeeds (counting its frame as
+    /// encoded) or fails.
     struct Slow {
         fail: bool,
         encoded: Arc<AtomicU64>,
+        go: mpsc::Receiver<()>,
     }
 
     impl VideoEncoder for Slow {
@@ -93,7 +94,8 @@ mod tests {
             self.encoded.clone()
         }
         fn finish(self: Box<Self>) -> Result<u64, EncodeError> {
-            std::thread::sleep(Duration::from_millis(50));
+            // A closed channel (the test's sender dropped) lets it go too.
+            let _ = self.go.recv();
             if self.fail {
                 Err(EncodeError::Io {
                     path: "chunk.ts".into(),
@@ -107,11 +109,15 @@ mod tests {
         fn abort(self: Box<Self>) {}
     }
 
-    fn slow(fail: bool, encoded: &Arc<AtomicU64>) -> Box<Slow> {
-        Box::new(Slow {
+    /// An encoder, and the sender that lets its flush go on.
+    fn slow(fail: bool, encoded: &Arc<AtomicU64>) -> (Box<Slow>, mpsc::Sender<()>) {
+        let (go, wait) = mpsc::channel();
+        let encoder = Box::new(Slow {
             fail,
             encoded: encoded.clone(),
-        })
+            go: wait,
+        });
+        (encoder, go)
     }
 
     fn span(first: u32, last: u32) -> Span {
@@ -122,12 +128,15 @@ mod tests {
     fn flushes_run_in_the_background() {
         let encoded = Arc::new(AtomicU64::new(0));
         let mut finishing = Finishing::default();
-        finishing.start(slow(false, &encoded), span(0, 9)).unwrap();
-        finishing
-            .start(slow(false, &encoded), span(10, 19))
-            .unwrap();
-        // Starting them did not wait for them.
+        let (first, go_first) = slow(false, &encoded);
+        let (second, go_second) = slow(false, &encoded);
+        finishing.start(first, span(0, 9)).unwrap();
+        finishing.start(second, span(10, 19)).unwrap();
+        // Starting them did not wait for them: neither can have ended yet.
         assert_eq!(encoded.load(Ordering::SeqCst), 0);
+        assert_eq!(finishing.running.len(), 2);
+        go_first.send(()).unwrap();
+        go_second.send(()).unwrap();
         finishing.wait().unwrap();
         assert_eq!(encoded.load(Ordering::SeqCst), 2);
         assert!(finishing.running.is_empty());
@@ -137,10 +146,10 @@ mod tests {
     fn a_failed_flush_names_its_frames() {
         let encoded = Arc::new(AtomicU64::new(0));
         let mut finishing = Finishing::default();
-        finishing.start(slow(true, &encoded), span(30, 59)).unwrap();
-        finishing
-            .start(slow(false, &encoded), span(60, 89))
-            .unwrap();
+        let (failing, _) = slow(true, &encoded);
+        let (other, _) = slow(false, &encoded);
+        finishing.start(failing, span(30, 59)).unwrap();
+        finishing.start(other, span(60, 89)).unwrap();
         let error = format!("{:#}", finishing.wait().unwrap_err());
         assert!(error.contains("frames 30-59"), "{error}");
         assert!(error.contains("disk full"), "{error}");

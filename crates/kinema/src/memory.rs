@@ -9,6 +9,145 @@
 
 use std::path::Path;
 
+use kinema_encode::{Codec, EncoderBackend, VideoSettings};
+
+use crate::cli::counted;
+
+/// How a render's work is spread: its threads, and each encoder's own threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threads {
+    pub render: usize,
+    /// Threads each encoder gets (`None`: ffmpeg's choice, for a render on one thread).
+    pub encoder: Option<u32>,
+}
+
+/// The threads for a render of at most `most_chunks` chunks on `cores` cores: `asked`
+/// (`--concurrency`) as given, warned about where the cores or the memory cannot hold that
+/// many, or else one per core, as many as the memory available holds.
+pub fn choose_threads(
+    asked: Option<usize>,
+    cores: usize,
+    most_chunks: usize,
+    backend: &EncoderBackend,
+    settings: &VideoSettings,
+) -> Threads {
+    plan_threads(
+        asked,
+        cores,
+        most_chunks,
+        backend,
+        settings,
+        available_bytes(),
+    )
+}
+
+fn plan_threads(
+    asked: Option<usize>,
+    cores: usize,
+    most_chunks: usize,
+    backend: &EncoderBackend,
+    settings: &VideoSettings,
+    available: Option<u64>,
+) -> Threads {
+    let cores = cores.max(1);
+    let on_threads = |threads: u32| VideoSettings {
+        encoder_threads: Some(threads),
+        ..settings.clone()
+    };
+    let encoder_bytes = backend.memory_bytes(&on_threads(1));
+    let per_thread = thread_bytes(encoder_bytes, settings.width, settings.height);
+    let fit = available.map(|available| threads_that_fit(available, per_thread, usize::MAX));
+    // Threads past the number of chunks have nothing to do and hold nothing.
+    let used = |threads: usize| threads.clamp(1, most_chunks.max(1));
+    // Parallel chunks get one encoder thread each; a lone chunk, ffmpeg's choice.
+    let one_each = |threads: usize| (used(threads) > 1).then_some(1);
+    let what = || {
+        format!(
+            "a thread and its encoder ({}) hold about {} at {}x{}, and {} of memory is \
+             available",
+            encoder_name(backend, settings),
+            in_megabytes(per_thread),
+            settings.width,
+            settings.height,
+            in_megabytes(available.unwrap_or(0)),
+        )
+    };
+    match asked {
+        Some(threads) => {
+            if used(threads) > cores {
+                tracing::warn!(
+                    "--concurrency {threads} is more than this machine's {}: threads beyond \
+                     the cores take turns on them",
+                    counted(cores as u64, "core")
+                );
+            }
+            if fit.is_some_and(|fit| used(threads) > fit) {
+                tracing::warn!("--concurrency {threads} may run out of memory: {}", what());
+            }
+            Threads {
+                render: threads,
+                encoder: one_each(threads),
+            }
+        }
+        None => match fit {
+            Some(fit) if fit < used(cores) => {
+                let hint = match (backend, settings.codec) {
+                    (EncoderBackend::Ffmpeg(_), Codec::H264) => {
+                        ", and a faster --x264-preset needs less"
+                    }
+                    _ => "",
+                };
+                tracing::warn!(
+                    "rendering on {} instead of one per core ({cores}): {}; --concurrency \
+                     overrides this{hint}",
+                    counted(fit as u64, "thread"),
+                    what()
+                );
+                // The cores left idle go to the encoders, as far as the memory left holds
+                // their extra frames in flight.
+                let extra_per_encoder_thread = backend
+                    .memory_bytes(&on_threads(2))
+                    .saturating_sub(encoder_bytes);
+                let usable = (available.unwrap_or(0) as f64 * USABLE) as u64;
+                let left = usable
+                    .saturating_sub(PROCESS_BYTES)
+                    .saturating_sub(fit as u64 * per_thread);
+                let memory_holds = 1 + left / (fit as u64 * extra_per_encoder_thread).max(1);
+                let cores_left = (cores / fit).max(1) as u64;
+                Threads {
+                    render: fit,
+                    encoder: Some(memory_holds.min(cores_left).min(u64::from(u32::MAX)) as u32),
+                }
+            }
+            _ => Threads {
+                render: cores,
+                encoder: one_each(cores),
+            },
+        },
+    }
+}
+
+/// The encoder as a user names it: "x264 medium", "vp9", "the built-in encoder".
+fn encoder_name(backend: &EncoderBackend, settings: &VideoSettings) -> String {
+    match (backend, settings.codec) {
+        (EncoderBackend::Builtin, _) => "the built-in encoder".into(),
+        (_, Codec::H264) => format!(
+            "x264 {}",
+            settings.x264_preset.as_deref().unwrap_or("medium")
+        ),
+        (_, Codec::Gif) => "lossless x264, for the GIF".into(),
+        (_, codec) => codec.name().into(),
+    }
+}
+
+/// "1.5 GB", "430 MB".
+fn in_megabytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b => format!("{} MB", b / 1_000_000),
+    }
+}
+
 /// The share of the available memory a render plans to use; the rest is headroom for the
 /// estimates being estimates, images the composition loads, and the rest of the machine.
 pub const USABLE: f64 = 0.8;
@@ -52,7 +191,7 @@ fn mem_available(meminfo: &str) -> Option<u64> {
         .lines()
         .find_map(|line| line.strip_prefix("MemAvailable:"))?;
     let kilobytes: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
-    Some(kilobytes * 1024)
+    kilobytes.checked_mul(1024)
 }
 
 /// Where a cgroup version keeps its memory limit and use.
@@ -150,11 +289,51 @@ mod tests {
     }
 
     #[test]
+    fn threads_follow_the_cores_the_memory_and_the_chunks() {
+        let ffmpeg = EncoderBackend::Ffmpeg("ffmpeg".into());
+        let medium = VideoSettings {
+            codec: Codec::H264,
+            width: 1920,
+            height: 1080,
+            fps: 30.0,
+            crf: None,
+            x264_preset: None,
+            video_bitrate: None,
+            pixel_format: None,
+            encoder_threads: None,
+        };
+        let gb = 1_000_000_000;
+        let plan = |asked, most_chunks, available| {
+            plan_threads(asked, 16, most_chunks, &ffmpeg, &medium, available)
+        };
+        let threads = |render, encoder| Threads { render, encoder };
+        // Memory enough, or not known: one thread per core, one encoder thread each.
+        assert_eq!(plan(None, 300, Some(64 * gb)), threads(16, Some(1)));
+        assert_eq!(plan(None, 300, None), threads(16, Some(1)));
+        // 4 GB holds six threads of x264 medium at 1080p (~457 MB each, 80 % of it usable);
+        // the memory left holds two encoder threads each, as the ten idle cores would take.
+        assert_eq!(plan(None, 300, Some(4 * gb)), threads(6, Some(2)));
+        // 1 GB: one thread, whose encoder may use the cores as far as the memory holds.
+        assert_eq!(plan(None, 300, Some(gb)), threads(1, Some(11)));
+        // A render of two chunks at most uses two threads: the memory is not the limit.
+        assert_eq!(plan(None, 2, Some(4 * gb)), threads(16, Some(1)));
+        // --concurrency is taken as given (with a warning); one thread leaves the encoder's
+        // threads to ffmpeg.
+        assert_eq!(plan(Some(8), 300, Some(gb)), threads(8, Some(1)));
+        assert_eq!(plan(Some(1), 300, Some(gb)), threads(1, None));
+        assert_eq!(plan(Some(4), 1, None), threads(4, None));
+    }
+
+    #[test]
     fn mem_available_is_read_in_bytes() {
         let meminfo = "MemTotal:       16384000 kB\nMemFree:         1000 kB\n\
                        MemAvailable:    8000000 kB\nBuffers:  10 kB\n";
         assert_eq!(mem_available(meminfo), Some(8_192_000_000));
         assert_eq!(mem_available("MemTotal: 1 kB\n"), None);
+        assert_eq!(
+            mem_available("MemAvailable: 18446744073709551615 kB\n"),
+            None
+        );
     }
 
     #[test]

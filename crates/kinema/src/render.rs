@@ -37,6 +37,8 @@ pub struct RenderJob {
     /// Render threads, from `--concurrency` (`None`: one per core, as many as the memory
     /// available takes; see [`crate::memory`]).
     pub threads: Option<usize>,
+    /// This machine's cores (what `--concurrency 50%` was taken of).
+    pub cores: usize,
     /// Frames per chunk (`None`: the render farm's default planning).
     pub frames_per_chunk: Option<u32>,
     pub scale: f64,
@@ -389,16 +391,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     backend
         .check(&settings, &job.output)
         .map_err(|e| in_flags_for(e, Some(job.codec)))?;
-    let threads = render_threads(job.threads, &backend, &settings);
     // With --frames-per-chunk the chunks are the farm's, kept as planned; otherwise one chunk
     // per thread to start with, split while rendering where a thread would otherwise idle.
-    let (spans, split_on_demand) = match job.frames_per_chunk {
-        Some(_) => (planned_spans(&plan), false),
-        None => (even_spans(plan.frame_count, threads as u32), true),
+    let planned = job.frames_per_chunk.map(|_| planned_spans(&plan));
+    let most_chunks = planned.as_ref().map_or(plan.frame_count as usize, Vec::len);
+    let threads = memory::choose_threads(job.threads, job.cores, most_chunks, &backend, &settings);
+    let (spans, split_on_demand) = match planned {
+        Some(spans) => (spans, false),
+        None => (even_spans(plan.frame_count, threads.render as u32), true),
     };
-    let threads = threads.clamp(1, spans.len());
-    // Chunks encode in parallel, one per thread: one encoder thread each.
-    settings.encoder_threads = (threads > 1).then_some(1);
+    settings.encoder_threads = threads.encoder;
+    let threads = threads.render.clamp(1, spans.len());
     let chunk_extension = backend.chunk_extension(job.codec);
     let split = split_on_demand.then(|| SplitPolicy::local(backend.lag_frames(&settings)));
 
@@ -470,6 +473,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                             // The previous chunk's flush has run while this one was
                             // claimed; its encoder's memory goes before another's comes.
                             finishing.wait()?;
+                            if stop.load(Ordering::SeqCst) {
+                                break;
+                            }
                             let mut encoder = match &direct {
                                 Some(output) => backend.start(settings.clone(), output)?,
                                 None => backend.start_chunk(
@@ -642,82 +648,6 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         cpu_seconds: cpu_seconds(Usage::Own),
         encoder_cpu_seconds: cpu_seconds(Usage::Children),
     })
-}
-
-/// How many threads render: `--concurrency` as given (with a warning where the cores or the
-/// memory cannot hold that many), or one per core, as many as the memory available takes.
-fn render_threads(
-    asked: Option<usize>,
-    backend: &EncoderBackend,
-    settings: &VideoSettings,
-) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = memory::thread_bytes(
-        backend.memory_bytes(settings),
-        settings.width,
-        settings.height,
-    );
-    let available = memory::available_bytes();
-    let fit =
-        available.map(|available| memory::threads_that_fit(available, per_thread, usize::MAX));
-    let what = || {
-        format!(
-            "a thread and its encoder ({}) hold about {} at {}x{}, and {} of memory is \
-             available",
-            encoder_name(backend, settings),
-            megabytes(per_thread),
-            settings.width,
-            settings.height,
-            megabytes(available.unwrap_or(0)),
-        )
-    };
-    match asked {
-        Some(threads) => {
-            if threads > cores {
-                tracing::warn!(
-                    "--concurrency {threads} is more than this machine's {}: threads beyond \
-                     the cores take turns on them",
-                    crate::cli::counted(cores as u64, "core")
-                );
-            }
-            if fit.is_some_and(|fit| threads > fit) {
-                tracing::warn!("--concurrency {threads} may run out of memory: {}", what());
-            }
-            threads
-        }
-        None => match fit {
-            Some(fit) if fit < cores => {
-                tracing::warn!(
-                    "rendering on {} instead of one per core ({cores}): {}; --concurrency \
-                     overrides this, a faster --x264-preset needs less",
-                    crate::cli::counted(fit as u64, "thread"),
-                    what()
-                );
-                fit
-            }
-            _ => cores,
-        },
-    }
-}
-
-/// The encoder as a user names it: "x264 medium", "vp9", "the built-in encoder".
-fn encoder_name(backend: &EncoderBackend, settings: &VideoSettings) -> String {
-    match (backend, settings.codec) {
-        (EncoderBackend::Builtin, _) => "the built-in encoder".into(),
-        (_, Codec::H264) => format!(
-            "x264 {}",
-            settings.x264_preset.as_deref().unwrap_or("medium")
-        ),
-        (_, codec) => codec.name().into(),
-    }
-}
-
-/// "1.5 GB", "430 MB".
-fn megabytes(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
-        b => format!("{} MB", b / 1_000_000),
-    }
 }
 
 /// The farm's chunks as runs of the render's frames (see [`chunk_queue`](crate::chunk_queue)).
