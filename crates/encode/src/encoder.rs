@@ -560,15 +560,9 @@ mod tests {
     #[test]
     fn encoder_memory_follows_the_size_codec_preset_and_format() {
         let settings = |codec, preset: Option<&str>, width, height, format| VideoSettings {
-            codec,
-            width,
-            height,
-            fps: 30.0,
-            crf: None,
             x264_preset: preset.map(str::to_string),
-            video_bitrate: None,
             pixel_format: format,
-            encoder_threads: None,
+            ..VideoSettings::new(codec, width, height, 30.0)
         };
         let ffmpeg = EncoderBackend::Ffmpeg(PathBuf::from("ffmpeg"));
         let megabytes =
@@ -607,15 +601,8 @@ mod tests {
     #[test]
     fn encoder_lag_follows_the_codec_and_preset() {
         let settings = |codec, preset: Option<&str>| VideoSettings {
-            codec,
-            width: 64,
-            height: 64,
-            fps: 30.0,
-            crf: None,
             x264_preset: preset.map(str::to_string),
-            video_bitrate: None,
-            pixel_format: None,
-            encoder_threads: None,
+            ..VideoSettings::new(codec, 64, 64, 30.0)
         };
         let ffmpeg = EncoderBackend::Ffmpeg(PathBuf::from("ffmpeg"));
         // Remotion's default preset is medium: lookahead 40 plus 3 B-frames.

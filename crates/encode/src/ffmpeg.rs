@@ -174,6 +174,22 @@ pub enum EncodeError {
 }
 
 impl VideoSettings {
+    /// `codec` at this size and rate, everything else at Remotion's defaults (the codec's CRF
+    /// and pixel format, x264's `medium`, no bitrate) and the encoder's own thread count.
+    pub fn new(codec: Codec, width: u32, height: u32, fps: f64) -> VideoSettings {
+        VideoSettings {
+            codec,
+            width,
+            height,
+            fps,
+            crf: None,
+            x264_preset: None,
+            video_bitrate: None,
+            pixel_format: None,
+            encoder_threads: None,
+        }
+    }
+
     /// Check the settings before anything is started.
     pub fn validate(&self) -> Result<(), EncodeError> {
         let setting = |field, reason: String| Err(EncodeError::Setting { field, reason });
@@ -1039,17 +1055,7 @@ mod tests {
     }
 
     fn settings() -> VideoSettings {
-        VideoSettings {
-            codec: Codec::H264,
-            width: 64,
-            height: 32,
-            fps: 30.0,
-            crf: None,
-            x264_preset: None,
-            video_bitrate: None,
-            pixel_format: None,
-            encoder_threads: None,
-        }
+        VideoSettings::new(Codec::H264, 64, 32, 30.0)
     }
 
     #[test]

@@ -64,15 +64,8 @@ fn rgb(rgba: &[u8]) -> Vec<u8> {
 
 fn settings(codec: Codec) -> VideoSettings {
     VideoSettings {
-        codec,
-        width: W,
-        height: H,
-        fps: FPS,
-        crf: None,
-        x264_preset: None,
-        video_bitrate: None,
-        pixel_format: None,
         encoder_threads: Some(1),
+        ..VideoSettings::new(codec, W, H, FPS)
     }
 }
 

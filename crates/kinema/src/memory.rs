@@ -291,17 +291,7 @@ mod tests {
     #[test]
     fn threads_follow_the_cores_the_memory_and_the_chunks() {
         let ffmpeg = EncoderBackend::Ffmpeg("ffmpeg".into());
-        let medium = VideoSettings {
-            codec: Codec::H264,
-            width: 1920,
-            height: 1080,
-            fps: 30.0,
-            crf: None,
-            x264_preset: None,
-            video_bitrate: None,
-            pixel_format: None,
-            encoder_threads: None,
-        };
+        let medium = VideoSettings::new(Codec::H264, 1920, 1080, 30.0);
         let gb = 1_000_000_000;
         let plan = |asked, most_chunks, available| {
             plan_threads(asked, 16, most_chunks, &ffmpeg, &medium, available)
