@@ -4,6 +4,7 @@
 //!   render covers and how they split into independently encoded chunks);
 //! - [`encoder`]: the encoders behind one trait — ffmpeg ([`ffmpeg`]: x264, x265, libvpx,
 //!   ProRes, GIF) and the built-in H.264 encoder ([`builtin`]: openh264 + an MP4 muxer);
+//! - [`memory`]: what a render holds, and what this machine has for it;
 //! - [`stitch`]: joining chunks without re-encoding;
 //! - [`yuv`]: RGBA → YUV 4:2:0 (BT.709, limited range).
 
@@ -11,6 +12,7 @@ pub mod builtin;
 pub mod codec;
 pub mod encoder;
 pub mod ffmpeg;
+pub mod memory;
 pub mod plan;
 #[cfg(target_os = "linux")]
 mod splice;

@@ -27,7 +27,8 @@ pub struct EmbeddedFarm {
 }
 
 impl EmbeddedFarm {
-    /// `concurrency`: rendering invocations at once (default: one per core).
+    /// `concurrency`: rendering invocations at once (default: one per core; fewer run while the
+    /// memory available holds no more, see [`crate::admission`]).
     pub fn start(
         config: FarmConfig,
         worker: WorkerCommand,
@@ -49,6 +50,10 @@ impl EmbeddedFarm {
         if let Some(n) = concurrency {
             options.concurrency = n.max(1);
         }
+        // Rendering invocations hold an encoder each (~430 MB for x264 medium at 1080p): the
+        // pool starts only as many as the memory available takes, by their estimates.
+        options.memory_budget = kinema_encode::memory::available_bytes()
+            .map(|available| (available as f64 * kinema_encode::memory::USABLE) as u64);
         options.timeout = Duration::from_secs(config.timeout_in_seconds as u64);
         options.log_file = log_file;
         let failures = storage.clone();

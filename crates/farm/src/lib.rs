@@ -6,13 +6,15 @@
 //! - [`invoker`]: the [`Invoker`] seam (synchronous and fire-and-forget "Event" invocations of a
 //!   named function with a JSON payload) and its embedded implementation, a pool of worker
 //!   processes of the `kinema` binary ([`pool::WorkerPool`]) that run one invocation at a time
-//!   and stay warm like Lambda containers;
+//!   and stay warm like Lambda containers, starting as many rendering invocations as the
+//!   machine's memory holds by [`admission`]'s estimates;
 //! - [`function`]: the one function, dispatching on the payload's `type` to the routines
 //!   `info`, `start`, `launch`, `renderer`, `status`, `still` and `compositions`;
 //! - [`plan`] (from the encode stage), [`progress`], [`status`] and [`cost`]: the protocol's
 //!   formulas (chunk planning, `progress.json`, the progress object, prices);
 //! - [`sites`]: projects uploaded to `sites/{name}/`, which renderers load from the bucket.
 
+pub mod admission;
 pub mod bucket;
 pub mod client;
 pub mod config;

@@ -2,7 +2,9 @@
 //! invocation at a time and kept warm for the next, like Lambda containers.
 //!
 //! - Rendering invocations (`renderer`, `still`) are limited to `concurrency` at once (default:
-//!   one per core) and wait in FIFO order; Event invocations are queued, never dropped. The
+//!   one per core), and to as many as `memory_budget` holds by their estimates
+//!   ([`crate::admission`]; one always runs), and wait in FIFO order; Event invocations are
+//!   queued, never dropped. The
 //!   other routines (`start`, `launch`, `status`, …) mostly wait on storage and run beside them,
 //!   so an orchestrating `launch` never takes a core's slot from the renderers.
 //! - Each invocation has the function's timeout; a worker that exceeds it is killed and the
@@ -27,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::admission::rendering_bytes;
 use crate::invoker::{InvocationType, InvokeError, Invoker, check_payload_size};
 
 /// Called with a failed Event invocation's function name, payload and error.
@@ -44,6 +47,10 @@ pub struct PoolOptions {
     pub function_name: String,
     /// Rendering invocations at once.
     pub concurrency: usize,
+    /// Bytes of memory the rendering invocations may hold at once, by their estimates
+    /// ([`crate::admission::rendering_bytes`]); `None`: no limit. One invocation runs even when
+    /// its estimate alone is more.
+    pub memory_budget: Option<u64>,
     /// Each invocation's limit.
     pub timeout: Duration,
     /// How long an idle worker stays warm.
@@ -61,6 +68,7 @@ impl PoolOptions {
             env: Vec::new(),
             function_name,
             concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            memory_budget: None,
             timeout: Duration::from_secs(900),
             idle_timeout: Duration::from_secs(300),
             log_file: None,
@@ -86,10 +94,14 @@ struct Inner {
 #[derive(Default)]
 struct State {
     idle: Vec<(Worker, Instant)>,
-    /// Tickets of rendering invocations waiting for a slot, oldest first.
-    waiting: VecDeque<u64>,
+    /// Rendering invocations waiting for a slot, oldest first.
+    waiting: VecDeque<Ticket>,
     next_ticket: u64,
     rendering: usize,
+    /// The estimated bytes of the rendering invocations running.
+    reserved: u64,
+    /// Whether a wait for memory has been logged at info level.
+    told_memory: bool,
     live: HashSet<u32>,
     shut_down: bool,
     spawned: u64,
@@ -197,12 +209,11 @@ impl Invoker for WorkerPool {
     }
 }
 
-/// Whether a payload's routine renders (and so takes one of the `concurrency` slots).
-fn is_rendering(payload: &Value) -> bool {
-    matches!(
-        payload.get("type").and_then(Value::as_str),
-        Some("renderer" | "still")
-    )
+/// A rendering invocation's place in line, and the bytes it is expected to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ticket {
+    number: u64,
+    bytes: u64,
 }
 
 impl Inner {
@@ -225,7 +236,7 @@ impl Inner {
     fn invoke(this: &Arc<Inner>, function: &str, payload: Value) -> Result<Value, InvokeError> {
         this.check_function(function)?;
         check_payload_size(&payload, InvocationType::RequestResponse)?;
-        let slot = Slot::acquire(this, is_rendering(&payload))?;
+        let slot = Slot::acquire(this, rendering_bytes(&payload))?;
         let result = this.run(&payload);
         drop(slot);
         result
@@ -239,9 +250,8 @@ impl Inner {
                 "the worker pool was shut down".into(),
             ));
         }
-        let rendering = is_rendering(&payload);
         // Take the queue position now, so Event invocations start in the order they were made.
-        let ticket = rendering.then(|| Slot::enqueue(this));
+        let ticket = rendering_bytes(&payload).map(|bytes| Slot::enqueue(this, bytes));
         let inner = this.clone();
         let function = function.to_string();
         std::thread::Builder::new()
@@ -562,27 +572,37 @@ fn write_line(stdin: &Arc<Mutex<ChildStdin>>, message: &Value) -> std::io::Resul
 /// A rendering slot, released on drop.
 struct Slot {
     inner: Option<Arc<Inner>>,
+    bytes: u64,
 }
 
 impl Slot {
-    fn enqueue(inner: &Arc<Inner>) -> u64 {
+    fn enqueue(inner: &Arc<Inner>, bytes: u64) -> Ticket {
         let mut state = inner.lock();
-        let ticket = state.next_ticket;
+        let ticket = Ticket {
+            number: state.next_ticket,
+            bytes,
+        };
         state.next_ticket += 1;
         state.waiting.push_back(ticket);
         ticket
     }
 
-    fn acquire(inner: &Arc<Inner>, rendering: bool) -> Result<Slot, InvokeError> {
-        let ticket = rendering.then(|| Slot::enqueue(inner));
+    /// A slot for an invocation expected to hold `bytes` (`None`: one that does not render).
+    fn acquire(inner: &Arc<Inner>, bytes: Option<u64>) -> Result<Slot, InvokeError> {
+        let ticket = bytes.map(|bytes| Slot::enqueue(inner, bytes));
         Slot::wait(inner, ticket)
     }
 
-    /// Waits until `ticket` is first in line and a slot is free.
-    fn wait(inner: &Arc<Inner>, ticket: Option<u64>) -> Result<Slot, InvokeError> {
+    /// Waits until `ticket` is first in line, a slot is free and the memory budget holds it
+    /// beside the invocations running (or none is running).
+    fn wait(inner: &Arc<Inner>, ticket: Option<Ticket>) -> Result<Slot, InvokeError> {
         let Some(ticket) = ticket else {
-            return Ok(Slot { inner: None });
+            return Ok(Slot {
+                inner: None,
+                bytes: 0,
+            });
         };
+        let mut said_why = false;
         let mut state = inner.lock();
         loop {
             if state.shut_down {
@@ -591,15 +611,42 @@ impl Slot {
                     "the worker pool was shut down".into(),
                 ));
             }
-            if state.waiting.front() == Some(&ticket)
-                && state.rendering < inner.options.concurrency.max(1)
-            {
+            let first = state.waiting.front() == Some(&ticket);
+            let slot_free = state.rendering < inner.options.concurrency.max(1);
+            let memory_holds = state.rendering == 0
+                || inner
+                    .options
+                    .memory_budget
+                    .is_none_or(|budget| state.reserved.saturating_add(ticket.bytes) <= budget);
+            if first && slot_free && memory_holds {
                 state.waiting.pop_front();
                 state.rendering += 1;
+                state.reserved = state.reserved.saturating_add(ticket.bytes);
                 inner.changed.notify_all();
                 return Ok(Slot {
                     inner: Some(inner.clone()),
+                    bytes: ticket.bytes,
                 });
+            }
+            if first && slot_free && !said_why {
+                said_why = true;
+                let running = match state.rendering {
+                    1 => "the render running holds".to_string(),
+                    n => format!("the {n} renders running hold"),
+                };
+                let why = format!(
+                    "a chunk or still waits for memory: it needs about {} MB beside the {} MB {running}, \
+                     of the {} MB the farm may use",
+                    ticket.bytes / 1_000_000,
+                    state.reserved / 1_000_000,
+                    inner.options.memory_budget.unwrap_or(0) / 1_000_000,
+                );
+                // Said once a pool; a farm short of memory would say it for every chunk.
+                if std::mem::replace(&mut state.told_memory, true) {
+                    tracing::debug!("{why}");
+                } else {
+                    tracing::info!("{why} (later waits are logged at debug level)");
+                }
             }
             state = inner.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
@@ -609,8 +656,88 @@ impl Slot {
 impl Drop for Slot {
     fn drop(&mut self) {
         if let Some(inner) = self.inner.take() {
-            inner.lock().rendering -= 1;
+            let mut state = inner.lock();
+            state.rendering -= 1;
+            state.reserved = state.reserved.saturating_sub(self.bytes);
+            drop(state);
             inner.changed.notify_all();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pool of shell workers that answer every invocation after `seconds`, logging when each
+    /// starts and ends (`+` and `-` lines) to `log`.
+    fn shell_pool(log: &std::path::Path, concurrency: usize, budget: Option<u64>) -> WorkerPool {
+        let script = format!(
+            "while read -r line; do echo + >> '{0}'; sleep 0.3; echo - >> '{0}'; \
+             echo '{{\"kind\":\"result\",\"payload\":{{}}}}'; done",
+            log.display()
+        );
+        let mut options = PoolOptions::new("sh".into(), "f".into());
+        // The pool adds `--pool ID`, which lands in $0 and $1 of the script.
+        options.args = vec!["-c".into(), script];
+        options.concurrency = concurrency;
+        options.memory_budget = budget;
+        WorkerPool::new(options).unwrap()
+    }
+
+    /// The most invocations the log shows running at once.
+    fn most_at_once(log: &std::path::Path) -> usize {
+        let text = std::fs::read_to_string(log).unwrap();
+        let (mut now, mut most) = (0usize, 0usize);
+        for line in text.lines() {
+            match line {
+                "+" => now += 1,
+                _ => now -= 1,
+            }
+            most = most.max(now);
+        }
+        assert_eq!(now, 0, "every invocation ended: {text}");
+        most
+    }
+
+    fn render_all(pool: &WorkerPool, payloads: Vec<Value>) {
+        std::thread::scope(|scope| {
+            for payload in payloads {
+                scope.spawn(move || pool.invoke("f", payload).unwrap());
+            }
+        });
+    }
+
+    #[test]
+    fn renders_start_only_as_many_as_the_memory_budget_holds() {
+        let dir = std::env::temp_dir().join(format!("kinema-pool-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let chunk = json!({"type": "renderer", "width": 1920, "height": 1080, "codec": "h264"});
+        let chunk_bytes = rendering_bytes(&chunk).unwrap();
+
+        // Slots for four, memory for two and a half: two at a time.
+        let log = dir.join("two.log");
+        let pool = shell_pool(&log, 4, Some(chunk_bytes * 5 / 2));
+        render_all(&pool, vec![chunk.clone(); 4]);
+        assert_eq!(most_at_once(&log), 2);
+
+        // Memory for less than one: one at a time, never none.
+        let log = dir.join("one.log");
+        let pool = shell_pool(&log, 4, Some(chunk_bytes / 2));
+        render_all(&pool, vec![chunk.clone(); 3]);
+        assert_eq!(most_at_once(&log), 1);
+
+        // Routines that do not render take no memory from the budget, and no budget leaves
+        // only the slots.
+        let log = dir.join("status.log");
+        let pool = shell_pool(&log, 1, Some(chunk_bytes / 2));
+        let status = json!({"type": "status"});
+        render_all(&pool, vec![chunk.clone(), status.clone(), status]);
+        assert_eq!(most_at_once(&log), 3);
+        let log = dir.join("unlimited.log");
+        let pool = shell_pool(&log, 3, None);
+        render_all(&pool, vec![chunk; 3]);
+        assert_eq!(most_at_once(&log), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
