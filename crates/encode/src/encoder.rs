@@ -265,6 +265,15 @@ fn x264_preset(settings: &VideoSettings) -> &'static X264Preset {
 }
 
 impl EncoderBackend {
+    /// The encoder [`name`](Self::name) names: `builtin`, else ffmpeg at `ffmpeg` (what a
+    /// render-farm payload says, which the launch chose from the same two).
+    pub fn from_name(name: &str, ffmpeg: &Path) -> EncoderBackend {
+        match name {
+            "builtin" => EncoderBackend::Builtin,
+            _ => EncoderBackend::Ffmpeg(ffmpeg.to_path_buf()),
+        }
+    }
+
     /// Short name, for reports.
     pub fn name(&self) -> &'static str {
         match self {

@@ -21,7 +21,23 @@ pub const PROCESS_BYTES: u64 = 80_000_000;
 /// (~4 MB), and per pixel the painted frame, its backdrop, the YUV frame and the pipe's
 /// splice slots (measured ~10 bytes a pixel at 1080p and 2160p).
 pub fn thread_bytes(encoder_bytes: u64, width: u32, height: u32) -> u64 {
-    encoder_bytes + 4_000_000 + 12 * u64::from(width) * u64::from(height)
+    let frames = (u64::from(width) * u64::from(height)).saturating_mul(12);
+    encoder_bytes
+        .saturating_add(4_000_000)
+        .saturating_add(frames)
+}
+
+/// The bytes a render plans to use of `available` ([`USABLE`] of it).
+pub fn usable(available: u64) -> u64 {
+    (available as f64 * USABLE) as u64
+}
+
+/// "1.5 GB", "430 MB": memory as a user reads it.
+pub fn in_megabytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b => format!("{} MB", b / 1_000_000),
+    }
 }
 
 /// About what rendering with one thread and one encoder of `backend` for `settings` holds, in
@@ -32,7 +48,7 @@ pub fn one_thread_render_bytes(backend: &EncoderBackend, settings: &VideoSetting
         encoder_threads: Some(1),
         ..settings.clone()
     });
-    PROCESS_BYTES + thread_bytes(encoder, settings.width, settings.height)
+    PROCESS_BYTES.saturating_add(thread_bytes(encoder, settings.width, settings.height))
 }
 
 /// Bytes of memory this process can still use, if the system says.
@@ -138,6 +154,18 @@ fn cgroup_room(root: &Path, proc_self_cgroup: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_for_any_size_saturate_instead_of_overflowing() {
+        assert_eq!(thread_bytes(u64::MAX, 1, 1), u64::MAX);
+        assert_eq!(thread_bytes(0, u32::MAX, u32::MAX), u64::MAX);
+        let huge = VideoSettings::new(crate::Codec::H264, u32::MAX, u32::MAX, 30.0);
+        let ffmpeg = EncoderBackend::Ffmpeg("ffmpeg".into());
+        assert_eq!(one_thread_render_bytes(&ffmpeg, &huge), u64::MAX);
+        assert_eq!(usable(1_000_000_000), 800_000_000);
+        assert_eq!(in_megabytes(1_500_000_000), "1.5 GB");
+        assert_eq!(in_megabytes(537_000_000), "537 MB");
+    }
 
     #[test]
     fn mem_available_is_read_in_bytes() {

@@ -36,11 +36,9 @@ pub fn rendering_bytes(payload: &Value) -> Option<u64> {
             let mut settings = VideoSettings::new(codec, size("width"), size("height"), 30.0);
             settings.x264_preset = text("x264Preset").map(str::to_string);
             settings.pixel_format = text("pixelFormat").and_then(|f| PixelFormat::parse(f).ok());
-            let backend = match text("encoder") {
-                Some("builtin") => EncoderBackend::Builtin,
-                // Only the estimate's kind matters here, not where ffmpeg is.
-                _ => EncoderBackend::Ffmpeg("ffmpeg".into()),
-            };
+            // Only the encoder's kind matters to the estimate, not where ffmpeg is.
+            let backend =
+                EncoderBackend::from_name(text("encoder").unwrap_or("ffmpeg"), "ffmpeg".as_ref());
             Some(one_thread_render_bytes(&backend, &settings))
         }
         "still" => {
@@ -52,7 +50,8 @@ pub fn rendering_bytes(payload: &Value) -> Option<u64> {
             let width = forced("forceWidth", STILL_ASSUMED_SIZE.0) * scale;
             let height = forced("forceHeight", STILL_ASSUMED_SIZE.1) * scale;
             let pixel_side = |n: f64| n.min(f64::from(u32::MAX)) as u32;
-            Some(PROCESS_BYTES + thread_bytes(0, pixel_side(width), pixel_side(height)))
+            let frame = thread_bytes(0, pixel_side(width), pixel_side(height));
+            Some(PROCESS_BYTES.saturating_add(frame))
         }
         _ => None,
     }
@@ -98,7 +97,110 @@ mod tests {
         // A size that is not one counts as a pixel: the routine reports the payload.
         let tiny = rendering_bytes(&json!({"type": "renderer", "width": -5})).unwrap();
         assert!(tiny < medium);
-        assert!(rendering_bytes(&json!({"type": "renderer", "width": 1e300})).is_some());
+        // Sizes no machine holds saturate rather than overflow (or wrap to a small figure).
+        for huge in [json!(4294967295u32), json!(1e300)] {
+            let chunk = json!({"type": "renderer", "width": huge, "height": huge});
+            assert_eq!(rendering_bytes(&chunk), Some(u64::MAX));
+            let still = json!({"type": "still", "forceWidth": huge, "forceHeight": huge});
+            assert_eq!(rendering_bytes(&still), Some(u64::MAX));
+        }
+        assert_eq!(rendering_bytes(&json!("renderer")), None);
+        assert_eq!(rendering_bytes(&json!({"type": 3})), None);
+    }
+
+    /// The estimate reads the fields the launch writes: a renamed field fails here.
+    #[test]
+    fn the_estimate_reads_the_payloads_the_farm_writes() {
+        use crate::payload::{ForceFields, LaunchFunctionConfig, RendererPayload};
+        let chunk = RendererPayload {
+            chunk: 0,
+            frame_range: [0, 19],
+            fps: 30.0,
+            width: 1920,
+            height: 1080,
+            duration_in_frames: 100,
+            composition_start: 0,
+            frames_per_lambda: 20,
+            progress_every_nth_frame: 1,
+            retries_left: 1,
+            attempt: 1,
+            input_props: Default::default(),
+            render_id: "r".into(),
+            bucket_name: "b".into(),
+            serve_url: "s".into(),
+            composition: "c".into(),
+            codec: "h264".into(),
+            crf: None,
+            x264_preset: None,
+            pixel_format: None,
+            video_bitrate: None,
+            scale: 1.0,
+            every_nth_frame: 1,
+            launch_function_config: LaunchFunctionConfig {
+                version: "4.0.527".into(),
+            },
+            encoder: "ffmpeg".into(),
+            enable_cancellation: false,
+            overrides: Default::default(),
+        };
+        let bytes = |payload: &RendererPayload| {
+            let mut value = serde_json::to_value(payload).unwrap();
+            value["type"] = json!("renderer");
+            rendering_bytes(&value).unwrap()
+        };
+        let medium = bytes(&chunk);
+        assert_eq!(medium, rendering_bytes(&renderer(json!({}))).unwrap());
+        let changed = [
+            RendererPayload {
+                x264_preset: Some("veryfast".into()),
+                ..chunk.clone()
+            },
+            RendererPayload {
+                pixel_format: Some("yuv444p".into()),
+                ..chunk.clone()
+            },
+            RendererPayload {
+                encoder: "builtin".into(),
+                ..chunk.clone()
+            },
+            RendererPayload {
+                codec: "vp8".into(),
+                ..chunk.clone()
+            },
+            RendererPayload {
+                height: 2160,
+                ..chunk.clone()
+            },
+        ];
+        for payload in &changed {
+            assert_ne!(bytes(payload), medium, "{payload:?}");
+        }
+
+        let still = crate::payload::StillPayload {
+            version: None,
+            serve_url: "s".into(),
+            composition: "c".into(),
+            input_props: Default::default(),
+            image_format: "png".into(),
+            jpeg_quality: None,
+            frame: 0,
+            privacy: "public".into(),
+            out_name: None,
+            scale: 2.0,
+            bucket_name: None,
+            delete_after: None,
+            download_behavior: None,
+            force: ForceFields {
+                force_width: Some(100),
+                force_height: Some(100),
+                force_fps: None,
+                force_duration_in_frames: None,
+            },
+        };
+        let mut value = serde_json::to_value(&still).unwrap();
+        value["type"] = json!("still");
+        // 200x200 pixels.
+        assert_eq!(rendering_bytes(&value), Some(84_480_000));
     }
 
     #[test]

@@ -27,8 +27,8 @@ pub struct EmbeddedFarm {
 }
 
 impl EmbeddedFarm {
-    /// `concurrency`: rendering invocations at once (default: one per core; fewer run while the
-    /// memory available holds no more, see [`crate::admission`]).
+    /// `concurrency`: rendering invocations at once, as given; by default one per core, fewer
+    /// while the memory available holds no more (see [`crate::admission`]).
     pub fn start(
         config: FarmConfig,
         worker: WorkerCommand,
@@ -47,13 +47,17 @@ impl EmbeddedFarm {
             crate::worker::CONFIG_ENV.to_string(),
             serde_json::to_string(&config).expect("config serialises"),
         )];
-        if let Some(n) = concurrency {
-            options.concurrency = n.max(1);
+        match concurrency {
+            // Taken as given, as `kinema render --concurrency` is.
+            Some(n) => options.concurrency = n.max(1),
+            // Rendering invocations hold an encoder each (~430 MB for x264 medium at 1080p): by
+            // default the pool starts only as many as the memory available takes, by their
+            // estimates.
+            None => {
+                options.memory_budget =
+                    kinema_encode::memory::available_bytes().map(kinema_encode::memory::usable)
+            }
         }
-        // Rendering invocations hold an encoder each (~430 MB for x264 medium at 1080p): the
-        // pool starts only as many as the memory available takes, by their estimates.
-        options.memory_budget = kinema_encode::memory::available_bytes()
-            .map(|available| (available as f64 * kinema_encode::memory::USABLE) as u64);
         options.timeout = Duration::from_secs(config.timeout_in_seconds as u64);
         options.log_file = log_file;
         let failures = storage.clone();

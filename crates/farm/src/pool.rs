@@ -4,9 +4,9 @@
 //! - Rendering invocations (`renderer`, `still`) are limited to `concurrency` at once (default:
 //!   one per core), and to as many as `memory_budget` holds by their estimates
 //!   ([`crate::admission`]; one always runs), and wait in FIFO order; Event invocations are
-//!   queued, never dropped. The
-//!   other routines (`start`, `launch`, `status`, …) mostly wait on storage and run beside them,
-//!   so an orchestrating `launch` never takes a core's slot from the renderers.
+//!   queued, never dropped. The other routines (`start`, `launch`, `status`, …) mostly wait on
+//!   storage and run beside them, so an orchestrating `launch` never takes a core's slot from
+//!   the renderers.
 //! - Each invocation has the function's timeout; a worker that exceeds it is killed and the
 //!   invocation fails with Lambda's `Task timed out after … seconds`.
 //! - A worker that dies (crash, kill, out of memory) is replaced; its invocation fails with
@@ -28,6 +28,8 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use kinema_encode::memory::in_megabytes;
 
 use crate::admission::rendering_bytes;
 use crate::invoker::{InvocationType, InvokeError, Invoker, check_payload_size};
@@ -254,7 +256,7 @@ impl Inner {
         let ticket = rendering_bytes(&payload).map(|bytes| Slot::enqueue(this, bytes));
         let inner = this.clone();
         let function = function.to_string();
-        std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("kinema-invoke".into())
             .spawn(move || {
                 let result = Slot::wait(&inner, ticket).and_then(|slot| {
@@ -274,8 +276,17 @@ impl Inner {
                         }
                     }
                 }
-            })
-            .map_err(|e| InvokeError::Unavailable(format!("cannot start a thread: {e}")))?;
+            });
+        if let Err(e) = spawned {
+            // The ticket would stay first in line for ever, holding up every later render.
+            if let Some(ticket) = ticket {
+                this.lock().waiting.retain(|t| *t != ticket);
+                this.changed.notify_all();
+            }
+            return Err(InvokeError::Unavailable(format!(
+                "cannot start a thread: {e}"
+            )));
+        }
         Ok(())
     }
 
@@ -631,15 +642,16 @@ impl Slot {
             if first && slot_free && !said_why {
                 said_why = true;
                 let running = match state.rendering {
-                    1 => "the render running holds".to_string(),
-                    n => format!("the {n} renders running hold"),
+                    1 => "the chunk or still running holds".to_string(),
+                    n => format!("the {n} chunks and stills running hold"),
                 };
                 let why = format!(
-                    "a chunk or still waits for memory: it needs about {} MB beside the {} MB {running}, \
-                     of the {} MB the farm may use",
-                    ticket.bytes / 1_000_000,
-                    state.reserved / 1_000_000,
-                    inner.options.memory_budget.unwrap_or(0) / 1_000_000,
+                    "a chunk or still waits for memory: it needs about {} beside the {} \
+                     {running}, of the {} the farm may use; it starts when one finishes (a \
+                     faster x264Preset needs less)",
+                    in_megabytes(ticket.bytes),
+                    in_megabytes(state.reserved),
+                    in_megabytes(inner.options.memory_budget.unwrap_or(0)),
                 );
                 // Said once a pool; a farm short of memory would say it for every chunk.
                 if std::mem::replace(&mut state.told_memory, true) {
@@ -669,11 +681,12 @@ impl Drop for Slot {
 mod tests {
     use super::*;
 
-    /// A pool of shell workers that answer every invocation after `seconds`, logging when each
-    /// starts and ends (`+` and `-` lines) to `log`.
+    /// A pool of shell workers that answer every invocation after half a second, logging when
+    /// each starts and ends (`+` and `-` lines) to `log`. Half a second is long enough for
+    /// every invocation admitted together to start before the first ends.
     fn shell_pool(log: &std::path::Path, concurrency: usize, budget: Option<u64>) -> WorkerPool {
         let script = format!(
-            "while read -r line; do echo + >> '{0}'; sleep 0.3; echo - >> '{0}'; \
+            "while read -r line; do echo + >> '{0}'; sleep 0.5; echo - >> '{0}'; \
              echo '{{\"kind\":\"result\",\"payload\":{{}}}}'; done",
             log.display()
         );
@@ -685,11 +698,24 @@ mod tests {
         WorkerPool::new(options).unwrap()
     }
 
-    /// The most invocations the log shows running at once.
-    fn most_at_once(log: &std::path::Path) -> usize {
-        let text = std::fs::read_to_string(log).unwrap();
+    /// The most invocations the log shows running at once among those after the first `skip`,
+    /// once `skip + count` have ended (waiting for them up to a minute).
+    fn most_at_once(log: &std::path::Path, skip: usize, count: usize) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let text = loop {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            if text.lines().filter(|line| *line == "-").count() >= skip + count {
+                break text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{count} invocations did not end: {text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
         let (mut now, mut most) = (0usize, 0usize);
-        for line in text.lines() {
+        // Each batch ended before the next began: its lines come after the earlier ones'.
+        for line in text.lines().skip(2 * skip) {
             match line {
                 "+" => now += 1,
                 _ => now -= 1,
@@ -700,44 +726,60 @@ mod tests {
         most
     }
 
-    fn render_all(pool: &WorkerPool, payloads: Vec<Value>) {
-        std::thread::scope(|scope| {
-            for payload in payloads {
-                scope.spawn(move || pool.invoke("f", payload).unwrap());
-            }
-        });
+    /// Invokes `payloads` at once and waits for every answer (a minute at most, so a pool that
+    /// never admits one fails the test instead of hanging it).
+    fn render_all(pool: &Arc<WorkerPool>, payloads: Vec<Value>) {
+        let (tx, rx) = mpsc::channel();
+        let count = payloads.len();
+        for payload in payloads {
+            let (pool, tx) = (pool.clone(), tx.clone());
+            std::thread::spawn(move || tx.send(pool.invoke("f", payload).map(|_| ())));
+        }
+        for _ in 0..count {
+            let answer = rx.recv_timeout(Duration::from_secs(60));
+            answer.expect("an invocation never ended").unwrap();
+        }
     }
 
     #[test]
     fn renders_start_only_as_many_as_the_memory_budget_holds() {
         let dir = std::env::temp_dir().join(format!("kinema-pool-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let chunk = json!({"type": "renderer", "width": 1920, "height": 1080, "codec": "h264"});
         let chunk_bytes = rendering_bytes(&chunk).unwrap();
 
-        // Slots for four, memory for two and a half: two at a time.
+        // Slots for four, memory for two and a half: two at a time, and as many again for a
+        // second batch (the first gave back what it held).
         let log = dir.join("two.log");
-        let pool = shell_pool(&log, 4, Some(chunk_bytes * 5 / 2));
+        let pool = Arc::new(shell_pool(&log, 4, Some(chunk_bytes * 5 / 2)));
         render_all(&pool, vec![chunk.clone(); 4]);
-        assert_eq!(most_at_once(&log), 2);
+        assert_eq!(most_at_once(&log, 0, 4), 2);
+        render_all(&pool, vec![chunk.clone(); 4]);
+        assert_eq!(most_at_once(&log, 4, 4), 2);
+        // Event invocations wait their turn the same way.
+        for _ in 0..4 {
+            pool.invoke_event("f", chunk.clone()).unwrap();
+        }
+        assert_eq!(most_at_once(&log, 8, 4), 2);
 
         // Memory for less than one: one at a time, never none.
         let log = dir.join("one.log");
-        let pool = shell_pool(&log, 4, Some(chunk_bytes / 2));
+        let pool = Arc::new(shell_pool(&log, 4, Some(chunk_bytes / 2)));
         render_all(&pool, vec![chunk.clone(); 3]);
-        assert_eq!(most_at_once(&log), 1);
+        assert_eq!(most_at_once(&log, 0, 3), 1);
 
         // Routines that do not render take no memory from the budget, and no budget leaves
         // only the slots.
         let log = dir.join("status.log");
-        let pool = shell_pool(&log, 1, Some(chunk_bytes / 2));
+        let pool = Arc::new(shell_pool(&log, 1, Some(chunk_bytes / 2)));
         let status = json!({"type": "status"});
         render_all(&pool, vec![chunk.clone(), status.clone(), status]);
-        assert_eq!(most_at_once(&log), 3);
+        assert_eq!(most_at_once(&log, 0, 3), 3);
         let log = dir.join("unlimited.log");
-        let pool = shell_pool(&log, 3, None);
+        let pool = Arc::new(shell_pool(&log, 3, None));
         render_all(&pool, vec![chunk; 3]);
-        assert_eq!(most_at_once(&log), 3);
+        assert_eq!(most_at_once(&log, 0, 3), 3);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

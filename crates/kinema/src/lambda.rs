@@ -32,8 +32,8 @@ pub struct FarmOptions {
     /// Each invocation's time limit, in seconds (1-900).
     #[arg(long, global = true, default_value_t = 900)]
     pub timeout: u32,
-    /// Worker processes rendering at once (default: one per core; fewer while the memory
-    /// available holds no more).
+    /// Worker processes rendering at once (default: one per core, fewer while the memory
+    /// available holds no more; a number given is used as given).
     #[arg(long, global = true)]
     pub workers: Option<usize>,
     /// The ffmpeg program workers encode with (default: ffmpeg on the PATH, without which

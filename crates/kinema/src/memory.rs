@@ -4,11 +4,11 @@
 //! (x264's lookahead grows with its preset; see `EncoderBackend::memory_bytes`), so one thread
 //! per core can ask for more memory than a machine has: sixteen threads of x264 `medium` at
 //! 3840x2160 would hold ~25 GB. Without `--concurrency` a render takes one thread per core, as
-//! many as fit in [`USABLE`] of the memory available: the kernel's `MemAvailable`, or less
+//! many as fit in 80 % of the memory available: the kernel's `MemAvailable`, or less
 //! where a cgroup (v2 or v1: a container's or a job's limit) leaves less room (both read by
 //! [`kinema_encode::memory`], which also holds the per-thread figures).
 
-use kinema_encode::memory::{PROCESS_BYTES, USABLE, available_bytes, thread_bytes};
+use kinema_encode::memory::{PROCESS_BYTES, available_bytes, in_megabytes, thread_bytes, usable};
 use kinema_encode::{Codec, EncoderBackend, VideoSettings};
 
 use crate::cli::counted;
@@ -108,8 +108,7 @@ fn plan_threads(
                 let extra_per_encoder_thread = backend
                     .memory_bytes(&on_threads(2))
                     .saturating_sub(encoder_bytes);
-                let usable = (available.unwrap_or(0) as f64 * USABLE) as u64;
-                let left = usable
+                let left = usable(available.unwrap_or(0))
                     .saturating_sub(PROCESS_BYTES)
                     .saturating_sub(fit as u64 * per_thread);
                 let memory_holds = 1 + left / (fit as u64 * extra_per_encoder_thread).max(1);
@@ -140,19 +139,10 @@ fn encoder_name(backend: &EncoderBackend, settings: &VideoSettings) -> String {
     }
 }
 
-/// "1.5 GB", "430 MB".
-fn in_megabytes(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
-        b => format!("{} MB", b / 1_000_000),
-    }
-}
-
 /// The number of threads, from 1 to `cores`, that fit in `available` bytes when each needs
 /// `per_thread`.
 pub fn threads_that_fit(available: u64, per_thread: u64, cores: usize) -> usize {
-    let usable = (available as f64 * USABLE) as u64;
-    let fit = usable.saturating_sub(PROCESS_BYTES) / per_thread.max(1);
+    let fit = usable(available).saturating_sub(PROCESS_BYTES) / per_thread.max(1);
     (fit as usize).clamp(1, cores.max(1))
 }
 

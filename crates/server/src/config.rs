@@ -39,7 +39,8 @@ pub struct ServerConfig {
     pub bucket_folder: Option<PathBuf>,
     /// Use this bucket instead of the region's default one.
     pub bucket_name: Option<String>,
-    /// Renders at once (default: one per core; fewer while the memory available holds no more).
+    /// Renders at once (default: one per core, fewer while the memory available holds no
+    /// more; a number given is used as given).
     pub concurrency: Option<usize>,
     /// Largest request body of the API routes, in bytes (`"2MB"` and `"512KiB"` also work).
     #[serde(deserialize_with = "byte_size")]

@@ -289,10 +289,7 @@ fn render_chunk(
         .map(PixelFormat::parse)
         .transpose()
         .map_err(|e| whole(e.into()))?;
-    let backend = match task.encoder.as_str() {
-        "builtin" => EncoderBackend::Builtin,
-        _ => EncoderBackend::Ffmpeg(context.config.ffmpeg_program().to_path_buf()),
-    };
+    let backend = EncoderBackend::from_name(&task.encoder, context.config.ffmpeg_program());
     std::fs::create_dir_all(scratch)
         .map_err(|e| whole(FarmError::io("cannot create the scratch folder")(e)))?;
     let cancel_key = super::cancel_key(&task.render_id);
