@@ -8,6 +8,7 @@ use kinema_compose::{CompositionKind, Engine, Limits};
 
 use std::time::Instant;
 
+use kinema_encode::memory::in_megabytes;
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 use crate::input::{CodeOptions, load_bundle, parse_props};
@@ -351,13 +352,19 @@ pub fn run(cli: Cli) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                let ffmpeg_cpu = match report.encoder {
-                    "ffmpeg" => format!(" + {:.1} s in ffmpeg", report.encoder_cpu_seconds),
-                    _ => String::new(),
+                let (ffmpeg_cpu, ffmpeg_memory) = match report.encoder {
+                    "ffmpeg" => (
+                        format!(" + {:.1} s in ffmpeg", report.encoder_cpu_seconds),
+                        format!(
+                            " + {} per ffmpeg",
+                            in_megabytes(report.encoder_peak_memory_bytes)
+                        ),
+                    ),
+                    _ => (String::new(), String::new()),
                 };
                 outln!(
                     "{} ({} {}x{}, {} at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} on {}, \
-                     {} encoder, CPU {:.1} s{ffmpeg_cpu}",
+                     {} encoder, CPU {:.1} s{ffmpeg_cpu}, memory {}{ffmpeg_memory}",
                     report.output.display(),
                     report.codec.name(),
                     report.width,
@@ -371,6 +378,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     counted(report.threads as u64, "thread"),
                     report.encoder,
                     report.cpu_seconds,
+                    in_megabytes(report.peak_memory_bytes),
                 );
             }
             Ok(())

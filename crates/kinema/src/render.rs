@@ -80,6 +80,11 @@ pub struct RenderReport {
     /// built-in encoder), and what its encoder processes spent.
     pub cpu_seconds: f64,
     pub encoder_cpu_seconds: f64,
+    /// The most memory this process held (its peak resident set), and the most one of its
+    /// ffmpeg processes held (0 with the built-in encoder): a render on N threads runs N
+    /// encoders at once, so it held up to about `peak + N × encoder peak`.
+    pub peak_memory_bytes: u64,
+    pub encoder_peak_memory_bytes: u64,
     pub bytes: u64,
 }
 
@@ -627,6 +632,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     move_into_place(&temp_path, &job.output, job.overwrite)?;
     std::mem::forget(temp);
     let seconds = started.elapsed().as_secs_f64();
+    let (own, children) = (usage(Usage::Own), usage(Usage::Children));
     Ok(RenderReport {
         bytes: std::fs::metadata(&job.output).map(|m| m.len()).unwrap_or(0),
         output: job.output,
@@ -645,8 +651,10 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         threads,
         seconds,
         frames_per_second: count as f64 / seconds,
-        cpu_seconds: cpu_seconds(Usage::Own),
-        encoder_cpu_seconds: cpu_seconds(Usage::Children),
+        cpu_seconds: own.cpu_seconds,
+        encoder_cpu_seconds: children.cpu_seconds,
+        peak_memory_bytes: own.peak_bytes,
+        encoder_peak_memory_bytes: children.peak_bytes,
     })
 }
 
@@ -667,9 +675,18 @@ enum Usage {
     Children,
 }
 
-/// User plus system CPU time of this process, or of its children that have been waited for
-/// (the ffmpeg encoders; 0 where unknown).
-fn cpu_seconds(usage: Usage) -> f64 {
+/// What a process used, as the kernel counts it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Used {
+    /// User plus system CPU time.
+    cpu_seconds: f64,
+    /// The largest resident set: this process's, or its largest child's.
+    peak_bytes: u64,
+}
+
+/// What this process used, or its children that have been waited for (the ffmpeg encoders,
+/// and the one that joined the chunks); zero where unknown.
+fn usage(usage: Usage) -> Used {
     let who = match usage {
         Usage::Own => libc::RUSAGE_SELF,
         Usage::Children => libc::RUSAGE_CHILDREN,
@@ -678,10 +695,16 @@ fn cpu_seconds(usage: Usage) -> f64 {
     // given.
     let mut data: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(who, &mut data) } != 0 {
-        return 0.0;
+        return Used::default();
     }
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    seconds(data.ru_utime) + seconds(data.ru_stime)
+    Used {
+        cpu_seconds: seconds(data.ru_utime) + seconds(data.ru_stime),
+        // Linux counts it in kilobytes.
+        peak_bytes: u64::try_from(data.ru_maxrss)
+            .unwrap_or(0)
+            .saturating_mul(1024),
+    }
 }
 
 /// A render stopped by a signal; the command exits with 128 + the signal's number, as a

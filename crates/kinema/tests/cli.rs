@@ -867,6 +867,15 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
     assert!(log.contains("built-in H.264 encoder"), "{log}");
     assert_eq!(report["encoder"], "builtin");
     assert_eq!(report["codec"], "h264");
+    // Memory: Kinema's own peak (its code and fonts alone are more than 10 MB), and no ffmpeg.
+    let megabytes = |report: &serde_json::Value, field: &str| {
+        report[field]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{field}: {report}"))
+            / 1_000_000
+    };
+    assert!(megabytes(&report, "peakMemoryBytes") > 10, "{report}");
+    assert_eq!(report["encoderPeakMemoryBytes"], 0);
     let stream = probe(&dir.join("builtin.mp4"));
     assert_eq!(stream["codec_name"], "h264");
     assert_eq!(stream["nb_read_frames"], "24");
@@ -896,6 +905,11 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
             );
             assert_eq!(report["chunks"], chunks);
             assert_eq!(report["encoder"], "ffmpeg");
+            // ffmpeg maps ~40 MB of libraries before it encodes anything.
+            assert!(
+                megabytes(&report, "encoderPeakMemoryBytes") > 10,
+                "{report}"
+            );
             let stream = probe(&dir.join(name));
             assert_eq!(stream["codec_name"], probed, "{name}");
             assert_eq!(stream["nb_read_frames"], "24", "{name}");
