@@ -33,6 +33,9 @@ pub struct Limits {
     pub stack_bytes: usize,
 }
 
+/// The least JavaScript heap an [`Engine`] takes (`Limits::memory_bytes`).
+pub const MIN_MEMORY_BYTES: usize = 4 << 20;
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
@@ -198,6 +201,15 @@ globalThis.console = { log: make('info'), info: make('info'), debug: make('debug
 impl Engine {
     /// Starts a runtime and evaluates the bundle's modules (the entry's `registerRoot()` runs).
     pub fn new(bundle: Arc<Bundle>, limits: Limits) -> Result<Engine, ComposeError> {
+        // QuickJS cannot even start its runtime in less (and rquickjs then crashes on it).
+        if limits.memory_bytes < MIN_MEMORY_BYTES {
+            return Err(ComposeError::Engine(format!(
+                "the JavaScript memory limit ({} bytes) is below the least an engine needs ({} \
+                 MiB)",
+                limits.memory_bytes,
+                MIN_MEMORY_BYTES >> 20
+            )));
+        }
         let meter = Arc::new(HeapMeter::default());
         let runtime =
             Runtime::new_with_alloc(LimitedAllocator::new(limits.memory_bytes, meter.clone()))

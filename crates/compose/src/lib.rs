@@ -37,7 +37,9 @@ pub mod tree;
 pub use bundle::{
     Bundle, BundleKind, CODE_MODULE, CodeComposition, DiskFiles, MemoryFiles, SourceFiles,
 };
-pub use engine::{CompositionInfo, CompositionKind, ConfigOverrides, Engine, Limits};
+pub use engine::{
+    CompositionInfo, CompositionKind, ConfigOverrides, Engine, Limits, MIN_MEMORY_BYTES,
+};
 pub use error::{ComposeError, ScriptException, SourceLocation, StackFrame, code_frame};
 pub use transpile::{TranspiledModule, transpile};
 pub use tree::{Element, FrameTree, Media, MediaKind, Node};

@@ -235,6 +235,32 @@ fn infinite_loop_at_load_time_times_out() {
 }
 
 #[test]
+fn a_heap_limit_too_small_to_start_an_engine_is_an_error_not_a_crash() {
+    for memory_bytes in [0, 1 << 20] {
+        let limits = Limits {
+            memory_bytes,
+            ..Limits::default()
+        };
+        let err = code_engine("export default () => null;", limits)
+            .err()
+            .unwrap();
+        let ComposeError::Engine(message) = &err else {
+            panic!("{err:?}");
+        };
+        assert!(
+            message.contains("below the least an engine needs (4 MiB)"),
+            "{message}"
+        );
+    }
+    // The least it takes does start.
+    let limits = Limits {
+        memory_bytes: kinema_compose::MIN_MEMORY_BYTES,
+        ..Limits::default()
+    };
+    assert!(code_engine("export default () => null;", limits).is_ok());
+}
+
+#[test]
 fn memory_bomb_is_stopped_by_the_heap_limit() {
     let limits = Limits {
         memory_bytes: 32 << 20,

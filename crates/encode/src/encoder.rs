@@ -150,6 +150,12 @@ pub trait VideoEncoder: Send {
     /// ffmpeg it is ffmpeg's own count (`frame=` of its `-progress` reports, every half second):
     /// frames handed to the codec, which trails the frames written by the pipe's contents.
     fn encoded(&self) -> Arc<AtomicU64>;
+    /// The most memory the encoder's own process has held so far, in bytes (its peak resident
+    /// set, sampled with each progress report; the last report comes as it exits). 0 for
+    /// encoders inside Kinema, whose memory is Kinema's.
+    fn peak_memory(&self) -> Arc<AtomicU64> {
+        Arc::new(AtomicU64::new(0))
+    }
     /// Complete the file; returns the number of frames in it.
     fn finish(self: Box<Self>) -> Result<u64, EncodeError>;
     /// Stop without completing (the partial file is the caller's to delete).

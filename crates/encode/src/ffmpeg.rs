@@ -618,6 +618,8 @@ pub struct FfmpegEncoder {
     frames: u64,
     /// Frames ffmpeg has encoded, from its `-progress` reports (read on a thread of its own).
     encoded: Arc<AtomicU64>,
+    /// ffmpeg's peak resident set, read with each of its `-progress` reports.
+    peak_memory: Arc<AtomicU64>,
 }
 
 /// How frames go into ffmpeg's input pipe.
@@ -688,11 +690,16 @@ impl FfmpegEncoder {
             widen_pipe(stdin);
         }
         let encoded = Arc::new(AtomicU64::new(0));
+        let peak_memory = Arc::new(AtomicU64::new(0));
         let stdout = child.stdout.take().expect("stdout is piped");
-        let counter = encoded.clone();
+        let (counter, peak, pid) = (encoded.clone(), peak_memory.clone(), child.id());
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let readers = spawn_reader("kinema-ffmpeg-progress", move || {
-            read_progress(stdout, &counter)
+            read_progress(stdout, &counter, || {
+                if let Some(bytes) = peak_resident_bytes(pid) {
+                    peak.fetch_max(bytes, Ordering::Relaxed);
+                }
+            })
         })
         .and_then(|progress| {
             let log = spawn_reader("kinema-ffmpeg-log", move || {
@@ -727,6 +734,7 @@ impl FfmpegEncoder {
             output: output.to_path_buf(),
             frames: 0,
             encoded,
+            peak_memory,
         })
     }
 
@@ -899,6 +907,10 @@ impl VideoEncoder for FfmpegEncoder {
         self.encoded.clone()
     }
 
+    fn peak_memory(&self) -> Arc<AtomicU64> {
+        self.peak_memory.clone()
+    }
+
     fn finish(self: Box<Self>) -> Result<u64, EncodeError> {
         FfmpegEncoder::finish(*self)
     }
@@ -927,11 +939,24 @@ fn spawn_reader<T: Send + 'static>(
     std::thread::Builder::new().name(name.into()).spawn(read)
 }
 
+/// The peak resident set of process `pid` (`VmHWM`), while it runs. Read from the process
+/// itself: the kernel's count for waited-for children (`getrusage`) starts from the memory of
+/// the process that spawned them, which is Kinema's.
+fn peak_resident_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?;
+    let kilobytes: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    kilobytes.checked_mul(1024)
+}
+
 /// Follow ffmpeg's `-progress` reports (`key=value` lines, a block every half second) until it
-/// closes them, keeping `encoded` at the latest `frame=` count.
+/// closes them, keeping `encoded` at the latest `frame=` count, and calling `on_report` at the
+/// end of each block (the last comes as ffmpeg finishes).
 /// It reads to the end whatever comes: ffmpeg, whose progress pipe closed early, would log a
 /// broken pipe, and any log line fails the encode.
-fn read_progress(stdout: impl Read, encoded: &AtomicU64) {
+fn read_progress(stdout: impl Read, encoded: &AtomicU64, mut on_report: impl FnMut()) {
     use std::io::BufRead;
     let mut reader = std::io::BufReader::new(stdout);
     let mut line = Vec::new();
@@ -945,6 +970,9 @@ fn read_progress(stdout: impl Read, encoded: &AtomicU64) {
                 {
                     // ffmpeg's count only grows; never let a late report lower it.
                     encoded.fetch_max(frames, Ordering::Relaxed);
+                }
+                if line.starts_with(b"progress=") {
+                    on_report();
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -1087,11 +1115,18 @@ mod tests {
         let encoded = AtomicU64::new(0);
         let report = "frame=5\nfps=0.00\nprogress=continue\nframe=12\nbitrate=N/A\n\
                       progress=end\n";
-        read_progress(report.as_bytes(), &encoded);
+        let mut reports = 0;
+        read_progress(report.as_bytes(), &encoded, || reports += 1);
+        // One call per report block, the last at `progress=end`.
+        assert_eq!(reports, 2);
+        // The peak memory is the process's own.
+        let own = peak_resident_bytes(std::process::id()).unwrap();
+        assert!(own > 1_000_000, "{own}");
+        assert_eq!(peak_resident_bytes(u32::MAX), None);
         assert_eq!(encoded.load(Ordering::SeqCst), 12);
-        read_progress(&b"frame=oops\n\xff\nframe=3\n"[..], &encoded);
+        read_progress(&b"frame=oops\n\xff\nframe=3\n"[..], &encoded, || {});
         assert_eq!(encoded.load(Ordering::SeqCst), 12, "never lowered");
-        read_progress(&b"\xff\xfe\nframe=20\nprogress=end"[..], &encoded);
+        read_progress(&b"\xff\xfe\nframe=20\nprogress=end"[..], &encoded, || {});
         assert_eq!(
             encoded.load(Ordering::SeqCst),
             20,

@@ -190,19 +190,21 @@ pub use crate::lambda::FarmOptions;
 /// Sandbox limits for composition code.
 #[derive(Debug, Clone, clap::Args)]
 pub struct LimitOptions {
-    /// CPU time one frame may take, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
+    /// CPU time one frame may take, in milliseconds (1 to 3600000).
+    #[arg(long, default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     pub frame_time_limit_ms: u64,
-    /// JavaScript heap limit, in MiB.
-    #[arg(long, default_value_t = 512)]
-    pub memory_limit_mib: usize,
+    /// JavaScript heap limit, in MiB (4 to 1048576).
+    #[arg(long, default_value_t = 512,
+          value_parser = clap::value_parser!(u64).range(4..=1 << 20))]
+    pub memory_limit_mib: u64,
 }
 
 impl LimitOptions {
     fn limits(&self) -> Limits {
         Limits {
             cpu_time: std::time::Duration::from_millis(self.frame_time_limit_ms),
-            memory_bytes: self.memory_limit_mib << 20,
+            memory_bytes: usize::try_from(self.memory_limit_mib << 20).unwrap_or(usize::MAX),
             ..Limits::default()
         }
     }
@@ -457,6 +459,9 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The most render threads `--concurrency` takes.
+const MAX_THREADS: usize = 1024;
+
 /// `--concurrency`: a number of threads, or a share of the cores as Remotion takes it ("50%").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Concurrency {
@@ -481,6 +486,10 @@ impl Concurrency {
         };
         match concurrency {
             Self::Threads(0) => Err("must be 1 or more".into()),
+            Self::Threads(n) if n > MAX_THREADS => Err(format!(
+                "must be at most {MAX_THREADS} threads (each holds an engine and an encoder), \
+                 got {n}"
+            )),
             Self::Percent(percent) if percent <= 0.0 => Err("must be above 0%".into()),
             valid => Ok(valid),
         }
@@ -543,6 +552,11 @@ mod tests {
             (
                 "%",
                 "\"%\" is not a number of threads or a percentage (50%)",
+            ),
+            (
+                "4294967297",
+                "must be at most 1024 threads (each holds an engine and an encoder), got \
+                 4294967297",
             ),
         ] {
             assert_eq!(Concurrency::parse(text), Err(why.into()), "{text}");

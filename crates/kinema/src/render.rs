@@ -20,7 +20,7 @@ use kinema_encode::{
     NoFfmpeg, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, gif_too_fast,
     plan_chunks,
 };
-use kinema_paint::{BlitzRenderer, PaintOptions};
+use kinema_paint::{BlitzRenderer, MAX_SIDE, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, Span, SplitPolicy, even_spans};
 use crate::finishing::Finishing;
@@ -375,6 +375,28 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             info.height
         );
     }
+    if width > MAX_SIDE || height > MAX_SIDE {
+        // The largest scale that fits, in hundredths (as a user would type it).
+        let fits = (f64::from(MAX_SIDE) / f64::from(info.width.max(info.height)) * 100.0).floor();
+        let scale_hint = match fits >= 1.0 {
+            true => format!("--scale {} at most fits", fits / 100.0),
+            false => "no --scale fits".into(),
+        };
+        if job.scale == 1.0 {
+            bail!(
+                "the composition is {width}x{height}, and each side of a video can be at most \
+                 {MAX_SIDE} pixels: make it smaller (--width and --height for a code file); \
+                 {scale_hint}"
+            );
+        }
+        bail!(
+            "--scale {} makes the {}x{} composition {width}x{height}, and each side of a video \
+             can be at most {MAX_SIDE} pixels; {scale_hint}",
+            job.scale,
+            info.width,
+            info.height,
+        );
+    }
     if job.codec == Codec::Gif
         && let Some(why) = gif_too_fast(info.fps, job.every_nth_frame, "--every-nth-frame")
     {
@@ -403,7 +425,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let threads = memory::choose_threads(job.threads, job.cores, most_chunks, &backend, &settings);
     let (spans, split_on_demand) = match planned {
         Some(spans) => (spans, false),
-        None => (even_spans(plan.frame_count, threads.render as u32), true),
+        None => (
+            even_spans(
+                plan.frame_count,
+                u32::try_from(threads.render).unwrap_or(u32::MAX),
+            ),
+            true,
+        ),
     };
     settings.encoder_threads = threads.encoder;
     let threads = threads.render.clamp(1, spans.len());
@@ -432,15 +460,18 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let rendered = Arc::new(AtomicUsize::new(0));
     // Each encoder's count of frames encoded, summed for the progress bar.
     let encoded = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
+    // Each encoder's peak memory, for the report.
+    let peaks = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
     let (tx, rx) = mpsc::channel::<Result<()>>();
     let mut workers = Vec::new();
     for worker in 0..threads {
-        let (tx, queue, stop, rendered, encoded) = (
+        let (tx, queue, stop, rendered, encoded, peaks) = (
             tx.clone(),
             queue.clone(),
             stop.clone(),
             rendered.clone(),
             encoded.clone(),
+            peaks.clone(),
         );
         let (bundle, composition, props, limits) = (
             job.bundle.clone(),
@@ -493,6 +524,10 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
                                 .push(encoder.encoded());
+                            peaks
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(encoder.peak_memory());
                             let mut composed = std::collections::VecDeque::new();
                             loop {
                                 if stop.load(Ordering::SeqCst) {
@@ -633,6 +668,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     std::mem::forget(temp);
     let seconds = started.elapsed().as_secs_f64();
     let (own, children) = (usage(Usage::Own), usage(Usage::Children));
+    let encoder_peak = peaks
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .map(|peak| peak.load(Ordering::Relaxed))
+        .max()
+        .unwrap_or(0);
     Ok(RenderReport {
         bytes: std::fs::metadata(&job.output).map(|m| m.len()).unwrap_or(0),
         output: job.output,
@@ -654,7 +696,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         cpu_seconds: own.cpu_seconds,
         encoder_cpu_seconds: children.cpu_seconds,
         peak_memory_bytes: own.peak_bytes,
-        encoder_peak_memory_bytes: children.peak_bytes,
+        encoder_peak_memory_bytes: encoder_peak,
     })
 }
 
@@ -680,7 +722,8 @@ enum Usage {
 struct Used {
     /// User plus system CPU time.
     cpu_seconds: f64,
-    /// The largest resident set: this process's, or its largest child's.
+    /// The largest resident set: this process's. (For children the kernel's figure starts
+    /// from this process's memory when they were spawned, so encoders report their own.)
     peak_bytes: u64,
 }
 

@@ -601,6 +601,12 @@ fn render_errors_leave_no_partial_files() {
         ),
         (&["--fps", "0.1"][..], "outside 0.2-500 frames per second"),
         (&["--fps", "1000"][..], "outside 0.2-500 frames per second"),
+        (&["--memory-limit-mib", "0"][..], "--memory-limit-mib"),
+        (&["--frame-time-limit-ms", "0"][..], "--frame-time-limit-ms"),
+        (
+            &["--concurrency", "4294967297"][..],
+            "must be at most 1024 threads",
+        ),
     ] {
         let out = run(flags);
         assert!(!out.status.success(), "{flags:?}");
@@ -610,6 +616,31 @@ fn render_errors_leave_no_partial_files() {
             stderr(&out)
         );
         assert_eq!(std::fs::read(&video).unwrap(), b"previous");
+    }
+    // Sizes no frame can have: refused before anything renders, with what fits.
+    for (size, expected) in [
+        (
+            ["--width", "20000", "--scale", "1"],
+            "the composition is 20000x90, and each side of a video can be at most 16384 pixels: \
+             make it smaller (--width and --height for a code file); --scale 0.81 at most fits",
+        ),
+        (
+            ["--width", "1600", "--scale", "16"],
+            "--scale 16 makes the 1600x90 composition 25600x1440, and each side of a video can \
+             be at most 16384 pixels; --scale 10.24 at most fits",
+        ),
+    ] {
+        let (code, video) = (code.to_str().unwrap(), video.to_str().unwrap());
+        let mut args = vec!["render", code, "DynamicComp", video, "--height", "90"];
+        args.extend(size);
+        let out = kinema(&args);
+        assert!(!out.status.success(), "{size:?}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{size:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read(video).unwrap(), b"previous");
     }
     // A GIF faster than browsers play one: refused, with the way to slow it down.
     let gif = dir.join("out.gif");
