@@ -314,6 +314,15 @@ impl VideoSettings {
         Ok(())
     }
 
+    /// The matrix the video's YUV is in: BT.709, but BT.601 for VP8, whose bitstream knows no
+    /// other (decoders apply it whatever the container says).
+    pub fn color_matrix(&self) -> crate::yuv::ColorMatrix {
+        match self.codec {
+            Codec::Vp8 => crate::yuv::ColorMatrix::Bt601,
+            _ => crate::yuv::ColorMatrix::Bt709,
+        }
+    }
+
     /// The pixel format written (none for GIF, which is paletted).
     pub fn output_pixel_format(&self) -> Option<PixelFormat> {
         if self.codec == Codec::Gif {
@@ -351,12 +360,13 @@ impl VideoSettings {
         let push = |args: &mut Vec<String>, items: &[&str]| {
             args.extend(items.iter().map(|s| s.to_string()))
         };
+        let matrix = self.color_matrix().ffmpeg_name();
         if self.raw_input() != RawInput::I420 && self.codec != Codec::Gif {
             // ffmpeg's own RGB → YUV conversion defaults to BT.601; ask for what we tag.
-            push(
-                &mut args,
-                &["-vf", "scale=out_color_matrix=bt709:out_range=tv"],
-            );
+            args.extend([
+                "-vf".into(),
+                format!("scale=out_color_matrix={matrix}:out_range=tv"),
+            ]);
         }
         let pixel_format = self.output_pixel_format().map(PixelFormat::name);
         match self.codec {
@@ -443,11 +453,11 @@ impl VideoSettings {
             push(&mut args, &["-auto-alt-ref", "0"]);
         }
         if self.codec != Codec::Gif {
+            // The primaries and transfer are sRGB's (BT.709's) whatever the matrix.
+            args.extend(["-colorspace".into(), matrix.into()]);
             push(
                 &mut args,
                 &[
-                    "-colorspace",
-                    "bt709",
                     "-color_primaries",
                     "bt709",
                     "-color_trc",
@@ -720,6 +730,7 @@ impl FfmpegEncoder {
                 });
             }
         };
+        let converter = FrameConverter::with_matrix(settings.color_matrix());
         Ok(FfmpegEncoder {
             stdin: child.stdin.take(),
             child,
@@ -727,7 +738,7 @@ impl FfmpegEncoder {
             progress: Some(progress),
             input: settings.raw_input(),
             settings,
-            converter: FrameConverter::default(),
+            converter,
             scratch: Vec::new(),
             feed: Feed::Untried,
             spliced: None,
@@ -1234,5 +1245,25 @@ mod tests {
             .join(" ");
         assert!(!ts.contains("faststart"));
         assert!(ts.contains("-output_ts_offset 3.500000 -f mpegts"), "{ts}");
+        // VP8 knows only BT.601: its frames are converted and tagged so, in either input.
+        for pixel_format in [None, Some(PixelFormat::Yuva420p)] {
+            let vp8 = VideoSettings {
+                codec: Codec::Vp8,
+                pixel_format,
+                ..settings()
+            };
+            assert_eq!(vp8.color_matrix(), crate::yuv::ColorMatrix::Bt601);
+            let args = vp8.args(Path::new("/tmp/x.webm"), None).join(" ");
+            assert!(
+                args.contains("-colorspace bt470bg -color_primaries bt709"),
+                "{args}"
+            );
+            if pixel_format.is_some() {
+                assert!(
+                    args.contains("scale=out_color_matrix=bt470bg:out_range=tv"),
+                    "{args}"
+                );
+            }
+        }
     }
 }

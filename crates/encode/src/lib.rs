@@ -30,4 +30,4 @@ pub use ffmpeg::{
     X264_PRESETS, gif_too_fast, parse_bitrate,
 };
 pub use plan::{ChunkPlan, FrameRange, MAX_CHUNKS, PlanError, PlanOptions, plan_chunks};
-pub use yuv::{FrameConverter, I420, YuvError, rgba_to_i420};
+pub use yuv::{ColorMatrix, FrameConverter, I420, YuvError, rgba_to_i420};

@@ -2,10 +2,40 @@
 //!
 //! Kinema writes **BT.709, limited ("TV") range** — what players assume for HD video — and tags
 //! the stream so (`-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv`).
-//! The conversion is the `yuv` crate's SIMD path (~0.9 ms per 1080p frame).
+//! VP8 is the exception: its bitstream knows only BT.601, which every decoder applies whatever
+//! the container says, so VP8 gets the BT.601 matrix ([`ColorMatrix`]). The conversion is the
+//! `yuv` crate's SIMD path (~0.9 ms per 1080p frame).
 
 use crate::encoder::{Alpha, FrameChanges, RgbaFrame};
 use yuv::{BufferStoreMut, YuvConversionMode, YuvPlanarImageMut, YuvRange, YuvStandardMatrix};
+
+/// The matrix between RGB and YUV (limited range either way).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ColorMatrix {
+    /// ITU-R BT.709: HD video, and what Kinema writes.
+    #[default]
+    Bt709,
+    /// ITU-R BT.601 (625-line; the same coefficients as 525-line): the only matrix VP8's
+    /// bitstream knows.
+    Bt601,
+}
+
+impl ColorMatrix {
+    /// ffmpeg's name for it (`-colorspace`, `scale=out_color_matrix`).
+    pub fn ffmpeg_name(self) -> &'static str {
+        match self {
+            ColorMatrix::Bt709 => "bt709",
+            ColorMatrix::Bt601 => "bt470bg",
+        }
+    }
+
+    fn standard(self) -> YuvStandardMatrix {
+        match self {
+            ColorMatrix::Bt709 => YuvStandardMatrix::Bt709,
+            ColorMatrix::Bt601 => YuvStandardMatrix::Bt601,
+        }
+    }
+}
 
 /// One frame in I420: a full-size luma plane and two quarter-size chroma planes, packed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +113,18 @@ pub fn rgba_to_i420(
 #[derive(Debug, Default)]
 pub struct YuvConverter {
     flattened: Vec<u8>,
+    matrix: ColorMatrix,
 }
 
 impl YuvConverter {
+    /// A converter to `matrix` (the default is BT.709).
+    pub fn with_matrix(matrix: ColorMatrix) -> YuvConverter {
+        YuvConverter {
+            flattened: Vec::new(),
+            matrix,
+        }
+    }
+
     /// Convert `rgba` into `out` (resized to the I420 size; its old contents are replaced).
     pub fn convert(
         &mut self,
@@ -146,7 +185,7 @@ impl YuvConverter {
             source,
             width * 4,
             YuvRange::Limited,
-            YuvStandardMatrix::Bt709,
+            self.matrix.standard(),
             YuvConversionMode::Balanced,
         )
         .map_err(|e| error(e.to_string()))
@@ -187,7 +226,14 @@ impl YuvConverter {
             let band = [x0, run_start, x1, run_end];
             if opaque {
                 let start = run_start as usize * stride + x0 as usize * 4;
-                convert_band(&rgba[start..], stride, width, height, band, out)?;
+                convert_band(
+                    &rgba[start..],
+                    stride,
+                    (width, height),
+                    band,
+                    self.matrix,
+                    out,
+                )?;
             } else {
                 self.flattened.clear();
                 for y in run_start..run_end {
@@ -196,7 +242,8 @@ impl YuvConverter {
                     flatten_rows(row(y), background, &mut self.flattened[at..]);
                 }
                 let tight = (x1 - x0) as usize * 4;
-                convert_band(&self.flattened, tight, width, height, band, out)?;
+                let matrix = self.matrix;
+                convert_band(&self.flattened, tight, (width, height), band, matrix, out)?;
             }
             run_start = run_end;
         }
@@ -209,9 +256,9 @@ impl YuvConverter {
 fn convert_band(
     source: &[u8],
     source_stride: usize,
-    width: u32,
-    height: u32,
+    (width, height): (u32, u32),
     [x0, y0, x1, y1]: [u32; 4],
+    matrix: ColorMatrix,
     out: &mut [u8],
 ) -> Result<(), YuvError> {
     let error = |reason: String| YuvError {
@@ -243,7 +290,13 @@ fn convert_band(
             width: w,
             height: direct,
         };
-        to_yuv420(&mut image, &source[..source_stride * rows], source_stride).map_err(error)?;
+        to_yuv420(
+            &mut image,
+            &source[..source_stride * rows],
+            source_stride,
+            matrix,
+        )
+        .map_err(error)?;
     }
     if direct < h {
         let (wu, cwu) = (w as usize, w as usize / 2);
@@ -264,7 +317,7 @@ fn convert_band(
             width: w,
             height: 2,
         };
-        to_yuv420(&mut image, &pair, wu * 4).map_err(error)?;
+        to_yuv420(&mut image, &pair, wu * 4, matrix).map_err(error)?;
         let row = y0 + direct;
         y[luma_at(row)..][..wu].copy_from_slice(&py[..wu]);
         y[luma_at(row + 1)..][..wu].copy_from_slice(&py[wu..]);
@@ -274,18 +327,19 @@ fn convert_band(
     Ok(())
 }
 
-/// BT.709 limited range, the one conversion Kinema writes.
+/// Limited range in `matrix` (BT.709 but for VP8).
 fn to_yuv420(
     image: &mut YuvPlanarImageMut<'_, u8>,
     rgba: &[u8],
     rgba_stride: usize,
+    matrix: ColorMatrix,
 ) -> Result<(), String> {
     yuv::rgba_to_yuv420(
         image,
         rgba,
         rgba_stride as u32,
         YuvRange::Limited,
-        YuvStandardMatrix::Bt709,
+        matrix.standard(),
         YuvConversionMode::Balanced,
     )
     .map_err(|e| e.to_string())
@@ -360,6 +414,14 @@ pub struct FrameConverter {
 }
 
 impl FrameConverter {
+    /// A converter to `matrix` (the default is BT.709).
+    pub fn with_matrix(matrix: ColorMatrix) -> FrameConverter {
+        FrameConverter {
+            converter: YuvConverter::with_matrix(matrix),
+            ..FrameConverter::default()
+        }
+    }
+
     /// Convert `frame` (transparent pixels composited over `background`) and lend its I420
     /// bytes.
     pub fn convert(

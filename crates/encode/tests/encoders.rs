@@ -104,15 +104,15 @@ fn assert_decodes_cleanly(path: &Path) {
     );
 }
 
-/// Frame `index` of `path` as RGB, converted with the BT.709 limited-range matrix it is
-/// tagged with.
+/// Frame `index` of `path` as RGB, converted as a player would: with the matrix its decoder
+/// reports (limited range). For VP8 that is BT.601 whatever the container says.
 fn decode_rgb(path: &Path, index: u32) -> Vec<u8> {
     let out = Command::new("ffmpeg")
         .args(["-v", "error", "-i"])
         .arg(path)
         .args([
             "-vf",
-            &format!("select=eq(n\\,{index}),scale=in_color_matrix=bt709:in_range=tv:out_range=pc"),
+            &format!("select=eq(n\\,{index}),scale=in_color_matrix=auto:in_range=tv:out_range=pc"),
         ])
         .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         .output()
