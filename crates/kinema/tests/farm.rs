@@ -1166,3 +1166,61 @@ fn a_launch_past_its_timeout_fails_the_render() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_farm_refuses_file_urls_whether_or_not_the_file_exists() {
+    // A site's code may come from whoever calls the farm: it must not read the machine's
+    // files, nor learn which exist. (`kinema still` renders the same code locally.)
+    let secret = std::env::temp_dir().join(format!("kinema-secret-{}.png", std::process::id()));
+    let png = image::RgbaImage::from_pixel(4, 4, image::Rgba([255, 0, 0, 255]));
+    png.save(&secret).unwrap();
+    for (name, path) in [
+        ("fileurl-existing", secret.to_str().unwrap()),
+        ("fileurl-missing", "/nonexistent/kinema.png"),
+    ] {
+        let code = format!(
+            "import {{Img}} from 'remotion';\n\
+             export default () => <Img src=\"file://{path}\" style={{{{width: 160}}}} />;\n"
+        );
+        let (dir, storage) = cli_site(
+            name,
+            &code,
+            &["--duration", "5", "--width", "160", "--height", "90"],
+        );
+        let out = kinema_farm(&storage, &["lambda", "still", name, "DynamicComp"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: {err}");
+        assert!(
+            err.contains("file:// URLs cannot be read here"),
+            "{name}: {err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    // Locally the same code is the user's own, and reads the file.
+    let dir = std::env::temp_dir().join(format!("kinema-fileurl-local-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let code = dir.join("local.tsx");
+    std::fs::write(
+        &code,
+        format!(
+            "import {{Img}} from 'remotion';\n\
+             export default () => <Img src=\"file://{}\" style={{{{width: 160}}}} />;\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let still = dir.join("still.png");
+    let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(["still", code.to_str().unwrap(), "DynamicComp"])
+        .arg(&still)
+        .args(["--width", "160", "--height", "90"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(&secret).unwrap();
+}

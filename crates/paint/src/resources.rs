@@ -5,7 +5,8 @@
 //!   folder, never outside it;
 //! - `data:` URLs are decoded in place;
 //! - `http(s)://` URLs are fetched once per process with a bounded time and size, then cached;
-//! - `file://` URLs read local files (the CLI renders local projects).
+//! - `file://` URLs read local files where allowed: the CLI's local renders of the user's own
+//!   projects, not the render farm, whose sites and code may come from anyone who can call it.
 //!
 //! Failures are recorded and turned into an error that names the `src` and the frame.
 
@@ -26,6 +27,8 @@ pub struct ResourceOptions {
     pub public_dir: Option<PathBuf>,
     /// Whether `http(s)://` URLs may be fetched.
     pub allow_remote: bool,
+    /// Whether `file://` URLs may read this machine's files (outside `public/`).
+    pub allow_files: bool,
     /// Time limit for one remote fetch.
     pub remote_timeout: Duration,
     /// Size limit for one resource.
@@ -37,6 +40,7 @@ impl Default for ResourceOptions {
         ResourceOptions {
             public_dir: None,
             allow_remote: true,
+            allow_files: true,
             remote_timeout: Duration::from_secs(20),
             max_bytes: 64 * 1024 * 1024,
         }
@@ -82,6 +86,12 @@ impl ResourceLoader {
         match url.scheme() {
             "data" => decode_data_url(url.as_str()),
             "kinema" => self.load_project_file(url),
+            // Refused before the path is looked at: the error must not tell which files exist.
+            "file" if !self.options.allow_files => Err(
+                "file:// URLs cannot be read here; put the file in the project's public/ folder \
+                 and use staticFile()"
+                    .to_string(),
+            ),
             "file" => {
                 let path = url
                     .to_file_path()
@@ -345,5 +355,27 @@ mod tests {
             .load(&Url::parse("https://example.invalid/a.png").unwrap())
             .unwrap_err();
         assert!(err.contains("disabled"));
+    }
+
+    #[test]
+    fn files_can_be_refused_without_saying_whether_they_exist() {
+        let file = std::env::temp_dir().join(format!("kinema-file-url-{}.txt", std::process::id()));
+        std::fs::write(&file, b"local").unwrap();
+        let url = Url::from_file_path(&file).unwrap();
+        let allowed = ResourceLoader::new(ResourceOptions::default());
+        assert_eq!(&allowed.load(&url).unwrap()[..], b"local");
+        let refused = ResourceLoader::new(ResourceOptions {
+            allow_files: false,
+            ..Default::default()
+        });
+        let missing = Url::parse("file:///nonexistent/kinema.png").unwrap();
+        let (existing, absent) = (refused.load(&url), refused.load(&missing));
+        assert_eq!(existing, absent);
+        assert!(
+            existing
+                .unwrap_err()
+                .contains("file:// URLs cannot be read here")
+        );
+        std::fs::remove_file(&file).unwrap();
     }
 }

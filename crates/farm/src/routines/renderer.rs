@@ -53,6 +53,9 @@ pub(crate) fn prepare_scene<'w>(
         let mut engine = Engine::new(bundle, Limits::default())?;
         let info = engine.select_with(composition, props, overrides)?;
         let mut paint = PaintOptions::for_public_dir(public_dir);
+        // A site's code may come from anyone who can call the farm (the HTTP API takes it in
+        // the request): it reads its own public/ folder, not the machine's files.
+        paint.resources.allow_files = false;
         paint.scale = scale;
         // Frames go to a video encoder, which takes premultiplied pixels as they are.
         paint.premultiplied = true;
