@@ -68,6 +68,17 @@ impl Codec {
         self.crf_range().is_some()
     }
 
+    /// The codec an output file's extension picks when none is asked for, as Remotion's render
+    /// CLI picks it: `.webm` VP8, `.gif` GIF, `.mov` ProRes, anything else H.264.
+    pub fn for_extension(extension: &str) -> Codec {
+        match extension.to_ascii_lowercase().as_str() {
+            "webm" => Codec::Vp8,
+            "gif" => Codec::Gif,
+            "mov" => Codec::Prores,
+            _ => Codec::H264,
+        }
+    }
+
     /// File extensions the output may have; the first is the usual one.
     pub fn extensions(self) -> &'static [&'static str] {
         match self {

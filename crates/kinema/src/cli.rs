@@ -86,9 +86,10 @@ pub enum Command {
         /// Frames per chunk (default: planned like a Lambda render, about 20 or more).
         #[arg(long)]
         frames_per_chunk: Option<u32>,
-        /// h264, h265, vp8, vp9, prores or gif.
-        #[arg(long, default_value = "h264")]
-        codec: String,
+        /// h264, h265, vp8, vp9, prores or gif (default: from the output's extension, as
+        /// Remotion picks it: .webm vp8, .gif gif, .mov prores, else h264).
+        #[arg(long)]
+        codec: Option<String>,
         /// Constant rate factor (default per codec: h264 18, h265 23, vp8 9, vp9 28).
         #[arg(long)]
         crf: Option<u8>,
@@ -308,7 +309,22 @@ pub fn run(cli: Cli) -> Result<()> {
             code,
             limits,
         } => {
-            let codec = kinema_encode::Codec::parse(&codec).map_err(render::in_flags)?;
+            let codec = match codec {
+                Some(codec) => kinema_encode::Codec::parse(&codec).map_err(render::in_flags)?,
+                None => {
+                    let extension = output.extension().map(|e| e.to_string_lossy());
+                    let codec =
+                        kinema_encode::Codec::for_extension(extension.as_deref().unwrap_or(""));
+                    if codec != kinema_encode::Codec::H264 {
+                        tracing::info!(
+                            "the .{} extension picks {} (--codec chooses another)",
+                            extension.unwrap_or_default(),
+                            codec.name()
+                        );
+                    }
+                    codec
+                }
+            };
             let pixel_format = pixel_format
                 .as_deref()
                 .map(kinema_encode::PixelFormat::parse)

@@ -919,6 +919,16 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
     );
     assert!(!log.contains("OpenH264"), "{log}");
 
+    // Without --codec the output's extension picks it, as Remotion's CLI does.
+    for (name, codec) in [
+        ("derived.webm", "vp8"),
+        ("derived.gif", "gif"),
+        ("derived.mov", "prores"),
+        ("derived.mkv", "h264"),
+    ] {
+        assert_eq!(render(name, &[])["codec"], codec, "{name}");
+    }
+
     // In chunks, and (one thread, one chunk) straight into the output.
     for (name, codec, probed) in [
         ("h265.mp4", "h265", "hevc"),
@@ -945,7 +955,10 @@ fn render_writes_every_codec_and_falls_back_to_the_builtin_encoder() {
             assert_eq!(stream["codec_name"], probed, "{name}");
             assert_eq!(stream["nb_read_frames"], "24", "{name}");
             assert_eq!(stream["r_frame_rate"], "30/1", "{name}");
-            for tag in ["color_space", "color_primaries", "color_transfer"] {
+            // VP8 knows only the BT.601 matrix; the primaries and transfer are sRGB's.
+            let matrix = if codec == "vp8" { "bt470bg" } else { "bt709" };
+            assert_eq!(stream["color_space"], matrix, "{name} {chunking:?}");
+            for tag in ["color_primaries", "color_transfer"] {
                 assert_eq!(stream[tag], "bt709", "{name} {chunking:?}: {tag}");
             }
             assert_eq!(stream["color_range"], "tv", "{name} {chunking:?}");
