@@ -272,8 +272,9 @@ pub fn run(cli: Cli) -> Result<()> {
         } => {
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
+            let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, limits.limits())?;
-            engine.select(&composition, &props)?;
+            engine.select_with(&composition, &props, &overrides)?;
             let tree = engine
                 .render_frame(frame)
                 .with_context(|| format!("cannot render frame {frame} of {composition}"))?;
@@ -345,6 +346,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .transpose()
                 .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?;
             let report = render::render(render::RenderJob {
+                overrides: code.overrides(&bundle),
                 bundle,
                 composition,
                 props,
@@ -419,8 +421,9 @@ pub fn run(cli: Cli) -> Result<()> {
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
             let public = still::public_dir(&bundle, &entry);
+            let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, limits.limits())?;
-            engine.select(&composition, &props)?;
+            engine.select_with(&composition, &props, &overrides)?;
             let tree = engine
                 .render_frame(frame)
                 .with_context(|| format!("cannot render frame {frame} of {composition}"))?;

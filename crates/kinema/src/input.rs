@@ -5,7 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use kinema_compose::{Bundle, CodeComposition};
+use kinema_compose::{Bundle, BundleKind, CodeComposition, ConfigOverrides};
+use kinema_paint::MAX_SIDE;
 
 /// Options for a code file (a file exporting one component instead of calling `registerRoot`).
 #[derive(Debug, Clone, clap::Args)]
@@ -14,18 +15,67 @@ pub struct CodeOptions {
     /// HTTP API) even if it calls registerRoot.
     #[arg(long)]
     pub code: bool,
-    /// Duration of a code-file composition, in frames.
-    #[arg(long, default_value_t = 150)]
-    pub duration: u32,
-    /// Frame rate of a code-file composition.
-    #[arg(long, default_value_t = 30.0)]
-    pub fps: f64,
-    /// Width of a code-file composition.
-    #[arg(long, default_value_t = 1920)]
-    pub width: u32,
-    /// Height of a code-file composition.
-    #[arg(long, default_value_t = 1080)]
-    pub height: u32,
+    /// Duration in frames: a code file's composition's (default 150), or in place of a
+    /// project composition's.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i32::MAX as i64))]
+    pub duration: Option<u32>,
+    /// Frame rate: a code file's composition's (default 30), or in place of a project
+    /// composition's.
+    #[arg(long, value_parser = parse_fps)]
+    pub fps: Option<f64>,
+    /// Width: a code file's composition's (default 1920), or in place of a project
+    /// composition's.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SIDE)))]
+    pub width: Option<u32>,
+    /// Height: a code file's composition's (default 1080), or in place of a project
+    /// composition's.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SIDE)))]
+    pub height: Option<u32>,
+}
+
+impl CodeOptions {
+    /// The composition a code file is rendered as: `DynamicComp`, at the size, rate and length
+    /// the flags give (1920x1080, 30 fps, 150 frames otherwise).
+    pub fn composition(&self) -> CodeComposition {
+        CodeComposition {
+            id: "DynamicComp".into(),
+            duration_in_frames: self.duration.unwrap_or(150),
+            fps: self.fps.unwrap_or(30.0),
+            width: self.width.unwrap_or(1920),
+            height: self.height.unwrap_or(1080),
+        }
+    }
+
+    /// Whether any of the composition flags was given.
+    pub fn any_given(&self) -> bool {
+        self.duration.is_some()
+            || self.fps.is_some()
+            || self.width.is_some()
+            || self.height.is_some()
+    }
+
+    /// What the flags change in the composition `bundle` selects: a project's composition
+    /// takes those given in place of its own (after its `calculateMetadata`, as Remotion's
+    /// `forceWidth` and the like); a code file's composition was made from them already.
+    pub fn overrides(&self, bundle: &Bundle) -> ConfigOverrides {
+        match bundle.kind() {
+            BundleKind::Code(_) => ConfigOverrides::default(),
+            BundleKind::Project => ConfigOverrides {
+                width: self.width,
+                height: self.height,
+                fps: self.fps,
+                duration_in_frames: self.duration,
+            },
+        }
+    }
+}
+
+/// `--fps`: a frame rate above 0 (the encoders say which rates they write).
+fn parse_fps(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(fps) if fps.is_finite() && fps > 0.0 => Ok(fps),
+        _ => Err(format!("must be a frame rate above 0, got {text}")),
+    }
 }
 
 /// Loads `input`: a project entry (it calls `registerRoot`) or a code file exporting one
@@ -34,13 +84,7 @@ pub fn load_bundle(input: &Path, code: &CodeOptions) -> Result<Arc<Bundle>> {
     let text = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read {}", input.display()))?;
     let bundle = if code.code || !text.contains("registerRoot") {
-        let composition = CodeComposition {
-            id: "DynamicComp".into(),
-            duration_in_frames: code.duration,
-            fps: code.fps,
-            width: code.width,
-            height: code.height,
-        };
+        let composition = code.composition();
         let file_name = input
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -285,16 +285,14 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
                     let text = std::fs::read_to_string(entry)
                         .with_context(|| format!("cannot read {}", entry.display()))?;
                     let source = if code.code || !text.contains("registerRoot") {
-                        SiteSource::Code(
-                            entry,
-                            kinema_compose::CodeComposition {
-                                id: "DynamicComp".into(),
-                                duration_in_frames: code.duration,
-                                fps: code.fps,
-                                width: code.width,
-                                height: code.height,
-                            },
-                        )
+                        SiteSource::Code(entry, code.composition())
+                    } else if code.any_given() {
+                        bail!(
+                            "--width, --height, --fps and --duration describe a code file's \
+                             composition; {} is a project (it calls registerRoot), whose \
+                             compositions set their own",
+                            entry.display()
+                        );
                     } else {
                         SiteSource::Project(entry)
                     };

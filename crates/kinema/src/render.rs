@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use kinema_compose::{Bundle, Engine, Limits};
+use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
 use kinema_encode::{
     Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend, FrameChanges,
     NoFfmpeg, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, gif_too_fast,
@@ -30,6 +30,8 @@ use crate::memory;
 pub struct RenderJob {
     pub bundle: Arc<Bundle>,
     pub composition: String,
+    /// Values in place of the composition's own (`--width` and the like, for a project).
+    pub overrides: ConfigOverrides,
     pub props: serde_json::Value,
     pub output: PathBuf,
     pub frame_range: Option<(u32, Option<u32>)>,
@@ -329,7 +331,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     }
     let started = Instant::now();
     let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
-    let info = engine.select(&job.composition, &job.props)?.clone();
+    let info = engine
+        .select_with(&job.composition, &job.props, &job.overrides)?
+        .clone();
     drop(engine);
     let plan_with = |frames_per_chunk, concurrency| {
         plan_chunks(
@@ -473,11 +477,12 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             encoded.clone(),
             peaks.clone(),
         );
-        let (bundle, composition, props, limits) = (
+        let (bundle, composition, props, limits, overrides) = (
             job.bundle.clone(),
             job.composition.clone(),
             job.props.clone(),
             job.limits,
+            job.overrides,
         );
         let (settings, backend, dir, direct) = (
             settings.clone(),
@@ -497,7 +502,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                     let mut finishing = Finishing::default();
                     let result = (|| -> Result<()> {
                         let mut engine = Engine::new(bundle, limits)?;
-                        engine.select(&composition, &props)?;
+                        engine.select_with(&composition, &props, &overrides)?;
                         let mut renderer = BlitzRenderer::new(paint)?;
                         while let Some(span) = queue.take(worker) {
                             if stop.load(Ordering::SeqCst) {

@@ -621,8 +621,15 @@ fn render_errors_leave_no_partial_files() {
     for (size, expected) in [
         (
             ["--width", "20000", "--scale", "1"],
-            "the composition is 20000x90, and each side of a video can be at most 16384 pixels: \
-             make it smaller (--width and --height for a code file); --scale 0.81 at most fits",
+            "invalid value '20000' for '--width <WIDTH>': 20000 is not in 1..=16384",
+        ),
+        (
+            ["--duration", "0", "--scale", "1"],
+            "invalid value '0' for '--duration <DURATION>'",
+        ),
+        (
+            ["--fps", "0", "--scale", "1"],
+            "must be a frame rate above 0, got 0",
         ),
         (
             ["--width", "1600", "--scale", "16"],
@@ -1102,5 +1109,52 @@ fn an_interrupted_render_removes_its_temporary_files() {
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("moving.tsx")]);
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_project_takes_the_size_rate_and_length_flags_in_place_of_its_own() {
+    let dir = render_dir("overrides");
+    let video = dir.join("small.mp4");
+    let entry = example("showcase/src/index.ts");
+    let out = kinema(&[
+        "render",
+        &entry,
+        "TitleCard",
+        video.to_str().unwrap(),
+        "--width",
+        "320",
+        "--height",
+        "180",
+        "--fps",
+        "60",
+        "--duration",
+        "6",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stream = probe(&video);
+    assert_eq!(stream["width"], 320);
+    assert_eq!(stream["height"], 180);
+    assert_eq!(stream["r_frame_rate"], "60/1");
+    assert_eq!(stream["nb_read_frames"], "6");
+    // A still and the element tree see the same composition.
+    let still = dir.join("small.png");
+    let out = kinema(&[
+        "still",
+        &entry,
+        "TitleCard",
+        still.to_str().unwrap(),
+        "--width",
+        "320",
+        "--height",
+        "180",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(image::image_dimensions(&still).unwrap(), (320, 180));
+    let out = kinema(&["tree", &entry, "TitleCard", "--json", "--width", "320"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tree["width"], 320, "{tree}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

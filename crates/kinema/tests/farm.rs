@@ -1224,3 +1224,20 @@ fn the_farm_refuses_file_urls_whether_or_not_the_file_exists() {
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::remove_file(&secret).unwrap();
 }
+
+#[test]
+fn a_project_site_refuses_the_code_file_flags() {
+    let dir = std::env::temp_dir().join(format!("kinema-farm-flags-{}", std::process::id()));
+    let entry = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/showcase/src/index.ts");
+    let out = kinema_farm(
+        &dir.join("buckets"),
+        &["sites", "create", entry.to_str().unwrap(), "--width", "320"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("describe a code file's composition") && err.contains("is a project"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
