@@ -277,7 +277,8 @@ pub fn run(cli: Cli) -> Result<()> {
             engine.select_with(&composition, &props, &overrides)?;
             let tree = engine
                 .render_frame(frame)
-                .with_context(|| format!("cannot render frame {frame} of {composition}"))?;
+                // The error names the composition and the frame.
+                ?;
             if html {
                 outln!("{}", kinema_paint::html::standalone_html(&tree));
             } else if json {
@@ -426,7 +427,8 @@ pub fn run(cli: Cli) -> Result<()> {
             engine.select_with(&composition, &props, &overrides)?;
             let tree = engine
                 .render_frame(frame)
-                .with_context(|| format!("cannot render frame {frame} of {composition}"))?;
+                // The error names the composition and the frame.
+                ?;
             let compose_ms = still::elapsed_ms(started);
             let painting = Instant::now();
             let mut options = PaintOptions::for_public_dir(public);
@@ -435,7 +437,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut renderer = BlitzRenderer::new(options)?;
             let image = renderer
                 .render(&tree)
-                .with_context(|| format!("cannot paint frame {frame} of {composition}"))?;
+                .with_context(|| format!("cannot paint {composition}"))?;
             let bytes = still::encode(&image, format, jpeg_quality)?;
             let paint_ms = still::elapsed_ms(painting);
             still::write_atomically(&output, &bytes)?;

@@ -9,7 +9,7 @@
 //! Ctrl-C (or SIGTERM) stops the workers and removes every temporary file.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
@@ -461,18 +461,23 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let queue = Arc::new(ChunkQueue::new(spans, threads, split));
     let (first_frame, nth) = (plan.frame_range.start, plan.every_nth_frame);
     let stop = Arc::new(AtomicBool::new(false));
+    // The earliest frame that failed (`u32::MAX`: none yet).
+    let failed_at = Arc::new(AtomicU32::new(u32::MAX));
     let rendered = Arc::new(AtomicUsize::new(0));
     // Each encoder's count of frames encoded, summed for the progress bar.
     let encoded = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
     // Each encoder's peak memory, for the report.
     let peaks = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
-    let (tx, rx) = mpsc::channel::<Result<()>>();
+    // A thread's failure, with the frame it was on (`None`: not at a frame, such as an encoder
+    // that would not start).
+    let (tx, rx) = mpsc::channel::<(Option<u32>, anyhow::Error)>();
     let mut workers = Vec::new();
     for worker in 0..threads {
-        let (tx, queue, stop, rendered, encoded, peaks) = (
+        let (tx, queue, stop, failed_at, rendered, encoded, peaks) = (
             tx.clone(),
             queue.clone(),
             stop.clone(),
+            failed_at.clone(),
             rendered.clone(),
             encoded.clone(),
             peaks.clone(),
@@ -500,12 +505,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                 .spawn(move || {
                     // Encoders still flushing chunks this thread has rendered.
                     let mut finishing = Finishing::default();
+                    // The frame being composed, painted and encoded.
+                    let mut at_frame = None;
                     let result = (|| -> Result<()> {
                         let mut engine = Engine::new(bundle, limits)?;
                         engine.select_with(&composition, &props, &overrides)?;
                         let mut renderer = BlitzRenderer::new(paint)?;
                         while let Some(span) = queue.take(worker) {
-                            if stop.load(Ordering::SeqCst) {
+                            // After a frame failed, no thread starts another chunk.
+                            if stop.load(Ordering::SeqCst)
+                                || failed_at.load(Ordering::SeqCst) != u32::MAX
+                            {
                                 break;
                             }
                             let timing = ChunkTiming {
@@ -556,11 +566,19 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                 let Some((frame, tree)) = composed.pop_front() else {
                                     break;
                                 };
-                                let tree =
-                                    tree.with_context(|| format!("cannot render frame {frame}"))?;
+                                // A thread whose chunk is at frames before one that failed goes
+                                // on: an earlier frame may fail too, and the earliest is the
+                                // one to report (it is the one to fix first).
+                                if frame > failed_at.load(Ordering::SeqCst) {
+                                    encoder.abort();
+                                    return Ok(());
+                                }
+                                at_frame = Some(frame);
+                                // Compose and paint errors name the frame themselves.
+                                let tree = tree?;
                                 let image = renderer
                                     .paint(&tree)
-                                    .with_context(|| format!("cannot paint frame {frame}"))?;
+                                    .with_context(|| format!("cannot paint {composition}"))?;
                                 encoder
                                     .write(RgbaFrame {
                                         width: image.width,
@@ -574,6 +592,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                     })
                                     .with_context(|| format!("cannot encode frame {frame}"))?;
                                 rendered.fetch_add(1, Ordering::SeqCst);
+                                at_frame = None;
                             }
                             // x264 still holds its lookahead (~40 frames at medium) when
                             // the last frame is written. Flushing it in the background lets
@@ -587,8 +606,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                     // Also after a failure: no encoder outlives the render.
                     let result = result.and(finishing.wait());
                     if let Err(e) = result {
-                        stop.store(true, Ordering::SeqCst);
-                        let _ = tx.send(Err(e));
+                        match at_frame {
+                            Some(frame) => {
+                                failed_at.fetch_min(frame, Ordering::SeqCst);
+                            }
+                            None => stop.store(true, Ordering::SeqCst),
+                        }
+                        let _ = tx.send((at_frame, e));
                     }
                 })
                 .context("cannot start a render thread")?,
@@ -597,16 +621,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     drop(tx);
 
     let bar = progress_bar(job.progress, plan.frame_count as u64);
-    let mut failure = None;
+    let mut failures = Vec::new();
     loop {
         if interrupt::requested() {
             stop.store(true, Ordering::SeqCst);
         }
         match rx.recv_timeout(std::time::Duration::from_millis(100)) {
-            Ok(Err(e)) => {
-                failure.get_or_insert(e);
-            }
-            Ok(Ok(())) => {}
+            Ok(failure) => failures.push(failure),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
@@ -636,6 +657,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     if let Some(signal) = interrupt::requested_by() {
         return Err(Interrupted(signal).into());
     }
+    // Threads that failed before the others stopped: the earliest frame is the one to fix
+    // first (a later frame may fail for the same reason); failures at no frame, in order.
+    let failure = failures
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(order, (frame, _))| (frame.unwrap_or(u32::MAX), *order))
+        .map(|(_, (_, e))| e);
     if let Some(e) = failure {
         // An encoder's error names the temporary file it was writing: say which video.
         return Err(if e.chain().any(|cause| cause.is::<EncodeError>()) {

@@ -1158,3 +1158,48 @@ fn a_project_takes_the_size_rate_and_length_flags_in_place_of_its_own() {
     assert_eq!(tree["width"], 320, "{tree}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn with_several_threads_the_earliest_failing_frame_is_reported() {
+    let dir = render_dir("earliest");
+    let code = dir.join("late.tsx");
+    // Frames 5 and on throw; two threads take frames 0-11 and 12-23, so the second fails at
+    // once, at frame 12, while the first is still at frames before 5.
+    std::fs::write(
+        &code,
+        "import {useCurrentFrame} from 'remotion';\n\
+         export default () => {\n\
+           const frame = useCurrentFrame();\n\
+           if (frame >= 5) throw new Error('broken from ' + frame);\n\
+           return <div style={{width: 10, height: 10, background: 'red'}} />;\n\
+         };\n",
+    )
+    .unwrap();
+    let video = dir.join("out.mp4");
+    for _ in 0..3 {
+        let out = kinema(&[
+            "render",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            video.to_str().unwrap(),
+            "--width",
+            "64",
+            "--height",
+            "36",
+            "--duration",
+            "24",
+            "--concurrency",
+            "2",
+        ]);
+        let err = stderr(&out);
+        assert!(!out.status.success());
+        // Named once, not "cannot render frame 5: …, frame 5".
+        assert!(
+            err.contains("composition 'DynamicComp', frame 5: Error: broken from 5"),
+            "{err}"
+        );
+        assert_eq!(err.matches("frame 5").count(), 1, "{err}");
+        assert!(!video.exists());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
