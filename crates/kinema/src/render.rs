@@ -275,6 +275,51 @@ impl Drop for TempOutput {
 /// between threads at the end of a render cost nothing noticeable.
 const COMPOSE_AHEAD: usize = 8;
 
+/// Remove the temporaries a render of `name` into `dir` left when it was killed outright
+/// (`kill -9`, the kernel's out-of-memory killer), which no handler could clean up: those of
+/// processes that no longer run. A render of the same name still running keeps its own.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some((pid, suffix)) = rest.split_once('.') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if !suffix.starts_with("partial.") || pid == std::process::id() || process_runs(pid) {
+            continue;
+        }
+        let path = entry.path();
+        tracing::info!(
+            "removing {}, left by a render that was killed",
+            path.display()
+        );
+        let _ = match path.is_dir() {
+            true => std::fs::remove_dir_all(&path),
+            false => std::fs::remove_file(&path),
+        };
+    }
+}
+
+/// Whether process `pid` exists (a signal 0 reaches it, or it is someone else's).
+fn process_runs(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 fn temp_path_for(output: &Path) -> Result<PathBuf> {
     let dir = match output.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -282,6 +327,13 @@ fn temp_path_for(output: &Path) -> Result<PathBuf> {
     };
     // As Remotion does: `out/video.mp4` needs no `mkdir out` first.
     if !dir.is_dir() {
+        if let Some(file) = dir.ancestors().find(|a| a.is_file()) {
+            bail!(
+                "cannot write {}: {} is a file, not a folder",
+                output.display(),
+                file.display()
+            );
+        }
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
@@ -294,6 +346,7 @@ fn temp_path_for(output: &Path) -> Result<PathBuf> {
         .map(|e| e.to_string_lossy().to_string())
         .unwrap_or_else(|| "mp4".into());
     let pid = std::process::id();
+    remove_stale_temporaries(&dir, &name);
     let temp = format!(".{name}.{pid}.partial.{ext}");
     // A file name holds at most 255 bytes (ext4, XFS, Btrfs): a long output name's temporaries
     // (the file, and the chunks' folder named after it) get a short one.

@@ -1203,3 +1203,54 @@ fn with_several_threads_the_earliest_failing_frame_is_reported() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn temporaries_of_killed_renders_are_removed_by_the_next_render() {
+    let dir = render_dir("stale");
+    let code = dir.join("dot.tsx");
+    std::fs::write(
+        &code,
+        "export default () => <div style={{width: 10, height: 10, background: 'red'}} />;\n",
+    )
+    .unwrap();
+    // What `kill -9` left (a process id no system reaches), and what a render still running
+    // (process 1 always runs) has: only the first goes.
+    let stale_file = dir.join(".out.mp4.999999999.partial.mp4");
+    let stale_chunks = dir.join(".out.mp4.999999999.partial.chunks");
+    let running = dir.join(".out.mp4.1.partial.mp4");
+    let other_output = dir.join(".other.mp4.999999999.partial.mp4");
+    std::fs::write(&stale_file, b"").unwrap();
+    std::fs::create_dir_all(&stale_chunks).unwrap();
+    std::fs::write(stale_chunks.join("chunk-0.ts"), b"x").unwrap();
+    std::fs::write(&running, b"").unwrap();
+    std::fs::write(&other_output, b"").unwrap();
+    let video = dir.join("out.mp4");
+    let out = kinema(&[
+        "render",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        video.to_str().unwrap(),
+        "--width",
+        "64",
+        "--height",
+        "36",
+        "--duration",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stale_file.exists() && !stale_chunks.exists());
+    assert!(running.exists() && other_output.exists());
+    // A folder in the output's path that is a file is named.
+    let out = kinema(&[
+        "render",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        video.join("x.mp4").to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&out).contains("out.mp4 is a file, not a folder"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
