@@ -36,12 +36,30 @@ fn main() -> ExitCode {
             // Not eprintln!, which panics when stderr has gone (the terminal closed).
             use std::io::Write as _;
             let _ = writeln!(std::io::stderr(), "error: {error:#}");
+            if let Some(hint) = limit_hint(&error) {
+                let _ = writeln!(std::io::stderr(), "hint: {hint}");
+            }
             match error.downcast_ref::<render::Interrupted>() {
                 Some(render::Interrupted(signal)) => ExitCode::from((128 + signal) as u8),
                 None => ExitCode::FAILURE,
             }
         }
     }
+}
+
+/// Which flag raises the sandbox limit an error ran into, if it ran into one.
+fn limit_hint(error: &anyhow::Error) -> Option<&'static str> {
+    error.chain().find_map(|cause| match cause.downcast_ref() {
+        Some(kinema_compose::ComposeError::Timeout { .. }) => Some(
+            "--frame-time-limit-ms raises the CPU time a frame may take (default 10000), if the \
+             work is real",
+        ),
+        Some(kinema_compose::ComposeError::OutOfMemory { .. }) => Some(
+            "--memory-limit-mib raises the JavaScript heap limit (default 512), if the memory is \
+             needed",
+        ),
+        _ => None,
+    })
 }
 
 /// Write to stdout for [`out!`] and [`outln!`].

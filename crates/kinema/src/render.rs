@@ -218,6 +218,13 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
         "pixelFormat" => "--pixel-format",
         "x264Preset" => "--x264-preset",
         "videoBitrate" => "--video-bitrate",
+        // The library names both by their API names (as the farm's payloads spell them).
+        "crf" if reason.contains("videoBitrate") => {
+            return anyhow::anyhow!(
+                "--crf and --video-bitrate cannot both be given: one sets the quality, the other \
+                 the bitrate"
+            );
+        }
         "crf" => "--crf",
         "size" if reason.contains("needs an even") => {
             return anyhow::anyhow!("the video is {reason}: {}", odd_size_advice(codec));

@@ -204,6 +204,12 @@ fn errors_exit_non_zero_with_a_clear_message() {
         "{}",
         stderr(&out)
     );
+    // And which flag raises the limit.
+    assert!(
+        stderr(&out).contains("hint: --frame-time-limit-ms raises"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -603,6 +609,10 @@ fn render_errors_leave_no_partial_files() {
         (&["--fps", "1000"][..], "outside 0.2-500 frames per second"),
         (&["--memory-limit-mib", "0"][..], "--memory-limit-mib"),
         (&["--frame-time-limit-ms", "0"][..], "--frame-time-limit-ms"),
+        (
+            &["--crf", "20", "--video-bitrate", "4M"][..],
+            "--crf and --video-bitrate cannot both be given",
+        ),
         (
             &["--concurrency", "4294967297"][..],
             "must be at most 1024 threads",
