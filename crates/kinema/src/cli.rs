@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use kinema_compose::{CompositionKind, Engine, Limits};
 
@@ -169,9 +169,9 @@ pub enum Command {
         /// at most 16).
         #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f64,
-        /// JPEG quality, 0-100.
-        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(0..=100))]
-        jpeg_quality: u8,
+        /// JPEG quality, 0-100 (default 80; .jpg and .jpeg output only).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+        jpeg_quality: Option<u8>,
         /// Never fetch http(s) images and fonts.
         #[arg(long)]
         offline: bool,
@@ -418,6 +418,13 @@ pub fn run(cli: Cli) -> Result<()> {
             limits,
         } => {
             let format = StillFormat::from_path(&output)?;
+            if jpeg_quality.is_some() && format != StillFormat::Jpeg {
+                bail!(
+                    "--jpeg-quality applies to .jpg and .jpeg images, not {}",
+                    output.display()
+                );
+            }
+            let jpeg_quality = jpeg_quality.unwrap_or(80);
             let started = Instant::now();
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;

@@ -113,7 +113,15 @@ impl EncoderChoice {
     /// `--ffmpeg` path, if any; see [`EncoderBackend::choose`] for when `auto` falls back).
     fn resolve(self, given: Option<&Path>, codec: Codec) -> Result<EncoderBackend> {
         let chosen = match self {
-            EncoderChoice::Builtin => return Ok(EncoderBackend::Builtin),
+            EncoderChoice::Builtin => {
+                if let Some(path) = given {
+                    tracing::warn!(
+                        "--ffmpeg {} is not used: --encoder builtin encodes without ffmpeg",
+                        path.display()
+                    );
+                }
+                return Ok(EncoderBackend::Builtin);
+            }
             EncoderChoice::Auto => EncoderBackend::choose(given, codec).inspect(|backend| {
                 if *backend == EncoderBackend::Builtin {
                     tracing::warn!("{}", kinema_encode::FALLBACK_WARNING);
@@ -479,9 +487,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         });
     }
     let backend = job.encoder.resolve(job.ffmpeg.as_deref(), job.codec)?;
-    backend
-        .check(&settings, &job.output)
-        .map_err(|e| in_flags_for(e, Some(job.codec)))?;
+    backend.check(&settings, &job.output).map_err(|e| {
+        let error = in_flags_for(e, Some(job.codec));
+        // The built-in encoder was not asked for: say why it is the one refusing.
+        match (job.encoder, &backend) {
+            (EncoderChoice::Auto, EncoderBackend::Builtin) => error.context(
+                "ffmpeg is not on the PATH, so the built-in encoder was to write this video \
+                 (apt-get install ffmpeg, or --ffmpeg PATH)",
+            ),
+            _ => error,
+        }
+    })?;
     // With --frames-per-chunk the chunks are the farm's, kept as planned; otherwise one chunk
     // per thread to start with, split while rendering where a thread would otherwise idle.
     let planned = job.frames_per_chunk.map(|_| planned_spans(&plan));

@@ -1264,3 +1264,58 @@ fn temporaries_of_killed_renders_are_removed_by_the_next_render() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn flags_that_would_go_unused_are_pointed_out() {
+    let dir = render_dir("unused");
+    let code = dir.join("dot.tsx");
+    std::fs::write(
+        &code,
+        "export default () => <div style={{width: 10, height: 10, background: 'red'}} />;\n",
+    )
+    .unwrap();
+    let code = code.to_str().unwrap();
+    let size = ["--width", "64", "--height", "36", "--duration", "3"];
+    // Without ffmpeg an .mkv cannot be written: the error says why the built-in encoder came in.
+    let mkv = dir.join("out.mkv");
+    let mut args = vec!["render", code, "DynamicComp", mkv.to_str().unwrap()];
+    args.extend(size);
+    let out = kinema_without_ffmpeg(&args);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("ffmpeg is not on the PATH, so the built-in encoder")
+            && stderr(&out).contains("out.mkv"),
+        "{}",
+        stderr(&out)
+    );
+    // --ffmpeg beside --encoder builtin is said to be unused.
+    let mp4 = dir.join("out.mp4");
+    let mut args = vec!["render", code, "DynamicComp", mp4.to_str().unwrap()];
+    args.extend(size);
+    args.extend(["--encoder", "builtin", "--ffmpeg", "/opt/ffmpeg"]);
+    let out = kinema(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--ffmpeg /opt/ffmpeg is not used"),
+        "{}",
+        stderr(&out)
+    );
+    // A JPEG quality for a PNG is refused, as Remotion refuses it.
+    let png = dir.join("still.png");
+    let out = kinema(&[
+        "still",
+        code,
+        "DynamicComp",
+        png.to_str().unwrap(),
+        "--jpeg-quality",
+        "50",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--jpeg-quality applies to .jpg and .jpeg images"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!png.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
