@@ -227,25 +227,28 @@ fn console_output_goes_to_stderr() {
 fn still_writes_png_jpeg_and_webp() {
     let dir = std::env::temp_dir().join(format!("kinema-still-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let example_entry = example("showcase/src/index.ts");
     for (name, format) in [
         ("title.png", image::ImageFormat::Png),
         ("title.jpg", image::ImageFormat::Jpeg),
         ("title.webp", image::ImageFormat::WebP),
     ] {
         let path = dir.join(name);
-        let out = kinema(&[
+        let mut args = vec![
             "still",
-            &example("showcase/src/index.ts"),
+            &example_entry,
             "TitleCard",
             path.to_str().unwrap(),
             "--frame",
             "40",
             "--scale",
             "0.5",
-            "--jpeg-quality",
-            "90",
             "--json",
-        ]);
+        ];
+        if format == image::ImageFormat::Jpeg {
+            args.extend(["--jpeg-quality", "90"]);
+        }
+        let out = kinema(&args);
         assert!(out.status.success(), "{}", stderr(&out));
         let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
         assert_eq!(report["width"], 960);
