@@ -29,7 +29,7 @@ const MAX_INTEGER = 2 ** 31 - 1;
 function checkResolved(id, name, value, integer) {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && (Math.floor(value) !== value || value > MAX_INTEGER))) {
     throw new TypeError(
-      `Composition "${id}": ${name} must be a positive ${integer ? 'integer' : 'number'} after calculateMetadata(), but got ${JSON.stringify(value)}.`,
+      `Composition "${id}": ${name} must be a positive ${integer ? `integer up to ${MAX_INTEGER}` : 'number'} after calculateMetadata(), but got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}.`,
     );
   }
 }

@@ -408,7 +408,12 @@ fn calculate_metadata_errors_name_the_composition() {
     let root = "import {registerRoot, Composition} from 'remotion';\nregisterRoot(() => <Composition id=\"Meta\" component={() => null} fps={30} width={100} height={100} calculateMetadata={async () => ({durationInFrames: -5})} />);";
     let mut engine = project(&[("src/index.tsx", root)]).unwrap();
     let err = engine.select("Meta", &json!({})).unwrap_err();
-    assert!(err.to_string().contains("Composition \"Meta\": durationInFrames must be a positive integer after calculateMetadata(), but got -5"), "{err}");
+    assert!(err.to_string().contains("Composition \"Meta\": durationInFrames must be a positive integer up to 2147483647 after calculateMetadata(), but got -5"), "{err}");
+    // A NaN is named as one (JSON would print null).
+    let root = "import {registerRoot, Composition} from 'remotion';\nregisterRoot(() => <Composition id=\"Meta\" component={() => null} fps={30} width={100} height={100} calculateMetadata={async () => ({durationInFrames: NaN})} />);";
+    let mut engine = project(&[("src/index.tsx", root)]).unwrap();
+    let err = engine.select("Meta", &json!({})).unwrap_err();
+    assert!(err.to_string().contains("but got NaN"), "{err}");
     let root = "import {registerRoot, Composition} from 'remotion';\nregisterRoot(() => <Composition id=\"Hang\" component={() => null} fps={30} width={100} height={100} calculateMetadata={() => new Promise(() => {})} />);";
     let mut engine = project(&[("src/index.tsx", root)]).unwrap();
     let err = engine.select("Hang", &json!({})).unwrap_err();
