@@ -1322,3 +1322,39 @@ fn flags_that_would_go_unused_are_pointed_out() {
     assert!(!png.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn inline_svg_images_never_read_files() {
+    // usvg reads an <image href="/path"> from disk by default: a composition could then draw
+    // any file of the machine (on the farm, whoever calls it). Only data: URLs are read.
+    let dir = render_dir("svg-href");
+    let secret = dir.join("secret.png");
+    image::RgbaImage::from_pixel(4, 4, image::Rgba([255, 0, 0, 255]))
+        .save(&secret)
+        .unwrap();
+    let code = dir.join("svg.tsx");
+    std::fs::write(
+        &code,
+        format!(
+            "export default () => <svg width={{160}} height={{90}}>\
+             <image href=\"{}\" width={{160}} height={{90}} /></svg>;\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let still = dir.join("still.png");
+    let out = kinema(&[
+        "still",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        still.to_str().unwrap(),
+        "--width",
+        "160",
+        "--height",
+        "90",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pixel = *image::open(&still).unwrap().to_rgba8().get_pixel(80, 45);
+    assert_ne!(pixel.0, [255, 0, 0, 255], "the file was drawn");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -83,6 +83,16 @@ impl ResourceLoader {
 
     /// Load the bytes behind a URL.
     pub fn load(&self, url: &Url) -> Result<Bytes, String> {
+        let bytes = self.load_bytes(url)?;
+        // An SVG image names other images by path, which the SVG decoder reads from this
+        // machine's disk: where files are off limits, such an SVG is too.
+        if !self.options.allow_files && svg_refers_to_files(&bytes) {
+            return Err("an SVG image here may embed other images only as data: URLs".into());
+        }
+        Ok(bytes)
+    }
+
+    fn load_bytes(&self, url: &Url) -> Result<Bytes, String> {
         match url.scheme() {
             "data" => decode_data_url(url.as_str()),
             "kinema" => self.load_project_file(url),
@@ -294,6 +304,31 @@ fn fetch_remote_uncached(url: &Url, options: &ResourceOptions) -> Result<Bytes, 
     Ok(Bytes::from(bytes))
 }
 
+/// Whether `bytes` are an SVG document with an `<image>` whose `href` is not a `data:` URL: a
+/// path the SVG decoder would read from disk. (SVG images nested in it are decoded with
+/// external images ignored.)
+fn svg_refers_to_files(bytes: &[u8]) -> bool {
+    // Gzipped SVG (.svgz) is decoded too.
+    let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+    if !gzip && !String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).contains("<svg") {
+        return false;
+    }
+    let found = std::sync::atomic::AtomicBool::new(false);
+    let options = usvg::Options {
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+            resolve_string: Box::new(|_, _| {
+                found.store(true, std::sync::atomic::Ordering::Relaxed);
+                None
+            }),
+        },
+        ..Default::default()
+    };
+    // A document that does not parse refers to nothing; the image decoder reports it.
+    let _ = usvg::Tree::from_data(bytes, &options);
+    found.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +390,53 @@ mod tests {
             .load(&Url::parse("https://example.invalid/a.png").unwrap())
             .unwrap_err();
         assert!(err.contains("disabled"));
+    }
+
+    #[test]
+    fn svg_images_that_name_files_are_refused_where_files_are() {
+        let file = std::env::temp_dir().join(format!("kinema-svg-href-{}.png", std::process::id()));
+        let svg = format!(
+            "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'>\
+             <image href='{}' width='4' height='4'/></svg>",
+            file.display()
+        );
+        let url = |svg: &str| {
+            Url::parse(&format!("data:image/svg+xml,{}", svg.replace('#', "%23"))).unwrap()
+        };
+        let refused = ResourceLoader::new(ResourceOptions {
+            allow_files: false,
+            ..Default::default()
+        });
+        let err = refused.load(&url(&svg)).unwrap_err();
+        assert!(err.contains("only as data: URLs"), "{err}");
+        // An SVG inside an SVG is parsed with external images ignored: nothing to refuse.
+        let nested = format!(
+            "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'><image width='4' \
+             height='4' href='data:image/svg+xml;base64,{}'/></svg>",
+            base64_encode(svg.as_bytes())
+        );
+        assert!(refused.load(&url(&nested)).is_ok());
+        // Shapes alone, and embedded data, are fine; where files are allowed, all of it is.
+        let shapes = "<svg xmlns='http://www.w3.org/2000/svg'><rect width='4' height='4'/></svg>";
+        assert!(refused.load(&url(shapes)).is_ok());
+        let allowed = ResourceLoader::new(ResourceOptions::default());
+        assert!(allowed.load(&url(&svg)).is_ok());
+    }
+
+    fn base64_encode(bytes: &[u8]) -> String {
+        const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+            for i in 0..4 {
+                out.push(match i <= chunk.len() {
+                    true => TABLE[(n >> (18 - 6 * i) & 63) as usize] as char,
+                    false => '=',
+                });
+            }
+        }
+        out
     }
 
     #[test]

@@ -115,6 +115,7 @@ impl DetachedSvg {
     ) -> Result<SvgImageData, usvg::Error> {
         let options = usvg::Options {
             fontdb,
+            image_href_resolver: no_file_hrefs(),
             ..Default::default()
         };
         let whole = |options: &usvg::Options| {
@@ -201,17 +202,16 @@ impl DetachedSvg {
             layers.push(layer);
         }
         document.push_str("</svg>");
-        let fallback = usvg::ImageHrefResolver::default_string_resolver();
         let layered = usvg::Options {
             fontdb: options.fontdb.clone(),
             image_href_resolver: usvg::ImageHrefResolver {
                 resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
-                resolve_string: Box::new(|href, options| {
+                resolve_string: Box::new(|href, _| {
                     match href.strip_prefix(LAYER_HREF).map(str::parse::<usize>) {
                         Some(Ok(index)) => layers
                             .get(index)
                             .map(|layer| usvg::ImageKind::SVG(layer.tree.clone())),
-                        _ => fallback(href, options),
+                        _ => None,
                     }
                 }),
             },
@@ -707,6 +707,19 @@ fn css_color([r, g, b, a]: [f32; 4]) -> String {
             byte(b),
             a.clamp(0.0, 1.0)
         )
+    }
+}
+
+/// usvg's image resolver for inline SVG: `data:` URLs only. usvg's default reads any other
+/// `href` as a path on this machine (`<image href="/etc/…">`), which would let a composition read
+/// files outside its `public/` folder, and the render farm's code comes from whoever calls it.
+pub(crate) fn no_file_hrefs<'a>() -> usvg::ImageHrefResolver<'a> {
+    usvg::ImageHrefResolver {
+        resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+        resolve_string: Box::new(|href, _| {
+            tracing::debug!("an SVG <image> refers to {href}: only data: URLs are read");
+            None
+        }),
     }
 }
 
