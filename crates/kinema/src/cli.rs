@@ -315,8 +315,22 @@ pub fn run(cli: Cli) -> Result<()> {
                 Some(codec) => kinema_encode::Codec::parse(&codec).map_err(render::in_flags)?,
                 None => {
                     let extension = output.extension().map(|e| e.to_string_lossy());
-                    let codec =
+                    let mut codec =
                         kinema_encode::Codec::for_extension(extension.as_deref().unwrap_or(""));
+                    // Without ffmpeg (asked for, or missing) a .mov is H.264, which the
+                    // built-in encoder writes, rather than ProRes, which it cannot.
+                    let builtin = match encoder.as_str() {
+                        "builtin" => true,
+                        "auto" => !kinema_encode::EncoderBackend::ffmpeg_found(
+                            ffmpeg
+                                .as_deref()
+                                .unwrap_or(kinema_encode::DEFAULT_FFMPEG.as_ref()),
+                        ),
+                        _ => false,
+                    };
+                    if builtin && codec == kinema_encode::Codec::Prores {
+                        codec = kinema_encode::Codec::H264;
+                    }
                     if codec != kinema_encode::Codec::H264 {
                         tracing::info!(
                             "the .{} extension picks {} (--codec chooses another)",

@@ -51,12 +51,12 @@ fn main() -> ExitCode {
 fn limit_hint(error: &anyhow::Error) -> Option<&'static str> {
     error.chain().find_map(|cause| match cause.downcast_ref() {
         Some(kinema_compose::ComposeError::Timeout { .. }) => Some(
-            "--frame-time-limit-ms raises the CPU time a frame may take (default 10000), if the \
-             work is real",
+            "--frame-time-limit-ms raises the CPU time a frame, loading or calculateMetadata may \
+             take (10000 ms unless given), if the work is real",
         ),
         Some(kinema_compose::ComposeError::OutOfMemory { .. }) => Some(
-            "--memory-limit-mib raises the JavaScript heap limit (default 512), if the memory is \
-             needed",
+            "--memory-limit-mib raises the JavaScript heap limit (512 MiB unless given), if the \
+             memory is needed",
         ),
         _ => None,
     })

@@ -292,16 +292,21 @@ const COMPOSE_AHEAD: usize = 8;
 
 /// Remove the temporaries a render of `name` into `dir` left when it was killed outright
 /// (`kill -9`, the kernel's out-of-memory killer), which no handler could clean up: those of
-/// processes that no longer run. A render of the same name still running keeps its own.
+/// processes that no longer run on this machine. A render of the same name still running here
+/// keeps its own (one on another machine sharing the folder cannot be seen).
 fn remove_stale_temporaries(dir: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let prefix = format!(".{name}.");
+    // Outputs whose names are too long for a suffix share the short form.
+    let prefixes = [format!(".{name}."), ".kinema.".to_string()];
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
-        let Some(rest) = file_name.strip_prefix(&prefix) else {
+        let Some(rest) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
             continue;
         };
         let Some((pid, suffix)) = rest.split_once('.') else {
@@ -457,7 +462,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         if job.scale == 1.0 {
             bail!(
                 "the composition is {width}x{height}, and each side of a video can be at most \
-                 {MAX_SIDE} pixels: make it smaller (--width and --height for a code file); \
+                 {MAX_SIDE} pixels: make it smaller (--width and --height); \
                  {scale_hint}"
             );
         }
@@ -588,9 +593,12 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                         engine.select_with(&composition, &props, &overrides)?;
                         let mut renderer = BlitzRenderer::new(paint)?;
                         while let Some(span) = queue.take(worker) {
-                            // After a frame failed, no thread starts another chunk.
+                            // After a frame failed, a chunk that starts past it is not begun.
+                            // One that starts before it is (it may be the rest of a chunk split
+                            // off from a thread that was there): its frames past the failure
+                            // are cut off below.
                             if stop.load(Ordering::SeqCst)
-                                || failed_at.load(Ordering::SeqCst) != u32::MAX
+                                || first_frame + span.first * nth > failed_at.load(Ordering::SeqCst)
                             {
                                 break;
                             }
@@ -684,7 +692,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                     if let Err(e) = result {
                         match at_frame {
                             Some(frame) => {
-                                failed_at.fetch_min(frame, Ordering::SeqCst);
+                                if failed_at.fetch_min(frame, Ordering::SeqCst) == u32::MAX {
+                                    tracing::warn!(
+                                        "frame {frame} failed; the frames before it still \
+                                         rendering finish first, to find the earliest that \
+                                         fails (Ctrl-C stops)"
+                                    );
+                                }
                             }
                             None => stop.store(true, Ordering::SeqCst),
                         }
