@@ -1230,15 +1230,21 @@ fn with_several_threads_the_earliest_failing_frame_is_reported() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn temporaries_of_killed_renders_are_removed_by_the_next_render() {
-    let dir = render_dir("stale");
+/// A code file in `dir` drawing a small red square: the least a render needs.
+fn red_square(dir: &Path) -> PathBuf {
     let code = dir.join("dot.tsx");
     std::fs::write(
         &code,
         "export default () => <div style={{width: 10, height: 10, background: 'red'}} />;\n",
     )
     .unwrap();
+    code
+}
+
+#[test]
+fn temporaries_of_killed_renders_are_removed_by_the_next_render() {
+    let dir = render_dir("stale");
+    let code = red_square(&dir);
     // What `kill -9` left (a process id no system reaches), and what a render still running
     // (process 1 always runs) has: only the first goes.
     let stale_file = dir.join(".out.mp4.999999999.partial.mp4");
@@ -1284,12 +1290,7 @@ fn temporaries_of_killed_renders_are_removed_by_the_next_render() {
 #[test]
 fn flags_that_would_go_unused_are_pointed_out() {
     let dir = render_dir("unused");
-    let code = dir.join("dot.tsx");
-    std::fs::write(
-        &code,
-        "export default () => <div style={{width: 10, height: 10, background: 'red'}} />;\n",
-    )
-    .unwrap();
+    let code = red_square(&dir);
     let code = code.to_str().unwrap();
     let size = ["--width", "64", "--height", "36", "--duration", "3"];
     // Without ffmpeg an .mkv cannot be written: the error says why the built-in encoder came in.
