@@ -311,42 +311,16 @@ pub fn run(cli: Cli) -> Result<()> {
             code,
             limits,
         } => {
+            let encoder = render::EncoderChoice::parse(&encoder)?;
             let codec = match codec {
                 Some(codec) => kinema_encode::Codec::parse(&codec).map_err(render::in_flags)?,
-                None => {
-                    let extension = output.extension().map(|e| e.to_string_lossy());
-                    let mut codec =
-                        kinema_encode::Codec::for_extension(extension.as_deref().unwrap_or(""));
-                    // Without ffmpeg (asked for, or missing) a .mov is H.264, which the
-                    // built-in encoder writes, rather than ProRes, which it cannot.
-                    let builtin = match encoder.as_str() {
-                        "builtin" => true,
-                        "auto" => !kinema_encode::EncoderBackend::ffmpeg_found(
-                            ffmpeg
-                                .as_deref()
-                                .unwrap_or(kinema_encode::DEFAULT_FFMPEG.as_ref()),
-                        ),
-                        _ => false,
-                    };
-                    if builtin && codec == kinema_encode::Codec::Prores {
-                        codec = kinema_encode::Codec::H264;
-                    }
-                    if codec != kinema_encode::Codec::H264 {
-                        tracing::info!(
-                            "the .{} extension picks {} (--codec chooses another)",
-                            extension.unwrap_or_default(),
-                            codec.name()
-                        );
-                    }
-                    codec
-                }
+                None => render::codec_for_output(&output, encoder, ffmpeg.as_deref()),
             };
             let pixel_format = pixel_format
                 .as_deref()
                 .map(kinema_encode::PixelFormat::parse)
                 .transpose()
                 .map_err(render::in_flags)?;
-            let encoder = render::EncoderChoice::parse(&encoder)?;
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
             let frame_range = frames

@@ -148,6 +148,37 @@ impl EncoderChoice {
     }
 }
 
+/// The codec the extension of `output` picks when `--codec` is not given, as Remotion's CLI
+/// picks it ([`Codec::for_extension`]), except that a `.mov` written without ffmpeg (the
+/// built-in encoder asked for, or ffmpeg missing) is H.264, which that encoder writes, rather
+/// than ProRes, which it cannot.
+pub(crate) fn codec_for_output(
+    output: &Path,
+    encoder: EncoderChoice,
+    ffmpeg: Option<&Path>,
+) -> Codec {
+    let extension = output.extension().map(|e| e.to_string_lossy());
+    let mut codec = Codec::for_extension(extension.as_deref().unwrap_or(""));
+    let without_ffmpeg = match encoder {
+        EncoderChoice::Builtin => true,
+        EncoderChoice::Auto => {
+            !EncoderBackend::ffmpeg_found(ffmpeg.unwrap_or(kinema_encode::DEFAULT_FFMPEG.as_ref()))
+        }
+        EncoderChoice::Ffmpeg => false,
+    };
+    if without_ffmpeg && codec == Codec::Prores {
+        codec = Codec::H264;
+    }
+    if codec != Codec::H264 {
+        tracing::info!(
+            "the .{} extension picks {} (--codec chooses another)",
+            extension.unwrap_or_default(),
+            codec.name()
+        );
+    }
+    codec
+}
+
 /// Rename the finished video to `output`. Without `overwrite` a file that appeared there while
 /// rendering (another render of the same name) is kept and this one is an error: the check
 /// before rendering alone would let the later render replace it.

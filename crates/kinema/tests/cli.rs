@@ -1199,20 +1199,7 @@ fn with_several_threads_the_earliest_failing_frame_is_reported() {
     .unwrap();
     let video = dir.join("out.mp4");
     for _ in 0..3 {
-        let out = kinema(&[
-            "render",
-            code.to_str().unwrap(),
-            "DynamicComp",
-            video.to_str().unwrap(),
-            "--width",
-            "64",
-            "--height",
-            "36",
-            "--duration",
-            "24",
-            "--concurrency",
-            "2",
-        ]);
+        let out = render_tiny(kinema, &code, &video, 24, &["--concurrency", "2"]);
         let err = stderr(&out);
         assert!(!out.status.success());
         // Named once, not "cannot render frame 5: …, frame 5".
@@ -1228,6 +1215,23 @@ fn with_several_threads_the_earliest_failing_frame_is_reported() {
         assert!(!video.exists());
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `run` renders code file `code` (composition `DynamicComp`) at 64x36 for `frames` frames
+/// into `output`, with `extra` flags.
+fn render_tiny(
+    run: fn(&[&str]) -> Output,
+    code: &Path,
+    output: &Path,
+    frames: u32,
+    extra: &[&str],
+) -> Output {
+    let frames = frames.to_string();
+    let (code, output) = (code.to_str().unwrap(), output.to_str().unwrap());
+    let mut args = vec!["render", code, "DynamicComp", output];
+    args.extend(["--width", "64", "--height", "36", "--duration", &frames]);
+    args.extend(extra);
+    run(&args)
 }
 
 /// A code file in `dir` drawing a small red square: the least a render needs.
@@ -1257,18 +1261,7 @@ fn temporaries_of_killed_renders_are_removed_by_the_next_render() {
     std::fs::write(&running, b"").unwrap();
     std::fs::write(&other_output, b"").unwrap();
     let video = dir.join("out.mp4");
-    let out = kinema(&[
-        "render",
-        code.to_str().unwrap(),
-        "DynamicComp",
-        video.to_str().unwrap(),
-        "--width",
-        "64",
-        "--height",
-        "36",
-        "--duration",
-        "3",
-    ]);
+    let out = render_tiny(kinema, &code, &video, 3, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stale_file.exists() && !stale_chunks.exists());
     assert!(running.exists() && other_output.exists());
@@ -1291,13 +1284,8 @@ fn temporaries_of_killed_renders_are_removed_by_the_next_render() {
 fn flags_that_would_go_unused_are_pointed_out() {
     let dir = render_dir("unused");
     let code = red_square(&dir);
-    let code = code.to_str().unwrap();
-    let size = ["--width", "64", "--height", "36", "--duration", "3"];
     // Without ffmpeg an .mkv cannot be written: the error says why the built-in encoder came in.
-    let mkv = dir.join("out.mkv");
-    let mut args = vec!["render", code, "DynamicComp", mkv.to_str().unwrap()];
-    args.extend(size);
-    let out = kinema_without_ffmpeg(&args);
+    let out = render_tiny(kinema_without_ffmpeg, &code, &dir.join("out.mkv"), 3, &[]);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("ffmpeg is not on the PATH, so the built-in encoder")
@@ -1306,11 +1294,8 @@ fn flags_that_would_go_unused_are_pointed_out() {
         stderr(&out)
     );
     // --ffmpeg beside --encoder builtin is said to be unused.
-    let mp4 = dir.join("out.mp4");
-    let mut args = vec!["render", code, "DynamicComp", mp4.to_str().unwrap()];
-    args.extend(size);
-    args.extend(["--encoder", "builtin", "--ffmpeg", "/opt/ffmpeg"]);
-    let out = kinema(&args);
+    let builtin = ["--encoder", "builtin", "--ffmpeg", "/opt/ffmpeg"];
+    let out = render_tiny(kinema, &code, &dir.join("out.mp4"), 3, &builtin);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("--ffmpeg /opt/ffmpeg is not used"),
@@ -1321,7 +1306,7 @@ fn flags_that_would_go_unused_are_pointed_out() {
     let png = dir.join("still.png");
     let out = kinema(&[
         "still",
-        code,
+        code.to_str().unwrap(),
         "DynamicComp",
         png.to_str().unwrap(),
         "--jpeg-quality",
