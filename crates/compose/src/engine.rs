@@ -88,6 +88,16 @@ pub struct ConfigOverrides {
     pub duration_in_frames: Option<u32>,
 }
 
+impl ConfigOverrides {
+    /// `info` as these overrides leave it (what [`Engine::select_with`] resolves to).
+    pub fn apply(&self, info: &mut CompositionInfo) {
+        info.width = self.width.unwrap_or(info.width);
+        info.height = self.height.unwrap_or(info.height);
+        info.fps = self.fps.unwrap_or(info.fps);
+        info.duration_in_frames = self.duration_in_frames.unwrap_or(info.duration_in_frames);
+    }
+}
+
 /// Measures CPU time of the current thread, so a busy neighbour does not count against a frame.
 fn thread_cpu_nanos() -> u64 {
     let mut ts = libc::timespec {
@@ -278,7 +288,7 @@ globalThis.__kinema = host;
             ),
         };
         let context = "loading the project".to_string();
-        self.guarded(&context, |ctx| {
+        self.guarded(&context, None, |ctx| {
             let log = Function::new(ctx.clone(), |level: String, message: String| {
                 match level.as_str() {
                     "error" => tracing::error!(target: "kinema::console", "{message}"),
@@ -301,7 +311,9 @@ globalThis.__kinema = host;
 
     /// Ids of the registered compositions, without running `calculateMetadata`.
     pub fn composition_ids(&mut self) -> Result<Vec<String>, ComposeError> {
-        let json: String = self.guarded("listing compositions", |ctx| call_host(ctx, "ids", ()))?;
+        let json: String = self.guarded("listing compositions", None, |ctx| {
+            call_host(ctx, "ids", ())
+        })?;
         serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))
     }
 
@@ -311,7 +323,7 @@ globalThis.__kinema = host;
         input_props: &serde_json::Value,
     ) -> Result<Vec<CompositionInfo>, ComposeError> {
         let props = props_json(input_props)?;
-        let json: String = self.guarded("resolving compositions", |ctx| {
+        let json: String = self.guarded("resolving compositions", None, |ctx| {
             let promise: Promise = call_host(ctx, "compositions", (props,))?;
             promise.finish()
         })?;
@@ -337,7 +349,7 @@ globalThis.__kinema = host;
         let props = props_json(input_props)?;
         let overrides = serde_json::to_string(overrides).expect("overrides serialise");
         let context = format!("composition '{id}': calculating metadata");
-        let json: Option<String> = self.guarded(&context, |ctx| {
+        let json: Option<String> = self.guarded(&context, None, |ctx| {
             let promise: Promise = call_host(ctx, "select", (id.to_string(), props, overrides))?;
             promise.finish()
         })?;
@@ -378,7 +390,7 @@ globalThis.__kinema = host;
         }
         let context = format!("composition '{id}', frame {frame}");
         let mut reader = std::mem::take(&mut self.tape_reader);
-        let result = self.guarded(&context, |ctx| {
+        let result = self.guarded(&context, Some(frame), |ctx| {
             let output: Object = call_host(ctx, "frame", (frame,))?;
             let tokens = reader.read(ctx, &output.get("root")?)?;
             let media: String = output.get("media")?;
@@ -418,10 +430,11 @@ globalThis.__kinema = host;
     }
 
     /// Runs `f` in the context under the CPU-time watchdog, turning failures into errors that
-    /// name `context`.
+    /// name `context` (and `frame`, when one is being rendered).
     fn guarded<T>(
         &mut self,
         context: &str,
+        frame: Option<u32>,
         f: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<T>,
     ) -> Result<T, ComposeError> {
         if let Some(reason) = &self.broken {
@@ -448,6 +461,7 @@ globalThis.__kinema = host;
                     self.broken = Some("CPU time limit".into());
                     return Err(ComposeError::Timeout {
                         context: context.to_string(),
+                        frame,
                         limit_ms: self.limits.cpu_time.as_millis() as u64,
                     });
                 }
@@ -460,12 +474,14 @@ globalThis.__kinema = host;
                         self.broken = Some("memory limit".into());
                         return Err(ComposeError::OutOfMemory {
                             context: context.to_string(),
+                            frame,
                             limit_mib: self.limits.memory_bytes >> 20,
                         });
                     }
                     Failure::NeverSettled => {
                         return Err(ComposeError::NeverSettled {
                             context: context.to_string(),
+                            frame,
                         });
                     }
                     Failure::Other(message) => {
@@ -475,6 +491,7 @@ globalThis.__kinema = host;
                 name_link_error_importer(&self.bundle, &mut exception);
                 Err(ComposeError::Script {
                     context: context.to_string(),
+                    frame,
                     exception,
                 })
             }

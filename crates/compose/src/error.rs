@@ -53,16 +53,26 @@ pub enum ComposeError {
     #[error("{context}: {exception}")]
     Script {
         context: String,
+        /// The frame being rendered, when it was one.
+        frame: Option<u32>,
         exception: Box<ScriptException>,
     },
 
     /// A frame (or metadata computation) ran longer than the CPU-time limit.
     #[error("{context}: exceeded the CPU time limit of {limit_ms} ms (an infinite loop?)")]
-    Timeout { context: String, limit_ms: u64 },
+    Timeout {
+        context: String,
+        frame: Option<u32>,
+        limit_ms: u64,
+    },
 
     /// The composition's JavaScript heap outgrew the memory limit.
     #[error("{context}: exceeded the memory limit of {limit_mib} MiB")]
-    OutOfMemory { context: String, limit_mib: usize },
+    OutOfMemory {
+        context: String,
+        frame: Option<u32>,
+        limit_mib: usize,
+    },
 
     /// No composition with this id was registered.
     #[error("no composition with id '{id}'; available: {}", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
@@ -81,7 +91,7 @@ pub enum ComposeError {
         "{context}: a promise never settled (Kinema has no timers or network inside \
          compositions: compute data synchronously or pass it as props)"
     )]
-    NeverSettled { context: String },
+    NeverSettled { context: String, frame: Option<u32> },
 
     /// The engine broke in a way that is not the composition's fault.
     #[error("internal JavaScript engine error: {0}")]
@@ -133,6 +143,17 @@ impl fmt::Display for ScriptException {
 }
 
 impl ComposeError {
+    /// The frame that failed, for errors raised while one was rendered.
+    pub fn frame(&self) -> Option<u32> {
+        match self {
+            Self::Script { frame, .. }
+            | Self::Timeout { frame, .. }
+            | Self::OutOfMemory { frame, .. }
+            | Self::NeverSettled { frame, .. } => *frame,
+            _ => None,
+        }
+    }
+
     /// The innermost source location in the project's own code the error points at, when it
     /// has one.
     pub fn location(&self) -> Option<&SourceLocation> {

@@ -86,10 +86,16 @@ fn thrown_exception_has_message_mapped_stack_and_components() {
     engine.select("Main", &json!({})).unwrap();
     assert!(engine.render_frame(2).is_ok());
     let err = engine.render_frame(3).unwrap_err();
-    let ComposeError::Script { context, exception } = &err else {
+    let ComposeError::Script {
+        context,
+        frame,
+        exception,
+    } = &err
+    else {
         panic!("{err:?}")
     };
     assert_eq!(context, "composition 'Main', frame 3");
+    assert_eq!(*frame, Some(3));
     assert_eq!(exception.name, "TypeError");
     assert_eq!(exception.message, "bad frame 3");
     let top = exception.stack[0].location.as_ref().unwrap();
@@ -213,12 +219,17 @@ fn infinite_loop_times_out_naming_composition_and_frame() {
     let err = render("import {useCurrentFrame} from 'remotion';\nexport default () => { if (useCurrentFrame() === 2) { for (;;) {} } return null; };", 2, limits)
         .unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(20));
-    let ComposeError::Timeout { context, limit_ms } = &err else {
+    let ComposeError::Timeout {
+        context,
+        frame,
+        limit_ms,
+    } = &err
+    else {
         panic!("{err:?}")
     };
     assert_eq!(
-        (context.as_str(), *limit_ms),
-        ("composition 'DynamicComp', frame 2", 300)
+        (context.as_str(), *frame, *limit_ms),
+        ("composition 'DynamicComp', frame 2", Some(2), 300)
     );
 }
 
@@ -273,7 +284,10 @@ fn memory_bomb_is_stopped_by_the_heap_limit() {
     .unwrap();
     engine.select("DynamicComp", &json!({})).unwrap();
     let err = engine.render_frame(0).unwrap_err();
-    let ComposeError::OutOfMemory { context, limit_mib } = &err else {
+    let ComposeError::OutOfMemory {
+        context, limit_mib, ..
+    } = &err
+    else {
         panic!("{err:?}")
     };
     assert_eq!(

@@ -185,6 +185,21 @@ pub enum Command {
     },
 }
 
+impl Cli {
+    /// Whether the command was given `--json`: its failure is then printed as JSON too.
+    pub fn json(&self) -> bool {
+        match &self.command {
+            Command::Compositions { json, .. }
+            | Command::Tree { json, .. }
+            | Command::Render { json, .. }
+            | Command::Still { json, .. } => *json,
+            Command::Sites { command, .. } => command.json(),
+            Command::Lambda { command, .. } => command.json(),
+            Command::Serve(_) | Command::FarmWorker { .. } => false,
+        }
+    }
+}
+
 /// Render farm commands share these.
 pub use crate::lambda::FarmOptions;
 
@@ -225,8 +240,13 @@ pub fn run(cli: Cli) -> Result<()> {
         } => {
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
+            let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, Limits::default())?;
-            let compositions = engine.compositions(&props)?;
+            let mut compositions = engine.compositions(&props)?;
+            // What `render` and `still` would make of each with the same flags.
+            for composition in &mut compositions {
+                overrides.apply(composition);
+            }
             if json {
                 outln!("{}", serde_json::to_string_pretty(&compositions)?);
                 return Ok(());

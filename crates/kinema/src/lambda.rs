@@ -149,6 +149,15 @@ pub enum SitesCommand {
     Rm { site_name: String },
 }
 
+impl SitesCommand {
+    pub fn json(&self) -> bool {
+        match self {
+            Self::Create { json, .. } | Self::Ls { json } => *json,
+            Self::Rm { .. } => false,
+        }
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum LambdaCommand {
     /// Render a video on the farm: chunks render in parallel worker processes.
@@ -194,6 +203,17 @@ pub enum LambdaCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+impl LambdaCommand {
+    pub fn json(&self) -> bool {
+        match self {
+            Self::Render(args) => args.json,
+            Self::Progress { json, .. }
+            | Self::Still { json, .. }
+            | Self::Compositions { json, .. } => *json,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

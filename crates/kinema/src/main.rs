@@ -16,6 +16,7 @@ mod chunk_queue;
 mod cli;
 mod finishing;
 mod input;
+mod json_error;
 mod lambda;
 mod memory;
 mod render;
@@ -28,16 +29,37 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     keep_freed_memory();
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // A script that asked for JSON gets its usage errors as JSON too.
+            if error.use_stderr() && std::env::args().any(|arg| arg == "--json") {
+                let value = json_error::usage_error_json(&error.render().to_string());
+                let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stdout(), "{text}");
+            }
+            error.exit()
+        }
+    };
     init_tracing(cli.verbose);
+    let json = cli.json();
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // Not eprintln!, which panics when stderr has gone (the terminal closed).
             use std::io::Write as _;
             let _ = writeln!(std::io::stderr(), "error: {error:#}");
-            if let Some(hint) = limit_hint(&error) {
+            let hint = limit_hint(&error);
+            if let Some(hint) = hint {
                 let _ = writeln!(std::io::stderr(), "hint: {hint}");
+            }
+            // A command that printed its JSON before failing (`lambda render`'s progress object,
+            // which holds the render's errors) has said it on stdout already.
+            if json && !PRINTED.load(std::sync::atomic::Ordering::Relaxed) {
+                let value = json_error::error_json(&error, hint);
+                let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                let _ = writeln!(std::io::stdout(), "{text}");
             }
             match error.downcast_ref::<render::Interrupted>() {
                 Some(render::Interrupted(signal)) => ExitCode::from((128 + signal) as u8),
@@ -62,9 +84,13 @@ fn limit_hint(error: &anyhow::Error) -> Option<&'static str> {
     })
 }
 
+/// Whether a command has printed its results.
+static PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Write to stdout for [`out!`] and [`outln!`].
 fn write_stdout(text: std::fmt::Arguments<'_>) {
     use std::io::Write as _;
+    PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut stdout = std::io::stdout().lock();
     let written = stdout.write_fmt(text).and_then(|()| stdout.flush());
     match written {

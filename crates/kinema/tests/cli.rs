@@ -1178,6 +1178,17 @@ fn a_project_takes_the_size_rate_and_length_flags_in_place_of_its_own() {
     assert!(out.status.success(), "{}", stderr(&out));
     let tree: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(tree["width"], 320, "{tree}");
+    // So does the list of compositions.
+    let out = kinema(&["compositions", &entry, "--json", "--fps", "60"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let title = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "TitleCard")
+        .unwrap();
+    assert_eq!(title["fps"], 60.0, "{title}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -1214,6 +1225,32 @@ fn with_several_threads_the_earliest_failing_frame_is_reported() {
         assert_eq!(error.matches("frame 5").count(), 1, "{err}");
         assert!(!video.exists());
     }
+    // With --json the failure is a JSON object on stdout, naming the frame and the line.
+    let out = render_tiny(kinema, &code, &video, 24, &["--concurrency", "2", "--json"]);
+    assert!(!out.status.success());
+    let failure: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(failure["frame"], 5, "{failure}");
+    assert_eq!(failure["file"], "late.tsx", "{failure}");
+    assert_eq!(failure["line"], 4, "{failure}");
+    assert_eq!(
+        failure["exception"]["message"], "broken from 5",
+        "{failure}"
+    );
+    assert!(
+        failure["error"]
+            .as_str()
+            .unwrap()
+            .contains("frame 5: Error: broken from 5"),
+        "{failure}"
+    );
+    // So are usage errors.
+    let out = render_tiny(kinema, &code, &video, 24, &["--crf", "high", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let failure: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        failure["error"].as_str().unwrap().contains("'--crf <CRF>'"),
+        "{failure}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -26,3 +26,13 @@ pub enum PaintError {
     #[error("font file {path}: {reason}")]
     Font { path: PathBuf, reason: String },
 }
+
+impl PaintError {
+    /// The frame that failed, when the error arose painting one.
+    pub fn frame(&self) -> Option<u32> {
+        match self {
+            Self::Resource { frame, .. } | Self::Size { frame, .. } => Some(*frame),
+            Self::Font { .. } => None,
+        }
+    }
+}
