@@ -56,6 +56,11 @@ pub struct FarmConfig {
     /// H.264 uses the built-in encoder; a path given must run (no quiet fallback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ffmpeg: Option<PathBuf>,
+    /// Whether compositions may fetch images and fonts from private addresses (loopback, the
+    /// local network, a cloud's metadata service). Off: a site's code may come from anyone
+    /// who can call the farm, and must not reach what they cannot.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fetch_private_addresses: bool,
 }
 
 impl Default for FarmConfig {
@@ -72,6 +77,7 @@ impl Default for FarmConfig {
                 .unwrap_or_else(|| PROTOCOL_VERSION.to_string()),
             storage_root: crate::bucket::DiskStorage::default_root(),
             ffmpeg: None,
+            fetch_private_addresses: false,
         }
     }
 }

@@ -43,6 +43,10 @@ pub struct FarmOptions {
     /// Use this bucket instead of the region's default one.
     #[arg(long = "force-bucket-name", global = true)]
     pub bucket: Option<String>,
+    /// Let compositions fetch images and fonts from private addresses (loopback, the local
+    /// network, link-local such as a cloud's metadata service); refused by default.
+    #[arg(long, global = true)]
+    pub fetch_private_addresses: bool,
 }
 
 impl FarmOptions {
@@ -53,6 +57,7 @@ impl FarmOptions {
             disk_size_in_mb: self.disk,
             timeout_in_seconds: self.timeout,
             ffmpeg: self.ffmpeg.clone(),
+            fetch_private_addresses: self.fetch_private_addresses,
             ..FarmConfig::default()
         };
         if let Some(storage) = &self.storage {

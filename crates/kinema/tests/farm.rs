@@ -1226,6 +1226,74 @@ fn the_farm_refuses_file_urls_whether_or_not_the_file_exists() {
 }
 
 #[test]
+fn the_farm_fetches_from_public_addresses_only() {
+    // An image on this machine's loopback stands for a cloud's metadata service or a host on
+    // the office network: the farm must not fetch it for whoever sent the code.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let mut png = Vec::new();
+        image::RgbaImage::from_pixel(4, 4, image::Rgba([255, 0, 0, 255]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let _ = stream.read(&mut [0u8; 4096]);
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n",
+                png.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&png);
+        }
+    });
+    let code = format!(
+        "import {{Img}} from 'remotion';\n\
+         export default () => <Img src=\"http://localhost:{port}/logo.png\" style={{{{width: 160}}}} />;\n"
+    );
+    let (dir, storage) = cli_site(
+        "private-fetch",
+        &code,
+        &["--duration", "5", "--width", "160", "--height", "90"],
+    );
+    let out = kinema_farm(
+        &storage,
+        &["lambda", "still", "private-fetch", "DynamicComp"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("http://localhost:{port}/logo.png"))
+            && err.contains("private address"),
+        "{err}"
+    );
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // Its operator may allow them.
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "still",
+            "private-fetch",
+            "DynamicComp",
+            "--fetch-private-addresses",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_project_site_refuses_the_code_file_flags() {
     let dir = std::env::temp_dir().join(format!("kinema-farm-flags-{}", std::process::id()));
     let entry = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/showcase/src/index.ts");

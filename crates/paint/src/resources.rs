@@ -5,6 +5,7 @@
 //!   folder, never outside it;
 //! - `data:` URLs are decoded in place;
 //! - `http(s)://` URLs are fetched once per process with a bounded time and size, then cached;
+//!   where private addresses are refused (the render farm), from public addresses only;
 //! - `file://` URLs read local files where allowed: the CLI's local renders of the user's own
 //!   projects, not the render farm, whose sites and code may come from anyone who can call it.
 //!
@@ -29,6 +30,9 @@ pub struct ResourceOptions {
     pub allow_remote: bool,
     /// Whether `file://` URLs may read this machine's files (outside `public/`).
     pub allow_files: bool,
+    /// Whether `http(s)://` URLs may reach private addresses (loopback, the local network,
+    /// link-local such as a cloud's metadata service); see [`crate::public_hosts`].
+    pub allow_private_addresses: bool,
     /// Time limit for one remote fetch.
     pub remote_timeout: Duration,
     /// Size limit for one resource.
@@ -41,6 +45,7 @@ impl Default for ResourceOptions {
             public_dir: None,
             allow_remote: true,
             allow_files: true,
+            allow_private_addresses: true,
             remote_timeout: Duration::from_secs(20),
             max_bytes: 64 * 1024 * 1024,
         }
@@ -274,7 +279,9 @@ fn fetch_remote(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
     type Cache = Mutex<HashMap<String, Arc<Result<Bytes, String>>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let key = url.to_string();
+    // A fetch refused to one render must not be answered from another's cache, nor the
+    // reverse.
+    let key = format!("{}{url}", u8::from(options.allow_private_addresses));
     if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return (**hit).clone();
     }
@@ -287,10 +294,17 @@ fn fetch_remote(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
 }
 
 fn fetch_remote_uncached(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
-    let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(options.remote_timeout))
-        .build()
-        .new_agent();
+    let config = ureq::Agent::config_builder().timeout_global(Some(options.remote_timeout));
+    let agent = if options.allow_private_addresses {
+        config.build().new_agent()
+    } else {
+        // Direct connections only: a proxy would connect wherever the URL says.
+        ureq::Agent::with_parts(
+            config.proxy(None).build(),
+            ureq::unversioned::transport::DefaultConnector::new(),
+            crate::public_hosts::PublicOnly::default(),
+        )
+    };
     let response = agent
         .get(url.as_str())
         .call()

@@ -474,6 +474,42 @@ fn remote_images_are_fetched_once_and_bounded() {
 }
 
 #[test]
+fn private_addresses_are_not_fetched_where_refused() {
+    let (base, hits) = serve(RED_SVG.as_bytes().to_vec(), std::time::Duration::ZERO);
+    let port = base.rsplit(':').next().unwrap();
+    let mut refusing = options();
+    refusing.resources.allow_remote = true;
+    refusing.resources.allow_private_addresses = false;
+    // By address and by a name that resolves to it.
+    for base in [base.clone(), format!("http://localhost:{port}")] {
+        let code = format!(r#"export default () => <img src="{base}/inside.svg" />;"#);
+        let tree = engine(&code, 200, 100).render_frame(4).unwrap();
+        let err = BlitzRenderer::new(refusing.clone())
+            .unwrap()
+            .render(&tree)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("frame 4")
+                && err.contains("/inside.svg")
+                && err.contains("private address"),
+            "{err}"
+        );
+    }
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // Allowed, the same URL is fetched (not answered from the refusal).
+    let code = format!(
+        r#"export default () => <img src="{base}/inside.svg" style={{{{width: 100, height: 100}}}} />;"#
+    );
+    let tree = engine(&code, 200, 100).render_frame(0).unwrap();
+    let mut allowing = refusing;
+    allowing.resources.allow_private_addresses = true;
+    let frame = BlitzRenderer::new(allowing).unwrap().render(&tree).unwrap();
+    assert_eq!(frame.pixel(50, 50), [255, 0, 0, 255]);
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[test]
 fn inner_html_is_parsed_and_replaced() {
     let code = r#"import {useCurrentFrame} from 'remotion';
     export default () => {

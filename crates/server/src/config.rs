@@ -55,6 +55,10 @@ pub struct ServerConfig {
     /// The ffmpeg program the workers encode with (default: ffmpeg on the PATH, without which
     /// H.264 uses the built-in encoder; a path given must run).
     pub ffmpeg: Option<PathBuf>,
+    /// Let compositions fetch images and fonts from private addresses (loopback, the local
+    /// network, link-local such as a cloud's metadata service): off, since the API renders
+    /// code its callers send.
+    pub fetch_private_addresses: bool,
 }
 
 impl Default for ServerConfig {
@@ -78,6 +82,7 @@ impl Default for ServerConfig {
             token: None,
             public_url: None,
             ffmpeg: None,
+            fetch_private_addresses: false,
         }
     }
 }
@@ -125,12 +130,18 @@ const ENV: &[(&str, &str, Kind)] = &[
     ("KINEMA_TOKEN", "token", Kind::Text),
     ("KINEMA_PUBLIC_URL", "public_url", Kind::Text),
     ("KINEMA_FFMPEG", "ffmpeg", Kind::Text),
+    (
+        "KINEMA_FETCH_PRIVATE_ADDRESSES",
+        "fetch_private_addresses",
+        Kind::Boolean,
+    ),
 ];
 
 #[derive(Clone, Copy)]
 enum Kind {
     Text,
     Integer,
+    Boolean,
     List,
 }
 
@@ -180,6 +191,16 @@ impl ServerConfig {
                         message: format!("\"{value}\" is not a whole number"),
                     })?)
                 }
+                Kind::Boolean => match value.trim() {
+                    "1" | "true" | "yes" => toml::Value::Boolean(true),
+                    "0" | "false" | "no" => toml::Value::Boolean(false),
+                    _ => {
+                        return Err(ConfigError::Env {
+                            name: name.to_string(),
+                            message: format!("\"{value}\" is not true or false (or 1 or 0)"),
+                        });
+                    }
+                },
                 Kind::List => toml::Value::Array(
                     value
                         .split(',')
@@ -300,6 +321,7 @@ impl ServerConfig {
             disk_size_in_mb: self.disk,
             timeout_in_seconds: self.timeout,
             ffmpeg: self.ffmpeg.clone(),
+            fetch_private_addresses: self.fetch_private_addresses,
             ..kinema_farm::FarmConfig::default()
         };
         if let Some(folder) = &self.bucket_folder {
@@ -425,6 +447,21 @@ mod tests {
             given.unwrap().farm_config().ffmpeg_program(),
             Path::new("/bin/sh")
         );
+        let e = err("", &[("KINEMA_FETCH_PRIVATE_ADDRESSES", "maybe")]);
+        assert!(e.contains("KINEMA_FETCH_PRIVATE_ADDRESSES"), "{e}");
+    }
+
+    #[test]
+    fn private_addresses_are_refused_unless_allowed() {
+        let default = ServerConfig::from_sources(None, &[]).unwrap();
+        assert!(!default.farm_config().fetch_private_addresses);
+        for (file, pairs) in [
+            ("fetch_private_addresses = true\n", &[][..]),
+            ("", &[("KINEMA_FETCH_PRIVATE_ADDRESSES", "1")][..]),
+        ] {
+            let config = ServerConfig::from_sources(Some(("kinema.toml", file)), &env(pairs));
+            assert!(config.unwrap().farm_config().fetch_private_addresses);
+        }
     }
 
     #[test]

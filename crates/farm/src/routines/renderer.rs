@@ -56,6 +56,8 @@ pub(crate) fn prepare_scene<'w>(
         // A site's code may come from anyone who can call the farm (the HTTP API takes it in
         // the request): it reads its own public/ folder, not the machine's files.
         paint.resources.allow_files = false;
+        // Nor hosts only the farm's machine can reach, unless its operator allows them.
+        paint.resources.allow_private_addresses = context.config.fetch_private_addresses;
         paint.scale = scale;
         // Frames go to a video encoder, which takes premultiplied pixels as they are.
         paint.premultiplied = true;
