@@ -433,6 +433,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             let jpeg_quality = jpeg_quality.unwrap_or(80);
+            still::refuse_read_only(&output)?;
             let started = Instant::now();
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;

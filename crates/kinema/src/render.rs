@@ -433,6 +433,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             job.output.display()
         );
     }
+    crate::still::refuse_read_only(&job.output)?;
     let started = Instant::now();
     let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
     let info = engine

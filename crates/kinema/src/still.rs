@@ -78,6 +78,19 @@ pub fn encode(frame: &Frame, format: StillFormat, jpeg_quality: u8) -> Result<Ve
     Ok(out)
 }
 
+/// Refuses to replace a read-only file: outputs are written beside it and renamed over it, which
+/// a file's own permissions do not stop, so without this a write-protected video or image
+/// would be replaced silently (`rm` asks first; ffmpeg and `cp` fail).
+pub fn refuse_read_only(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.permissions().readonly() => bail!(
+            "{} is read-only; make it writable (chmod u+w) or delete it to replace it",
+            path.display()
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Write `bytes` to `path` atomically: a temporary file beside it, renamed into place, so a
 /// failed render never leaves a half-written or clobbered file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -94,6 +107,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file name", path.display()))?;
+    refuse_read_only(path)?;
     let temp = dir.join(format!(
         ".{}.{}.tmp",
         name.to_string_lossy(),

@@ -1254,6 +1254,48 @@ fn with_several_threads_the_earliest_failing_frame_is_reported() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn read_only_outputs_are_not_replaced() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = render_dir("read-only");
+    let code = red_square(&dir);
+    let write = |output: &Path| {
+        if output.extension().is_some_and(|e| e == "mp4") {
+            return render_tiny(kinema, &code, output, 3, &[]);
+        }
+        let (code, path) = (code.to_str().unwrap(), output.to_str().unwrap());
+        kinema(&[
+            "still",
+            code,
+            "DynamicComp",
+            path,
+            "--width",
+            "64",
+            "--height",
+            "36",
+        ])
+    };
+    for name in ["kept.mp4", "kept.png"] {
+        let output = dir.join(name);
+        std::fs::write(&output, b"precious").unwrap();
+        std::fs::set_permissions(&output, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let out = write(&output);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains(&format!("{} is read-only", output.display())),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read(&output).unwrap(), b"precious");
+        // Made writable, it is replaced as any output is.
+        std::fs::set_permissions(&output, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = write(&output);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_ne!(std::fs::read(&output).unwrap(), b"precious");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `run` renders code file `code` (composition `DynamicComp`) at 64x36 for `frames` frames
 /// into `output`, with `extra` flags.
 fn render_tiny(
