@@ -171,6 +171,8 @@ pub enum EncodeError {
     Builtin { output: PathBuf, reason: String },
     #[error("cannot write {path}: {reason}")]
     Io { path: PathBuf, reason: String },
+    #[error("ffmpeg cannot decode the sound of {file}: {log}")]
+    Audio { file: PathBuf, log: String },
 }
 
 impl VideoSettings {

@@ -1,5 +1,7 @@
 //! Kinema's encode stage: frames to video.
 //!
+//! - [`audio`]: the soundtrack, mixed from the frames' media elements and muxed beside the
+//!   video;
 //! - [`plan`]: the chunk planner that local renders and the render farm share (which frames a
 //!   render covers and how they split into independently encoded chunks);
 //! - [`encoder`]: the encoders behind one trait — ffmpeg ([`ffmpeg`]: x264, x265, libvpx,
@@ -8,6 +10,7 @@
 //! - [`stitch`]: joining chunks without re-encoding;
 //! - [`yuv`]: RGBA → YUV 4:2:0 (BT.709, limited range).
 
+pub mod audio;
 pub mod builtin;
 pub mod codec;
 pub mod encoder;
@@ -20,6 +23,7 @@ pub mod stitch;
 mod ts_delay;
 pub mod yuv;
 
+pub use audio::{AudioCodec, AudioCue, AudioSettings};
 pub use codec::{Codec, PixelFormat};
 pub use encoder::{
     Alpha, ChunkFile, DEFAULT_FFMPEG, EncoderBackend, FALLBACK_WARNING, FrameChanges, NoFfmpeg,

@@ -103,6 +103,16 @@ pub enum Command {
         /// Target video bitrate such as 4M (instead of --crf).
         #[arg(long)]
         video_bitrate: Option<String>,
+        /// Leave the sound out (the <Audio> and <Video> elements' mix).
+        #[arg(long)]
+        muted: bool,
+        /// aac, mp3, opus or pcm-16 (default per codec: h264/h265 aac, vp8/vp9 opus, prores
+        /// pcm-16; GIFs have no sound).
+        #[arg(long)]
+        audio_codec: Option<String>,
+        /// Sound bitrate such as 128k (default 320k; not for pcm-16).
+        #[arg(long)]
+        audio_bitrate: Option<String>,
         /// Device pixels per CSS pixel (above 0, at most 16).
         #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f64,
@@ -322,6 +332,9 @@ pub fn run(cli: Cli) -> Result<()> {
             pixel_format,
             x264_preset,
             video_bitrate,
+            muted,
+            audio_codec,
+            audio_bitrate,
             scale,
             overwrite,
             ffmpeg,
@@ -371,6 +384,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 pixel_format,
                 x264_preset,
                 video_bitrate,
+                sound: crate::sound::SoundFlags {
+                    muted,
+                    codec: audio_codec,
+                    bitrate: audio_bitrate,
+                },
                 ffmpeg,
                 encoder,
                 overwrite,
@@ -391,9 +409,13 @@ pub fn run(cli: Cli) -> Result<()> {
                     ),
                     _ => (String::new(), String::new()),
                 };
+                let sound = report
+                    .audio_codec
+                    .map(|codec| format!(" with {} sound", codec.name()))
+                    .unwrap_or_default();
                 outln!(
-                    "{} ({} {}x{}, {} at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} on {}, \
-                     {} encoder, CPU {:.1} s{ffmpeg_cpu}, memory {}{ffmpeg_memory}",
+                    "{} ({} {}x{}{sound}, {} at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} \
+                     on {}, {} encoder, CPU {:.1} s{ffmpeg_cpu}, memory {}{ffmpeg_memory}",
                     report.output.display(),
                     report.codec.name(),
                     report.width,

@@ -21,6 +21,7 @@ mod lambda;
 mod memory;
 mod render;
 mod serve;
+mod sound;
 mod still;
 
 use std::process::ExitCode;

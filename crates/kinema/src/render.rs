@@ -16,15 +16,16 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
 use kinema_encode::{
-    Alpha, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend, FrameChanges,
-    NoFfmpeg, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings, gif_too_fast,
-    plan_chunks,
+    Alpha, AudioCodec, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend,
+    FrameChanges, NoFfmpeg, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings,
+    gif_too_fast, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, MAX_SIDE, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, Span, SplitPolicy, even_spans};
 use crate::finishing::Finishing;
 use crate::memory;
+use crate::sound::{self, Heard, SoundFlags};
 
 /// Everything a render needs, resolved from the command line.
 pub struct RenderJob {
@@ -49,6 +50,8 @@ pub struct RenderJob {
     pub pixel_format: Option<PixelFormat>,
     pub x264_preset: Option<String>,
     pub video_bitrate: Option<String>,
+    /// `--muted`, `--audio-codec`, `--audio-bitrate`.
+    pub sound: SoundFlags,
     /// The ffmpeg asked for with `--ffmpeg` (`None`: `ffmpeg` on the PATH, or the built-in
     /// encoder for h264 when there is none).
     pub ffmpeg: Option<PathBuf>,
@@ -66,6 +69,8 @@ pub struct RenderReport {
     pub output: PathBuf,
     pub composition: String,
     pub codec: Codec,
+    /// The soundtrack's codec (`null`: no sound, for nothing was audible, `--muted` or a GIF).
+    pub audio_codec: Option<AudioCodec>,
     /// `ffmpeg` or `builtin`.
     pub encoder: &'static str,
     pub width: u32,
@@ -257,6 +262,8 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
         "pixelFormat" => "--pixel-format",
         "x264Preset" => "--x264-preset",
         "videoBitrate" => "--video-bitrate",
+        "audioCodec" => "--audio-codec",
+        "audioBitrate" => "--audio-bitrate",
         // The library names both by their API names (as the farm's payloads spell them).
         "crf" if reason.contains("videoBitrate") => {
             return anyhow::anyhow!(
@@ -535,6 +542,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             _ => error,
         }
     })?;
+    let sound = sound::plan(
+        &job.sound,
+        job.codec,
+        &job.output,
+        &backend,
+        job.ffmpeg.as_deref(),
+    )?;
+    // Each thread's record of the audible elements, merged when it ends.
+    let heard = sound
+        .as_ref()
+        .map(|_| Arc::new(Mutex::new(Heard::default())));
     // With --frames-per-chunk the chunks are the farm's, kept as planned; otherwise one chunk
     // per thread to start with, split while rendering where a thread would otherwise idle.
     let planned = job.frames_per_chunk.map(|_| planned_spans(&plan));
@@ -586,6 +604,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let (tx, rx) = mpsc::channel::<(Option<u32>, anyhow::Error)>();
     let mut workers = Vec::new();
     for worker in 0..threads {
+        let heard = heard.clone();
         let (tx, queue, stop, failed_at, rendered, encoded, peaks) = (
             tx.clone(),
             queue.clone(),
@@ -620,6 +639,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                     let mut finishing = Finishing::default();
                     // The frame being composed, painted and encoded.
                     let mut at_frame = None;
+                    let mut heard_here = Heard::default();
                     let result = (|| -> Result<()> {
                         let mut engine = Engine::new(bundle, limits)?;
                         engine.select_with(&composition, &props, &overrides)?;
@@ -692,6 +712,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                                 at_frame = Some(frame);
                                 // Compose and paint errors name the frame themselves.
                                 let tree = tree?;
+                                if heard.is_some() {
+                                    heard_here.add((frame - first_frame) / nth, frame, &tree.media);
+                                }
                                 let image = renderer
                                     .paint(&tree)
                                     .with_context(|| format!("cannot paint {composition}"))?;
@@ -721,6 +744,12 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                     })();
                     // Also after a failure: no encoder outlives the render.
                     let result = result.and(finishing.wait());
+                    if let Some(heard) = &heard {
+                        heard
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .extend(heard_here);
+                    }
                     if let Err(e) = result {
                         match at_frame {
                             Some(frame) => {
@@ -819,6 +848,34 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         return Err(Interrupted(signal).into());
     }
     stitched.with_context(|| format!("cannot write {}", job.output.display()))?;
+    let audio_codec = match (&sound, heard) {
+        (Some(sound), Some(heard)) => {
+            if let Some(bar) = &bar {
+                bar.set_message("mixing the sound");
+            }
+            let heard = Arc::into_inner(heard)
+                .map(|heard| heard.into_inner().unwrap_or_else(|e| e.into_inner()))
+                .unwrap_or_default();
+            let timing = sound::Timing {
+                fps,
+                composition_fps: info.fps,
+                frames: plan.frame_count,
+            };
+            let added = sound::add_to_video(
+                sound,
+                heard,
+                &job.paint.resources,
+                timing,
+                &temp_path,
+                chunk_dir.path(),
+            );
+            if let Some(signal) = interrupt::requested_by() {
+                return Err(Interrupted(signal).into());
+            }
+            added.with_context(|| format!("cannot write {}", job.output.display()))?
+        }
+        _ => None,
+    };
     move_into_place(&temp_path, &job.output, job.overwrite)?;
     std::mem::forget(temp);
     let seconds = started.elapsed().as_secs_f64();
@@ -835,6 +892,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         output: job.output,
         composition: info.id,
         codec: job.codec,
+        audio_codec,
         encoder: backend.name(),
         width,
         height,

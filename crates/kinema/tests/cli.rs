@@ -1436,3 +1436,170 @@ fn inline_svg_images_never_read_files() {
     assert_ne!(pixel.0, [255, 0, 0, 255], "the file was drawn");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The streams of `path` as ffprobe lists them: (codec_type, codec_name, duration).
+fn streams(path: &Path) -> Vec<(String, String, f64)> {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_type,codec_name,duration",
+        ])
+        .args(["-of", "json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let probe: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    probe["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["codec_type"].as_str().unwrap_or_default().to_string(),
+                s["codec_name"].as_str().unwrap_or_default().to_string(),
+                s["duration"]
+                    .as_str()
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(f64::NAN),
+            )
+        })
+        .collect()
+}
+
+/// The loudness (RMS) of `path`'s sound over `seconds` from `at`.
+fn loudness(path: &Path, at: f64, seconds: f64) -> f64 {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "f32le", "-ac", "1", "-ar", "48000", "pipe:1"])
+        .output()
+        .unwrap();
+    let samples: Vec<f32> = out
+        .stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let from = (at * 48_000.0) as usize;
+    let to = ((at + seconds) * 48_000.0) as usize;
+    let window = &samples[from.min(samples.len())..to.min(samples.len())];
+    (window.iter().map(|s| f64::from(s * s)).sum::<f64>() / window.len().max(1) as f64).sqrt()
+}
+
+#[test]
+fn audio_and_video_elements_are_mixed_into_the_soundtrack() {
+    let dir = render_dir("sound");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    let tone = dir.join("public/tone.wav");
+    let made = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=3",
+        ])
+        .args(["-ac", "2"])
+        .arg(&tone)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Silent for half a second, then fading in over half a second.
+    let code = dir.join("song.tsx");
+    std::fs::write(
+        &code,
+        "import {Audio, Sequence, staticFile, interpolate} from 'remotion';\n\
+         export default () => (\n\
+           <Sequence from={15}>\n\
+             <Audio src={staticFile('tone.wav')}\n\
+               volume={(f) => interpolate(f, [0, 15], [0, 1], {extrapolateRight: 'clamp'})} />\n\
+           </Sequence>\n\
+         );\n",
+    )
+    .unwrap();
+    let video = dir.join("song.mp4");
+    let out = render_tiny(kinema, &code, &video, 60, &["--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["audioCodec"], "aac");
+    let found = streams(&video);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!((found[1].0.as_str(), found[1].1.as_str()), ("audio", "aac"));
+    assert!((found[1].2 - 2.0).abs() < 0.05, "{found:?}");
+    // A sine of amplitude 1/8 has an RMS of 0.088.
+    assert!(loudness(&video, 0.0, 0.45) < 0.001);
+    let fading = loudness(&video, 0.6, 0.1);
+    assert!(fading > 0.01 && fading < 0.06, "{fading}");
+    assert!((loudness(&video, 1.2, 0.5) - 0.088).abs() < 0.005);
+
+    // Several threads and chunks, a WebM (Opus), and a chunked render agree.
+    let webm = dir.join("song.webm");
+    let out = render_tiny(kinema, &code, &webm, 60, &["--concurrency", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = streams(&webm);
+    assert_eq!(found[1].1, "opus", "{found:?}");
+    assert!((loudness(&webm, 1.2, 0.5) - 0.088).abs() < 0.01);
+
+    // --muted leaves it out, as does a GIF.
+    let out = render_tiny(kinema, &code, &video, 60, &["--muted"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams(&video).len(), 1);
+    // Flags that cannot apply are refused before rendering.
+    for (flags, output, says) in [
+        (
+            &["--muted", "--audio-codec", "aac"][..],
+            "a.mp4",
+            "--muted leaves the video without sound",
+        ),
+        (
+            &["--audio-codec", "pcm-16"][..],
+            "a.mp4",
+            "pcm-16 sound cannot go in a .mp4 file",
+        ),
+        (
+            &["--audio-codec", "flac"][..],
+            "a.mp4",
+            "\"flac\" is not an audio codec",
+        ),
+        (&["--audio-bitrate", "loud"][..], "a.mp4", "--audio-bitrate"),
+        (&["--audio-codec", "aac"][..], "a.gif", "a GIF has no sound"),
+    ] {
+        let out = render_tiny(kinema, &code, &dir.join(output), 60, flags);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+        assert!(!dir.join(output).exists());
+    }
+
+    // The built-in encoder's video gets its sound from an ffmpeg on the PATH; with none, the
+    // video is written without sound, and says so.
+    let builtin = dir.join("builtin.mp4");
+    let out = render_tiny(kinema, &code, &builtin, 60, &["--encoder", "builtin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams(&builtin)[1].1, "aac");
+    let out = render_tiny(kinema_without_ffmpeg, &code, &builtin, 60, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the video has no sound"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A sound that is not there names itself and the first frame that plays it.
+    std::fs::write(
+        &code,
+        "import {Audio, Sequence, staticFile} from 'remotion';\n\
+         export default () => <Sequence from={7}><Audio src={staticFile('gone.mp3')} /></Sequence>;\n",
+    )
+    .unwrap();
+    let out = render_tiny(kinema, &code, &dir.join("gone.mp4"), 30, &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("frame 7: cannot load the sound of \"/static/gone.mp3\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("gone.mp4").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -18,6 +18,10 @@ use std::time::Duration;
 
 use blitz_traits::net::{Bytes, NetHandler, NetProvider, Request, Url};
 
+/// Why a `file://` URL is refused where files are off limits.
+const FILE_URLS_REFUSED: &str = "file:// URLs cannot be read here; put the file in the project's \
+                                 public/ folder and use staticFile()";
+
 /// The base URL documents resolve relative URLs against.
 pub const BASE_URL: &str = "kinema://project/";
 
@@ -50,6 +54,13 @@ impl Default for ResourceOptions {
             max_bytes: 64 * 1024 * 1024,
         }
     }
+}
+
+/// Where [`ResourceLoader::locate`] found a resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    File(PathBuf),
+    Bytes(Bytes),
 }
 
 /// One resource that could not be loaded.
@@ -102,11 +113,7 @@ impl ResourceLoader {
             "data" => decode_data_url(url.as_str()),
             "kinema" => self.load_project_file(url),
             // Refused before the path is looked at: the error must not tell which files exist.
-            "file" if !self.options.allow_files => Err(
-                "file:// URLs cannot be read here; put the file in the project's public/ folder \
-                 and use staticFile()"
-                    .to_string(),
-            ),
+            "file" if !self.options.allow_files => Err(FILE_URLS_REFUSED.to_string()),
             "file" => {
                 let path = url
                     .to_file_path()
@@ -125,6 +132,11 @@ impl ResourceLoader {
     }
 
     fn load_project_file(&self, url: &Url) -> Result<Bytes, String> {
+        self.read_file(&self.project_path(url)?)
+    }
+
+    /// The file a project URL names inside `public/` (never outside it).
+    fn project_path(&self, url: &Url) -> Result<PathBuf, String> {
         let path = percent_decode(url.path());
         let relative = path
             .strip_prefix("/static/")
@@ -143,7 +155,37 @@ impl ResourceLoader {
         if !resolved.starts_with(root) {
             return Err(format!("{relative} points outside the public/ folder"));
         }
-        self.read_file(&resolved)
+        Ok(resolved)
+    }
+
+    /// What `src` (as an element's attribute gives it) names, for readers that open files
+    /// themselves (the soundtrack's decoder): a file on this machine (in `public/`, or a
+    /// `file://` URL where allowed) or the bytes of a `data:` or `http(s)` URL.
+    pub fn locate(&self, src: &str) -> Result<Located, String> {
+        let url = Url::parse(BASE_URL)
+            .and_then(|base| base.join(src))
+            .map_err(|e| format!("not a URL: {e}"))?;
+        match self.local_file(&url) {
+            Some(file) => file.map(Located::File),
+            None => self.load_bytes(&url).map(Located::Bytes),
+        }
+    }
+
+    /// The file on this machine a URL names: `Some` for project files and `file://` URLs.
+    fn local_file(&self, url: &Url) -> Option<Result<PathBuf, String>> {
+        match url.scheme() {
+            "kinema" => Some(self.project_path(url)),
+            "file" if !self.options.allow_files => Some(Err(FILE_URLS_REFUSED.to_string())),
+            "file" => Some(
+                url.to_file_path()
+                    .map_err(|()| "not a local file path".to_string())
+                    .and_then(|path| match path.is_file() {
+                        true => Ok(path),
+                        false => Err(format!("{} does not exist", path.display())),
+                    }),
+            ),
+            _ => None,
+        }
     }
 
     fn read_file(&self, path: &Path) -> Result<Bytes, String> {
@@ -391,6 +433,31 @@ mod tests {
                 .contains("does not exist")
         );
         assert_eq!(display_src(ok.as_str()), "/static/img/a b.txt");
+        // Located for readers that open files themselves: the file, never outside public/.
+        let inside = public.join("img/a b.txt").canonicalize().unwrap();
+        assert_eq!(
+            loader.locate("/static/img/a%20b.txt"),
+            Ok(Located::File(inside.clone()))
+        );
+        assert_eq!(loader.locate("img/a b.txt"), Ok(Located::File(inside)));
+        assert!(loader.locate("/static/../secret.txt").is_err());
+        assert_eq!(
+            loader.locate("data:text/plain;base64,SGk="),
+            Ok(Located::Bytes(Bytes::from_static(b"Hi")))
+        );
+        let secret = dir.join("secret.txt");
+        let file_url = format!("file://{}", secret.display());
+        assert_eq!(loader.locate(&file_url), Ok(Located::File(secret)));
+        let farm = ResourceLoader::new(ResourceOptions {
+            public_dir: Some(public.clone()),
+            allow_files: false,
+            ..Default::default()
+        });
+        assert!(
+            farm.locate(&file_url)
+                .unwrap_err()
+                .contains("file:// URLs cannot be read")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -1,5 +1,5 @@
 import React from 'react';
-import { AbsoluteFill, Easing, interpolate, spring, useCurrentFrame, useVideoConfig } from 'remotion';
+import { AbsoluteFill, Audio, Easing, Sequence, interpolate, spring, staticFile, useCurrentFrame, useVideoConfig } from 'remotion';
 import { colors, fontFamily } from '../lib/theme';
 
 type Props = { title: string; subtitle: string };
@@ -17,6 +17,10 @@ export const TitleCard: React.FC<Props> = ({ title, subtitle }) => {
   const subtitleY = interpolate(frame, [10, 35], [40, 0], { extrapolateLeft: 'clamp', extrapolateRight: 'clamp', easing: Easing.bezier(0.16, 1, 0.3, 1) });
   return (
     <AbsoluteFill style={{ background: `linear-gradient(135deg, ${colors.ink} 0%, #1e1b4b 100%)`, justifyContent: 'center', alignItems: 'center', opacity: fadeOut, fontFamily }}>
+      {/* A chime as the underline draws, fading out with the picture. */}
+      <Sequence from={12} layout="none">
+        <Audio src={staticFile('chime.ogg')} volume={(f) => 0.8 * interpolate(f, [durationInFrames - 27, durationInFrames - 13], [1, 0], { extrapolateLeft: 'clamp', extrapolateRight: 'clamp' })} />
+      </Sequence>
       <h1 style={{ color: colors.paper, fontSize: 160, fontWeight: 800, margin: 0, letterSpacing: -4, transform: `scale(${enter}) translateY(${(1 - enter) * 60}px)`, textShadow: '0 8px 32px rgba(0,0,0,0.5)' }}>
         {title}
       </h1>

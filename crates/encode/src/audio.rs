@@ -1,0 +1,516 @@
+//! The soundtrack: `<Audio>` and `<Video>` elements mixed into one track, encoded beside the
+//! video.
+//!
+//! Every composed frame lists the media elements it shows, with the media time to play at that
+//! frame and the volume there (a `volume` callback evaluated for the frame). Those become
+//! [`AudioCue`]s, one per element per frame of the video. [`mix`] decodes each file once with
+//! ffmpeg (the span the cues need, as 48 kHz stereo floats; `playbackRate` through ffmpeg's
+//! `atempo`, which keeps the pitch, as browsers do), copies each frame's samples to where that
+//! frame sits in the video, scaled by the volume, and adds them up. Frames that follow on in
+//! the same element read on where the previous frame stopped, so a sound plays seamlessly
+//! rather than being cut into frame-long pieces rounded to whole samples; the volume ramps from
+//! one frame's value to the next instead of stepping. [`mux`] encodes the mix and copies the
+//! video's stream beside it, without re-encoding the video.
+
+use std::collections::HashMap;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::{Codec, EncodeError, parse_bitrate};
+
+/// Samples per second of the mix.
+pub const SAMPLE_RATE: u32 = 48_000;
+const CHANNELS: usize = 2;
+
+/// The soundtrack's codec: Remotion's `audioCodec` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum AudioCodec {
+    #[serde(rename = "aac")]
+    Aac,
+    #[serde(rename = "mp3")]
+    Mp3,
+    #[serde(rename = "opus")]
+    Opus,
+    #[serde(rename = "pcm-16")]
+    Pcm16,
+}
+
+impl AudioCodec {
+    pub const NAMES: &str = "aac, mp3, opus or pcm-16";
+
+    pub fn parse(name: &str) -> Result<AudioCodec, EncodeError> {
+        match name {
+            "aac" => Ok(AudioCodec::Aac),
+            "mp3" => Ok(AudioCodec::Mp3),
+            "opus" => Ok(AudioCodec::Opus),
+            "pcm-16" => Ok(AudioCodec::Pcm16),
+            other => Err(EncodeError::Setting {
+                field: "audioCodec",
+                reason: format!("\"{other}\" is not an audio codec; use {}", Self::NAMES),
+            }),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AudioCodec::Aac => "aac",
+            AudioCodec::Mp3 => "mp3",
+            AudioCodec::Opus => "opus",
+            AudioCodec::Pcm16 => "pcm-16",
+        }
+    }
+
+    /// Remotion's default for a video codec: AAC for H.264 and H.265, Opus for VP8 and VP9,
+    /// 16-bit PCM for ProRes; GIFs have no sound.
+    pub fn default_for(codec: Codec) -> Option<AudioCodec> {
+        match codec {
+            Codec::H264 | Codec::H265 => Some(AudioCodec::Aac),
+            Codec::Vp8 | Codec::Vp9 => Some(AudioCodec::Opus),
+            Codec::Prores => Some(AudioCodec::Pcm16),
+            Codec::Gif => None,
+        }
+    }
+
+    /// Whether a file with this extension can hold the codec.
+    pub fn fits(self, extension: &str) -> bool {
+        match extension.to_ascii_lowercase().as_str() {
+            "webm" => self == AudioCodec::Opus,
+            "mp4" | "m4v" => self != AudioCodec::Pcm16,
+            "mov" | "mkv" => true,
+            _ => false,
+        }
+    }
+
+    /// The containers that hold it, for an error message.
+    pub fn containers(self) -> &'static str {
+        match self {
+            AudioCodec::Aac | AudioCodec::Mp3 => ".mp4, .mov or .mkv",
+            AudioCodec::Opus => ".webm, .mov or .mkv",
+            AudioCodec::Pcm16 => ".mov or .mkv",
+        }
+    }
+
+    fn ffmpeg_args(self, bitrate: u32) -> Vec<String> {
+        let bitrate = bitrate.to_string();
+        match self {
+            // Above 18 kHz AAC spends bits on what few hear (Remotion cuts there too).
+            AudioCodec::Aac => vec!["-c:a", "aac", "-cutoff", "18000", "-b:a", &bitrate],
+            AudioCodec::Mp3 => vec!["-c:a", "libmp3lame", "-b:a", &bitrate],
+            AudioCodec::Opus => vec!["-c:a", "libopus", "-b:a", &bitrate],
+            AudioCodec::Pcm16 => vec!["-c:a", "pcm_s16le"],
+        }
+        .into_iter()
+        .map(String::from)
+        .collect()
+    }
+}
+
+/// The soundtrack's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioSettings {
+    pub codec: AudioCodec,
+    /// Bits per second (`--audio-bitrate`; Remotion's default is 320k), for the lossy codecs.
+    pub bitrate: u32,
+}
+
+impl AudioSettings {
+    pub const DEFAULT_BITRATE: u32 = 320_000;
+
+    /// `--audio-bitrate` as text (`128k`, `320000`), for `codec`.
+    pub fn new(codec: AudioCodec, bitrate: Option<&str>) -> Result<AudioSettings, EncodeError> {
+        let bitrate = match bitrate {
+            None => Self::DEFAULT_BITRATE,
+            Some(_) if codec == AudioCodec::Pcm16 => {
+                return Err(EncodeError::Setting {
+                    field: "audioBitrate",
+                    reason: "pcm-16 is uncompressed and has no bitrate to set".into(),
+                });
+            }
+            Some(text) => parse_bitrate(text).map_err(|_| EncodeError::Setting {
+                field: "audioBitrate",
+                reason: format!(
+                    "\"{text}\" is not a bitrate from 1000 bits/s up, such as 320k or 128000"
+                ),
+            })?,
+        };
+        // What the encoders take for stereo: Opus up to 512 kb/s, MP3 up to 320.
+        let most = match codec {
+            AudioCodec::Opus => 512_000,
+            AudioCodec::Mp3 => 320_000,
+            AudioCodec::Aac | AudioCodec::Pcm16 => u32::MAX,
+        };
+        if bitrate > most || (codec == AudioCodec::Opus && bitrate < 6_000) {
+            return Err(EncodeError::Setting {
+                field: "audioBitrate",
+                reason: format!(
+                    "{} takes {} bits/s for stereo, not {bitrate}",
+                    codec.name(),
+                    match codec {
+                        AudioCodec::Opus => "6k to 512k",
+                        _ => "up to 320k",
+                    }
+                ),
+            });
+        }
+        Ok(AudioSettings { codec, bitrate })
+    }
+}
+
+/// One element heard at one frame of the video.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioCue {
+    /// The frame of the video (0 is its first).
+    pub position: u32,
+    /// The media file, as ffmpeg opens it.
+    pub file: PathBuf,
+    /// What tells this element from another playing the same file: the composition frame of
+    /// its own frame 0, and its `trimBefore`, `trimAfter`, `playbackRate` and `loop`.
+    pub start_frame: f64,
+    pub trim_before: f64,
+    pub trim_after: Option<f64>,
+    pub playback_rate: f64,
+    pub looped: bool,
+    /// Seconds into the file to play from at this frame (before looping wraps it).
+    pub media_time: f64,
+    pub volume: f64,
+}
+
+/// One element's cues, all of one file at one rate.
+struct Element<'a> {
+    cues: Vec<&'a AudioCue>,
+}
+
+type ElementKey = (PathBuf, u64, u64, Option<u64>, u64, bool);
+
+fn element_key(cue: &AudioCue) -> ElementKey {
+    (
+        cue.file.clone(),
+        cue.start_frame.to_bits(),
+        cue.trim_before.to_bits(),
+        cue.trim_after.map(f64::to_bits),
+        cue.playback_rate.to_bits(),
+        cue.looped,
+    )
+}
+
+/// Mixes `cues` into interleaved stereo samples for a video of `frames` frames at `fps`
+/// (`composition_fps` turns `trimBefore` and `trimAfter` into seconds); `None` when nothing is
+/// audible. `ffmpeg` decodes the files.
+pub fn mix(
+    ffmpeg: &Path,
+    cues: &[AudioCue],
+    fps: f64,
+    composition_fps: f64,
+    frames: u32,
+) -> Result<Option<Vec<f32>>, EncodeError> {
+    let mut elements: HashMap<ElementKey, Element> = HashMap::new();
+    for cue in cues.iter().filter(|cue| cue.volume > 0.0) {
+        elements
+            .entry(element_key(cue))
+            .or_insert_with(|| Element { cues: Vec::new() })
+            .cues
+            .push(cue);
+    }
+    if elements.is_empty() {
+        return Ok(None);
+    }
+    let total = sample_at(frames, fps);
+    let mut out = vec![0.0f32; total * CHANNELS];
+    let mut elements: Vec<Element> = elements.into_values().collect();
+    // A fixed order, so that the sums (and the file) come out the same every time.
+    elements.sort_by(|a, b| {
+        let (a, b) = (a.cues[0], b.cues[0]);
+        (&a.file, a.position).cmp(&(&b.file, b.position))
+    });
+    for element in &mut elements {
+        element.cues.sort_by(|a, b| {
+            (a.position, a.media_time)
+                .partial_cmp(&(b.position, b.media_time))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        mix_element(ffmpeg, element, fps, composition_fps, &mut out)?;
+    }
+    Ok(Some(out))
+}
+
+/// The first sample of frame `position`.
+fn sample_at(position: u32, fps: f64) -> usize {
+    (f64::from(position) * f64::from(SAMPLE_RATE) / fps).round() as usize
+}
+
+fn mix_element(
+    ffmpeg: &Path,
+    element: &Element,
+    fps: f64,
+    composition_fps: f64,
+    out: &mut [f32],
+) -> Result<(), EncodeError> {
+    let first = element.cues[0];
+    let rate = first.playback_rate;
+    // The span of the file to decode: a loop's whole segment, else what the cues reach.
+    let (start, duration) = if first.looped {
+        let start = first.trim_before / composition_fps;
+        (
+            start,
+            first.trim_after.map(|end| end / composition_fps - start),
+        )
+    } else {
+        let (low, high) = element
+            .cues
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), c| {
+                (lo.min(c.media_time), hi.max(c.media_time))
+            });
+        // One frame's worth past the last cue, and a little for rounding.
+        (low, Some(high - low + rate / fps + 0.05))
+    };
+    let samples = decode(ffmpeg, &first.file, start, duration, rate)?;
+    let available = samples.len() / CHANNELS;
+    if available == 0 {
+        return Ok(());
+    }
+    // Where a cue's media time is in `samples`, which start at `start` and play `rate` times
+    // as fast; a loop wraps around the segment.
+    let offset_of = |media_time: f64| -> usize {
+        let at = ((media_time - start) / rate * f64::from(SAMPLE_RATE))
+            .round()
+            .max(0.0) as usize;
+        if first.looped { at % available } else { at }
+    };
+    let frames_out = out.len() / CHANNELS;
+    let mut read = 0usize;
+    for (index, cue) in element.cues.iter().enumerate() {
+        let previous = index.checked_sub(1).map(|i| element.cues[i]);
+        let continues = previous.is_some_and(|p| {
+            p.position + 1 == cue.position
+                && (p.media_time + rate / fps - cue.media_time).abs() < 0.5 / f64::from(SAMPLE_RATE)
+        });
+        if !continues {
+            read = offset_of(cue.media_time);
+        }
+        let from = sample_at(cue.position, fps).min(frames_out);
+        let to = sample_at(cue.position + 1, fps).min(frames_out);
+        let next_volume = element
+            .cues
+            .get(index + 1)
+            .filter(|next| next.position == cue.position + 1)
+            .map_or(cue.volume, |next| next.volume);
+        let length = (to - from).max(1) as f64;
+        for (step, sample) in (from..to).enumerate() {
+            if read >= available {
+                if !first.looped {
+                    break;
+                }
+                read = 0;
+            }
+            let volume = cue.volume + (next_volume - cue.volume) * step as f64 / length;
+            for channel in 0..CHANNELS {
+                out[sample * CHANNELS + channel] +=
+                    samples[read * CHANNELS + channel] * volume as f32;
+            }
+            read += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Decodes `duration` seconds of `file` (to its end for `None`) from `start`, played at `rate`,
+/// into interleaved 48 kHz stereo; empty when the file has no sound.
+fn decode(
+    ffmpeg: &Path,
+    file: &Path,
+    start: f64,
+    duration: Option<f64>,
+    rate: f64,
+) -> Result<Vec<f32>, EncodeError> {
+    let mut command = Command::new(ffmpeg);
+    command.args(["-v", "error", "-nostdin"]);
+    if start > 0.0 {
+        command.args(["-ss", &format!("{start:.6}")]);
+    }
+    if let Some(duration) = duration {
+        command.args(["-t", &format!("{:.6}", duration.max(0.001))]);
+    }
+    command.arg("-i").arg(file);
+    // The first audio stream, if there is one (`?`: a silent video is not an error).
+    command.args(["-map", "0:a:0?", "-vn"]);
+    if let Some(filter) = atempo_chain(rate) {
+        command.args(["-af", &filter]);
+    }
+    command.args([
+        "-f",
+        "f32le",
+        "-ac",
+        "2",
+        "-ar",
+        &SAMPLE_RATE.to_string(),
+        "pipe:1",
+    ]);
+    let output = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| EncodeError::FfmpegMissing {
+            path: ffmpeg.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    let log = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    if !output.status.success() {
+        // A file without sound leaves ffmpeg nothing to write.
+        if log.contains("does not contain any stream") {
+            return Ok(Vec::new());
+        }
+        return Err(EncodeError::Audio {
+            file: file.to_path_buf(),
+            log: last_lines(&log),
+        });
+    }
+    Ok(output
+        .stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
+}
+
+/// ffmpeg's `atempo` takes 0.5 to 100 a filter: slower rates are chained halvings.
+fn atempo_chain(rate: f64) -> Option<String> {
+    if (rate - 1.0).abs() < 1e-9 {
+        return None;
+    }
+    let mut filters = Vec::new();
+    let mut left = rate;
+    while left < 0.5 {
+        filters.push("atempo=0.5".to_string());
+        left /= 0.5;
+    }
+    while left > 100.0 {
+        filters.push("atempo=100".to_string());
+        left /= 100.0;
+    }
+    filters.push(format!("atempo={left:.9}"));
+    Some(filters.join(","))
+}
+
+/// Writes `output`: `video`'s streams copied, and `samples` (from [`mix`]) encoded beside them.
+pub fn mux(
+    ffmpeg: &Path,
+    video: &Path,
+    samples: &[f32],
+    settings: &AudioSettings,
+    output: &Path,
+) -> Result<(), EncodeError> {
+    let mut command = Command::new(ffmpeg);
+    command.args(["-v", "error", "-y", "-i"]).arg(video);
+    command.args([
+        "-f",
+        "f32le",
+        "-ac",
+        "2",
+        "-ar",
+        &SAMPLE_RATE.to_string(),
+        "-i",
+        "pipe:0",
+    ]);
+    command.args(["-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"]);
+    command.args(settings.codec.ffmpeg_args(settings.bitrate));
+    let extension = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(extension.as_str(), "mp4" | "m4v" | "mov") {
+        command.args(["-movflags", "+faststart"]);
+    }
+    let mut child = command
+        .arg(output)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| EncodeError::FfmpegMissing {
+            path: ffmpeg.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let log = std::thread::spawn(move || {
+        let mut log = String::new();
+        let _ = stderr.read_to_string(&mut log);
+        log
+    });
+    let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+    // A write that fails means ffmpeg stopped; its log says why.
+    let _ = stdin.write_all(&bytes);
+    drop(stdin);
+    let status = child.wait().map_err(|e| EncodeError::Io {
+        path: output.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let log = log.join().unwrap_or_default().trim().to_string();
+    // ffmpeg exits 0 when its last write fails (a full disk): any error logged counts.
+    if !status.success() || !log.is_empty() {
+        return Err(EncodeError::Ffmpeg {
+            output: output.to_path_buf(),
+            log: last_lines(&log),
+        });
+    }
+    Ok(())
+}
+
+fn last_lines(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(8)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codecs_follow_remotion_defaults_and_containers() {
+        assert_eq!(AudioCodec::default_for(Codec::H264), Some(AudioCodec::Aac));
+        assert_eq!(AudioCodec::default_for(Codec::Vp9), Some(AudioCodec::Opus));
+        assert_eq!(
+            AudioCodec::default_for(Codec::Prores),
+            Some(AudioCodec::Pcm16)
+        );
+        assert_eq!(AudioCodec::default_for(Codec::Gif), None);
+        assert!(AudioCodec::Aac.fits("mp4") && !AudioCodec::Aac.fits("webm"));
+        assert!(AudioCodec::Opus.fits("webm") && AudioCodec::Pcm16.fits("MOV"));
+        assert!(!AudioCodec::Pcm16.fits("mp4"));
+        assert!(AudioCodec::parse("flac").is_err());
+        assert_eq!(AudioCodec::parse("pcm-16").unwrap(), AudioCodec::Pcm16);
+    }
+
+    #[test]
+    fn bitrates_are_checked_per_codec() {
+        let aac = AudioSettings::new(AudioCodec::Aac, None).unwrap();
+        assert_eq!(aac.bitrate, 320_000);
+        assert_eq!(
+            AudioSettings::new(AudioCodec::Opus, Some("128k"))
+                .unwrap()
+                .bitrate,
+            128_000
+        );
+        assert!(AudioSettings::new(AudioCodec::Mp3, Some("500k")).is_err());
+        assert!(AudioSettings::new(AudioCodec::Pcm16, Some("128k")).is_err());
+        assert!(AudioSettings::new(AudioCodec::Aac, Some("loud")).is_err());
+    }
+
+    #[test]
+    fn slow_rates_chain_atempo() {
+        assert_eq!(atempo_chain(1.0), None);
+        assert_eq!(atempo_chain(2.0).unwrap(), "atempo=2.000000000");
+        assert_eq!(
+            atempo_chain(0.125).unwrap(),
+            "atempo=0.5,atempo=0.5,atempo=0.500000000"
+        );
+    }
+
+    #[test]
+    fn frames_start_at_rounded_samples() {
+        assert_eq!(sample_at(1, 30.0), 1600);
+        assert_eq!(sample_at(3, 30000.0 / 1001.0), 4805);
+    }
+}

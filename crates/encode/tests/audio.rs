@@ -1,0 +1,284 @@
+//! The soundtrack's mix and mux, with Debian's ffmpeg decoding and encoding.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kinema_encode::audio::{self, SAMPLE_RATE};
+use kinema_encode::{AudioCodec, AudioCue, AudioSettings};
+
+const FFMPEG: &str = "ffmpeg";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kinema-audio-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn ffmpeg(args: &[&str]) {
+    let out = Command::new(FFMPEG)
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .output()
+        .expect("ffmpeg runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A stereo 48 kHz sine of `seconds` at `hz`, as a WAV file.
+fn tone(dir: &Path, hz: u32, seconds: f64) -> PathBuf {
+    let path = dir.join(format!("tone-{hz}.wav"));
+    let source = format!("sine=frequency={hz}:sample_rate=48000:duration={seconds}");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &source,
+        "-ac",
+        "2",
+        path.to_str().unwrap(),
+    ]);
+    path
+}
+
+/// The whole file as interleaved 48 kHz stereo floats, as the mixer decodes it.
+fn decoded(file: &Path) -> Vec<f32> {
+    let out = Command::new(FFMPEG)
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args(["-f", "f32le", "-ac", "2", "-ar", "48000", "pipe:1"])
+        .output()
+        .unwrap();
+    out.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// Cues of one element heard at video frames `positions`, from `from` seconds into `file`.
+fn cues(file: &Path, positions: std::ops::Range<u32>, fps: f64, volume: f64) -> Vec<AudioCue> {
+    let first = positions.start;
+    positions
+        .map(|position| AudioCue {
+            position,
+            file: file.to_path_buf(),
+            start_frame: f64::from(first),
+            trim_before: 0.0,
+            trim_after: None,
+            playback_rate: 1.0,
+            looped: false,
+            media_time: f64::from(position - first) / fps,
+            volume,
+        })
+        .collect()
+}
+
+const HALF_SECOND: usize = SAMPLE_RATE as usize / 2 * 2;
+
+#[test]
+fn an_element_plays_seamlessly_where_its_frames_are() {
+    let dir = scratch("seamless");
+    let file = tone(&dir, 440, 2.0);
+    let reference = decoded(&file);
+    // Heard from frame 15 (0.5 s) for 30 frames of a 60-frame video at 30 fps.
+    let mix = audio::mix(
+        Path::new(FFMPEG),
+        &cues(&file, 15..45, 30.0, 1.0),
+        30.0,
+        30.0,
+        60,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(mix.len(), 2 * 48_000 * 2);
+    assert!(mix[..HALF_SECOND].iter().all(|&s| s == 0.0));
+    // Sample for sample the file's first second: no seams at the frames' edges.
+    assert_eq!(
+        &mix[HALF_SECOND..3 * HALF_SECOND],
+        &reference[..2 * HALF_SECOND]
+    );
+    assert!(mix[3 * HALF_SECOND..].iter().all(|&s| s == 0.0));
+
+    // At 29.97 fps frames are 1601.6 samples long: still seamless.
+    let ntsc = 30_000.0 / 1001.0;
+    let mix = audio::mix(
+        Path::new(FFMPEG),
+        &cues(&file, 0..30, ntsc, 1.0),
+        ntsc,
+        ntsc,
+        30,
+    )
+    .unwrap()
+    .unwrap();
+    let samples = mix.len();
+    assert_eq!(samples / 2, (30.0 * 48_000.0 / ntsc).round() as usize);
+    assert_eq!(&mix[..], &reference[..samples]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn volumes_scale_and_ramp_and_elements_add_up() {
+    let dir = scratch("volume");
+    let file = tone(&dir, 440, 1.0);
+    let reference = decoded(&file);
+    let halved = audio::mix(
+        Path::new(FFMPEG),
+        &cues(&file, 0..30, 30.0, 0.5),
+        30.0,
+        30.0,
+        30,
+    )
+    .unwrap()
+    .unwrap();
+    for (got, want) in halved.iter().zip(&reference) {
+        assert!((got - want * 0.5).abs() < 1e-6);
+    }
+    // A fade from 0 to 1 over the frames: the level rises within each frame, not in steps.
+    let mut fade = cues(&file, 0..30, 30.0, 1.0);
+    for cue in &mut fade {
+        cue.volume = f64::from(cue.position) / 29.0;
+    }
+    let faded = audio::mix(Path::new(FFMPEG), &fade, 30.0, 30.0, 30)
+        .unwrap()
+        .unwrap();
+    // Halfway through frame 10 the volume is halfway from 10/29 to 11/29.
+    let at = (10 * 1600 + 800) * 2;
+    let want = reference[at] * (10.5 / 29.0);
+    assert!((faded[at] - want).abs() < 1e-4, "{} {want}", faded[at]);
+    // Two elements of the same file a frame apart both sound.
+    let mut both = cues(&file, 0..30, 30.0, 1.0);
+    both.extend(cues(&file, 1..30, 30.0, 1.0));
+    let both = audio::mix(Path::new(FFMPEG), &both, 30.0, 30.0, 30)
+        .unwrap()
+        .unwrap();
+    let at = 2000 * 2;
+    assert!((both[at] - (reference[at] + reference[at - 1600 * 2])).abs() < 1e-5);
+    // Muted throughout: nothing to hear.
+    let silent = audio::mix(
+        Path::new(FFMPEG),
+        &cues(&file, 0..30, 30.0, 0.0),
+        30.0,
+        30.0,
+        30,
+    );
+    assert_eq!(silent.unwrap(), None);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn loops_wrap_and_rates_keep_the_length() {
+    let dir = scratch("loop");
+    let file = tone(&dir, 440, 0.5);
+    let reference = decoded(&file);
+    let mut looped = cues(&file, 0..60, 30.0, 1.0);
+    for cue in &mut looped {
+        cue.looped = true;
+    }
+    let mix = audio::mix(Path::new(FFMPEG), &looped, 30.0, 30.0, 60)
+        .unwrap()
+        .unwrap();
+    // The half-second file plays four times in two seconds.
+    for round in 0..4 {
+        let at = round * HALF_SECOND;
+        assert_eq!(
+            &mix[at..at + HALF_SECOND],
+            &reference[..HALF_SECOND],
+            "{round}"
+        );
+    }
+    // Twice as fast, a two-second file fills one second (its pitch kept by atempo).
+    let file = tone(&dir, 440, 2.0);
+    let mut fast = cues(&file, 0..30, 30.0, 1.0);
+    for cue in &mut fast {
+        cue.playback_rate = 2.0;
+        cue.media_time *= 2.0;
+    }
+    let mix = audio::mix(Path::new(FFMPEG), &fast, 30.0, 30.0, 30)
+        .unwrap()
+        .unwrap();
+    let second = &mix[..];
+    let loud = second.iter().filter(|s| s.abs() > 0.05).count();
+    assert!(loud > second.len() / 2, "{loud} of {}", second.len());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_mix_is_muxed_beside_the_video_without_re_encoding_it() {
+    let dir = scratch("mux");
+    let video = dir.join("video.mp4");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=64x36:rate=30:duration=1",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        video.to_str().unwrap(),
+    ]);
+    // A video file without sound mixes to silence rather than failing.
+    let silent = cues(&video, 0..30, 30.0, 1.0);
+    let mix = audio::mix(Path::new(FFMPEG), &silent, 30.0, 30.0, 30)
+        .unwrap()
+        .unwrap();
+    assert!(mix.iter().all(|&s| s == 0.0));
+    let file = tone(&dir, 440, 1.0);
+    let mix = audio::mix(
+        Path::new(FFMPEG),
+        &cues(&file, 0..30, 30.0, 1.0),
+        30.0,
+        30.0,
+        30,
+    )
+    .unwrap()
+    .unwrap();
+    for (codec, name, extension) in [
+        (AudioCodec::Aac, "aac", "mp4"),
+        (AudioCodec::Opus, "opus", "mkv"),
+        (AudioCodec::Pcm16, "pcm_s16le", "mov"),
+        (AudioCodec::Mp3, "mp3", "mp4"),
+    ] {
+        let output = dir.join(format!("with-sound-{name}.{extension}"));
+        let settings = AudioSettings::new(codec, None).unwrap();
+        audio::mux(Path::new(FFMPEG), &video, &mix, &settings, &output).unwrap();
+        let probe = Command::new("ffprobe")
+            .args([
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_type,codec_name",
+            ])
+            .args(["-show_entries", "format=duration", "-of", "json"])
+            .arg(&output)
+            .output()
+            .unwrap();
+        let probe: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
+        let streams = probe["streams"].as_array().unwrap();
+        assert_eq!(streams[0]["codec_name"], "h264", "{probe}");
+        assert_eq!(streams[1]["codec_name"], name, "{probe}");
+        let duration: f64 = probe["format"]["duration"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((duration - 1.0).abs() < 0.05, "{name}: {duration}");
+    }
+    // A broken file names itself.
+    let broken = dir.join("broken.mp3");
+    std::fs::write(&broken, b"not sound").unwrap();
+    let err = audio::mix(
+        Path::new(FFMPEG),
+        &cues(&broken, 0..3, 30.0, 1.0),
+        30.0,
+        30.0,
+        3,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("broken.mp3"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
