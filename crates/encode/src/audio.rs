@@ -117,6 +117,57 @@ pub struct AudioSettings {
 impl AudioSettings {
     pub const DEFAULT_BITRATE: u32 = 320_000;
 
+    /// The sound a video of `codec` written to a file with `extension` gets: `audio_codec`
+    /// (`audioCodec`, else the codec's default) at `bitrate` (`audioBitrate`); `None` when
+    /// `muted` or for a GIF. Settings that cannot apply are refused, naming the setting.
+    pub fn choose(
+        codec: Codec,
+        audio_codec: Option<&str>,
+        bitrate: Option<&str>,
+        muted: bool,
+        extension: &str,
+    ) -> Result<Option<AudioSettings>, EncodeError> {
+        let chosen = audio_codec.map(AudioCodec::parse).transpose()?;
+        let given = |reason: &str| {
+            let field = if audio_codec.is_some() {
+                "audioCodec"
+            } else {
+                "audioBitrate"
+            };
+            Err(EncodeError::Setting {
+                field,
+                reason: reason.into(),
+            })
+        };
+        if muted {
+            if audio_codec.is_some() || bitrate.is_some() {
+                return given("the video is muted: it has no sound to encode");
+            }
+            return Ok(None);
+        }
+        let Some(default) = AudioCodec::default_for(codec) else {
+            if audio_codec.is_some() || bitrate.is_some() {
+                return given("a GIF has no sound");
+            }
+            return Ok(None);
+        };
+        let audio_codec = chosen.unwrap_or(default);
+        let extension = extension.to_ascii_lowercase();
+        let known = ["mp4", "m4v", "mov", "mkv", "webm"].contains(&extension.as_str());
+        if known && !audio_codec.fits(&extension) {
+            return Err(EncodeError::Setting {
+                field: "audioCodec",
+                reason: format!(
+                    "{} sound cannot go in a .{extension} file: write {}, or choose another \
+                     audio codec",
+                    audio_codec.name(),
+                    audio_codec.containers()
+                ),
+            });
+        }
+        AudioSettings::new(audio_codec, bitrate).map(Some)
+    }
+
     /// `--audio-bitrate` as text (`128k`, `320000`), for `codec`.
     pub fn new(codec: AudioCodec, bitrate: Option<&str>) -> Result<AudioSettings, EncodeError> {
         let bitrate = match bitrate {
@@ -194,18 +245,34 @@ fn element_key(cue: &AudioCue) -> ElementKey {
     )
 }
 
-/// Mixes `cues` into interleaved stereo samples for a video of `frames` frames at `fps`
-/// (`composition_fps` turns `trimBefore` and `trimAfter` into seconds); `None` when nothing is
-/// audible. `ffmpeg` decodes the files.
+/// The frames of the video a mix covers, at what rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MixWindow {
+    /// The video's frame rate.
+    pub fps: f64,
+    /// The composition's, which turns `trimBefore` and `trimAfter` into seconds.
+    pub composition_fps: f64,
+    /// The first frame of the video the mix starts at (a chunk's), and how many it covers.
+    pub first: u32,
+    pub frames: u32,
+}
+
+/// Mixes `cues` into interleaved stereo samples for `window` of the video (cues outside it are
+/// left out); `None` when nothing is audible. `ffmpeg` decodes the files. Windows that follow
+/// each other mix to samples that follow each other: a video's mix is its chunks' mixes end to
+/// end.
 pub fn mix(
     ffmpeg: &Path,
     cues: &[AudioCue],
-    fps: f64,
-    composition_fps: f64,
-    frames: u32,
+    window: MixWindow,
 ) -> Result<Option<Vec<f32>>, EncodeError> {
+    let end = window.first.saturating_add(window.frames);
+    let cues: Vec<&AudioCue> = cues
+        .iter()
+        .filter(|cue| (window.first..end).contains(&cue.position))
+        .collect();
     let mut elements: HashMap<ElementKey, Element> = HashMap::new();
-    for cue in cues.iter().filter(|cue| cue.volume > 0.0) {
+    for cue in cues.into_iter().filter(|cue| cue.volume > 0.0) {
         elements
             .entry(element_key(cue))
             .or_insert_with(|| Element { cues: Vec::new() })
@@ -215,7 +282,8 @@ pub fn mix(
     if elements.is_empty() {
         return Ok(None);
     }
-    let total = sample_at(frames, fps);
+    let base = sample_at(window.first, window.fps);
+    let total = sample_at(end, window.fps) - base;
     let mut out = vec![0.0f32; total * CHANNELS];
     let mut elements: Vec<Element> = elements.into_values().collect();
     // A fixed order, so that the sums (and the file) come out the same every time.
@@ -229,23 +297,24 @@ pub fn mix(
                 .partial_cmp(&(b.position, b.media_time))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        mix_element(ffmpeg, element, fps, composition_fps, &mut out)?;
+        mix_element(ffmpeg, element, window, base, &mut out)?;
     }
     Ok(Some(out))
 }
 
-/// The first sample of frame `position`.
-fn sample_at(position: u32, fps: f64) -> usize {
+/// The first sample of frame `position` of a video at `fps`.
+pub fn sample_at(position: u32, fps: f64) -> usize {
     (f64::from(position) * f64::from(SAMPLE_RATE) / fps).round() as usize
 }
 
 fn mix_element(
     ffmpeg: &Path,
     element: &Element,
-    fps: f64,
-    composition_fps: f64,
+    window: MixWindow,
+    base: usize,
     out: &mut [f32],
 ) -> Result<(), EncodeError> {
+    let (fps, composition_fps) = (window.fps, window.composition_fps);
     let first = element.cues[0];
     let rate = first.playback_rate;
     // The span of the file to decode: a loop's whole segment, else what the cues reach.
@@ -289,8 +358,8 @@ fn mix_element(
         if !continues {
             read = offset_of(cue.media_time);
         }
-        let from = sample_at(cue.position, fps).min(frames_out);
-        let to = sample_at(cue.position + 1, fps).min(frames_out);
+        let from = (sample_at(cue.position, fps) - base).min(frames_out);
+        let to = (sample_at(cue.position + 1, fps) - base).min(frames_out);
         let next_volume = element
             .cues
             .get(index + 1)
@@ -367,11 +436,7 @@ fn decode(
             log: last_lines(&log),
         });
     }
-    Ok(output
-        .stdout
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
+    Ok(from_bytes(&output.stdout))
 }
 
 /// ffmpeg's `atempo` takes 0.5 to 100 a filter: slower rates are chained halvings.
@@ -439,7 +504,7 @@ pub fn mux(
         let _ = stderr.read_to_string(&mut log);
         log
     });
-    let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let bytes = to_bytes(samples);
     // A write that fails means ffmpeg stopped; its log says why.
     let _ = stdin.write_all(&bytes);
     drop(stdin);
@@ -456,6 +521,20 @@ pub fn mux(
         });
     }
     Ok(())
+}
+
+/// Samples as the bytes of raw 32-bit little-endian floats (ffmpeg's `f32le`), to store a
+/// chunk's mix.
+pub fn to_bytes(samples: &[f32]) -> Vec<u8> {
+    samples.iter().flat_map(|s| s.to_le_bytes()).collect()
+}
+
+/// The samples [`to_bytes`] stored.
+pub fn from_bytes(bytes: &[u8]) -> Vec<f32> {
+    bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
 }
 
 fn last_lines(log: &str) -> String {
@@ -481,6 +560,30 @@ mod tests {
         assert!(!AudioCodec::Pcm16.fits("mp4"));
         assert!(AudioCodec::parse("flac").is_err());
         assert_eq!(AudioCodec::parse("pcm-16").unwrap(), AudioCodec::Pcm16);
+    }
+
+    #[test]
+    fn the_sound_follows_the_codec_and_the_file() {
+        let choose = |codec, audio: Option<&str>, bitrate: Option<&str>, muted, ext: &str| {
+            AudioSettings::choose(codec, audio, bitrate, muted, ext).map_err(|e| e.to_string())
+        };
+        let aac = choose(Codec::H264, None, None, false, "mp4")
+            .unwrap()
+            .unwrap();
+        assert_eq!(aac.codec, AudioCodec::Aac);
+        assert_eq!(choose(Codec::H264, None, None, true, "mp4"), Ok(None));
+        assert_eq!(choose(Codec::Gif, None, None, false, "gif"), Ok(None));
+        let muted = choose(Codec::H264, Some("aac"), None, true, "mp4").unwrap_err();
+        assert!(muted.contains("audioCodec: the video is muted"), "{muted}");
+        let gif = choose(Codec::Gif, None, Some("128k"), false, "gif").unwrap_err();
+        assert!(gif.contains("audioBitrate: a GIF has no sound"), "{gif}");
+        let misfit = choose(Codec::H264, Some("pcm-16"), None, false, "MP4").unwrap_err();
+        assert!(
+            misfit.contains("pcm-16 sound cannot go in a .mp4 file"),
+            "{misfit}"
+        );
+        // A file name Kinema does not know is left to ffmpeg.
+        assert!(choose(Codec::H264, Some("pcm-16"), None, false, "").is_ok());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kinema_encode::audio::{self, SAMPLE_RATE};
+use kinema_encode::audio::{self, MixWindow, SAMPLE_RATE};
 use kinema_encode::{AudioCodec, AudioCue, AudioSettings};
 
 const FFMPEG: &str = "ffmpeg";
@@ -76,6 +76,22 @@ fn cues(file: &Path, positions: std::ops::Range<u32>, fps: f64, volume: f64) -> 
         .collect()
 }
 
+/// The mix of a whole video of `frames` frames.
+fn mix(
+    cues: &[AudioCue],
+    fps: f64,
+    composition_fps: f64,
+    frames: u32,
+) -> Result<Option<Vec<f32>>, kinema_encode::EncodeError> {
+    let window = MixWindow {
+        fps,
+        composition_fps,
+        first: 0,
+        frames,
+    };
+    audio::mix(Path::new(FFMPEG), cues, window)
+}
+
 const HALF_SECOND: usize = SAMPLE_RATE as usize / 2 * 2;
 
 #[test]
@@ -84,38 +100,40 @@ fn an_element_plays_seamlessly_where_its_frames_are() {
     let file = tone(&dir, 440, 2.0);
     let reference = decoded(&file);
     // Heard from frame 15 (0.5 s) for 30 frames of a 60-frame video at 30 fps.
-    let mix = audio::mix(
-        Path::new(FFMPEG),
-        &cues(&file, 15..45, 30.0, 1.0),
-        30.0,
-        30.0,
-        60,
-    )
-    .unwrap()
-    .unwrap();
-    assert_eq!(mix.len(), 2 * 48_000 * 2);
-    assert!(mix[..HALF_SECOND].iter().all(|&s| s == 0.0));
+    let whole = mix(&cues(&file, 15..45, 30.0, 1.0), 30.0, 30.0, 60)
+        .unwrap()
+        .unwrap();
+    assert_eq!(whole.len(), 2 * 48_000 * 2);
+    assert!(whole[..HALF_SECOND].iter().all(|&s| s == 0.0));
     // Sample for sample the file's first second: no seams at the frames' edges.
     assert_eq!(
-        &mix[HALF_SECOND..3 * HALF_SECOND],
+        &whole[HALF_SECOND..3 * HALF_SECOND],
         &reference[..2 * HALF_SECOND]
     );
-    assert!(mix[3 * HALF_SECOND..].iter().all(|&s| s == 0.0));
+    assert!(whole[3 * HALF_SECOND..].iter().all(|&s| s == 0.0));
+    // Chunks' mixes end to end are the video's.
+    let heard = cues(&file, 15..45, 30.0, 1.0);
+    let mut joined = Vec::new();
+    for (first, frames) in [(0, 20), (20, 7), (27, 33)] {
+        let window = MixWindow {
+            fps: 30.0,
+            composition_fps: 30.0,
+            first,
+            frames,
+        };
+        let part = audio::mix(Path::new(FFMPEG), &heard, window).unwrap();
+        joined.extend(part.unwrap_or_else(|| vec![0.0; frames as usize * 1600 * 2]));
+    }
+    assert_eq!(joined, whole);
 
     // At 29.97 fps frames are 1601.6 samples long: still seamless.
     let ntsc = 30_000.0 / 1001.0;
-    let mix = audio::mix(
-        Path::new(FFMPEG),
-        &cues(&file, 0..30, ntsc, 1.0),
-        ntsc,
-        ntsc,
-        30,
-    )
-    .unwrap()
-    .unwrap();
-    let samples = mix.len();
-    assert_eq!(samples / 2, (30.0 * 48_000.0 / ntsc).round() as usize);
-    assert_eq!(&mix[..], &reference[..samples]);
+    let mixed = mix(&cues(&file, 0..30, ntsc, 1.0), ntsc, ntsc, 30)
+        .unwrap()
+        .unwrap();
+    let samples = mixed.len();
+    assert_eq!(samples / 2, (30.0_f64 * 48_000.0 / ntsc).round() as usize);
+    assert_eq!(&mixed[..], &reference[..samples]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -124,15 +142,9 @@ fn volumes_scale_and_ramp_and_elements_add_up() {
     let dir = scratch("volume");
     let file = tone(&dir, 440, 1.0);
     let reference = decoded(&file);
-    let halved = audio::mix(
-        Path::new(FFMPEG),
-        &cues(&file, 0..30, 30.0, 0.5),
-        30.0,
-        30.0,
-        30,
-    )
-    .unwrap()
-    .unwrap();
+    let halved = mix(&cues(&file, 0..30, 30.0, 0.5), 30.0, 30.0, 30)
+        .unwrap()
+        .unwrap();
     for (got, want) in halved.iter().zip(&reference) {
         assert!((got - want * 0.5).abs() < 1e-6);
     }
@@ -141,9 +153,7 @@ fn volumes_scale_and_ramp_and_elements_add_up() {
     for cue in &mut fade {
         cue.volume = f64::from(cue.position) / 29.0;
     }
-    let faded = audio::mix(Path::new(FFMPEG), &fade, 30.0, 30.0, 30)
-        .unwrap()
-        .unwrap();
+    let faded = mix(&fade, 30.0, 30.0, 30).unwrap().unwrap();
     // Halfway through frame 10 the volume is halfway from 10/29 to 11/29.
     let at = (10 * 1600 + 800) * 2;
     let want = reference[at] * (10.5 / 29.0);
@@ -151,19 +161,11 @@ fn volumes_scale_and_ramp_and_elements_add_up() {
     // Two elements of the same file a frame apart both sound.
     let mut both = cues(&file, 0..30, 30.0, 1.0);
     both.extend(cues(&file, 1..30, 30.0, 1.0));
-    let both = audio::mix(Path::new(FFMPEG), &both, 30.0, 30.0, 30)
-        .unwrap()
-        .unwrap();
+    let both = mix(&both, 30.0, 30.0, 30).unwrap().unwrap();
     let at = 2000 * 2;
     assert!((both[at] - (reference[at] + reference[at - 1600 * 2])).abs() < 1e-5);
     // Muted throughout: nothing to hear.
-    let silent = audio::mix(
-        Path::new(FFMPEG),
-        &cues(&file, 0..30, 30.0, 0.0),
-        30.0,
-        30.0,
-        30,
-    );
+    let silent = mix(&cues(&file, 0..30, 30.0, 0.0), 30.0, 30.0, 30);
     assert_eq!(silent.unwrap(), None);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -177,14 +179,12 @@ fn loops_wrap_and_rates_keep_the_length() {
     for cue in &mut looped {
         cue.looped = true;
     }
-    let mix = audio::mix(Path::new(FFMPEG), &looped, 30.0, 30.0, 60)
-        .unwrap()
-        .unwrap();
+    let mixed = mix(&looped, 30.0, 30.0, 60).unwrap().unwrap();
     // The half-second file plays four times in two seconds.
     for round in 0..4 {
         let at = round * HALF_SECOND;
         assert_eq!(
-            &mix[at..at + HALF_SECOND],
+            &mixed[at..at + HALF_SECOND],
             &reference[..HALF_SECOND],
             "{round}"
         );
@@ -196,10 +196,8 @@ fn loops_wrap_and_rates_keep_the_length() {
         cue.playback_rate = 2.0;
         cue.media_time *= 2.0;
     }
-    let mix = audio::mix(Path::new(FFMPEG), &fast, 30.0, 30.0, 30)
-        .unwrap()
-        .unwrap();
-    let second = &mix[..];
+    let mixed = mix(&fast, 30.0, 30.0, 30).unwrap().unwrap();
+    let second = &mixed[..];
     let loud = second.iter().filter(|s| s.abs() > 0.05).count();
     assert!(loud > second.len() / 2, "{loud} of {}", second.len());
     std::fs::remove_dir_all(&dir).unwrap();
@@ -222,20 +220,12 @@ fn the_mix_is_muxed_beside_the_video_without_re_encoding_it() {
     ]);
     // A video file without sound mixes to silence rather than failing.
     let silent = cues(&video, 0..30, 30.0, 1.0);
-    let mix = audio::mix(Path::new(FFMPEG), &silent, 30.0, 30.0, 30)
+    let mixed = mix(&silent, 30.0, 30.0, 30).unwrap().unwrap();
+    assert!(mixed.iter().all(|&s| s == 0.0));
+    let file = tone(&dir, 440, 1.0);
+    let mixed = mix(&cues(&file, 0..30, 30.0, 1.0), 30.0, 30.0, 30)
         .unwrap()
         .unwrap();
-    assert!(mix.iter().all(|&s| s == 0.0));
-    let file = tone(&dir, 440, 1.0);
-    let mix = audio::mix(
-        Path::new(FFMPEG),
-        &cues(&file, 0..30, 30.0, 1.0),
-        30.0,
-        30.0,
-        30,
-    )
-    .unwrap()
-    .unwrap();
     for (codec, name, extension) in [
         (AudioCodec::Aac, "aac", "mp4"),
         (AudioCodec::Opus, "opus", "mkv"),
@@ -244,7 +234,7 @@ fn the_mix_is_muxed_beside_the_video_without_re_encoding_it() {
     ] {
         let output = dir.join(format!("with-sound-{name}.{extension}"));
         let settings = AudioSettings::new(codec, None).unwrap();
-        audio::mux(Path::new(FFMPEG), &video, &mix, &settings, &output).unwrap();
+        audio::mux(Path::new(FFMPEG), &video, &mixed, &settings, &output).unwrap();
         let probe = Command::new("ffprobe")
             .args([
                 "-v",
@@ -270,15 +260,9 @@ fn the_mix_is_muxed_beside_the_video_without_re_encoding_it() {
     // A broken file names itself.
     let broken = dir.join("broken.mp3");
     std::fs::write(&broken, b"not sound").unwrap();
-    let err = audio::mix(
-        Path::new(FFMPEG),
-        &cues(&broken, 0..3, 30.0, 1.0),
-        30.0,
-        30.0,
-        3,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = mix(&cues(&broken, 0..3, 30.0, 1.0), 30.0, 30.0, 3)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("broken.mp3"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -142,6 +142,7 @@ mod tests {
             encoder: "ffmpeg".into(),
             enable_cancellation: false,
             overrides: Default::default(),
+            sound: false,
         };
         let bytes = |payload: &RendererPayload| {
             let mut value = serde_json::to_value(payload).unwrap();

@@ -42,6 +42,8 @@ pub enum FarmError {
     #[error(transparent)]
     Encode(#[from] kinema_encode::EncodeError),
     #[error(transparent)]
+    Sound(#[from] crate::soundtrack::SoundError),
+    #[error(transparent)]
     Plan(#[from] kinema_encode::PlanError),
     #[error("{0}")]
     Render(String),

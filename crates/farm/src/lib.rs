@@ -29,6 +29,7 @@ pub mod progress;
 pub mod props;
 mod routines;
 pub mod sites;
+pub mod soundtrack;
 pub mod status;
 pub mod util;
 pub mod webhook;

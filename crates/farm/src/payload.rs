@@ -142,6 +142,11 @@ pub struct RenderParams {
     pub number_of_gif_loops: Option<u32>,
     #[serde(default)]
     pub muted: bool,
+    /// `aac`, `mp3`, `opus` or `pcm-16` (default: the codec's, as Remotion picks it).
+    #[serde(default)]
+    pub audio_codec: Option<String>,
+    #[serde(default)]
+    pub audio_bitrate: Option<String>,
     #[serde(default)]
     pub renderer_function_name: Option<String>,
     #[serde(default)]
@@ -226,6 +231,10 @@ pub struct RendererPayload {
     /// Kinema: the render's `force*` values, applied to the composition like the launch did.
     #[serde(default)]
     pub overrides: kinema_compose::ConfigOverrides,
+    /// Kinema: whether the video has a soundtrack (not muted, not a GIF): the chunk then
+    /// stores the mix of its frames beside its video.
+    #[serde(default)]
+    pub sound: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

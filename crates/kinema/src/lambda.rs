@@ -247,6 +247,15 @@ pub struct RenderArgs {
     pub x264_preset: Option<String>,
     #[arg(long)]
     pub video_bitrate: Option<String>,
+    /// Leave the sound out (the <Audio> and <Video> elements' mix).
+    #[arg(long)]
+    pub muted: bool,
+    /// aac, mp3, opus or pcm-16 (default per codec, as for `kinema render`).
+    #[arg(long)]
+    pub audio_codec: Option<String>,
+    /// Sound bitrate such as 128k (default 320k).
+    #[arg(long)]
+    pub audio_bitrate: Option<String>,
     /// Frames to render: N, A-B or A-.
     #[arg(long)]
     pub frames: Option<String>,
@@ -537,7 +546,9 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         frames_per_lambda: args.frames_per_lambda,
         concurrency: args.concurrency,
         number_of_gif_loops: None,
-        muted: false,
+        muted: args.muted,
+        audio_codec: args.audio_codec.clone(),
+        audio_bitrate: args.audio_bitrate.clone(),
         renderer_function_name: None,
         metadata: None,
         enable_cancellation: None,

@@ -25,7 +25,8 @@ use kinema_paint::{BlitzRenderer, MAX_SIDE, PaintOptions};
 use crate::chunk_queue::{ChunkQueue, Span, SplitPolicy, even_spans};
 use crate::finishing::Finishing;
 use crate::memory;
-use crate::sound::{self, Heard, SoundFlags};
+use crate::sound::{self, SoundFlags};
+use kinema_farm::soundtrack::Heard;
 
 /// Everything a render needs, resolved from the command line.
 pub struct RenderJob {
@@ -856,16 +857,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             let heard = Arc::into_inner(heard)
                 .map(|heard| heard.into_inner().unwrap_or_else(|e| e.into_inner()))
                 .unwrap_or_default();
-            let timing = sound::Timing {
+            let window = kinema_encode::audio::MixWindow {
                 fps,
                 composition_fps: info.fps,
+                first: 0,
                 frames: plan.frame_count,
             };
             let added = sound::add_to_video(
                 sound,
                 heard,
                 &job.paint.resources,
-                timing,
+                window,
                 &temp_path,
                 chunk_dir.path(),
             );

@@ -1551,7 +1551,7 @@ fn audio_and_video_elements_are_mixed_into_the_soundtrack() {
         (
             &["--muted", "--audio-codec", "aac"][..],
             "a.mp4",
-            "--muted leaves the video without sound",
+            "--audio-codec: the video is muted",
         ),
         (
             &["--audio-codec", "pcm-16"][..],

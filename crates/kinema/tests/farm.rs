@@ -1309,3 +1309,101 @@ fn a_project_site_refuses_the_code_file_flags() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `path`'s sound as mono 48 kHz samples.
+fn sound_of(path: &Path) -> Vec<f32> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "f32le", "-ac", "1", "-ar", "48000", "pipe:1"])
+        .output()
+        .unwrap();
+    out.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+#[test]
+fn farm_renders_have_the_sound_a_local_render_has() {
+    // The showcase's title card chimes from frame 12; its chunks of 20 frames each mix their
+    // own frames, and the launch lays the mixes end to end.
+    let dir = std::env::temp_dir().join(format!("kinema-farm-sound-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let storage = dir.join("buckets");
+    let entry = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/showcase/src/index.ts");
+    let entry = entry.to_str().unwrap();
+    let out = kinema_farm(
+        &storage,
+        &["sites", "create", entry, "--site-name", "chime"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let farm = |extra: &[&str]| {
+        let mut args = vec!["lambda", "render", "chime", "TitleCard", "--scale", "0.25"];
+        args.extend(["--frames-per-lambda", "20", "--json"]);
+        args.extend(extra);
+        let out = kinema_farm(&storage, &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (file_of(progress["outputFile"].as_str().unwrap()), progress)
+    };
+    let (video, progress) = farm(&[]);
+    assert_eq!(progress["renderMetadata"]["audioCodec"], "aac");
+    let local = dir.join("local.mp4");
+    let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(["render", entry, "TitleCard"])
+        .arg(&local)
+        .args(["--scale", "0.25"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (farm_sound, local_sound) = (sound_of(&video), sound_of(&local));
+    assert_eq!(farm_sound.len(), local_sound.len());
+    let loud = |s: &[f32]| (s.iter().map(|x| x * x).sum::<f32>() / s.len() as f32).sqrt();
+    // Silent before the chime, loud at it.
+    assert!(loud(&farm_sound[..19_000]) < 1e-3);
+    assert!(loud(&farm_sound[20_000..30_000]) > 0.1);
+    let difference: Vec<f32> = farm_sound
+        .iter()
+        .zip(&local_sound)
+        .map(|(a, b)| a - b)
+        .collect();
+    assert!(loud(&difference) < 1e-3, "{}", loud(&difference));
+
+    // Muted: no sound track, and the metadata says so.
+    let (video, progress) = farm(&["--muted", "--out-name", "muted.mp4"]);
+    assert_eq!(progress["renderMetadata"]["audioCodec"], Value::Null);
+    assert!(sound_of(&video).is_empty());
+    // A codec the file cannot hold is refused before anything renders, naming the field.
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            "chime",
+            "TitleCard",
+            "--audio-codec",
+            "pcm-16",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("audioCodec: pcm-16 sound cannot go in a .mp4 file"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -305,6 +305,7 @@ fn orchestrate(
     if backend == EncoderBackend::Builtin {
         tracing::warn!("{}", kinema_encode::FALLBACK_WARNING);
     }
+    let sound = super::validate::sound(params, codec)?;
     let extension = codec.extensions()[0];
     let (out_bucket_name, out_key) = match &params.out_name {
         None => (
@@ -352,7 +353,7 @@ fn orchestrate(
         estimated_total_lambda_invokations: chunk_count + 1,
         estimated_render_lambda_invokations: chunk_count,
         composition_id: info.id.clone(),
-        audio_codec: None,
+        audio_codec: sound.as_ref().map(|s| s.codec.name().to_string()),
         input_props: serde_json::to_value(&params.input_props).unwrap_or(Value::Null),
         frames_per_lambda: plan.frames_per_chunk,
         memory_size_in_mb: context.config.memory_size_in_mb,
@@ -370,7 +371,7 @@ fn orchestrate(
         privacy: params.privacy.clone(),
         delete_after: params.delete_after.clone(),
         number_of_gif_loops: params.number_of_gif_loops,
-        audio_bitrate: None,
+        audio_bitrate: sound.as_ref().and(params.audio_bitrate.clone()),
         download_behavior: serde_json::to_value(
             params
                 .download_behavior
@@ -421,6 +422,7 @@ fn orchestrate(
             },
             encoder: backend.name().into(),
             enable_cancellation: true,
+            sound: sound.is_some(),
         };
         let mut value = serde_json::to_value(payload).expect("payload serialises");
         value["type"] = json!("renderer");
@@ -455,6 +457,7 @@ fn orchestrate(
             .local_dir
             .join(format!("chunk-{c:05}.{chunk_extension}"))
     };
+    let local_sound = |c: usize| leftovers.local_dir.join(format!("chunk-{c:05}.f32"));
     let (base, cap) = if bucket.is_local() {
         (Duration::from_millis(25), Duration::from_millis(200))
     } else {
@@ -492,6 +495,10 @@ fn orchestrate(
                         .unwrap_or_else(|| video_key(render_id, index, state.attempt));
                     bucket.get_to_file(&source, &local_chunk(index))?;
                     bucket.delete(&source)?;
+                    if let Some(sound) = &status.audio_key {
+                        bucket.get_to_file(sound, &local_sound(index))?;
+                        bucket.delete(sound)?;
+                    }
                     bucket.delete(&key)?;
                     let frames = plan.frames_of(index).count() as u64;
                     state.rendered = frames;
@@ -605,6 +612,21 @@ fn orchestrate(
     for file in &files {
         let _ = std::fs::remove_file(&file.path);
     }
+    let stitched = match &sound {
+        Some(settings) => {
+            let mixes: Vec<(u32, std::path::PathBuf)> = (0..chunk_count)
+                .map(|c| {
+                    (
+                        plan.chunks[c].start - plan.frame_range.start,
+                        local_sound(c),
+                    )
+                })
+                .filter(|(_, path)| path.exists())
+                .collect();
+            add_sound(context, settings, &mixes, fps, plan.frame_count, &stitched)?
+        }
+        None => stitched,
+    };
     let time_to_combine = crate::util::now_ms() - stitch_start;
     tracker.progress.combined_frames = frame_count;
     tracker.progress.time_to_combine = Some(time_to_combine);
@@ -687,6 +709,39 @@ fn orchestrate(
         }
     }
     Ok(())
+}
+
+/// The stitched video with the chunks' mixes laid end to end beside it (each starts at its
+/// chunk's first frame; chunks that played nothing are silence), or the video as it is when
+/// no chunk played anything.
+fn add_sound(
+    context: &Context<'_>,
+    settings: &kinema_encode::AudioSettings,
+    mixes: &[(u32, std::path::PathBuf)],
+    fps: f64,
+    frames: u32,
+    video: &std::path::Path,
+) -> Result<std::path::PathBuf, FarmError> {
+    use kinema_encode::audio;
+    if mixes.is_empty() {
+        return Ok(video.to_path_buf());
+    }
+    let ffmpeg = context.config.ffmpeg_program();
+    let mut samples = vec![0.0f32; audio::sample_at(frames, fps) * 2];
+    for (first, path) in mixes {
+        let mix = std::fs::read(path).map_err(FarmError::io("cannot read a chunk's sound"))?;
+        let mix = audio::from_bytes(&mix);
+        let at = (audio::sample_at(*first, fps) * 2).min(samples.len());
+        let length = mix.len().min(samples.len() - at);
+        samples[at..at + length].copy_from_slice(&mix[..length]);
+    }
+    let extension = video
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let with_sound = video.with_file_name(format!("with-sound.{extension}"));
+    audio::mux(ffmpeg, video, &samples, settings, &with_sound)?;
+    Ok(with_sound)
 }
 
 fn upload_output(

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
+use kinema_encode::audio::{self, MixWindow};
 use kinema_encode::{
     Alpha, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat, RgbaFrame, VideoSettings,
 };
+use kinema_paint::resources::ResourceOptions;
 use kinema_paint::{BlitzRenderer, PaintOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -18,6 +20,7 @@ use crate::error::FarmError;
 use crate::function::Context;
 use crate::payload::{RendererPayload, parse};
 use crate::progress::ErrorInfo;
+use crate::soundtrack::Heard;
 
 /// A composition ready to render frames, kept while the worker is warm.
 pub struct WarmScene {
@@ -25,6 +28,8 @@ pub struct WarmScene {
     pub(crate) engine: Engine,
     pub(crate) renderer: BlitzRenderer,
     pub(crate) info: CompositionInfo,
+    /// Where the site's images and sounds come from, and what they may reach.
+    resources: ResourceOptions,
 }
 
 /// Loads site + composition (reusing the warm one when it is the same) and returns it.
@@ -61,12 +66,14 @@ pub(crate) fn prepare_scene<'w>(
         paint.scale = scale;
         // Frames go to a video encoder, which takes premultiplied pixels as they are.
         paint.premultiplied = true;
+        let resources = paint.resources.clone();
         let renderer = BlitzRenderer::new(paint)?;
         context.warm.scene = Some(WarmScene {
             key,
             engine,
             renderer,
             info,
+            resources,
         });
     }
     Ok(context.warm.scene.as_mut().expect("set above"))
@@ -105,6 +112,15 @@ pub fn status_key(render_id: &str, chunk: usize, attempt: u32) -> String {
     format!(
         "{}status.json",
         super::attempt_prefix(render_id, chunk, attempt)
+    )
+}
+
+/// Where a chunk's mix of its frames' sound goes: raw 48 kHz stereo `f32le` samples, laid end
+/// to end with the other chunks' by the launch.
+pub fn audio_key(render_id: &str, chunk: usize, attempt: u32) -> String {
+    format!(
+        "{}/audio",
+        super::attempt_prefix(render_id, chunk, attempt).trim_end_matches('/')
     )
 }
 
@@ -239,10 +255,11 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
         return Ok(json!({"type": "success", "chunk": task.chunk, "cancelled": true}));
     }
     match result {
-        Ok(key) => {
+        Ok((key, audio)) => {
             status.state = "completed".into();
             status.completed_at = Some(crate::util::now_ms());
             status.video_key = Some(key);
+            status.audio_key = audio;
             status.write(bucket.as_ref(), &task.render_id)?;
             Ok(json!({"type": "success", "chunk": task.chunk}))
         }
@@ -276,7 +293,8 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
     }
 }
 
-type ChunkResult = Result<String, (Option<u32>, FarmError)>;
+/// The chunk's video key, and its sound's when its frames played any.
+type ChunkResult = Result<(String, Option<String>), (Option<u32>, FarmError)>;
 
 fn render_chunk(
     context: &mut Context<'_>,
@@ -332,6 +350,8 @@ fn render_chunk(
     let encoded = encoder.encoded();
     let mut last_cancel_check = std::time::Instant::now();
     let first = task.composition_start;
+    let nth = task.every_nth_frame.max(1);
+    let mut heard = Heard::default();
     for frame in task.frame_range[0]..=task.frame_range[1] {
         if !(frame - first).is_multiple_of(task.every_nth_frame.max(1)) {
             continue;
@@ -345,6 +365,9 @@ fn render_chunk(
         }
         let at = |e: FarmError| (Some(frame), e);
         let tree = scene.engine.render_frame(frame).map_err(|e| at(e.into()))?;
+        if task.sound {
+            heard.add((frame - first) / nth, frame, &tree.media);
+        }
         let image = scene.renderer.paint(&tree).map_err(|e| at(e.into()))?;
         if status.rendered_frames == 0 {
             // Read by bench/farm.sh: invocation (or process start, when cold) to the first
@@ -373,11 +396,50 @@ fn render_chunk(
     }
     encoder.finish().map_err(|e| whole(e.into()))?;
     status.encoded_frames = status.rendered_frames;
+    let audio = chunk_sound(context, task, heard, bucket, scratch).map_err(whole)?;
     let key = video_key(&task.render_id, task.chunk, task.attempt);
     bucket
         .put_file(&key, &path, &PutOptions::default())
         .map_err(|e| whole(e.into()))?;
-    Ok(key)
+    Ok((key, audio))
+}
+
+/// Mixes the sound the chunk's frames played and stores it; its key, or `None` when nothing
+/// was audible (or no ffmpeg runs to decode it: the video then has no sound, as the launch
+/// says).
+fn chunk_sound(
+    context: &mut Context<'_>,
+    task: &RendererPayload,
+    heard: Heard,
+    bucket: &dyn Bucket,
+    scratch: &std::path::Path,
+) -> Result<Option<String>, FarmError> {
+    if heard.is_empty() {
+        return Ok(None);
+    }
+    let ffmpeg = context.config.ffmpeg_program().to_path_buf();
+    if !EncoderBackend::ffmpeg_found(&ffmpeg) {
+        return Ok(None);
+    }
+    let resources = match &context.warm.scene {
+        Some(scene) => scene.resources.clone(),
+        None => return Ok(None),
+    };
+    let nth = task.every_nth_frame.max(1);
+    let window = MixWindow {
+        fps: task.fps,
+        composition_fps: task.fps * f64::from(nth),
+        first: (task.frame_range[0] - task.composition_start).div_ceil(nth),
+        frames: (task.frame_range[0]..=task.frame_range[1])
+            .filter(|f| (f - task.composition_start).is_multiple_of(nth))
+            .count() as u32,
+    };
+    let Some(samples) = heard.mix(&ffmpeg, &resources, window, scratch)? else {
+        return Ok(None);
+    };
+    let key = audio_key(&task.render_id, task.chunk, task.attempt);
+    bucket.put(&key, &audio::to_bytes(&samples), &PutOptions::default())?;
+    Ok(Some(key))
 }
 
 /// Failure destination for Event invocations of the embedded pool: a renderer whose worker

@@ -1,7 +1,7 @@
 //! Checks of a render's parameters that need no composition, run by `start` so bad input is
 //! refused before anything is invoked. Each error names its field.
 
-use kinema_encode::{Codec, EncoderBackend, PixelFormat};
+use kinema_encode::{AudioSettings, Codec, EncoderBackend, PixelFormat};
 
 use crate::error::FarmError;
 use crate::payload::{OutNameInput, RenderParams};
@@ -122,6 +122,30 @@ pub fn encoder(
             format!("{no_ffmpeg}: install ffmpeg where the farm runs"),
         )),
     }
+}
+
+/// The soundtrack's settings (`None`: muted, or a GIF), checked against the codec and the
+/// output's file name.
+pub fn sound(params: &RenderParams, codec: Codec) -> Result<Option<AudioSettings>, FarmError> {
+    let key = match &params.out_name {
+        Some(OutNameInput::Name(name)) => name.as_str(),
+        Some(OutNameInput::Custom { key, .. }) => key.as_str(),
+        None => "",
+    };
+    let extension = key
+        .rsplit_once('.')
+        .map_or(codec.extensions()[0], |(_, e)| e);
+    AudioSettings::choose(
+        codec,
+        params.audio_codec.as_deref(),
+        params.audio_bitrate.as_deref(),
+        params.muted,
+        extension,
+    )
+    .map_err(|error| match error {
+        kinema_encode::EncodeError::Setting { field, reason } => FarmError::field(field, reason),
+        other => other.into(),
+    })
 }
 
 /// Everything `start` can check without the composition.
@@ -265,6 +289,7 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
             format!("\"{name}\": the embedded farm renders with its own function; leave it unset"),
         ));
     }
+    sound(params, codec)?;
     Ok(codec)
 }
 
