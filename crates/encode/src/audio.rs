@@ -504,9 +504,13 @@ pub fn mux(
         let _ = stderr.read_to_string(&mut log);
         log
     });
-    let bytes = to_bytes(samples);
-    // A write that fails means ffmpeg stopped; its log says why.
-    let _ = stdin.write_all(&bytes);
+    // In pieces: a long video's mix is hundreds of megabytes, not to be held twice. A write
+    // that fails means ffmpeg stopped; its log says why.
+    for piece in samples.chunks(1 << 16) {
+        if stdin.write_all(&to_bytes(piece)).is_err() {
+            break;
+        }
+    }
     drop(stdin);
     let status = child.wait().map_err(|e| EncodeError::Io {
         path: output.to_path_buf(),
