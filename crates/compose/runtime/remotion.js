@@ -320,6 +320,10 @@ function mediaRecord(kind, props) {
       throw new TypeError(`The "${prop}" prop of <${tag} src="${src}"> must be a finite number, but got ${JSON.stringify(value)}.`);
     }
   }
+  if (trimBefore < 0) throw new TypeError(`The "trimBefore" prop of <${tag} src="${src}"> must not be negative, but got ${trimBefore}.`);
+  if (trimAfter !== null && trimAfter <= trimBefore) {
+    throw new TypeError(`The "trimAfter" prop of <${tag} src="${src}"> must be greater than "trimBefore" (${trimBefore}), but got ${trimAfter}.`);
+  }
   if (!(playbackRate > 0)) throw new TypeError(`The "playbackRate" prop of <${tag} src="${src}"> must be positive, but got ${playbackRate}.`);
   const level = typeof volume === 'function' ? volume(frame) : volume;
   if (typeof level !== 'number' || !Number.isFinite(level) || level < 0) {

@@ -504,6 +504,23 @@ export default () => (
         err.to_string().contains("does not support relative paths"),
         "{err}"
     );
+    // Trims that select nothing are refused, as Remotion refuses them.
+    for (props, says) in [
+        (
+            "trimBefore={-5}",
+            "\"trimBefore\" prop of <Audio src=\"a.mp3\"> must not be negative",
+        ),
+        (
+            "trimBefore={10} trimAfter={10} loop",
+            "\"trimAfter\" prop of <Audio src=\"a.mp3\"> must be greater",
+        ),
+    ] {
+        let code = format!(
+            "import {{Audio}} from 'remotion';\nexport default () => <Audio src=\"a.mp3\" {props} />;"
+        );
+        let err = engine(&code, 1).render_frame(0).unwrap_err().to_string();
+        assert!(err.contains(says), "{err}");
+    }
 }
 
 #[test]

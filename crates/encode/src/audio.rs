@@ -77,7 +77,9 @@ impl AudioCodec {
         match extension.to_ascii_lowercase().as_str() {
             "webm" => self == AudioCodec::Opus,
             "mp4" | "m4v" => self != AudioCodec::Pcm16,
-            "mov" | "mkv" => true,
+            // QuickTime's muxer takes Opus in MP4 only.
+            "mov" => self != AudioCodec::Opus,
+            "mkv" => true,
             _ => false,
         }
     }
@@ -86,7 +88,7 @@ impl AudioCodec {
     pub fn containers(self) -> &'static str {
         match self {
             AudioCodec::Aac | AudioCodec::Mp3 => ".mp4, .mov or .mkv",
-            AudioCodec::Opus => ".webm, .mov or .mkv",
+            AudioCodec::Opus => ".webm, .mp4 or .mkv",
             AudioCodec::Pcm16 => ".mov or .mkv",
         }
     }
@@ -289,7 +291,7 @@ pub fn mix(
     // A fixed order, so that the sums (and the file) come out the same every time.
     elements.sort_by(|a, b| {
         let (a, b) = (a.cues[0], b.cues[0]);
-        (&a.file, a.position).cmp(&(&b.file, b.position))
+        (element_key(a), a.position).cmp(&(element_key(b), b.position))
     });
     for element in &mut elements {
         element.cues.sort_by(|a, b| {
@@ -401,6 +403,14 @@ fn decode(
     if let Some(duration) = duration {
         command.args(["-t", &format!("{:.6}", duration.max(0.001))]);
     }
+    // Media files only: a playlist (HLS, DASH, ffconcat) could name other files on this
+    // machine for ffmpeg to read, and a sound's file may come from whoever sent the code.
+    command.args([
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        MEDIA_FORMATS,
+    ]);
     command.arg("-i").arg(file);
     // The first audio stream, if there is one (`?`: a silent video is not an error).
     command.args(["-map", "0:a:0?", "-vn"]);
@@ -438,6 +448,10 @@ fn decode(
     }
     Ok(from_bytes(&output.stdout))
 }
+
+/// The demuxers a sound may be read with: audio and video files, not playlists.
+const MEDIA_FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mp3,wav,w64,ogg,flac,aac,\
+                             aiff,caf,mpegts,avi,flv,asf";
 
 /// ffmpeg's `atempo` takes 0.5 to 100 a filter: slower rates are chained halvings.
 fn atempo_chain(rate: f64) -> Option<String> {
@@ -562,6 +576,7 @@ mod tests {
         assert!(AudioCodec::Aac.fits("mp4") && !AudioCodec::Aac.fits("webm"));
         assert!(AudioCodec::Opus.fits("webm") && AudioCodec::Pcm16.fits("MOV"));
         assert!(!AudioCodec::Pcm16.fits("mp4"));
+        assert!(AudioCodec::Opus.fits("mp4") && !AudioCodec::Opus.fits("mov"));
         assert!(AudioCodec::parse("flac").is_err());
         assert_eq!(AudioCodec::parse("pcm-16").unwrap(), AudioCodec::Pcm16);
     }

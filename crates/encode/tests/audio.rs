@@ -264,5 +264,19 @@ fn the_mix_is_muxed_beside_the_video_without_re_encoding_it() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("broken.mp3"), "{err}");
+    // A playlist is not a sound: it could name any file on the machine for ffmpeg to read.
+    let playlist = dir.join("list.m3u8");
+    let entry = format!(
+        "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:1,\n{}\n#EXT-X-ENDLIST\n",
+        file.display()
+    );
+    std::fs::write(&playlist, entry).unwrap();
+    let err = mix(&cues(&playlist, 0..3, 30.0, 1.0), 30.0, 30.0, 3)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("list.m3u8") && err.contains("whitelist"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

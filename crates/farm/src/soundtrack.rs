@@ -10,6 +10,9 @@ use kinema_encode::audio::{self, MixWindow};
 use kinema_encode::{AudioCue, EncodeError};
 use kinema_paint::resources::{Located, ResourceLoader, ResourceOptions, display_src};
 
+/// The largest sound file loaded from a `data:` or `http(s)` URL.
+const MAX_SOUND_BYTES: u64 = 2 << 30;
+
 /// Why the sound could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum SoundError {
@@ -22,36 +25,89 @@ pub enum SoundError {
     },
     #[error("cannot write {path}: {reason}")]
     Write { path: PathBuf, reason: String },
-    /// ffmpeg could not decode a sound (named as its element names it) or write the mix.
-    #[error("cannot mix the sound of \"{src}\": {source}")]
+    /// ffmpeg could not decode a sound, named as its element names it.
+    #[error("frame {frame}: cannot decode the sound of \"{src}\": {log}")]
     Decode {
+        frame: u32,
         src: String,
-        #[source]
-        source: EncodeError,
+        log: String,
     },
     #[error(transparent)]
     Encode(#[from] EncodeError),
 }
 
+impl SoundError {
+    /// The first frame that plays the sound at fault, where one is.
+    pub fn frame(&self) -> Option<u32> {
+        match self {
+            SoundError::Load { frame, .. } | SoundError::Decode { frame, .. } => Some(*frame),
+            _ => None,
+        }
+    }
+}
+
+/// One audible element at one frame, its `src` kept once for all frames (a `data:` URL may be
+/// megabytes long, and a video has thousands of frames).
+#[derive(Debug, Clone, Copy)]
+struct Cue {
+    position: u32,
+    frame: u32,
+    source: usize,
+    start_frame: f64,
+    trim_before: f64,
+    trim_after: Option<f64>,
+    playback_rate: f64,
+    looped: bool,
+    media_time: f64,
+    volume: f64,
+}
+
 /// Each audible element at each frame of the video.
 #[derive(Debug, Default)]
 pub struct Heard {
-    /// (frame of the video, composition frame, element).
-    cues: Vec<(u32, u32, Media)>,
+    sources: Vec<String>,
+    source_index: HashMap<String, usize>,
+    cues: Vec<Cue>,
 }
 
 impl Heard {
     /// Keeps the audible elements of the video's frame `position` (composition frame `frame`).
     pub fn add(&mut self, position: u32, frame: u32, media: &[Media]) {
         for media in media {
-            if !media.muted && media.volume > 0.0 {
-                self.cues.push((position, frame, media.clone()));
+            if media.muted || media.volume <= 0.0 {
+                continue;
             }
+            let source = self.source(&media.src);
+            self.cues.push(Cue {
+                position,
+                frame,
+                source,
+                start_frame: media.start_frame,
+                trim_before: media.trim_before,
+                trim_after: media.trim_after,
+                playback_rate: media.playback_rate,
+                looped: media.looped,
+                media_time: media.media_time,
+                volume: media.volume,
+            });
         }
     }
 
+    fn source(&mut self, src: &str) -> usize {
+        if let Some(index) = self.source_index.get(src) {
+            return *index;
+        }
+        let index = self.sources.len();
+        self.sources.push(src.to_string());
+        self.source_index.insert(src.to_string(), index);
+        index
+    }
+
     pub fn extend(&mut self, other: Heard) {
-        self.cues.extend(other.cues);
+        for mut cue in other.cues {
+            cue.source = self.source(&other.sources[cue.source]);
+            self.cues.push(cue);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -72,65 +128,68 @@ impl Heard {
             return Ok(None);
         }
         // In frame order: an error names the first frame that plays the sound.
-        self.cues.sort_by_key(|(position, _, _)| *position);
+        self.cues.sort_by_key(|cue| cue.position);
         let files = self.source_files(resources, scratch)?;
         let cues: Vec<AudioCue> = self
             .cues
-            .into_iter()
-            .map(|(position, _, media)| AudioCue {
-                position,
-                file: files[&media.src].clone(),
-                start_frame: media.start_frame,
-                trim_before: media.trim_before,
-                trim_after: media.trim_after,
-                playback_rate: media.playback_rate,
-                looped: media.looped,
-                media_time: media.media_time,
-                volume: media.volume,
+            .iter()
+            .map(|cue| AudioCue {
+                position: cue.position,
+                file: files[cue.source].clone(),
+                start_frame: cue.start_frame,
+                trim_before: cue.trim_before,
+                trim_after: cue.trim_after,
+                playback_rate: cue.playback_rate,
+                looped: cue.looped,
+                media_time: cue.media_time,
+                volume: cue.volume,
             })
             .collect();
-        audio::mix(ffmpeg, &cues, window).map_err(|error| {
-            let src = match &error {
-                EncodeError::Audio { file, .. } => files
-                    .iter()
-                    .find(|(_, path)| *path == file)
-                    .map(|(src, _)| display_src(src)),
-                _ => None,
-            };
-            match src {
-                Some(src) => SoundError::Decode { src, source: error },
-                None => SoundError::Encode(error),
+        audio::mix(ffmpeg, &cues, window).map_err(|error| match error {
+            EncodeError::Audio { file, log } => {
+                let source = files.iter().position(|path| *path == file).unwrap_or(0);
+                SoundError::Decode {
+                    frame: self.first_frame_of(source),
+                    src: display_src(&self.sources[source]),
+                    log,
+                }
             }
+            other => SoundError::Encode(other),
         })
     }
 
-    /// A file ffmpeg can open for each sound's `src`.
+    fn first_frame_of(&self, source: usize) -> u32 {
+        self.cues
+            .iter()
+            .find(|cue| cue.source == source)
+            .map_or(0, |cue| cue.frame)
+    }
+
+    /// A file ffmpeg can open for each source, in the order of `sources`.
     fn source_files(
         &self,
         resources: &ResourceOptions,
         scratch: &Path,
-    ) -> Result<HashMap<String, PathBuf>, SoundError> {
+    ) -> Result<Vec<PathBuf>, SoundError> {
         let loader = ResourceLoader::new(ResourceOptions {
-            // Music outgrows the limit for images.
-            max_bytes: 2 << 30,
+            max_bytes: MAX_SOUND_BYTES,
             ..resources.clone()
         });
-        let mut files = HashMap::new();
-        for (_, frame, media) in &self.cues {
-            if files.contains_key(&media.src) {
-                continue;
-            }
-            let located = loader
-                .locate(&media.src)
-                .map_err(|reason| SoundError::Load {
-                    frame: *frame,
-                    src: display_src(&media.src),
-                    reason,
-                })?;
-            let file = match located {
+        // The sound first heard first: with several that fail, the earliest is reported.
+        let mut order: Vec<usize> = (0..self.sources.len()).collect();
+        order.sort_by_key(|index| self.first_frame_of(*index));
+        let mut files = vec![PathBuf::new(); self.sources.len()];
+        for index in order {
+            let src = &self.sources[index];
+            let located = loader.locate(src).map_err(|reason| SoundError::Load {
+                frame: self.first_frame_of(index),
+                src: display_src(src),
+                reason,
+            })?;
+            files[index] = match located {
                 Located::File(path) => path,
                 Located::Bytes(bytes) => {
-                    let path = scratch.join(format!("sound-{}", files.len()));
+                    let path = scratch.join(format!("sound-{index}"));
                     std::fs::write(&path, &bytes).map_err(|e| SoundError::Write {
                         path: path.clone(),
                         reason: e.to_string(),
@@ -138,7 +197,6 @@ impl Heard {
                     path
                 }
             };
-            files.insert(media.src.clone(), file);
         }
         Ok(files)
     }

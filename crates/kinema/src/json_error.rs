@@ -12,6 +12,7 @@
 //! the HTTP API names them in its error bodies.
 
 use kinema_compose::{ComposeError, ScriptException};
+use kinema_farm::soundtrack::SoundError;
 use kinema_paint::PaintError;
 use serde_json::{Map, Value, json};
 
@@ -28,11 +29,8 @@ pub fn error_json(error: &anyhow::Error, hint: Option<&str>) -> Value {
         cause
             .downcast_ref::<ComposeError>()
             .and_then(ComposeError::frame)
-            .or_else(|| {
-                cause
-                    .downcast_ref::<PaintError>()
-                    .and_then(PaintError::frame)
-            })
+            .or_else(|| cause.downcast_ref::<PaintError>()?.frame())
+            .or_else(|| cause.downcast_ref::<SoundError>()?.frame())
     });
     if let Some(frame) = frame {
         object.insert("frame".into(), json!(frame));

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             // A script that asked for JSON gets its usage errors as JSON too.
-            if error.use_stderr() && std::env::args().any(|arg| arg == "--json") {
+            if error.use_stderr() && std::env::args_os().any(|arg| arg == "--json") {
                 let value = json_error::usage_error_json(&error.render().to_string());
                 let text = serde_json::to_string_pretty(&value).unwrap_or_default();
                 use std::io::Write as _;

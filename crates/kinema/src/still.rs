@@ -82,13 +82,28 @@ pub fn encode(frame: &Frame, format: StillFormat, jpeg_quality: u8) -> Result<Ve
 /// a file's own permissions do not stop, so without this a write-protected video or image
 /// would be replaced silently (`rm` asks first; ffmpeg and `cp` fail).
 pub fn refuse_read_only(path: &Path) -> Result<()> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.permissions().readonly() => bail!(
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    // Write-protected for everyone (as `chmod a-w` leaves it, which even root's renders keep
+    // their hands off), or for this user.
+    if meta.is_file() && (meta.permissions().readonly() || !writable(path)) {
+        bail!(
             "{} is read-only; make it writable (chmod u+w) or delete it to replace it",
             path.display()
-        ),
-        _ => Ok(()),
+        );
     }
+    Ok(())
+}
+
+/// Whether this process may write to `path`, as the kernel decides (owner, group, mode, ACLs).
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt as _;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return true;
+    };
+    // SAFETY: a valid NUL-terminated path; access only reads it.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
 }
 
 /// Write `bytes` to `path` atomically: a temporary file beside it, renamed into place, so a

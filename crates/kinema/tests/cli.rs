@@ -1601,5 +1601,8 @@ fn audio_and_video_elements_are_mixed_into_the_soundtrack() {
         stderr(&out)
     );
     assert!(!dir.join("gone.mp4").exists());
+    let out = render_tiny(kinema, &code, &dir.join("gone.mp4"), 30, &["--json"]);
+    let failure: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(failure["frame"], 7, "{failure}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

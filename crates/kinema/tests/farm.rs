@@ -600,6 +600,19 @@ fn start_refuses_bad_payloads_before_launching() {
     assert!(m.starts_with("frameRange: [12, 5] is backwards"), "{m}");
     let m = call(with("x264Preset", json!("bogus")));
     assert!(m.starts_with("x264Preset: \"bogus\" is not one of"), "{m}");
+    // The sound is checked against the file the launch writes (QuickTime takes no Opus).
+    let mut opus = with("audioCodec", json!("opus"));
+    opus["outName"] = json!("video.mov");
+    let m = call(opus);
+    assert!(
+        m.starts_with("audioCodec: opus sound cannot go in a .mov file"),
+        "{m}"
+    );
+    let m = call(with("audioBitrate", json!("loud")));
+    assert!(m.starts_with("audioBitrate:"), "{m}");
+    let mut muted = with("audioCodec", json!("aac"));
+    muted["muted"] = json!(true);
+    assert!(call(muted).starts_with("audioCodec: the video is muted"));
     assert!(call(json!({"type": "nope"})).starts_with("type:"));
     // Nothing was started.
     assert!(bucket(&setup).list("renders/").unwrap().is_empty());

@@ -84,22 +84,25 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    // An IPv4 address written as IPv6 reaches that IPv4 address: ::ffff:a.b.c.d (mapped),
-    // ::a.b.c.d (compatible, deprecated) and 64:ff9b::a.b.c.d (NAT64).
     let segments = ip.segments();
-    let embedded = Ipv4Addr::new(
-        (segments[6] >> 8) as u8,
-        segments[6] as u8,
-        (segments[7] >> 8) as u8,
-        segments[7] as u8,
-    );
+    let v4 = |high: u16, low: u16| {
+        Ipv4Addr::new((high >> 8) as u8, high as u8, (low >> 8) as u8, low as u8)
+    };
+    // An IPv4 address written as IPv6 reaches that IPv4 address: ::ffff:a.b.c.d (mapped),
+    // ::ffff:0:a.b.c.d (translated), ::a.b.c.d (compatible, deprecated), 64:ff9b::a.b.c.d
+    // (NAT64) and 2002:aabb:ccdd:: (6to4).
     if let Some(v4) = ip.to_ipv4_mapped() {
         return is_public_v4(v4);
     }
-    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+    let embedded = v4(segments[6], segments[7]);
+    if segments[..6] == [0, 0, 0, 0, 0xffff, 0]
+        || segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
         || (segments[..6] == [0; 6] && !ip.is_loopback() && !ip.is_unspecified())
     {
         return is_public_v4(embedded);
+    }
+    if segments[0] == 0x2002 {
+        return is_public_v4(v4(segments[1], segments[2]));
     }
     !(ip.is_unspecified()
         || ip.is_loopback()
@@ -109,8 +112,10 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         // fe80::/10: link-local; fec0::/10: site-local (deprecated).
         || (segments[0] & 0xffc0) == 0xfe80
         || (segments[0] & 0xffc0) == 0xfec0
-        // 2001:db8::/32: documentation.
-        || (segments[0] == 0x2001 && segments[1] == 0x0db8))
+        // 2001:db8::/32: documentation; 2001::/32: Teredo, whose far end is hidden.
+        || (segments[0] == 0x2001 && (segments[1] == 0x0db8 || segments[1] == 0))
+        // 64:ff9b:1::/48: NAT64 for a local network.
+        || (segments[0] == 0x64 && segments[1] == 0xff9b && segments[2] == 1))
 }
 
 #[cfg(test)]
@@ -129,6 +134,7 @@ mod tests {
             "2606:4700::1111",
             "::ffff:8.8.8.8",
             "64:ff9b::808:808",
+            "2002:808:808::1",
         ];
         let private = [
             "127.0.0.1",
@@ -162,6 +168,12 @@ mod tests {
             "::ffff:169.254.169.254",
             "::127.0.0.1",
             "64:ff9b::a00:1",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:10.1.2.3",
+            "64:ff9b:1::a00:1",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
         ];
         for address in public {
             assert!(is_public(address.parse().unwrap()), "{address}");

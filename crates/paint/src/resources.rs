@@ -51,7 +51,7 @@ impl Default for ResourceOptions {
             allow_files: true,
             allow_private_addresses: true,
             remote_timeout: Duration::from_secs(20),
-            max_bytes: 64 * 1024 * 1024,
+            max_bytes: CACHED_BYTES,
         }
     }
 }
@@ -316,22 +316,37 @@ fn decode_base64(input: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// The largest body [`fetch_remote`] keeps: the size limit for images and fonts.
+const CACHED_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Remote resources, fetched once per process.
 fn fetch_remote(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
     type Cache = Mutex<HashMap<String, Arc<Result<Bytes, String>>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     // A fetch refused to one render must not be answered from another's cache, nor the
-    // reverse.
-    let key = format!("{}{url}", u8::from(options.allow_private_addresses));
+    // reverse, nor a body over one loader's size limit given to another.
+    let key = format!(
+        "{} {} {url}",
+        u8::from(options.allow_private_addresses),
+        options.max_bytes
+    );
     if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return (**hit).clone();
     }
     let result = fetch_remote_uncached(url, options);
-    cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, Arc::new(result.clone()));
+    // Images and fonts are kept for the process's next frames and documents; sounds, read
+    // once and up to gigabytes, are not.
+    let keep = match &result {
+        Ok(bytes) => bytes.len() as u64 <= CACHED_BYTES,
+        Err(_) => true,
+    };
+    if keep {
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::new(result.clone()));
+    }
     result
 }
 

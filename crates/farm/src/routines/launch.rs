@@ -305,7 +305,14 @@ fn orchestrate(
     if backend == EncoderBackend::Builtin {
         tracing::warn!("{}", kinema_encode::FALLBACK_WARNING);
     }
-    let sound = super::validate::sound(params, codec)?;
+    let mut sound = super::validate::sound(params, codec)?;
+    if sound.is_some() && !EncoderBackend::ffmpeg_found(context.config.ffmpeg_program()) {
+        tracing::warn!(
+            "the video will have no sound: <Audio> and <Video> elements are mixed by ffmpeg, \
+             which the farm does not have"
+        );
+        sound = None;
+    }
     let extension = codec.extensions()[0];
     let (out_bucket_name, out_key) = match &params.out_name {
         None => (
@@ -320,11 +327,7 @@ fn orchestrate(
     };
     // The video is muxed into the container its name asks for (`start` checked that the codec
     // fits it: .mkv and .mov for H.264 hold Matroska and QuickTime, not MP4 under that name).
-    let extension = out_key
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| codec.extensions().contains(&e.as_str()))
-        .unwrap_or_else(|| extension.to_string());
+    let extension = super::validate::output_extension(params.out_name.as_ref(), codec);
     backend
         .check(&settings, std::path::Path::new(&format!("out.{extension}")))
         .map_err(FarmError::from)?;

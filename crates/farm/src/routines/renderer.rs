@@ -396,7 +396,7 @@ fn render_chunk(
     }
     encoder.finish().map_err(|e| whole(e.into()))?;
     status.encoded_frames = status.rendered_frames;
-    let audio = chunk_sound(context, task, heard, bucket, scratch).map_err(whole)?;
+    let audio = chunk_sound(context, task, heard, bucket, scratch)?;
     let key = video_key(&task.render_id, task.chunk, task.attempt);
     bucket
         .put_file(&key, &path, &PutOptions::default())
@@ -405,15 +405,14 @@ fn render_chunk(
 }
 
 /// Mixes the sound the chunk's frames played and stores it; its key, or `None` when nothing
-/// was audible (or no ffmpeg runs to decode it: the video then has no sound, as the launch
-/// says).
+/// was audible (or no ffmpeg runs, which the launch has checked and warned about).
 fn chunk_sound(
     context: &mut Context<'_>,
     task: &RendererPayload,
     heard: Heard,
     bucket: &dyn Bucket,
     scratch: &std::path::Path,
-) -> Result<Option<String>, FarmError> {
+) -> Result<Option<String>, (Option<u32>, FarmError)> {
     if heard.is_empty() {
         return Ok(None);
     }
@@ -434,11 +433,14 @@ fn chunk_sound(
             .filter(|f| (f - task.composition_start).is_multiple_of(nth))
             .count() as u32,
     };
-    let Some(samples) = heard.mix(&ffmpeg, &resources, window, scratch)? else {
+    let mixed = heard.mix(&ffmpeg, &resources, window, scratch);
+    let Some(samples) = mixed.map_err(|e| (e.frame(), e.into()))? else {
         return Ok(None);
     };
     let key = audio_key(&task.render_id, task.chunk, task.attempt);
-    bucket.put(&key, &audio::to_bytes(&samples), &PutOptions::default())?;
+    bucket
+        .put(&key, &audio::to_bytes(&samples), &PutOptions::default())
+        .map_err(|e| (None, e.into()))?;
     Ok(Some(key))
 }
 

@@ -124,23 +124,29 @@ pub fn encoder(
     }
 }
 
-/// The soundtrack's settings (`None`: muted, or a GIF), checked against the codec and the
-/// output's file name.
-pub fn sound(params: &RenderParams, codec: Codec) -> Result<Option<AudioSettings>, FarmError> {
-    let key = match &params.out_name {
+/// The extension of the file the launch writes: the output name's where the codec can write
+/// it (`.mkv` and `.mov` for H.264), else the codec's own.
+pub fn output_extension(out: Option<&OutNameInput>, codec: Codec) -> String {
+    let key = match out {
         Some(OutNameInput::Name(name)) => name.as_str(),
         Some(OutNameInput::Custom { key, .. }) => key.as_str(),
         None => "",
     };
-    let extension = key
-        .rsplit_once('.')
-        .map_or(codec.extensions()[0], |(_, e)| e);
+    key.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| codec.extensions().contains(&e.as_str()))
+        .unwrap_or_else(|| codec.extensions()[0].to_string())
+}
+
+/// The soundtrack's settings (`None`: muted, or a GIF), checked against the codec and the file
+/// the launch writes.
+pub fn sound(params: &RenderParams, codec: Codec) -> Result<Option<AudioSettings>, FarmError> {
     AudioSettings::choose(
         codec,
         params.audio_codec.as_deref(),
         params.audio_bitrate.as_deref(),
         params.muted,
-        extension,
+        &output_extension(params.out_name.as_ref(), codec),
     )
     .map_err(|error| match error {
         kinema_encode::EncodeError::Setting { field, reason } => FarmError::field(field, reason),
