@@ -431,10 +431,7 @@ fn decode(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
-        .map_err(|e| EncodeError::FfmpegMissing {
-            path: ffmpeg.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        .map_err(EncodeError::ffmpeg_missing(ffmpeg))?;
     let log = String::from_utf8_lossy(&output.stderr).trim().to_string();
     if !output.status.success() {
         // A file without sound leaves ffmpeg nothing to write.
@@ -507,10 +504,7 @@ pub fn mux(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| EncodeError::FfmpegMissing {
-            path: ffmpeg.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        .map_err(EncodeError::ffmpeg_missing(ffmpeg))?;
     let mut stdin = child.stdin.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
     let log = std::thread::spawn(move || {

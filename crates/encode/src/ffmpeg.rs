@@ -175,6 +175,17 @@ pub enum EncodeError {
     Audio { file: PathBuf, log: String },
 }
 
+impl EncodeError {
+    /// For a `spawn` of `ffmpeg` that failed: it is not there, or does not run.
+    pub(crate) fn ffmpeg_missing(ffmpeg: &Path) -> impl FnOnce(std::io::Error) -> EncodeError {
+        let path = ffmpeg.display().to_string();
+        move |e| EncodeError::FfmpegMissing {
+            path,
+            reason: e.to_string(),
+        }
+    }
+}
+
 impl VideoSettings {
     /// `codec` at this size and rate, everything else at Remotion's defaults (the codec's CRF
     /// and pixel format, x264's `medium`, no bitrate) and the encoder's own thread count.
@@ -694,10 +705,7 @@ impl FfmpegEncoder {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| EncodeError::FfmpegMissing {
-                path: ffmpeg.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            .map_err(EncodeError::ffmpeg_missing(ffmpeg))?;
         if let Some(stdin) = &child.stdin {
             widen_pipe(stdin);
         }

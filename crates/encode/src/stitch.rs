@@ -109,10 +109,7 @@ pub fn stitch_chunks(
     if let Some(list) = list_file {
         let _ = std::fs::remove_file(list);
     }
-    let result = result.map_err(|e| EncodeError::FfmpegMissing {
-        path: ffmpeg.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    let result = result.map_err(EncodeError::ffmpeg_missing(&ffmpeg))?;
     let log = String::from_utf8_lossy(&result.stderr);
     if !succeeded(result.status, &log) {
         return Err(EncodeError::Join {
