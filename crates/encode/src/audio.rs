@@ -72,15 +72,15 @@ impl AudioCodec {
         }
     }
 
-    /// Whether a file with this extension can hold the codec.
+    /// Whether a file with this extension can hold the codec (one Kinema does not know is left
+    /// to ffmpeg).
     pub fn fits(self, extension: &str) -> bool {
         match extension.to_ascii_lowercase().as_str() {
             "webm" => self == AudioCodec::Opus,
             "mp4" | "m4v" => self != AudioCodec::Pcm16,
             // QuickTime's muxer takes Opus in MP4 only.
             "mov" => self != AudioCodec::Opus,
-            "mkv" => true,
-            _ => false,
+            _ => true,
         }
     }
 
@@ -155,8 +155,7 @@ impl AudioSettings {
         };
         let audio_codec = chosen.unwrap_or(default);
         let extension = extension.to_ascii_lowercase();
-        let known = ["mp4", "m4v", "mov", "mkv", "webm"].contains(&extension.as_str());
-        if known && !audio_codec.fits(&extension) {
+        if !audio_codec.fits(&extension) {
             return Err(EncodeError::Setting {
                 field: "audioCodec",
                 reason: format!(
@@ -417,15 +416,7 @@ fn decode(
     if let Some(filter) = atempo_chain(rate) {
         command.args(["-af", &filter]);
     }
-    command.args([
-        "-f",
-        "f32le",
-        "-ac",
-        "2",
-        "-ar",
-        &SAMPLE_RATE.to_string(),
-        "pipe:1",
-    ]);
+    command.args(raw_samples()).arg("pipe:1");
     let output = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -449,6 +440,18 @@ fn decode(
 /// The demuxers a sound may be read with: audio and video files, not playlists.
 const MEDIA_FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mp3,wav,w64,ogg,flac,aac,\
                              aiff,caf,mpegts,avi,flv,asf";
+
+/// ffmpeg's words for the mix's samples: raw little-endian floats, stereo, at 48 kHz.
+fn raw_samples() -> [String; 6] {
+    [
+        "-f".into(),
+        "f32le".into(),
+        "-ac".into(),
+        CHANNELS.to_string(),
+        "-ar".into(),
+        SAMPLE_RATE.to_string(),
+    ]
+}
 
 /// ffmpeg's `atempo` takes 0.5 to 100 a filter: slower rates are chained halvings.
 fn atempo_chain(rate: f64) -> Option<String> {
@@ -479,16 +482,7 @@ pub fn mux(
 ) -> Result<(), EncodeError> {
     let mut command = Command::new(ffmpeg);
     command.args(["-v", "error", "-y", "-i"]).arg(video);
-    command.args([
-        "-f",
-        "f32le",
-        "-ac",
-        "2",
-        "-ar",
-        &SAMPLE_RATE.to_string(),
-        "-i",
-        "pipe:0",
-    ]);
+    command.args(raw_samples()).args(["-i", "pipe:0"]);
     command.args(["-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"]);
     command.args(settings.codec.ffmpeg_args(settings.bitrate));
     let extension = output

@@ -52,10 +52,7 @@ fn decoded(file: &Path) -> Vec<f32> {
         .args(["-f", "f32le", "-ac", "2", "-ar", "48000", "pipe:1"])
         .output()
         .unwrap();
-    out.stdout
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
+    audio::from_bytes(&out.stdout)
 }
 
 /// Cues of one element heard at video frames `positions`, from `from` seconds into `file`.

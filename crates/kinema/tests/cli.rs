@@ -1476,11 +1476,7 @@ fn loudness(path: &Path, at: f64, seconds: f64) -> f64 {
         .args(["-f", "f32le", "-ac", "1", "-ar", "48000", "pipe:1"])
         .output()
         .unwrap();
-    let samples: Vec<f32> = out
-        .stdout
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
+    let samples = kinema_encode::audio::from_bytes(&out.stdout);
     let from = (at * 48_000.0) as usize;
     let to = ((at + seconds) * 48_000.0) as usize;
     let window = &samples[from.min(samples.len())..to.min(samples.len())];

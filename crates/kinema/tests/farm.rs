@@ -1331,10 +1331,7 @@ fn sound_of(path: &Path) -> Vec<f32> {
         .args(["-f", "f32le", "-ac", "1", "-ar", "48000", "pipe:1"])
         .output()
         .unwrap();
-    out.stdout
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
+    kinema_encode::audio::from_bytes(&out.stdout)
 }
 
 #[test]
