@@ -56,9 +56,10 @@ pub struct FarmConfig {
     /// H.264 uses the built-in encoder; a path given must run (no quiet fallback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ffmpeg: Option<PathBuf>,
-    /// Whether compositions may fetch images and fonts from private addresses (loopback, the
-    /// local network, a cloud's metadata service). Off: a site's code may come from anyone
-    /// who can call the farm, and must not reach what they cannot.
+    /// Whether compositions may fetch images, fonts and sounds from private addresses
+    /// (loopback, the local network, a cloud's metadata service), and webhooks go there. Off:
+    /// a site's code and webhook URL may come from anyone who can call the farm, and must not
+    /// reach what they cannot.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fetch_private_addresses: bool,
 }

@@ -30,15 +30,18 @@ pub fn verify(secret: &str, body: &[u8], header: &str) -> bool {
             == 0
 }
 
-/// POSTs `body` with a 10 s timeout, retrying twice (after 1 s and 2 s).
-pub fn send(webhook: &WebhookOption, body: &Value) -> Result<(), String> {
+/// POSTs `body` with a 10 s timeout, retrying twice (after 1 s and 2 s). The URL comes from
+/// whoever called the farm's API, so unless `allow_private` (the farm's
+/// `fetch_private_addresses`) it must reach a public address, as fetches must: a webhook's
+/// answer (its status, or "cannot connect") lands in the progress the caller reads, which
+/// would otherwise map the farm's own network.
+pub fn send(webhook: &WebhookOption, body: &Value, allow_private: bool) -> Result<(), String> {
     let bytes = serde_json::to_vec(body).expect("webhook body serialises");
     let status = body.get("type").and_then(Value::as_str).unwrap_or("");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .timeout_global(Some(std::time::Duration::from_secs(10)))
-        .http_status_as_error(false)
-        .build()
-        .into();
+        .http_status_as_error(false);
+    let agent = kinema_paint::public_hosts::agent(config, allow_private);
     let mut last = String::new();
     for pause in [0, 1, 2] {
         std::thread::sleep(std::time::Duration::from_secs(pause));
@@ -61,6 +64,10 @@ pub fn send(webhook: &WebhookOption, body: &Value) -> Result<(), String> {
                     response.status()
                 )
             }
+            // A refused address stays refused: no retries.
+            Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(format!("the webhook {} was not called: {e}", webhook.url));
+            }
             Err(e) => last = format!("the webhook {} could not be called: {e}", webhook.url),
         }
     }
@@ -70,6 +77,17 @@ pub fn send(webhook: &WebhookOption, body: &Value) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_addresses_are_refused_before_connecting() {
+        let hook = WebhookOption {
+            url: "http://127.0.0.1:9/hook".into(),
+            secret: None,
+            custom_data: None,
+        };
+        let err = send(&hook, &serde_json::json!({"type": "success"}), false).unwrap_err();
+        assert!(err.contains("127.0.0.1 is a private address"), "{err}");
+    }
 
     #[test]
     fn signatures_are_hmac_sha512() {

@@ -43,8 +43,9 @@ pub struct FarmOptions {
     /// Use this bucket instead of the region's default one.
     #[arg(long = "force-bucket-name", global = true)]
     pub bucket: Option<String>,
-    /// Let compositions fetch images and fonts from private addresses (loopback, the local
-    /// network, link-local such as a cloud's metadata service); refused by default.
+    /// Let compositions fetch images, fonts and sounds from private addresses (loopback, the
+    /// local network, link-local such as a cloud's metadata service), and webhooks go there;
+    /// refused by default.
     #[arg(long, global = true)]
     pub fetch_private_addresses: bool,
 }

@@ -47,16 +47,29 @@ impl Drop for Setup {
 
 /// A farm in a fresh folder with site `box` (a 320x180 composition of `frames` frames).
 fn setup(name: &str, frames: u32, fail_at: i64, timeout: u32, workers: usize) -> Setup {
+    setup_with(name, frames, fail_at, timeout, workers, |_| {})
+}
+
+/// `setup` with the farm's configuration changed by `configure`.
+fn setup_with(
+    name: &str,
+    frames: u32,
+    fail_at: i64,
+    timeout: u32,
+    workers: usize,
+    configure: impl FnOnce(&mut FarmConfig),
+) -> Setup {
     let dir = std::env::temp_dir().join(format!("kinema-farm-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let code = dir.join("box.tsx");
     std::fs::write(&code, MOVING_BOX.replace("FAIL_AT", &fail_at.to_string())).unwrap();
-    let config = FarmConfig {
+    let mut config = FarmConfig {
         storage_root: dir.join("buckets"),
         timeout_in_seconds: timeout,
         ..FarmConfig::default()
     };
+    configure(&mut config);
     let farm = EmbeddedFarm::start(
         config,
         WorkerCommand {
@@ -1024,7 +1037,10 @@ fn the_webhook_is_signed_and_carries_the_custom_data() {
             body,
         )
     });
-    let setup = setup("webhook", 10, -1, 900, 2);
+    // The receiver is on loopback, which a farm calls only when allowed to.
+    let setup = setup_with("webhook", 10, -1, 900, 2, |config| {
+        config.fetch_private_addresses = true
+    });
     let mut params = params(&setup, 5);
     params.webhook = Some(kinema_farm::payload::WebhookOption {
         url: format!("http://127.0.0.1:{port}/hook"),
@@ -1097,22 +1113,31 @@ fn the_cli_waits_for_the_webhook_after_the_render() {
         &["--duration", "10", "--width", "160", "--height", "90"],
     );
     let hook = format!("http://127.0.0.1:{port}/hook");
-    let out = kinema_farm(
-        &storage,
-        &[
-            "lambda",
-            "render",
-            "hook-box",
-            "DynamicComp",
-            "--frames-per-lambda",
-            "5",
-            "--webhook",
-            &hook,
-            "--timeout",
-            "60",
-            "--json",
-        ],
+    let mut args = vec![
+        "lambda",
+        "render",
+        "hook-box",
+        "DynamicComp",
+        "--frames-per-lambda",
+        "5",
+        "--webhook",
+        &hook,
+        "--timeout",
+        "60",
+        "--json",
+    ];
+    // A webhook on a private address is refused before anything renders…
+    let out = kinema_farm(&storage, &args);
+    let refused = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        refused.contains("webhook.url") && refused.contains("127.0.0.1 is a private address"),
+        "{refused}"
     );
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // …unless the farm allows private addresses.
+    args.push("--fetch-private-addresses");
+    let out = kinema_farm(&storage, &args);
     // A failed webhook is not a failed render.
     assert!(
         out.status.success(),

@@ -10,6 +10,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use ureq::config::ConfigBuilder;
+use ureq::typestate::AgentScope;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 
@@ -45,12 +47,27 @@ impl Resolver for PublicOnly {
             return Err(ureq::Error::Io(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
                 format!(
-                    "{what}: the render farm fetches from public addresses only (its \
+                    "{what}: the render farm reaches public addresses only (its \
                      --fetch-private-addresses or fetch_private_addresses setting allows others)"
                 ),
             )));
         }
         Ok(public)
+    }
+}
+
+/// An agent for requests to a URL the farm's caller chose (a fetch, a webhook). Unless
+/// `allow_private`, it connects straight to public addresses only: no proxy, which would
+/// connect wherever the URL says.
+pub fn agent(config: ConfigBuilder<AgentScope>, allow_private: bool) -> ureq::Agent {
+    if allow_private {
+        config.build().new_agent()
+    } else {
+        ureq::Agent::with_parts(
+            config.proxy(None).build(),
+            ureq::unversioned::transport::DefaultConnector::new(),
+            PublicOnly::default(),
+        )
     }
 }
 

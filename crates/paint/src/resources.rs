@@ -352,16 +352,7 @@ fn fetch_remote(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
 
 fn fetch_remote_uncached(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
     let config = ureq::Agent::config_builder().timeout_global(Some(options.remote_timeout));
-    let agent = if options.allow_private_addresses {
-        config.build().new_agent()
-    } else {
-        // Direct connections only: a proxy would connect wherever the URL says.
-        ureq::Agent::with_parts(
-            config.proxy(None).build(),
-            ureq::unversioned::transport::DefaultConnector::new(),
-            crate::public_hosts::PublicOnly::default(),
-        )
-    };
+    let agent = crate::public_hosts::agent(config, options.allow_private_addresses);
     let response = agent
         .get(url.as_str())
         .call()

@@ -55,9 +55,9 @@ pub struct ServerConfig {
     /// The ffmpeg program the workers encode with (default: ffmpeg on the PATH, without which
     /// H.264 uses the built-in encoder; a path given must run).
     pub ffmpeg: Option<PathBuf>,
-    /// Let compositions fetch images and fonts from private addresses (loopback, the local
-    /// network, link-local such as a cloud's metadata service): off, since the API renders
-    /// code its callers send.
+    /// Let compositions fetch images, fonts and sounds from private addresses (loopback, the
+    /// local network, link-local such as a cloud's metadata service), and webhooks go there:
+    /// off, since the API renders code its callers send.
     pub fetch_private_addresses: bool,
 }
 

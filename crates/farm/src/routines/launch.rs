@@ -154,7 +154,9 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
                     }
                     None => hook_body("timeout"),
                 };
-                if let Err(e) = crate::webhook::send(hook, &body) {
+                if let Err(e) =
+                    crate::webhook::send(hook, &body, context.config.fetch_private_addresses)
+                {
                     tracker.progress.errors.push(webhook_error(e));
                 }
             }
@@ -707,7 +709,7 @@ fn orchestrate(
             "timeToFinish": post.time_to_finish,
             "costs": post.cost,
         });
-        if let Err(e) = crate::webhook::send(hook, &body) {
+        if let Err(e) = crate::webhook::send(hook, &body, context.config.fetch_private_addresses) {
             tracker.progress.errors.push(webhook_error(e));
         }
     }

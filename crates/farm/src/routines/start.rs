@@ -13,6 +13,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
     context.check_version("renderMediaOnLambda()", params.version.as_deref())?;
     let codec = super::validate::render_params(&params)?;
     super::validate::encoder(&params, codec, context.config.ffmpeg.as_deref())?;
+    super::validate::webhook_address(&params, context.config.fetch_private_addresses)?;
     let bucket = context.bucket_or_default(params.bucket_name.as_deref())?;
     // The site must exist before anything is launched.
     let (site_bucket, site) = crate::sites::resolve_serve_url(&params.serve_url, bucket.name())?;

@@ -155,6 +155,37 @@ pub fn sound(params: &RenderParams, codec: Codec) -> Result<Option<AudioSettings
 }
 
 /// Everything `start` can check without the composition.
+/// The host a webhook URL names (an IPv6 address without its brackets), if it parses.
+fn webhook_host(url: &str) -> Option<String> {
+    let uri: ureq::http::Uri = url.parse().ok()?;
+    let host = uri.host()?.trim_matches(['[', ']']).trim_end_matches('.');
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// A webhook URL that names a private address outright (`localhost`, `10.0.0.5`, `[::1]`) is
+/// refused when the render starts, unless the farm allows private addresses; a name that
+/// resolves to one is refused when the webhook is sent.
+pub fn webhook_address(params: &RenderParams, allow_private: bool) -> Result<(), FarmError> {
+    let Some(host) = params.webhook.as_ref().and_then(|w| webhook_host(&w.url)) else {
+        return Ok(());
+    };
+    let private = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => !kinema_paint::public_hosts::is_public(ip),
+        Err(_) => host == "localhost" || host.ends_with(".localhost"),
+    };
+    if private && !allow_private {
+        return Err(FarmError::field(
+            "webhook.url",
+            format!(
+                "{host} is a private address: the render farm calls webhooks at public addresses \
+                 only (its --fetch-private-addresses or fetch_private_addresses setting allows \
+                 others)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
     let codec = codec(&params.codec)?;
     if let Some(crf) = params.crf {
@@ -272,7 +303,9 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
     delete_after(params.delete_after.as_deref())?;
     out_name(params.out_name.as_ref(), codec)?;
     if let Some(webhook) = &params.webhook {
-        if !(webhook.url.starts_with("http://") || webhook.url.starts_with("https://")) {
+        if !(webhook.url.starts_with("http://") || webhook.url.starts_with("https://"))
+            || webhook_host(&webhook.url).is_none()
+        {
             return Err(FarmError::field(
                 "webhook.url",
                 format!("\"{}\" is not an http(s) URL", webhook.url),
@@ -316,4 +349,53 @@ pub(crate) fn overrides(overrides: &kinema_compose::ConfigOverrides) -> Result<(
         return Err(FarmError::field("forceFps", "must be a positive number"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_webhook(url: &str) -> RenderParams {
+        crate::payload::parse(&serde_json::json!({
+            "serveUrl": "site",
+            "composition": "Main",
+            "webhook": {"url": url, "secret": null},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn webhooks_named_by_private_addresses_are_refused_unless_allowed() {
+        for url in [
+            "http://localhost:3000/hook",
+            "http://LOCALHOST./hook",
+            "http://app.localhost/hook",
+            "http://127.0.0.1/hook",
+            "https://10.1.2.3:8443/hook",
+            "http://169.254.169.254/latest",
+            "http://[::1]:8080/hook",
+            "http://[::ffff:192.168.0.1]/hook",
+        ] {
+            let params = with_webhook(url);
+            render_params(&params).unwrap();
+            let err = webhook_address(&params, false).unwrap_err().to_string();
+            assert!(
+                err.contains("webhook.url") && err.contains("private address"),
+                "{url}: {err}"
+            );
+            webhook_address(&params, true).unwrap();
+        }
+        // Names are checked when the webhook is sent, where they resolve.
+        for url in ["https://example.com/hook", "http://93.184.215.14/hook"] {
+            webhook_address(&with_webhook(url), false).unwrap();
+        }
+    }
+
+    #[test]
+    fn webhook_urls_must_parse() {
+        for url in ["ftp://example.com/", "http://", "http://exa mple.com/"] {
+            let err = render_params(&with_webhook(url)).unwrap_err().to_string();
+            assert!(err.contains("webhook.url"), "{url}: {err}");
+        }
+    }
 }
