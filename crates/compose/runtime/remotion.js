@@ -342,6 +342,7 @@ function mediaRecord(kind, props) {
     muted: Boolean(muted),
     loop: Boolean(loop),
     mediaTime: mediaFrame / config.fps,
+    fps: config.fps,
   });
 }
 

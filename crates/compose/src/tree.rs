@@ -95,6 +95,10 @@ pub struct Media {
     pub looped: bool,
     /// The media time in seconds that should be shown/heard at this frame.
     pub media_time: f64,
+    /// The composition's frames per second: from one frame to the next, the media time moves
+    /// on by `playbackRate / fps` seconds. (0 in trees written before it was recorded.)
+    #[serde(default)]
+    pub fps: f64,
 }
 
 impl Element {

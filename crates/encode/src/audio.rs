@@ -259,7 +259,7 @@ pub struct MixWindow {
 }
 
 /// Mixes `cues` into interleaved stereo samples for `window` of the video (cues outside it are
-/// left out); `None` when nothing is audible. `ffmpeg` decodes the files. Windows that follow
+/// left out); `None` when nothing is audible (no cues, or only files without sound). `ffmpeg` decodes the files. Windows that follow
 /// each other mix to samples that follow each other: a video's mix is its chunks' mixes end to
 /// end.
 pub fn mix(
@@ -286,6 +286,7 @@ pub fn mix(
     let base = sample_at(window.first, window.fps);
     let total = sample_at(end, window.fps) - base;
     let mut out = vec![0.0f32; total * CHANNELS];
+    let mut heard = false;
     let mut elements: Vec<Element> = elements.into_values().collect();
     // A fixed order, so that the sums (and the file) come out the same every time.
     elements.sort_by(|a, b| {
@@ -298,9 +299,10 @@ pub fn mix(
                 .partial_cmp(&(b.position, b.media_time))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        mix_element(ffmpeg, element, window, base, &mut out)?;
+        heard |= mix_element(ffmpeg, element, window, base, &mut out)?;
     }
-    Ok(Some(out))
+    // Videos without a sound track leave nothing to hear, and the video without sound.
+    Ok(heard.then_some(out))
 }
 
 /// The first sample of frame `position` of a video at `fps`.
@@ -308,13 +310,14 @@ pub fn sample_at(position: u32, fps: f64) -> usize {
     (f64::from(position) * f64::from(SAMPLE_RATE) / fps).round() as usize
 }
 
+/// Whether the element's file had any sound.
 fn mix_element(
     ffmpeg: &Path,
     element: &Element,
     window: MixWindow,
     base: usize,
     out: &mut [f32],
-) -> Result<(), EncodeError> {
+) -> Result<bool, EncodeError> {
     let (fps, composition_fps) = (window.fps, window.composition_fps);
     let first = element.cues[0];
     let rate = first.playback_rate;
@@ -338,7 +341,7 @@ fn mix_element(
     let samples = decode(ffmpeg, &first.file, start, duration, rate)?;
     let available = samples.len() / CHANNELS;
     if available == 0 {
-        return Ok(());
+        return Ok(false);
     }
     // Where a cue's media time is in `samples`, which start at `start` and play `rate` times
     // as fast; a loop wraps around the segment.
@@ -382,7 +385,7 @@ fn mix_element(
             read += 1;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Decodes `duration` seconds of `file` (to its end for `None`) from `start`, played at `rate`,
@@ -437,8 +440,9 @@ fn decode(
     Ok(from_bytes(&output.stdout))
 }
 
-/// The demuxers a sound may be read with: audio and video files, not playlists.
-const MEDIA_FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mp3,wav,w64,ogg,flac,aac,\
+/// The demuxers a sound or a video's pictures may be read with: audio and video files, not
+/// playlists.
+pub(crate) const MEDIA_FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mp3,wav,w64,ogg,flac,aac,\
                              aiff,caf,mpegts,avi,flv,asf";
 
 /// ffmpeg's words for the mix's samples: raw little-endian floats, stereo, at 48 kHz.
@@ -543,7 +547,7 @@ pub fn from_bytes(bytes: &[u8]) -> Vec<f32> {
         .collect()
 }
 
-fn last_lines(log: &str) -> String {
+pub(crate) fn last_lines(log: &str) -> String {
     let lines: Vec<&str> = log.lines().collect();
     lines[lines.len().saturating_sub(8)..].join("\n")
 }

@@ -173,6 +173,8 @@ pub enum EncodeError {
     Io { path: PathBuf, reason: String },
     #[error("ffmpeg cannot decode the sound of {file}: {log}")]
     Audio { file: PathBuf, log: String },
+    #[error("ffmpeg cannot decode the pictures of {file}: {log}")]
+    Video { file: PathBuf, log: String },
 }
 
 impl EncodeError {

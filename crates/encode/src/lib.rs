@@ -21,6 +21,7 @@ pub mod plan;
 mod splice;
 pub mod stitch;
 mod ts_delay;
+pub mod video_input;
 pub mod yuv;
 
 pub use audio::{AudioCodec, AudioCue, AudioSettings};

@@ -177,21 +177,31 @@ fn project_files(bundle: &Bundle) -> Result<BTreeMap<String, PathBuf>, FarmError
         files.insert("package.json".into(), root.join("package.json"));
     }
     if let Some(public) = bundle.public_dir() {
-        let mut stack = vec![public.clone()];
-        while let Some(dir) = stack.pop() {
-            let entries = std::fs::read_dir(&dir)
-                .map_err(FarmError::io(format!("cannot read {}", dir.display())))?;
-            for entry in entries.filter_map(|e| e.ok()) {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if let Ok(relative) = path.strip_prefix(&root) {
-                    files.insert(relative.to_string_lossy().replace('\\', "/"), path);
-                }
+        add_public_files(&public, &root, &mut files)?;
+    }
+    Ok(files)
+}
+
+/// Adds every file under `public` to `files`, named by its path from `root`.
+fn add_public_files(
+    public: &Path,
+    root: &Path,
+    files: &mut BTreeMap<String, PathBuf>,
+) -> Result<(), FarmError> {
+    let mut stack = vec![public.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(FarmError::io(format!("cannot read {}", dir.display())))?;
+        for entry in entries.filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                files.insert(relative.to_string_lossy().replace('\\', "/"), path);
             }
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Uploads a project or code file as site `name` (reference §10.5): validates that it
@@ -237,12 +247,19 @@ pub fn deploy(
                 ));
             }
             let entry = bundle.entry().to_string();
+            let mut files: BTreeMap<String, PathBuf> = [(entry.clone(), path.to_path_buf())].into();
+            // A `public/` folder beside the file serves its `staticFile()` paths, as it does
+            // for `kinema render`.
+            let folder = path.parent().unwrap_or(Path::new("."));
+            if folder.join("public").is_dir() {
+                add_public_files(&folder.join("public"), folder, &mut files)?;
+            }
             (
                 SiteKind::Code {
                     entry: entry.clone(),
                     composition,
                 },
-                [(entry, path.to_path_buf())].into(),
+                files,
             )
         }
         SiteSource::Dynamic => (SiteKind::Dynamic, BTreeMap::new()),

@@ -362,6 +362,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 .transpose()?;
             let mut paint = PaintOptions::for_public_dir(still::public_dir(&bundle, &entry));
             paint.resources.allow_remote = !offline;
+            // `<Video>` pictures are decoded by the same ffmpeg.
+            paint.ffmpeg = ffmpeg.clone();
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             let threads = concurrency
                 .map(|concurrency| concurrency.threads(cores))

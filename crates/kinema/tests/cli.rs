@@ -1602,3 +1602,79 @@ fn audio_and_video_elements_are_mixed_into_the_soundtrack() {
     assert_eq!(failure["frame"], 7, "{failure}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn video_elements_show_their_pictures_across_chunks() {
+    let dir = render_dir("video-pictures");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    // 30 pictures, picture n filled with rgb(8n, 128, 255 - 8n); no sound.
+    let made = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "nullsrc=s=160x90:r=30:d=1",
+        ])
+        .args(["-vf", "geq=r='N*8':g=128:b='255-N*8',format=rgb24"])
+        .args(["-c:v", "png", "-f", "mov"])
+        .arg(dir.join("public/counter.mov"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let code = dir.join("clip.tsx");
+    std::fs::write(
+        &code,
+        "import {AbsoluteFill, OffthreadVideo, Sequence, staticFile} from 'remotion';\n\
+         export default () => (\n\
+           <AbsoluteFill style={{background: 'black'}}>\n\
+             <Sequence from={5}>\n\
+               <OffthreadVideo src={staticFile('counter.mov')} style={{width: '100%', height: '100%'}} />\n\
+             </Sequence>\n\
+           </AbsoluteFill>\n\
+         );\n",
+    )
+    .unwrap();
+    let video = dir.join("clip.mp4");
+    // Small chunks on two threads: each chunk's first frame starts a decoder of its own.
+    let out = render_tiny(
+        kinema,
+        &code,
+        &video,
+        45,
+        &["--concurrency", "2", "--frames-per-chunk", "7", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // A video without a sound track adds no sound.
+    assert_eq!(report["audioCodec"], serde_json::Value::Null);
+    assert_eq!(streams(&video).len(), 1);
+    let decoded = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&video)
+        .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .unwrap();
+    let frame_bytes = 64 * 36 * 3;
+    assert_eq!(decoded.stdout.len(), 45 * frame_bytes);
+    for (f, frame) in decoded.stdout.chunks(frame_bytes).enumerate() {
+        let centre = (18 * 64 + 32) * 3;
+        let [r, g, b] = [frame[centre], frame[centre + 1], frame[centre + 2]].map(i32::from);
+        // Nothing before frame 5; then a picture a frame, holding the last from frame 34.
+        let expected = match f {
+            0..5 => [0, 0, 0],
+            _ => {
+                let n = (f as i32 - 5).min(29);
+                [8 * n, 128, 255 - 8 * n]
+            }
+        };
+        assert!(
+            (r - expected[0]).abs() <= 3
+                && (g - expected[1]).abs() <= 3
+                && (b - expected[2]).abs() <= 3,
+            "frame {f}: {r} {g} {b}, expected {expected:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1442,3 +1442,102 @@ fn farm_renders_have_the_sound_a_local_render_has() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn farm_renders_paint_video_pictures_from_the_site() {
+    let dir = std::env::temp_dir().join(format!("kinema-farm-video-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    // 30 pictures, picture n filled with rgb(8n, 128, 255 - 8n).
+    let made = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "nullsrc=s=160x90:r=30:d=1",
+        ])
+        .args(["-vf", "geq=r='N*8':g=128:b='255-N*8',format=rgb24"])
+        .args(["-c:v", "png", "-f", "mov"])
+        .arg(dir.join("public/counter.mov"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let code = dir.join("clip.tsx");
+    std::fs::write(
+        &code,
+        "import {OffthreadVideo, staticFile} from 'remotion';\n\
+         export default () => <OffthreadVideo src={staticFile('counter.mov')} trimBefore={10} \
+           style={{width: '100%', height: '100%'}} />;\n",
+    )
+    .unwrap();
+    let storage = dir.join("buckets");
+    let site = [
+        "sites",
+        "create",
+        code.to_str().unwrap(),
+        "--site-name",
+        "clip",
+        "--width",
+        "64",
+        "--height",
+        "36",
+        "--duration",
+        "24",
+    ];
+    let out = kinema_farm(&storage, &site);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let render = [
+        "lambda",
+        "render",
+        "clip",
+        "DynamicComp",
+        "--frames-per-lambda",
+        "8",
+        "--json",
+    ];
+    let out = kinema_farm(&storage, &render);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let decoded = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file_of(progress["outputFile"].as_str().unwrap()))
+        .args([
+            "-vf",
+            "crop=2:2:32:18",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    // Three chunks, each starting its decoder at its own first picture: 10, 18, 26, holding
+    // the last (29) from frame 19.
+    // A 2x2 crop (a 1x1 one has no chroma), of which the first pixel.
+    let reds: Vec<i32> = decoded.stdout.chunks(12).map(|p| i32::from(p[0])).collect();
+    assert_eq!(
+        reds.len(),
+        24,
+        "{}",
+        String::from_utf8_lossy(&decoded.stderr)
+    );
+    for (f, red) in reds.iter().enumerate() {
+        let expected = 8 * (10 + f as i32).min(29);
+        assert!(
+            (red - expected).abs() <= 3,
+            "frame {f}: red {red}, expected {expected}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -68,6 +68,8 @@ pub(crate) struct Differ<'a, 'doc> {
     pub(crate) stats: DiffStats,
     /// `<img>` nodes whose `src` was set in this pass, to check after loading.
     pub(crate) new_images: Vec<(NodeId, String)>,
+    /// `<video>` nodes (images in the document) with their index in the frame's media.
+    pub(crate) videos: Vec<(NodeId, usize)>,
 }
 
 /// Inherited state while walking down the tree.
@@ -163,6 +165,7 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                 {
                     self.new_images.push((id, src.clone()));
                 }
+                self.note_video(id, element);
                 if let Some(detached) = detached {
                     let markup = svg::markup(element, scope, self.fonts, Some(detached.markup()));
                     if detached.update(markup) {
@@ -185,6 +188,16 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                 true
             }
             _ => false,
+        }
+    }
+
+    fn note_video(&mut self, id: NodeId, element: &Element) {
+        if element.tag == "video"
+            && let Some(index) = element
+                .attribute("data-kinema-media")
+                .and_then(|i| i.parse().ok())
+        {
+            self.videos.push((id, index));
         }
     }
 
@@ -219,6 +232,7 @@ impl<'a, 'doc> Differ<'a, 'doc> {
                 {
                     self.new_images.push((id, src.clone()));
                 }
+                self.note_video(id, element);
                 let mut children = Vec::new();
                 let detached = svg::is_detached(element, scope).then(|| {
                     Box::new(DetachedSvg::new(svg::markup(
@@ -339,6 +353,13 @@ pub(crate) fn wanted_attributes(
     fonts: &FontLibrary,
 ) -> IndexMap<String, String> {
     let svg = scope.svg || element.tag == "svg";
+    if element.tag == "video" {
+        // Painted as an image whose pixels the renderer sets: a `src` would have the
+        // document fetch the video file as an image.
+        let mut attributes = element.attributes.clone();
+        attributes.shift_remove("src");
+        return attributes;
+    }
     if !svg {
         return element.attributes.clone();
     }
@@ -384,6 +405,8 @@ fn style_text(style: &IndexMap<String, String>) -> String {
 
 fn element_name(tag: &str, svg: bool) -> QualName {
     let ns: Namespace = if svg { ns!(svg) } else { ns!(html) };
+    // A video is an image of its picture at the frame (see `video.rs`).
+    let tag = if tag == "video" && !svg { "img" } else { tag };
     QualName::new(None, ns, LocalName::from(tag))
 }
 

@@ -25,6 +25,7 @@ mod shadow_cache;
 mod snap;
 mod svg;
 mod text_shadow;
+mod video;
 
 pub use diff::DiffStats;
 pub use error::PaintError;

@@ -10,6 +10,7 @@ use crate::clock::thread_cpu;
 
 use anyrender::PaintScene;
 use anyrender::recording::RenderCommand;
+use blitz_dom::node::{ImageData, SpecialElementData};
 use blitz_dom::{DocumentConfig, NodeId, StyleThreading};
 use blitz_html::HtmlDocument;
 use blitz_traits::net::{NetHandler, NetProvider, Request};
@@ -28,6 +29,7 @@ use crate::resources::{BASE_URL, LoadFailure, ResourceLoader, ResourceOptions, d
 use crate::scene::{KinemaScene, ShadowTable};
 use crate::shadow_cache::{GlyphShadowCache, ShadowCache};
 use crate::text_shadow::{self, Mark};
+use crate::video::VideoFrames;
 
 /// Largest side, in pixels, of a painted frame (the rasteriser addresses pixels with 16 bits).
 pub const MAX_SIDE: u32 = 16_384;
@@ -55,6 +57,8 @@ pub struct PaintOptions {
     /// of straight: video without alpha composites them over black for free, and skips a pass
     /// over every changed pixel. [`FrameRenderer::render`] always gives straight alpha.
     pub premultiplied: bool,
+    /// The ffmpeg that decodes `<Video>` pictures (`None`: `ffmpeg` on the PATH).
+    pub ffmpeg: Option<PathBuf>,
 }
 
 impl Default for PaintOptions {
@@ -65,6 +69,7 @@ impl Default for PaintOptions {
             font_files: Vec::new(),
             damage_tracking: true,
             premultiplied: false,
+            ffmpeg: None,
         }
     }
 }
@@ -145,6 +150,8 @@ pub struct BlitzRenderer {
     frame_id: Option<u64>,
     /// What changed in `straight` with the last frame: `None` when all of it may have.
     changed: Option<Vec<[u32; 4]>>,
+    /// The videos' decoders (made at the first `<Video>`).
+    videos: Option<VideoFrames>,
 }
 
 /// Frame ids, unique in the process, so that a consumer of [`FrameRef::changed_since`] can
@@ -211,6 +218,7 @@ impl BlitzRenderer {
             raster: Rasterizer::default(),
             times: PhaseTimes::default(),
             diff_stats: DiffStats::default(),
+            videos: None,
         })
     }
 
@@ -337,6 +345,47 @@ impl BlitzRenderer {
             }
         }
         Ok(())
+    }
+
+    /// Gives each video node its picture at this frame; whether a picture's size changed
+    /// (the layout then changes too).
+    fn show_videos(
+        &mut self,
+        live: &mut LiveDocument,
+        tree: &FrameTree,
+        videos: &[(NodeId, usize)],
+    ) -> Result<bool, PaintError> {
+        let mut resized = false;
+        for &(node, index) in videos {
+            let Some(media) = tree.media.get(index) else {
+                continue;
+            };
+            let decoders = self.videos.get_or_insert_with(|| {
+                let ffmpeg = self.options.ffmpeg.clone().unwrap_or("ffmpeg".into());
+                VideoFrames::new(ffmpeg, &self.options.resources)
+            });
+            let image = decoders
+                .picture(media)
+                .map_err(|reason| PaintError::Resource {
+                    frame: tree.frame,
+                    src: display_src(&media.src),
+                    reason,
+                })?;
+            let Some(element) = live
+                .doc
+                .get_node_mut(node)
+                .and_then(|node| node.element_data_mut())
+            else {
+                continue;
+            };
+            let before = match element.image_data() {
+                Some(ImageData::Raster(shown)) => Some((shown.width, shown.height)),
+                _ => None,
+            };
+            resized |= before != Some((image.width, image.height));
+            element.special_data = SpecialElementData::Image(Box::new(ImageData::Raster(image)));
+        }
+        Ok(resized)
     }
 
     /// Warn once about `font-family` names that nothing provides: not installed, not one of
@@ -526,7 +575,7 @@ impl BlitzRenderer {
     ) -> Result<(), PaintError> {
         // Remove last frame's text-shadow marks so the diff sees the tree's own styles.
         let marks = std::mem::take(&mut live.marks);
-        let (stats, new_images) = {
+        let (stats, new_images, videos) = {
             let mut mutator = live.doc.mutate();
             for mark in &marks {
                 match &mark.inline_color {
@@ -539,19 +588,22 @@ impl BlitzRenderer {
                 fonts: &self.fonts,
                 stats: DiffStats::default(),
                 new_images: Vec::new(),
+                videos: Vec::new(),
             };
             differ.sync_root(live.root, &mut live.mirror, &tree.root);
             let Differ {
                 mutator,
                 stats,
                 new_images,
+                videos,
                 ..
             } = differ;
             drop(mutator);
-            (stats, new_images)
+            (stats, new_images, videos)
         };
         self.diff_stats = stats;
-        if stats.text_changes > 0 || stats.created > 0 || stats.removed > 0 {
+        let resized = self.show_videos(live, tree, &videos)?;
+        if stats.text_changes > 0 || stats.created > 0 || stats.removed > 0 || resized {
             forget_layout(&mut live.doc);
         }
         let diffed = thread_cpu();

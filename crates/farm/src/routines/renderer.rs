@@ -64,6 +64,7 @@ pub(crate) fn prepare_scene<'w>(
         // Nor hosts only the farm's machine can reach, unless its operator allows them.
         paint.resources.allow_private_addresses = context.config.fetch_private_addresses;
         paint.scale = scale;
+        paint.ffmpeg = context.config.ffmpeg.clone();
         // Frames go to a video encoder, which takes premultiplied pixels as they are.
         paint.premultiplied = true;
         let resources = paint.resources.clone();

@@ -1,0 +1,155 @@
+//! `<Video>` and `<OffthreadVideo>` paint the picture of their media time (needs Debian's
+//! ffmpeg, which the test suite installs).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+
+use kinema_compose::{Bundle, CodeComposition, Engine, FrameTree, Limits};
+use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
+
+/// A public folder with `counter.mov`: 60 pictures of 160x90 at 30 fps, picture `n` filled
+/// with rgb(4n, 128, 255 - 4n), stored losslessly (PNG in QuickTime).
+fn public_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kinema-video-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("nullsrc=s=160x90:r=30:d=2")
+        .args(["-vf", "geq=r='N*4':g=128:b='255-N*4',format=rgb24"])
+        .args(["-c:v", "png", "-f", "mov"])
+        .arg(dir.join("counter.mov"))
+        .status()
+        .expect("ffmpeg runs");
+    assert!(status.success());
+    std::fs::write(dir.join("notes.txt"), "not a video").unwrap();
+    dir
+}
+
+fn trees(code: &str, frames: &[u32]) -> Vec<FrameTree> {
+    let bundle = Bundle::from_code(
+        code,
+        CodeComposition {
+            id: "DynamicComp".into(),
+            duration_in_frames: 120,
+            fps: 30.0,
+            width: 480,
+            height: 90,
+        },
+    )
+    .unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine
+        .select("DynamicComp", &serde_json::json!({}))
+        .unwrap();
+    frames
+        .iter()
+        .map(|f| engine.render_frame(*f).unwrap())
+        .collect()
+}
+
+const THREE_VIDEOS: &str = r#"
+import {AbsoluteFill, OffthreadVideo, Sequence, Video, staticFile} from 'remotion';
+const at = (left) => ({position: 'absolute', left, top: 0, width: 160, height: 90});
+export default function Videos() {
+  return (
+    <AbsoluteFill style={{background: 'black'}}>
+      <Sequence from={10}>
+        <OffthreadVideo src={staticFile('counter.mov')} style={at(0)} />
+      </Sequence>
+      <Video src={staticFile('counter.mov')} loop trimBefore={40} playbackRate={2} style={at(160)} />
+      <OffthreadVideo src={staticFile('counter.mov')} loop trimBefore={5} trimAfter={15} style={at(320)} />
+    </AbsoluteFill>
+  );
+}
+"#;
+
+/// The picture index a pixel of `frame` shows, from its red and blue channels.
+fn picture_at(frame: &kinema_paint::Frame, x: u32) -> Option<u32> {
+    let at = ((45 * frame.width + x) * 4) as usize;
+    let [r, g, b, _] = frame.pixels[at..at + 4] else {
+        unreachable!()
+    };
+    if (r, g, b) == (0, 0, 0) {
+        return None;
+    }
+    assert_eq!((g, u32::from(r) + u32::from(b)), (128, 255), "{r} {g} {b}");
+    assert_eq!(r % 4, 0, "{r}");
+    Some(u32::from(r) / 4)
+}
+
+#[test]
+fn videos_show_the_picture_of_their_media_time() {
+    let dir = public_dir("times");
+    let mut options = PaintOptions::for_public_dir(Some(dir.clone()));
+    options.resources.allow_remote = false;
+    // In order (one stream read on), then jumps back and ahead (new streams).
+    let mut frames: Vec<u32> = (0..=75).collect();
+    frames.extend([65, 12, 3, 100, 11]);
+    let mut renderer = BlitzRenderer::new(options).unwrap();
+    for tree in trees(THREE_VIDEOS, &frames) {
+        let f = tree.frame;
+        let frame = renderer.render(&tree).unwrap();
+        // From frame 10, holding the last picture after the file's 60.
+        let first = (f >= 10).then(|| (f - 10).min(59));
+        // Pictures 40 to 59 at twice the speed, again and again.
+        let second = Some(40 + (2 * f) % 20);
+        // Pictures 5 to 14, again and again.
+        let third = Some(5 + f % 10);
+        assert_eq!(
+            [
+                picture_at(&frame, 80),
+                picture_at(&frame, 240),
+                picture_at(&frame, 400)
+            ],
+            [first, second, third],
+            "frame {f}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn videos_that_cannot_be_read_name_their_src_and_the_frame() {
+    let dir = public_dir("errors");
+    for (src, reason) in [
+        ("gone.mp4", "does not exist"),
+        ("notes.txt", "ffmpeg cannot decode the pictures"),
+    ] {
+        let code = format!(
+            "import {{OffthreadVideo, Sequence, staticFile}} from 'remotion';\n\
+             export default () => <Sequence from={{2}}><OffthreadVideo src={{staticFile('{src}')}} /></Sequence>;"
+        );
+        let mut renderer =
+            BlitzRenderer::new(PaintOptions::for_public_dir(Some(dir.clone()))).unwrap();
+        let trees = trees(&code, &[0, 1, 2]);
+        renderer.render(&trees[0]).unwrap();
+        renderer.render(&trees[1]).unwrap();
+        let err = renderer.render(&trees[2]).unwrap_err().to_string();
+        assert!(
+            err.contains("frame 2")
+                && err.contains(&format!("/static/{src}"))
+                && err.contains(reason),
+            "{err}"
+        );
+    }
+    // Without ffmpeg, the error says what is missing.
+    let mut options = PaintOptions::for_public_dir(Some(dir.clone()));
+    options.ffmpeg = Some(dir.join("no-ffmpeg"));
+    let trees = trees(
+        "import {OffthreadVideo, staticFile} from 'remotion';\n\
+         export default () => <OffthreadVideo src={staticFile('counter.mov')} />;",
+        &[0],
+    );
+    let err = BlitzRenderer::new(options)
+        .unwrap()
+        .render(&trees[0])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("frame 0") && err.contains("no-ffmpeg"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
