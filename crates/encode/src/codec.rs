@@ -142,6 +142,53 @@ impl Codec {
     }
 }
 
+/// ProRes profiles, with Remotion's names (`proResProfile`, `--prores-profile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProresProfile {
+    Proxy,
+    Light,
+    Standard,
+    Hq,
+    P4444,
+    P4444Xq,
+}
+
+impl ProresProfile {
+    pub const ALL: [ProresProfile; 6] = [
+        ProresProfile::P4444Xq,
+        ProresProfile::P4444,
+        ProresProfile::Hq,
+        ProresProfile::Standard,
+        ProresProfile::Light,
+        ProresProfile::Proxy,
+    ];
+
+    pub fn parse(name: &str) -> Result<ProresProfile, EncodeError> {
+        find_named("proResProfile", name, &ProresProfile::ALL, |p| p.name())
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ProresProfile::Proxy => "proxy",
+            ProresProfile::Light => "light",
+            ProresProfile::Standard => "standard",
+            ProresProfile::Hq => "hq",
+            ProresProfile::P4444 => "4444",
+            ProresProfile::P4444Xq => "4444-xq",
+        }
+    }
+
+    /// `prores_ks`'s number for it.
+    pub fn ffmpeg_profile(self) -> u8 {
+        self as u8
+    }
+
+    /// Whether it is one of the 4:4:4 profiles (which alone keep alpha); the others are 4:2:2.
+    pub fn is_444(self) -> bool {
+        matches!(self, ProresProfile::P4444 | ProresProfile::P4444Xq)
+    }
+}
+
 /// Output pixel formats, with ffmpeg's (and Remotion's) names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

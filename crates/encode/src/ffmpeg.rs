@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
-use crate::codec::{Codec, PixelFormat};
+use crate::codec::{Codec, PixelFormat, ProresProfile};
 use crate::encoder::{RgbaFrame, VideoEncoder};
 use crate::yuv::{Changes, FrameConverter};
 
@@ -32,6 +32,11 @@ pub struct VideoSettings {
     pub pixel_format: Option<PixelFormat>,
     /// Encoder threads (`None`: ffmpeg's choice). Parallel chunk encodes use 1 each.
     pub encoder_threads: Option<u32>,
+    /// ProRes profile (`None`: HQ, or 4444 for a 4:4:4 pixel format).
+    pub prores_profile: Option<ProresProfile>,
+    /// How many times a GIF plays again after the first time (Remotion's `numberOfGifLoops`:
+    /// `None` for ever, 0 once).
+    pub gif_loops: Option<u32>,
 }
 
 /// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second (k/K: thousands,
@@ -202,6 +207,8 @@ impl VideoSettings {
             video_bitrate: None,
             pixel_format: None,
             encoder_threads: None,
+            prores_profile: None,
+            gif_loops: None,
         }
     }
 
@@ -315,6 +322,41 @@ impl VideoSettings {
         if self.crf.is_some() && self.video_bitrate.is_some() {
             return setting("crf", "crf and videoBitrate cannot both be set".into());
         }
+        if let Some(profile) = self.prores_profile {
+            if self.codec != Codec::Prores {
+                return setting(
+                    "proResProfile",
+                    format!("only applies to prores, not {codec}"),
+                );
+            }
+            let format = self
+                .output_pixel_format()
+                .unwrap_or(PixelFormat::Yuv422p10le);
+            let four_four_four =
+                matches!(format, PixelFormat::Yuv444p10le | PixelFormat::Yuva444p10le);
+            if profile.is_444() != four_four_four {
+                return setting(
+                    "proResProfile",
+                    format!(
+                        "{} is a {} profile; {} is not (use {})",
+                        profile.name(),
+                        if profile.is_444() { "4:4:4" } else { "4:2:2" },
+                        format.name(),
+                        if profile.is_444() {
+                            "pixel format yuv444p10le or yuva444p10le"
+                        } else {
+                            "pixel format yuv422p10le, or profile 4444"
+                        }
+                    ),
+                );
+            }
+        }
+        if self.gif_loops.is_some() && self.codec != Codec::Gif {
+            return setting(
+                "numberOfGifLoops",
+                format!("only applies to gif, not {codec}"),
+            );
+        }
         if let Some(preset) = &self.x264_preset {
             if self.codec != Codec::H264 {
                 return setting("x264Preset", format!("only applies to h264, not {codec}"));
@@ -343,10 +385,15 @@ impl VideoSettings {
         if self.codec == Codec::Gif {
             return None;
         }
-        Some(
-            self.pixel_format
-                .unwrap_or_else(|| self.codec.default_pixel_format()),
-        )
+        Some(self.pixel_format.unwrap_or_else(|| {
+            match self.prores_profile {
+                // A 4:4:4 profile is written in its own sampling.
+                Some(profile) if self.codec == Codec::Prores && profile.is_444() => {
+                    PixelFormat::Yuv444p10le
+                }
+                _ => self.codec.default_pixel_format(),
+            }
+        }))
     }
 
     fn raw_input(&self) -> RawInput {
@@ -442,13 +489,14 @@ impl VideoSettings {
                 }
             }
             Codec::Prores => {
-                // HQ for 4:2:2, 4444 for 4:4:4 (with alpha when asked).
-                let profile = if pixel_format == Some("yuv422p10le") {
-                    "3"
-                } else {
-                    "4"
+                // Unless asked: HQ for 4:2:2, 4444 for 4:4:4 (with alpha when asked).
+                let profile = match self.prores_profile {
+                    Some(profile) => profile.ffmpeg_profile(),
+                    None if pixel_format == Some("yuv422p10le") => 3,
+                    None => 4,
                 };
-                push(&mut args, &["-c:v", "prores_ks", "-profile:v", profile]);
+                push(&mut args, &["-c:v", "prores_ks", "-profile:v"]);
+                args.push(profile.to_string());
                 // prores_ks leaves the colour fields of its frame headers unspecified whatever
                 // it is told; this filter writes them.
                 push(

@@ -25,7 +25,7 @@ pub mod video_input;
 pub mod yuv;
 
 pub use audio::{AudioCodec, AudioCue, AudioSettings};
-pub use codec::{Codec, PixelFormat};
+pub use codec::{Codec, PixelFormat, ProresProfile};
 pub use encoder::{
     Alpha, ChunkFile, DEFAULT_FFMPEG, EncoderBackend, FALLBACK_WARNING, FrameChanges, NoFfmpeg,
     RgbaFrame, VideoEncoder,

@@ -94,8 +94,13 @@ pub fn stitch_chunks(
             "-filter_complex",
             "[0:v]split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=sierra2_4a",
             "-loop",
-            "0",
         ]);
+        // ffmpeg's -loop: 0 for ever, -1 once, N again N times (Remotion's null, 0 and N).
+        command.arg(match settings.gif_loops {
+            None => "0".to_string(),
+            Some(0) => "-1".to_string(),
+            Some(n) => n.to_string(),
+        });
     } else {
         command.args(["-c", "copy"]);
         if is_mp4_family(&output) {

@@ -134,6 +134,7 @@ mod tests {
             x264_preset: None,
             pixel_format: None,
             video_bitrate: None,
+            pro_res_profile: None,
             scale: 1.0,
             every_nth_frame: 1,
             launch_function_config: LaunchFunctionConfig {

@@ -140,6 +140,9 @@ pub struct RenderParams {
     pub concurrency: Option<u32>,
     #[serde(default)]
     pub number_of_gif_loops: Option<u32>,
+    /// `4444-xq`, `4444`, `hq`, `standard`, `light` or `proxy` (ProRes only).
+    #[serde(default)]
+    pub pro_res_profile: Option<String>,
     #[serde(default)]
     pub muted: bool,
     /// `aac`, `mp3`, `opus` or `pcm-16` (default: the codec's, as Remotion picks it).
@@ -219,6 +222,8 @@ pub struct RendererPayload {
     pub x264_preset: Option<String>,
     pub pixel_format: Option<String>,
     pub video_bitrate: Option<String>,
+    #[serde(default)]
+    pub pro_res_profile: Option<String>,
     pub scale: f64,
     pub every_nth_frame: u32,
     pub launch_function_config: LaunchFunctionConfig,

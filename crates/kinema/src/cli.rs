@@ -8,6 +8,7 @@ use kinema_compose::{CompositionKind, Engine, Limits};
 
 use std::time::Instant;
 
+use kinema_encode::ProresProfile;
 use kinema_encode::memory::in_megabytes;
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
@@ -100,6 +101,13 @@ pub enum Command {
         /// x264 preset, ultrafast … placebo (default medium).
         #[arg(long)]
         x264_preset: Option<String>,
+        /// ProRes profile: 4444-xq, 4444, hq, standard, light or proxy (default hq, or 4444
+        /// with a 4:4:4 pixel format).
+        #[arg(long)]
+        prores_profile: Option<String>,
+        /// How many times a GIF plays again after the first (default: for ever; 0: once).
+        #[arg(long)]
+        number_of_gif_loops: Option<u32>,
         /// Target video bitrate such as 4M (instead of --crf).
         #[arg(long)]
         video_bitrate: Option<String>,
@@ -331,6 +339,8 @@ pub fn run(cli: Cli) -> Result<()> {
             crf,
             pixel_format,
             x264_preset,
+            prores_profile,
+            number_of_gif_loops,
             video_bitrate,
             muted,
             audio_codec,
@@ -385,6 +395,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 crf,
                 pixel_format,
                 x264_preset,
+                prores_profile: prores_profile
+                    .as_deref()
+                    .map(ProresProfile::parse)
+                    .transpose()
+                    .map_err(render::in_flags)?,
+                gif_loops: number_of_gif_loops,
                 video_bitrate,
                 sound: crate::sound::SoundFlags {
                     muted,

@@ -246,6 +246,12 @@ pub struct RenderArgs {
     pub pixel_format: Option<String>,
     #[arg(long)]
     pub x264_preset: Option<String>,
+    /// 4444-xq, 4444, hq, standard, light or proxy (prores only).
+    #[arg(long)]
+    pub prores_profile: Option<String>,
+    /// How many times a GIF plays again after the first (default: for ever; 0: once).
+    #[arg(long)]
+    pub number_of_gif_loops: Option<u32>,
     #[arg(long)]
     pub video_bitrate: Option<String>,
     /// Leave the sound out (the <Audio> and <Video> elements' mix).
@@ -546,7 +552,8 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         delete_after: args.delete_after.clone(),
         frames_per_lambda: args.frames_per_lambda,
         concurrency: args.concurrency,
-        number_of_gif_loops: None,
+        number_of_gif_loops: args.number_of_gif_loops,
+        pro_res_profile: args.prores_profile.clone(),
         muted: args.muted,
         audio_codec: args.audio_codec.clone(),
         audio_bitrate: args.audio_bitrate.clone(),

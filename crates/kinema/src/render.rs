@@ -17,8 +17,8 @@ use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
 use kinema_encode::{
     Alpha, AudioCodec, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend,
-    FrameChanges, NoFfmpeg, PixelFormat, PlanError, PlanOptions, RgbaFrame, VideoSettings,
-    gif_too_fast, plan_chunks,
+    FrameChanges, NoFfmpeg, PixelFormat, PlanError, PlanOptions, ProresProfile, RgbaFrame,
+    VideoSettings, gif_too_fast, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, MAX_SIDE, PaintOptions};
 
@@ -50,6 +50,9 @@ pub struct RenderJob {
     pub crf: Option<u8>,
     pub pixel_format: Option<PixelFormat>,
     pub x264_preset: Option<String>,
+    pub prores_profile: Option<ProresProfile>,
+    /// Remotion's `numberOfGifLoops` (`None`: for ever).
+    pub gif_loops: Option<u32>,
     pub video_bitrate: Option<String>,
     /// `--muted`, `--audio-codec`, `--audio-bitrate`.
     pub sound: SoundFlags,
@@ -262,6 +265,8 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
         "codec" => "--codec",
         "pixelFormat" => "--pixel-format",
         "x264Preset" => "--x264-preset",
+        "proResProfile" => "--prores-profile",
+        "numberOfGifLoops" => "--number-of-gif-loops",
         "videoBitrate" => "--video-bitrate",
         "audioCodec" => "--audio-codec",
         "audioBitrate" => "--audio-bitrate",
@@ -483,6 +488,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         video_bitrate: job.video_bitrate.clone(),
         pixel_format: job.pixel_format,
         encoder_threads: None,
+        prores_profile: job.prores_profile,
+        gif_loops: job.gif_loops,
     };
     if width == 0 || height == 0 {
         bail!(

@@ -1678,3 +1678,85 @@ fn video_elements_show_their_pictures_across_chunks() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn prores_profiles_and_gif_loops_follow_the_flags() {
+    let dir = render_dir("profiles");
+    let code = red_square(&dir);
+    let probe_profile = |path: &Path| {
+        let out = Command::new("ffprobe")
+            .args([
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=profile",
+                "-of",
+                "csv=p=0",
+            ])
+            .arg(path)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let mov = dir.join("clip.mov");
+    for (flags, profile) in [
+        (&[][..], "HQ"),
+        (&["--prores-profile", "proxy"][..], "Proxy"),
+        (&["--prores-profile", "light"][..], "LT"),
+        (&["--prores-profile", "4444"][..], "4444"),
+        (
+            &[
+                "--prores-profile",
+                "4444-xq",
+                "--pixel-format",
+                "yuva444p10le",
+            ][..],
+            "XQ",
+        ),
+    ] {
+        let out = render_tiny(kinema, &code, &mov, 3, &[&["--overwrite"], flags].concat());
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(probe_profile(&mov), profile, "{flags:?}");
+    }
+    // How often a GIF plays: the loop count of its NETSCAPE2.0 block, none to play once.
+    let gif = dir.join("clip.gif");
+    let loops = |flags: &[&str]| {
+        let out = render_tiny(kinema, &code, &gif, 3, &[&["--overwrite"], flags].concat());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = std::fs::read(&gif).unwrap();
+        let at = bytes.windows(11).position(|w| w == b"NETSCAPE2.0")?;
+        Some(u16::from_le_bytes([bytes[at + 13], bytes[at + 14]]))
+    };
+    assert_eq!(loops(&[]), Some(0));
+    assert_eq!(loops(&["--number-of-gif-loops", "3"]), Some(3));
+    assert_eq!(loops(&["--number-of-gif-loops", "0"]), None);
+    // Settings that cannot apply are refused before rendering.
+    for (output, flags, says) in [
+        (
+            "a.mp4",
+            &["--prores-profile", "hq"][..],
+            "--prores-profile: only applies to prores",
+        ),
+        (
+            "a.mov",
+            &["--prores-profile", "ultra"][..],
+            "\"ultra\" is not one of 4444-xq",
+        ),
+        (
+            "a.mov",
+            &["--prores-profile", "hq", "--pixel-format", "yuva444p10le"][..],
+            "hq is a 4:2:2 profile",
+        ),
+        (
+            "a.mp4",
+            &["--number-of-gif-loops", "2"][..],
+            "only applies to gif",
+        ),
+    ] {
+        let out = render_tiny(kinema, &code, &dir.join(output), 3, flags);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+        assert!(!dir.join(output).exists());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1541,3 +1541,44 @@ fn farm_renders_paint_video_pictures_from_the_site() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn farm_renders_take_prores_profiles_and_gif_loops() {
+    let (dir, storage) = cli_site(
+        "profiles",
+        &MOVING_BOX.replace("FAIL_AT", "-1"),
+        &["--duration", "10", "--width", "160", "--height", "90"],
+    );
+    let render = |extra: &[&str]| {
+        let mut args = vec!["lambda", "render", "profiles", "DynamicComp"];
+        args.extend(["--frames-per-lambda", "5", "--json"]);
+        args.extend(extra);
+        let out = kinema_farm(&storage, &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+        file_of(progress["outputFile"].as_str().unwrap())
+    };
+    let mov = render(&["--codec", "prores", "--prores-profile", "proxy"]);
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=profile",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&mov)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Proxy");
+    let gif = render(&["--codec", "gif", "--number-of-gif-loops", "2"]);
+    let bytes = std::fs::read(gif).unwrap();
+    let at = bytes.windows(11).position(|w| w == b"NETSCAPE2.0").unwrap();
+    assert_eq!(u16::from_le_bytes([bytes[at + 13], bytes[at + 14]]), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

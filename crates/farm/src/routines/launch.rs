@@ -287,6 +287,8 @@ fn orchestrate(
         video_bitrate: params.video_bitrate.clone(),
         pixel_format,
         encoder_threads: Some(1),
+        prores_profile: super::validate::prores_profile(params.pro_res_profile.as_deref())?,
+        gif_loops: params.number_of_gif_loops,
     };
     if codec == Codec::Gif
         && let Some(why) =
@@ -419,6 +421,7 @@ fn orchestrate(
             crf: params.crf,
             x264_preset: params.x264_preset.clone(),
             pixel_format: params.pixel_format.clone(),
+            pro_res_profile: params.pro_res_profile.clone(),
             video_bitrate: params.video_bitrate.clone(),
             scale: params.scale,
             every_nth_frame: params.every_nth_frame,

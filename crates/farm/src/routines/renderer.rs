@@ -338,6 +338,9 @@ fn render_chunk(
         video_bitrate: task.video_bitrate.clone(),
         pixel_format,
         encoder_threads: Some(1),
+        prores_profile: super::validate::prores_profile(task.pro_res_profile.as_deref())
+            .map_err(whole)?,
+        gif_loops: None,
     };
     let path: PathBuf = scratch.join(format!("chunk.{}", backend.chunk_extension(codec)));
     let timing = ChunkTiming {

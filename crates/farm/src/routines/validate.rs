@@ -1,7 +1,9 @@
 //! Checks of a render's parameters that need no composition, run by `start` so bad input is
 //! refused before anything is invoked. Each error names its field.
 
-use kinema_encode::{AudioSettings, Codec, EncoderBackend, PixelFormat};
+use kinema_encode::{
+    AudioSettings, Codec, EncoderBackend, PixelFormat, ProresProfile, VideoSettings,
+};
 
 use crate::error::FarmError;
 use crate::payload::{OutNameInput, RenderParams};
@@ -186,8 +188,39 @@ pub fn webhook_address(params: &RenderParams, allow_private: bool) -> Result<(),
     Ok(())
 }
 
+/// The `proResProfile` named, if any.
+pub fn prores_profile(name: Option<&str>) -> Result<Option<ProresProfile>, FarmError> {
+    name.map(ProresProfile::parse)
+        .transpose()
+        .map_err(setting_error)
+}
+
+/// A setting the encoder refused, as an error of the payload field it names.
+fn setting_error(error: kinema_encode::EncodeError) -> FarmError {
+    match error {
+        kinema_encode::EncodeError::Setting { field, reason } => FarmError::field(field, reason),
+        other => other.into(),
+    }
+}
+
 pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
     let codec = codec(&params.codec)?;
+    if let Some(profile) = prores_profile(params.pro_res_profile.as_deref())? {
+        // The encoder's own check: ProRes only, and a profile that fits the pixel format.
+        let pixel_format = params
+            .pixel_format
+            .as_deref()
+            .map(PixelFormat::parse)
+            .transpose()
+            .map_err(setting_error)?;
+        VideoSettings {
+            prores_profile: Some(profile),
+            pixel_format,
+            ..VideoSettings::new(codec, 16, 16, 30.0)
+        }
+        .validate()
+        .map_err(setting_error)?;
+    }
     if let Some(crf) = params.crf {
         match codec.crf_range() {
             None => {
@@ -388,6 +421,46 @@ mod tests {
         // Names are checked when the webhook is sent, where they resolve.
         for url in ["https://example.com/hook", "http://93.184.215.14/hook"] {
             webhook_address(&with_webhook(url), false).unwrap();
+        }
+    }
+
+    #[test]
+    fn prores_profiles_are_checked_against_the_codec_and_pixel_format() {
+        let params = |fields: serde_json::Value| {
+            let mut payload = serde_json::json!({"serveUrl": "site", "composition": "Main"});
+            payload
+                .as_object_mut()
+                .unwrap()
+                .extend(fields.as_object().unwrap().clone());
+            crate::payload::parse::<RenderParams>(&payload).unwrap()
+        };
+        for (fields, says) in [
+            (
+                serde_json::json!({"proResProfile": "hq"}),
+                "proResProfile: only applies to prores, not h264",
+            ),
+            (
+                serde_json::json!({"codec": "prores", "proResProfile": "best"}),
+                "proResProfile: \"best\" is not one of 4444-xq, 4444, hq",
+            ),
+            (
+                serde_json::json!({"codec": "prores", "proResProfile": "4444",
+                    "pixelFormat": "yuv422p10le"}),
+                "proResProfile: 4444 is a 4:4:4 profile",
+            ),
+        ] {
+            let err = render_params(&params(fields.clone()))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{fields}: {err}");
+        }
+        for fields in [
+            serde_json::json!({"codec": "prores", "proResProfile": "proxy"}),
+            serde_json::json!({"codec": "prores", "proResProfile": "4444"}),
+            serde_json::json!({"codec": "prores", "proResProfile": "4444-xq",
+                "pixelFormat": "yuva444p10le"}),
+        ] {
+            render_params(&params(fields)).unwrap();
         }
     }
 
