@@ -621,17 +621,16 @@ const PIPE_BYTES: i32 = 1 << 20;
 
 /// Ask for a larger pipe; where that is refused, the default one works the same, only slower.
 #[cfg(target_os = "linux")]
-fn widen_pipe(stdin: &ChildStdin) {
-    use std::os::fd::AsRawFd;
+pub(crate) fn widen_pipe(pipe: &impl std::os::fd::AsRawFd) {
     // SAFETY: F_SETPIPE_SZ on a pipe descriptor this process owns; it only sets a capacity.
-    let result = unsafe { libc::fcntl(stdin.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES) };
+    let result = unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES) };
     if result < 0 {
-        tracing::debug!(error = %std::io::Error::last_os_error(), "cannot widen ffmpeg's input pipe");
+        tracing::debug!(error = %std::io::Error::last_os_error(), "cannot widen a pipe to ffmpeg");
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn widen_pipe(_stdin: &ChildStdin) {}
+pub(crate) fn widen_pipe<T>(_pipe: &T) {}
 
 /// Put one frame into ffmpeg's input: spliced from mapped memory where that works
 /// ([`crate::splice`]), written otherwise.

@@ -83,7 +83,10 @@ impl PictureStream {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(EncodeError::ffmpeg_missing(ffmpeg))?;
-        let stdout = BufReader::with_capacity(1 << 20, child.stdout.take().expect("piped"));
+        let stdout = child.stdout.take().expect("piped");
+        // A picture is megabytes: a wide pipe takes it in a few wake-ups, not a hundred.
+        crate::ffmpeg::widen_pipe(&stdout);
+        let stdout = BufReader::with_capacity(1 << 20, stdout);
         let mut stderr = child.stderr.take().expect("piped");
         // Read the log as it comes, so that a chatty ffmpeg never blocks on a full pipe.
         let stderr = std::thread::spawn(move || {

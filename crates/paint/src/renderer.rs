@@ -385,6 +385,9 @@ impl BlitzRenderer {
             resized |= before != Some((image.width, image.height));
             element.special_data = SpecialElementData::Image(Box::new(ImageData::Raster(image)));
         }
+        if let Some(decoders) = &mut self.videos {
+            decoders.finish_frame();
+        }
         Ok(resized)
     }
 

@@ -37,6 +37,8 @@ pub(crate) struct VideoFrames {
     /// Files written for downloaded videos, removed with the renderer.
     downloads: Vec<PathBuf>,
     timelines: HashMap<TimelineKey, Timeline>,
+    /// The timelines the current frame showed.
+    in_frame: std::collections::HashSet<TimelineKey>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -71,7 +73,16 @@ impl VideoFrames {
             files: HashMap::new(),
             downloads: Vec::new(),
             timelines: HashMap::new(),
+            in_frame: std::collections::HashSet::new(),
         }
+    }
+
+    /// Ends a frame: timelines it did not show stop their decoders and let go of their
+    /// pictures (a video that has finished playing would otherwise keep an ffmpeg and a
+    /// picture for the rest of the render; one that plays again starts a new decoder).
+    pub(crate) fn finish_frame(&mut self) {
+        let in_frame = std::mem::take(&mut self.in_frame);
+        self.timelines.retain(|key, _| in_frame.contains(key));
     }
 
     /// The picture `media` shows at its frame; the error is the reason, for the caller to
@@ -86,6 +97,7 @@ impl VideoFrames {
             start: start.to_bits(),
             step: step.to_bits(),
         };
+        self.in_frame.insert(key.clone());
         let timeline = self.timelines.entry(key).or_insert_with(|| Timeline {
             start,
             step,

@@ -153,3 +153,41 @@ fn videos_that_cannot_be_read_name_their_src_and_the_frame() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The ffmpeg processes this thread started that are still running.
+fn decoders_running() -> usize {
+    let children = std::fs::read_to_string("/proc/thread-self/children").unwrap_or_default();
+    children
+        .split_whitespace()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "ffmpeg")
+        })
+        .count()
+}
+
+#[test]
+fn videos_that_have_finished_playing_stop_their_decoders() {
+    let dir = public_dir("series");
+    let code = r#"
+import {Series, OffthreadVideo, staticFile} from 'remotion';
+export default () => (
+  <Series>
+    {[0, 10, 20, 30].map((from) => (
+      <Series.Sequence key={from} durationInFrames={5}>
+        <OffthreadVideo src={staticFile('counter.mov')} trimBefore={from} style={{width: 160, height: 90}} />
+      </Series.Sequence>
+    ))}
+  </Series>
+);
+"#;
+    let mut renderer = BlitzRenderer::new(PaintOptions::for_public_dir(Some(dir.clone()))).unwrap();
+    let mut most = 0;
+    for tree in trees(code, &(0..25).collect::<Vec<_>>()) {
+        renderer.render(&tree).unwrap();
+        most = most.max(decoders_running());
+    }
+    // One clip plays at a time, so one decoder runs at a time; none once all have finished.
+    assert_eq!(most, 1);
+    assert_eq!(decoders_running(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
