@@ -121,6 +121,10 @@ pub enum Command {
         /// Sound bitrate such as 128k (default 320k; not for pcm-16).
         #[arg(long)]
         audio_bitrate: Option<String>,
+        /// Give the video a silent sound track where nothing plays (some players and editors
+        /// want one).
+        #[arg(long)]
+        enforce_audio_track: bool,
         /// Device pixels per CSS pixel (above 0, at most 16).
         #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f64,
@@ -343,6 +347,7 @@ pub fn run(cli: Cli) -> Result<()> {
             number_of_gif_loops,
             video_bitrate,
             muted,
+            enforce_audio_track,
             audio_codec,
             audio_bitrate,
             scale,
@@ -406,6 +411,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     muted,
                     codec: audio_codec,
                     bitrate: audio_bitrate,
+                    enforce: enforce_audio_track,
                 },
                 ffmpeg,
                 encoder,

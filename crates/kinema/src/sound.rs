@@ -15,6 +15,8 @@ pub struct SoundPlan {
     pub settings: AudioSettings,
     /// The ffmpeg that decodes, mixes and muxes (`None`: none runs, so there is no sound).
     ffmpeg: Option<PathBuf>,
+    /// A silent track where nothing plays (`--enforce-audio-track`).
+    enforce: bool,
 }
 
 /// The sound flags as given.
@@ -23,6 +25,8 @@ pub struct SoundFlags {
     pub muted: bool,
     pub codec: Option<String>,
     pub bitrate: Option<String>,
+    /// `--enforce-audio-track`.
+    pub enforce: bool,
 }
 
 /// The soundtrack a render of `codec` into `output` gets: `None` for `--muted` and GIFs.
@@ -46,6 +50,16 @@ pub fn plan(
     )
     .map_err(crate::render::in_flags)?;
     let Some(settings) = settings else {
+        if flags.enforce {
+            anyhow::bail!(
+                "--enforce-audio-track: {}",
+                if flags.muted {
+                    "the video is muted; give one or the other"
+                } else {
+                    "a GIF has no sound"
+                }
+            );
+        }
         return Ok(None);
     };
     let ffmpeg = match backend {
@@ -56,7 +70,17 @@ pub fn plan(
             EncoderBackend::ffmpeg_found(path).then(|| path.to_path_buf())
         }
     };
-    Ok(Some(SoundPlan { settings, ffmpeg }))
+    if flags.enforce && ffmpeg.is_none() {
+        anyhow::bail!(
+            "--enforce-audio-track: sound is written by ffmpeg, and none runs here (apt-get \
+             install ffmpeg, or --ffmpeg PATH)"
+        );
+    }
+    Ok(Some(SoundPlan {
+        settings,
+        ffmpeg,
+        enforce: flags.enforce,
+    }))
 }
 
 /// Mixes what was `heard` over the video's `window` and muxes it into `video` (rewritten in
@@ -70,7 +94,7 @@ pub fn add_to_video(
     video: &Path,
     scratch: &Path,
 ) -> Result<Option<AudioCodec>> {
-    if heard.is_empty() {
+    if heard.is_empty() && !plan.enforce {
         return Ok(None);
     }
     let Some(ffmpeg) = &plan.ffmpeg else {
@@ -80,8 +104,13 @@ pub fn add_to_video(
         );
         return Ok(None);
     };
-    let Some(samples) = heard.mix(ffmpeg, resources, window, scratch)? else {
-        return Ok(None);
+    let samples = match heard.mix(ffmpeg, resources, window, scratch)? {
+        Some(samples) => samples,
+        // Silence as long as the video: 48 kHz stereo.
+        None if plan.enforce => {
+            vec![0.0; 2 * audio::sample_at(window.frames, window.fps)]
+        }
+        None => return Ok(None),
     };
     let extension = video
         .extension()

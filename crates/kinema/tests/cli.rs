@@ -1760,3 +1760,46 @@ fn prores_profiles_and_gif_loops_follow_the_flags() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn enforce_audio_track_adds_silence_where_nothing_plays() {
+    let dir = render_dir("enforce-audio");
+    let code = red_square(&dir);
+    let video = dir.join("quiet.mp4");
+    let out = render_tiny(
+        kinema,
+        &code,
+        &video,
+        45,
+        &["--enforce-audio-track", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["audioCodec"], "aac");
+    let found = streams(&video);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!((found[1].0.as_str(), found[1].1.as_str()), ("audio", "aac"));
+    assert!((found[1].2 - 1.5).abs() < 0.05, "{found:?}");
+    assert!(loudness(&video, 0.0, 1.4) < 1e-4);
+    // Without it, no track.
+    let out = render_tiny(kinema, &code, &video, 45, &["--overwrite"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams(&video).len(), 1);
+    for (output, flags, says) in [
+        (
+            "a.mp4",
+            &["--enforce-audio-track", "--muted"][..],
+            "the video is muted",
+        ),
+        (
+            "a.gif",
+            &["--enforce-audio-track"][..],
+            "a GIF has no sound",
+        ),
+    ] {
+        let out = render_tiny(kinema, &code, &dir.join(output), 3, flags);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
