@@ -339,7 +339,15 @@ fn mix_element(
         (low, Some(high - low + rate / fps + 0.05))
     };
     let samples = decode(ffmpeg, &first.file, start, duration, rate)?;
-    let available = samples.len() / CHANNELS;
+    let mut available = samples.len() / CHANNELS;
+    if first.looped
+        && let Some(end) = first.trim_after
+    {
+        // A loop lasts whole frames of the composition, as Remotion's do.
+        let frames = ((end - first.trim_before) / rate).floor().max(1.0);
+        available =
+            available.min((frames / composition_fps * f64::from(SAMPLE_RATE)).round() as usize);
+    }
     if available == 0 {
         return Ok(false);
     }

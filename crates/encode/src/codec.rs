@@ -180,7 +180,14 @@ impl ProresProfile {
 
     /// `prores_ks`'s number for it.
     pub fn ffmpeg_profile(self) -> u8 {
-        self as u8
+        match self {
+            ProresProfile::Proxy => 0,
+            ProresProfile::Light => 1,
+            ProresProfile::Standard => 2,
+            ProresProfile::Hq => 3,
+            ProresProfile::P4444 => 4,
+            ProresProfile::P4444Xq => 5,
+        }
     }
 
     /// Whether it is one of the 4:4:4 profiles (which alone keep alpha); the others are 4:2:2.

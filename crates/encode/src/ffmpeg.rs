@@ -351,11 +351,20 @@ impl VideoSettings {
                 );
             }
         }
-        if self.gif_loops.is_some() && self.codec != Codec::Gif {
-            return setting(
-                "numberOfGifLoops",
-                format!("only applies to gif, not {codec}"),
-            );
+        if let Some(loops) = self.gif_loops {
+            if self.codec != Codec::Gif {
+                return setting(
+                    "numberOfGifLoops",
+                    format!("only applies to gif, not {codec}"),
+                );
+            }
+            // A GIF's loop count is 16 bits.
+            if loops > u32::from(u16::MAX) {
+                return setting(
+                    "numberOfGifLoops",
+                    format!("{loops} is more than a GIF can hold (at most 65535)"),
+                );
+            }
         }
         if let Some(preset) = &self.x264_preset {
             if self.codec != Codec::H264 {

@@ -30,8 +30,12 @@ pub struct PictureStream {
     file: PathBuf,
 }
 
-/// Pictures larger than this are refused rather than allocated (a corrupt or hostile header).
-const MAX_PIXELS: u64 = 16384 * 16384;
+/// Pictures larger than this (8K and a little more) are refused rather than allocated.
+const MAX_PIXELS: u64 = 8192 * 8192;
+
+/// How much earlier than asked a stream seeks (longer than any picture is on screen, at 1 fps
+/// or more).
+const PREROLL_SECONDS: f64 = 1.0;
 
 impl PictureStream {
     /// Starts decoding `file`'s first video stream at `start` seconds, one picture every
@@ -42,17 +46,25 @@ impl PictureStream {
         start: f64,
         step: f64,
     ) -> Result<PictureStream, EncodeError> {
-        let seek = format!("{start:.6}");
-        // `start_time=0` anchors the times at the seek point, whatever the first picture's
-        // own time; the rate is the inverse of the step, as ffmpeg reads a decimal rate.
-        let filter = format!("fps=fps={}:start_time=0,format=rgba", 1.0 / step);
-        PictureStream::spawn(ffmpeg, file, &["-ss", &seek], &filter)
-    }
-
-    /// Every picture of `file`'s last `seconds`, as the file has them.
-    fn open_end(ffmpeg: &Path, file: &Path, seconds: f64) -> Result<PictureStream, EncodeError> {
-        let seek = format!("-{seconds:.6}");
-        PictureStream::spawn(ffmpeg, file, &["-sseof", &seek], "format=rgba")
+        // ffmpeg's exact seek drops a picture that went on screen just before the seek point,
+        // so seek a little earlier and let the `fps` filter start at `start` itself: a stream
+        // opened anywhere shows what one read from the beginning shows there.
+        let seek = (start - PREROLL_SECONDS).max(0.0);
+        let mut seek_args = Vec::new();
+        if seek > 0.0 {
+            seek_args = vec!["-ss".to_string(), format!("{seek:.6}")];
+        }
+        // Each time takes the picture on screen then (`round=up`: a picture counts from the
+        // first time at or after its own). The start is a hair early, so that rounding it up
+        // to the filter's time base cannot skip a time; the rate is the inverse of the step,
+        // as ffmpeg reads a decimal rate.
+        let filter = format!(
+            "fps=fps={}:start_time={:.6}:round=up,format=rgba",
+            1.0 / step,
+            (start - seek - 1e-6).max(0.0)
+        );
+        let seek_args: Vec<&str> = seek_args.iter().map(String::as_str).collect();
+        PictureStream::spawn(ffmpeg, file, &seek_args, &filter)
     }
 
     fn spawn(
@@ -151,16 +163,6 @@ impl Drop for PictureStream {
     }
 }
 
-/// The last picture of `file` (for times past its end), from its last seconds.
-pub fn last_picture(ffmpeg: &Path, file: &Path) -> Result<Option<Picture>, EncodeError> {
-    let mut stream = PictureStream::open_end(ffmpeg, file, 3.0)?;
-    let mut last = None;
-    while let Some(picture) = stream.next_picture()? {
-        last = Some(picture);
-    }
-    Ok(last)
-}
-
 /// One PAM image from `reader`, or `None` at its end.
 fn read_pam(reader: &mut impl BufRead) -> Result<Option<Picture>, String> {
     let (mut width, mut height, mut depth, mut max) = (0u64, 0u64, 0u64, 0u64);
@@ -197,7 +199,8 @@ fn read_pam(reader: &mut impl BufRead) -> Result<Option<Picture>, String> {
             _ => {}
         }
     }
-    if depth != 4 || max != 255 || width == 0 || height == 0 || width * height > MAX_PIXELS {
+    let pixels = width.saturating_mul(height);
+    if depth != 4 || max != 255 || pixels == 0 || pixels > MAX_PIXELS {
         return Err(format!(
             "ffmpeg wrote a {width}x{height} picture of depth {depth} and maximum {max}, not RGBA"
         ));

@@ -186,6 +186,17 @@ fn loops_wrap_and_rates_keep_the_length() {
             "{round}"
         );
     }
+    // A loop up to trimAfter lasts whole frames: 7.5 frames of the file are 7 of the video,
+    // so each round restarts after 7 frames' samples (1600 each at 30 fps).
+    let mut trimmed = cues(&file, 0..30, 30.0, 1.0);
+    for cue in &mut trimmed {
+        cue.looped = true;
+        cue.trim_after = Some(7.5);
+    }
+    let mixed = mix(&trimmed, 30.0, 30.0, 30).unwrap().unwrap();
+    let round = 7 * 1600 * 2;
+    assert_eq!(&mixed[round..2 * round], &reference[..round]);
+    assert_eq!(&mixed[2 * round..3 * round], &reference[..round]);
     // Twice as fast, a two-second file fills one second (its pitch kept by atempo).
     let file = tone(&dir, 440, 2.0);
     let mut fast = cues(&file, 0..30, 30.0, 1.0);

@@ -1752,6 +1752,11 @@ fn prores_profiles_and_gif_loops_follow_the_flags() {
             &["--number-of-gif-loops", "2"][..],
             "only applies to gif",
         ),
+        (
+            "a.gif",
+            &["--number-of-gif-loops", "70000"][..],
+            "at most 65535",
+        ),
     ] {
         let out = render_tiny(kinema, &code, &dir.join(output), 3, flags);
         assert!(!out.status.success());

@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use blitz_dom::node::RasterImageData;
 use kinema_compose::tree::Media;
-use kinema_encode::video_input::{Picture, PictureStream, last_picture};
+use kinema_encode::EncodeError;
+use kinema_encode::video_input::{Picture, PictureStream};
 
 use crate::resources::{Located, ResourceLoader, ResourceOptions};
 
@@ -112,8 +113,9 @@ impl VideoFrames {
             .trim_after
             .filter(|_| media.looped)
             .map(|end| (end - media.trim_before) / media.playback_rate);
-        let index = match period {
-            Some(period) if period >= 1.0 => (index as f64 % period).floor() as u64,
+        // Whole frames, as Remotion's loop lengths are.
+        let index = match period.map(f64::floor) {
+            Some(period) if period >= 1.0 => index % period as u64,
             _ => index,
         };
         timeline
@@ -128,13 +130,7 @@ impl VideoFrames {
         let path = match self.loader.locate(src)? {
             Located::File(path) => path,
             Located::Bytes(bytes) => {
-                let path = std::env::temp_dir().join(format!(
-                    "kinema-video-{}-{}",
-                    std::process::id(),
-                    NEXT_DOWNLOAD.fetch_add(1, Ordering::Relaxed)
-                ));
-                std::fs::write(&path, &bytes)
-                    .map_err(|e| format!("cannot write it to {}: {e}", path.display()))?;
+                let path = write_download(&bytes)?;
                 self.downloads.push(path.clone());
                 path
             }
@@ -162,7 +158,7 @@ impl Timeline {
         file: &Path,
         index: u64,
         wraps: bool,
-    ) -> Result<RasterImageData, kinema_encode::EncodeError> {
+    ) -> Result<RasterImageData, EncodeError> {
         let mut index = match self.length {
             Some(length) if wraps && length > 0 => index % length,
             _ => index,
@@ -182,74 +178,73 @@ impl Timeline {
                 .stream
                 .as_ref()
                 .is_some_and(|(_, next)| *next <= index && index - *next <= READ_ON_LIMIT);
-            if !reusable {
+            let opened = !reusable;
+            if opened {
                 let at = self.start + index as f64 * self.step;
                 self.stream = Some((PictureStream::open(ffmpeg, file, at, self.step)?, index));
             }
             let (stream, next) = self.stream.as_mut().expect("opened above");
-            let started_at = *next;
-            let mut found = None;
+            // The latest picture read on past, which is the file's last if it ends first.
+            let mut passed = None;
             while let Some(picture) = stream.next_picture()? {
                 *next += 1;
                 if *next - 1 == index {
-                    found = Some(picture);
-                    break;
+                    return Ok(self.keep(index, picture));
                 }
-            }
-            if let Some(picture) = found {
-                let image = self.keep(index, picture);
-                return Ok(image);
+                passed = Some(picture);
             }
             // The file ended before `index`.
             let end = *next;
             self.stream = None;
-            if end == started_at && started_at > 0 {
+            match passed {
+                Some(picture) => {
+                    self.length = Some(end);
+                    self.last = Some(image_of(picture));
+                }
+                // A stream read on from the picture shown has just reached the end.
+                None if !opened => self.length = Some(end),
                 // A stream that starts past the end says only that the end is earlier.
-                self.length = Some(self.count(ffmpeg, file)?);
-            } else {
-                self.length = Some(end);
+                None if end > 0 => {
+                    let (length, last) = self.read_to_end(ffmpeg, file)?;
+                    self.length = Some(length);
+                    self.last = last.map(image_of);
+                }
+                None => self.length = Some(0),
             }
-            let length = self.length.unwrap_or(0);
-            if length == 0 {
-                return Err(kinema_encode::EncodeError::Video {
-                    file: file.to_path_buf(),
-                    log: "it has no pictures".into(),
-                });
+            if self.length == Some(0) {
+                return Err(no_pictures(file));
             }
             if wraps {
-                index %= length;
+                index %= self.length.unwrap_or(1);
             }
         }
     }
 
-    /// Pictures from `start` to the file's end, counted by decoding them.
-    fn count(&mut self, ffmpeg: &Path, file: &Path) -> Result<u64, kinema_encode::EncodeError> {
-        let mut stream = PictureStream::open(ffmpeg, file, self.start, self.step)?;
-        let mut count = 0;
-        while stream.next_picture()?.is_some() {
-            count += 1;
-        }
-        Ok(count)
-    }
-
-    fn last_picture(
+    /// Every picture from `start` on, decoded to count them and keep the last.
+    fn read_to_end(
         &mut self,
         ffmpeg: &Path,
         file: &Path,
-    ) -> Result<RasterImageData, kinema_encode::EncodeError> {
+    ) -> Result<(u64, Option<Picture>), EncodeError> {
+        let mut stream = PictureStream::open(ffmpeg, file, self.start, self.step)?;
+        let (mut count, mut last) = (0, None);
+        while let Some(picture) = stream.next_picture()? {
+            count += 1;
+            last = Some(picture);
+        }
+        Ok((count, last))
+    }
+
+    /// The file's last picture, shown past its end (once the end is known).
+    fn last_picture(&mut self, ffmpeg: &Path, file: &Path) -> Result<RasterImageData, EncodeError> {
         if let Some(last) = &self.last {
             return Ok(last.clone());
         }
         let image = match (&self.shown, self.length) {
             (Some((index, image)), Some(length)) if index + 1 == length => image.clone(),
             _ => {
-                let picture = last_picture(ffmpeg, file)?.ok_or_else(|| {
-                    kinema_encode::EncodeError::Video {
-                        file: file.to_path_buf(),
-                        log: "it has no pictures".into(),
-                    }
-                })?;
-                image_of(picture)
+                let (_, last) = self.read_to_end(ffmpeg, file)?;
+                image_of(last.ok_or_else(|| no_pictures(file))?)
             }
         };
         self.last = Some(image.clone());
@@ -270,6 +265,52 @@ impl Timeline {
         };
         self.shown = Some((index, image.clone()));
         image
+    }
+}
+
+/// A downloaded video in a new file of the temporary folder (never one that is there already:
+/// a name someone else put there, or a link, is passed over).
+fn write_download(bytes: &[u8]) -> Result<PathBuf, String> {
+    use std::io::Write;
+    let mut last_error = None;
+    for _ in 0..8 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "kinema-video-{}-{}-{nanos:x}",
+            std::process::id(),
+            NEXT_DOWNLOAD.fetch_add(1, Ordering::Relaxed)
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                return match file.write_all(bytes) {
+                    Ok(()) => Ok(path),
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&path);
+                        Err(format!("cannot write it to {}: {e}", path.display()))
+                    }
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_error = Some(e),
+            Err(e) => return Err(format!("cannot write it to {}: {e}", path.display())),
+        }
+    }
+    Err(format!(
+        "cannot make a file for it in {}: {}",
+        std::env::temp_dir().display(),
+        last_error.map_or_else(String::new, |e| e.to_string())
+    ))
+}
+
+fn no_pictures(file: &Path) -> EncodeError {
+    EncodeError::Video {
+        file: file.to_path_buf(),
+        log: "it has no pictures".into(),
     }
 }
 

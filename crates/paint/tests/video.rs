@@ -24,7 +24,69 @@ fn public_dir(name: &str) -> PathBuf {
         .expect("ffmpeg runs");
     assert!(status.success());
     std::fs::write(dir.join("notes.txt"), "not a video").unwrap();
+    // The same counting at 24 fps, 2 s, with 3 s of sound: its pictures end first.
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("nullsrc=s=160x90:r=24:d=2")
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=3"])
+        .args(["-vf", "geq=r='N*4':g=128:b='255-N*4',format=rgb24"])
+        .args(["-c:v", "png", "-c:a", "pcm_s16le", "-f", "mov"])
+        .arg(dir.join("counter24.mov"))
+        .status()
+        .expect("ffmpeg runs");
+    assert!(status.success());
     dir
+}
+
+/// The picture index each frame of a one-video composition shows, painting `frames` in order
+/// with one renderer.
+fn pictures_shown(dir: &std::path::Path, video: &str, frames: &[u32]) -> Vec<Option<u32>> {
+    let code = format!(
+        "import {{AbsoluteFill, OffthreadVideo, staticFile}} from 'remotion';\n\
+         export default () => <AbsoluteFill style={{{{background: 'black'}}}}>{video}</AbsoluteFill>;"
+    );
+    let mut renderer =
+        BlitzRenderer::new(PaintOptions::for_public_dir(Some(dir.to_path_buf()))).unwrap();
+    trees(&code, frames)
+        .iter()
+        .map(|tree| picture_at(&renderer.render(tree).unwrap(), 80))
+        .collect()
+}
+
+#[test]
+fn a_video_shows_the_same_pictures_however_its_decoder_got_there() {
+    let dir = public_dir("rates");
+    let video =
+        "<OffthreadVideo src={staticFile('counter24.mov')} style={{width: 160, height: 90}} />";
+    let in_order = pictures_shown(&dir, video, &(0..75).collect::<Vec<_>>());
+    // At 30 fps frame k shows the 24 fps picture on screen at its time, floor(0.8 k); from
+    // frame 60 (2 s, while its sound still plays) the last picture, 47, holds.
+    for (k, shown) in in_order.iter().enumerate() {
+        let expected = (k as u32 * 4 / 5).min(47);
+        assert_eq!(*shown, Some(expected), "frame {k}");
+    }
+    // Renderers that start anywhere (a chunk's first frame, past the end) agree.
+    for k in [7u32, 13, 22, 31, 59, 60, 70] {
+        assert_eq!(
+            pictures_shown(&dir, video, &[k])[0],
+            in_order[k as usize],
+            "frame {k}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn loops_last_whole_frames() {
+    let dir = public_dir("loops");
+    // (15 - 0) / 2 is 7.5 frames: the loop restarts every 7, as Remotion's does.
+    let video = "<OffthreadVideo src={staticFile('counter.mov')} loop trimAfter={15} playbackRate={2} \
+                 style={{width: 160, height: 90}} />";
+    let shown = pictures_shown(&dir, video, &(0..30).collect::<Vec<_>>());
+    for (f, shown) in shown.iter().enumerate() {
+        assert_eq!(*shown, Some(2 * (f as u32 % 7)), "frame {f}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn trees(code: &str, frames: &[u32]) -> Vec<FrameTree> {

@@ -156,7 +156,6 @@ pub fn sound(params: &RenderParams, codec: Codec) -> Result<Option<AudioSettings
     })
 }
 
-/// Everything `start` can check without the composition.
 /// The host a webhook URL names (an IPv6 address without its brackets), if it parses.
 fn webhook_host(url: &str) -> Option<String> {
     let uri: ureq::http::Uri = url.parse().ok()?;
@@ -203,6 +202,7 @@ fn setting_error(error: kinema_encode::EncodeError) -> FarmError {
     }
 }
 
+/// Everything `start` can check without the composition.
 pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
     let codec = codec(&params.codec)?;
     if let Some(profile) = prores_profile(params.pro_res_profile.as_deref())? {
@@ -327,6 +327,15 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
     }
     if params.number_of_gif_loops.is_some() && codec != Codec::Gif {
         return Err(FarmError::field("numberOfGifLoops", "only applies to gif"));
+    }
+    if let Some(loops) = params.number_of_gif_loops {
+        // The encoder's own check of the count.
+        VideoSettings {
+            gif_loops: Some(loops),
+            ..VideoSettings::new(codec, 16, 16, 30.0)
+        }
+        .validate()
+        .map_err(setting_error)?;
     }
     if params.max_retries > 100 {
         return Err(FarmError::field("maxRetries", "must be at most 100"));
