@@ -10,8 +10,9 @@ export const Poster: React.FC<{ headline: string }> = ({ headline }) => {
       <style>{`.headline { font-family: ${fontFamily}; font-size: 96px; color: ${colors.ink}; }`}</style>
       <Img src={staticFile('logo.png')} style={{ width: 320, height: 320 }} />
       <h1 className="headline">{headline}</h1>
-      <Audio src={staticFile('music.mp3')} volume={0.5} />
-      <OffthreadVideo src="https://example.com/clip.mp4" style={{ width: 480, height: 270 }} muted />
+      <Audio src={staticFile('chime.ogg')} volume={0.5} />
+      {/* public/clip.mp4: 2 s of ffmpeg's `gradients` source, 480x270 H.264. */}
+      <OffthreadVideo src={staticFile('clip.mp4')} style={{ width: 480, height: 270 }} muted />
     </AbsoluteFill>
   );
 };
