@@ -413,15 +413,7 @@ fn decode(
     if let Some(duration) = duration {
         command.args(["-t", &format!("{:.6}", duration.max(0.001))]);
     }
-    // Media files only: a playlist (HLS, DASH, ffconcat) could name other files on this
-    // machine for ffmpeg to read, and a sound's file may come from whoever sent the code.
-    command.args([
-        "-protocol_whitelist",
-        "file",
-        "-format_whitelist",
-        MEDIA_FORMATS,
-    ]);
-    command.arg("-i").arg(file);
+    media_input(&mut command, file);
     // The first audio stream, if there is one (`?`: a silent video is not an error).
     command.args(["-map", "0:a:0?", "-vn"]);
     if let Some(filter) = atempo_chain(rate) {
@@ -448,9 +440,22 @@ fn decode(
     Ok(from_bytes(&output.stdout))
 }
 
+/// `file` as ffmpeg's input, read as a media file only: a playlist (HLS, DASH, ffconcat) could
+/// name other files on this machine for ffmpeg to read, and a sound's or video's file may come
+/// from whoever sent the code.
+pub(crate) fn media_input(command: &mut Command, file: &Path) {
+    command.args([
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        MEDIA_FORMATS,
+    ]);
+    command.arg("-i").arg(file);
+}
+
 /// The demuxers a sound or a video's pictures may be read with: audio and video files, not
 /// playlists.
-pub(crate) const MEDIA_FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mp3,wav,w64,ogg,flac,aac,\
+const MEDIA_FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mp3,wav,w64,ogg,flac,aac,\
                              aiff,caf,mpegts,avi,flv,asf";
 
 /// ffmpeg's words for the mix's samples: raw little-endian floats, stereo, at 48 kHz.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
 
-use crate::audio::{MEDIA_FORMATS, last_lines};
+use crate::audio::{last_lines, media_input};
 use crate::ffmpeg::EncodeError;
 
 /// One decoded picture: straight RGBA, rows top to bottom.
@@ -79,14 +79,7 @@ impl PictureStream {
         command
             .args(["-v", "error", "-nostdin", "-threads", "1"])
             .args(seek);
-        // Media files only, as for sounds: a playlist could name other files on this machine.
-        command.args([
-            "-protocol_whitelist",
-            "file",
-            "-format_whitelist",
-            MEDIA_FORMATS,
-        ]);
-        command.arg("-i").arg(file);
+        media_input(&mut command, file);
         command.args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filter]);
         command.args(["-f", "image2pipe", "-c:v", "pam", "pipe:1"]);
         let mut child = command

@@ -1,5 +1,7 @@
 //! The `kinema` binary end to end: commands, JSON output, exit codes and error messages.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -1607,22 +1609,7 @@ fn audio_and_video_elements_are_mixed_into_the_soundtrack() {
 fn video_elements_show_their_pictures_across_chunks() {
     let dir = render_dir("video-pictures");
     std::fs::create_dir_all(dir.join("public")).unwrap();
-    // 30 pictures, picture n filled with rgb(8n, 128, 255 - 8n); no sound.
-    let made = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "nullsrc=s=160x90:r=30:d=1",
-        ])
-        .args(["-vf", "geq=r='N*8':g=128:b='255-N*8',format=rgb24"])
-        .args(["-c:v", "png", "-f", "mov"])
-        .arg(dir.join("public/counter.mov"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::counter_video(&dir.join("public/counter.mov"));
     let code = dir.join("clip.tsx");
     std::fs::write(
         &code,

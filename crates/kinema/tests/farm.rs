@@ -1,6 +1,7 @@
 //! The render farm end to end: real worker processes of the `kinema` binary, the embedded
 //! bucket, and ffmpeg. Renders go through `start` → `launch` → `renderer` × N → stitch, and are
 //! followed through `status`, as a client would.
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -1448,22 +1449,7 @@ fn farm_renders_paint_video_pictures_from_the_site() {
     let dir = std::env::temp_dir().join(format!("kinema-farm-video-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("public")).unwrap();
-    // 30 pictures, picture n filled with rgb(8n, 128, 255 - 8n).
-    let made = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "nullsrc=s=160x90:r=30:d=1",
-        ])
-        .args(["-vf", "geq=r='N*8':g=128:b='255-N*8',format=rgb24"])
-        .args(["-c:v", "png", "-f", "mov"])
-        .arg(dir.join("public/counter.mov"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::counter_video(&dir.join("public/counter.mov"));
     let code = dir.join("clip.tsx");
     std::fs::write(
         &code,
