@@ -3,15 +3,13 @@
 //! by the launch). The mixing itself is [`kinema_encode::audio`].
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kinema_compose::Media;
 use kinema_encode::audio::{self, MixWindow};
 use kinema_encode::{AudioCue, EncodeError};
-use kinema_paint::resources::{Located, ResourceLoader, ResourceOptions, display_src};
-
-/// The largest sound file loaded from a `data:` or `http(s)` URL.
-const MAX_SOUND_BYTES: u64 = 2 << 30;
+use kinema_paint::media_file::{MAX_MEDIA_BYTES, MediaFile};
+use kinema_paint::resources::{ResourceLoader, ResourceOptions, display_src};
 
 /// Why the sound could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -23,8 +21,6 @@ pub enum SoundError {
         src: String,
         reason: String,
     },
-    #[error("cannot write {path}: {reason}")]
-    Write { path: PathBuf, reason: String },
     /// ffmpeg could not decode a sound, named as its element names it.
     #[error("frame {frame}: cannot decode the sound of \"{src}\": {log}")]
     Decode {
@@ -115,27 +111,26 @@ impl Heard {
     }
 
     /// Mixes `window` of the video (`None`: nothing audible there). Sounds load as images do
-    /// under `resources` (fetched or decoded ones are written into `scratch`); `ffmpeg`
+    /// under `resources` (fetched or decoded ones are written to files of their own); `ffmpeg`
     /// decodes them.
     pub fn mix(
         mut self,
         ffmpeg: &Path,
         resources: &ResourceOptions,
         window: MixWindow,
-        scratch: &Path,
     ) -> Result<Option<Vec<f32>>, SoundError> {
         if self.cues.is_empty() {
             return Ok(None);
         }
         // In frame order: an error names the first frame that plays the sound.
         self.cues.sort_by_key(|cue| cue.position);
-        let files = self.source_files(resources, scratch)?;
+        let files = self.source_files(resources)?;
         let cues: Vec<AudioCue> = self
             .cues
             .iter()
             .map(|cue| AudioCue {
                 position: cue.position,
-                file: files[cue.source].clone(),
+                file: files[cue.source].path().to_path_buf(),
                 start_frame: cue.start_frame,
                 trim_before: cue.trim_before,
                 trim_after: cue.trim_after,
@@ -147,7 +142,7 @@ impl Heard {
             .collect();
         audio::mix(ffmpeg, &cues, window).map_err(|error| match error {
             EncodeError::Audio { file, log } => {
-                let source = files.iter().position(|path| *path == file).unwrap_or(0);
+                let source = files.iter().position(|f| f.path() == file).unwrap_or(0);
                 SoundError::Decode {
                     frame: self.first_frame_of(source),
                     src: display_src(&self.sources[source]),
@@ -166,38 +161,24 @@ impl Heard {
     }
 
     /// A file ffmpeg can open for each source, in the order of `sources`.
-    fn source_files(
-        &self,
-        resources: &ResourceOptions,
-        scratch: &Path,
-    ) -> Result<Vec<PathBuf>, SoundError> {
+    fn source_files(&self, resources: &ResourceOptions) -> Result<Vec<MediaFile>, SoundError> {
         let loader = ResourceLoader::new(ResourceOptions {
-            max_bytes: MAX_SOUND_BYTES,
+            max_bytes: MAX_MEDIA_BYTES,
             ..resources.clone()
         });
         // The sound first heard first: with several that fail, the earliest is reported.
         let mut order: Vec<usize> = (0..self.sources.len()).collect();
         order.sort_by_key(|index| self.first_frame_of(*index));
-        let mut files = vec![PathBuf::new(); self.sources.len()];
+        let mut files = vec![None; self.sources.len()];
         for index in order {
             let src = &self.sources[index];
-            let located = loader.locate(src).map_err(|reason| SoundError::Load {
+            let file = loader.media_file(src).map_err(|reason| SoundError::Load {
                 frame: self.first_frame_of(index),
                 src: display_src(src),
                 reason,
             })?;
-            files[index] = match located {
-                Located::File(path) => path,
-                Located::Bytes(bytes) => {
-                    let path = scratch.join(format!("sound-{index}"));
-                    std::fs::write(&path, &bytes).map_err(|e| SoundError::Write {
-                        path: path.clone(),
-                        reason: e.to_string(),
-                    })?;
-                    path
-                }
-            };
+            files[index] = Some(file);
         }
-        Ok(files)
+        Ok(files.into_iter().flatten().collect())
     }
 }

@@ -104,7 +104,7 @@ pub fn add_to_video(
         );
         return Ok(None);
     };
-    let samples = match heard.mix(ffmpeg, resources, window, scratch)? {
+    let samples = match heard.mix(ffmpeg, resources, window)? {
         Some(samples) => samples,
         // Silence as long as the video: 48 kHz stereo.
         None if plan.enforce => {

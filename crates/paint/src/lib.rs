@@ -16,6 +16,7 @@ mod error;
 pub mod fonts;
 mod frame;
 pub mod html;
+pub mod media_file;
 pub mod public_hosts;
 mod raster;
 mod renderer;

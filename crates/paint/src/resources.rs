@@ -56,13 +56,6 @@ impl Default for ResourceOptions {
     }
 }
 
-/// Where [`ResourceLoader::locate`] found a resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Located {
-    File(PathBuf),
-    Bytes(Bytes),
-}
-
 /// One resource that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadFailure {
@@ -158,21 +151,12 @@ impl ResourceLoader {
         Ok(resolved)
     }
 
-    /// What `src` (as an element's attribute gives it) names, for readers that open files
-    /// themselves (the soundtrack's decoder): a file on this machine (in `public/`, or a
-    /// `file://` URL where allowed) or the bytes of a `data:` or `http(s)` URL.
-    pub fn locate(&self, src: &str) -> Result<Located, String> {
-        let url = Url::parse(BASE_URL)
-            .and_then(|base| base.join(src))
-            .map_err(|e| format!("not a URL: {e}"))?;
-        match self.local_file(&url) {
-            Some(file) => file.map(Located::File),
-            None => self.load_bytes(&url).map(Located::Bytes),
-        }
+    pub(crate) fn options(&self) -> &ResourceOptions {
+        &self.options
     }
 
     /// The file on this machine a URL names: `Some` for project files and `file://` URLs.
-    fn local_file(&self, url: &Url) -> Option<Result<PathBuf, String>> {
+    pub(crate) fn local_file(&self, url: &Url) -> Option<Result<PathBuf, String>> {
         match url.scheme() {
             "kinema" => Some(self.project_path(url)),
             "file" if !self.options.allow_files => Some(Err(FILE_URLS_REFUSED.to_string())),
@@ -439,28 +423,28 @@ mod tests {
                 .contains("does not exist")
         );
         assert_eq!(display_src(ok.as_str()), "/static/img/a b.txt");
-        // Located for readers that open files themselves: the file, never outside public/.
+        // Media files for readers that open files themselves: the file, never outside
+        // public/; a data: URL written to a file of its own while it is held.
         let inside = public.join("img/a b.txt").canonicalize().unwrap();
-        assert_eq!(
-            loader.locate("/static/img/a%20b.txt"),
-            Ok(Located::File(inside.clone()))
-        );
-        assert_eq!(loader.locate("img/a b.txt"), Ok(Located::File(inside)));
-        assert!(loader.locate("/static/../secret.txt").is_err());
-        assert_eq!(
-            loader.locate("data:text/plain;base64,SGk="),
-            Ok(Located::Bytes(Bytes::from_static(b"Hi")))
-        );
+        let path_of = |src: &str| loader.media_file(src).map(|f| f.path().to_path_buf());
+        assert_eq!(path_of("/static/img/a%20b.txt"), Ok(inside.clone()));
+        assert_eq!(path_of("img/a b.txt"), Ok(inside));
+        assert!(path_of("/static/../secret.txt").is_err());
+        let data = loader.media_file("data:text/plain;base64,SGk=").unwrap();
+        assert_eq!(std::fs::read(data.path()).unwrap(), b"Hi");
+        let written = data.path().to_path_buf();
+        drop(data);
+        assert!(!written.exists());
         let secret = dir.join("secret.txt");
         let file_url = format!("file://{}", secret.display());
-        assert_eq!(loader.locate(&file_url), Ok(Located::File(secret)));
+        assert_eq!(path_of(&file_url), Ok(secret));
         let farm = ResourceLoader::new(ResourceOptions {
             public_dir: Some(public.clone()),
             allow_files: false,
             ..Default::default()
         });
         assert!(
-            farm.locate(&file_url)
+            farm.media_file(&file_url)
                 .unwrap_err()
                 .contains("file:// URLs cannot be read")
         );

@@ -10,33 +10,26 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use blitz_dom::node::RasterImageData;
 use kinema_compose::tree::Media;
 use kinema_encode::EncodeError;
 use kinema_encode::video_input::{Picture, PictureStream};
 
-use crate::resources::{Located, ResourceLoader, ResourceOptions};
-
-/// The largest video file read or downloaded, as for sounds.
-const MAX_VIDEO_BYTES: u64 = 2 << 30;
+use crate::media_file::MediaFile;
+use crate::resources::{ResourceLoader, ResourceOptions};
 
 /// How many pictures a stream decodes and drops to reach a later time before a new stream,
 /// which seeks, is the cheaper way there.
 const READ_ON_LIMIT: u64 = 60;
 
-/// Downloaded videos' files, unique in the process.
-static NEXT_DOWNLOAD: AtomicU64 = AtomicU64::new(0);
-
 /// The videos one renderer paints, with their decoders.
 pub(crate) struct VideoFrames {
     ffmpeg: PathBuf,
     loader: ResourceLoader,
-    /// Each `src` as a file ffmpeg can open.
-    files: HashMap<String, PathBuf>,
-    /// Files written for downloaded videos, removed with the renderer.
-    downloads: Vec<PathBuf>,
+    /// Each `src` as a file ffmpeg can open (a download shared with the process's other
+    /// renderers, removed when the last lets go).
+    files: HashMap<String, MediaFile>,
     timelines: HashMap<TimelineKey, Timeline>,
     /// The timelines the current frame showed.
     in_frame: std::collections::HashSet<TimelineKey>,
@@ -68,11 +61,10 @@ impl VideoFrames {
         VideoFrames {
             ffmpeg,
             loader: ResourceLoader::new(ResourceOptions {
-                max_bytes: MAX_VIDEO_BYTES,
+                max_bytes: crate::media_file::MAX_MEDIA_BYTES,
                 ..resources.clone()
             }),
             files: HashMap::new(),
-            downloads: Vec::new(),
             timelines: HashMap::new(),
             in_frame: std::collections::HashSet::new(),
         }
@@ -124,29 +116,21 @@ impl VideoFrames {
     }
 
     fn file(&mut self, src: &str) -> Result<PathBuf, String> {
-        if let Some(path) = self.files.get(src) {
-            return Ok(path.clone());
+        if let Some(file) = self.files.get(src) {
+            return Ok(file.path().to_path_buf());
         }
-        let path = match self.loader.locate(src)? {
-            Located::File(path) => path,
-            Located::Bytes(bytes) => {
-                let path = write_download(&bytes)?;
-                self.downloads.push(path.clone());
-                path
-            }
-        };
-        self.files.insert(src.to_string(), path.clone());
+        let file = self.loader.media_file(src)?;
+        let path = file.path().to_path_buf();
+        self.files.insert(src.to_string(), file);
         Ok(path)
     }
 }
 
 impl Drop for VideoFrames {
     fn drop(&mut self) {
-        // Streams first: ffmpeg may hold the downloads open.
+        // The decoders before the files they read.
         self.timelines.clear();
-        for path in &self.downloads {
-            let _ = std::fs::remove_file(path);
-        }
+        self.files.clear();
     }
 }
 
@@ -266,45 +250,6 @@ impl Timeline {
         self.shown = Some((index, image.clone()));
         image
     }
-}
-
-/// A downloaded video in a new file of the temporary folder (never one that is there already:
-/// a name someone else put there, or a link, is passed over).
-fn write_download(bytes: &[u8]) -> Result<PathBuf, String> {
-    use std::io::Write;
-    let mut last_error = None;
-    for _ in 0..8 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "kinema-video-{}-{}-{nanos:x}",
-            std::process::id(),
-            NEXT_DOWNLOAD.fetch_add(1, Ordering::Relaxed)
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                return match file.write_all(bytes) {
-                    Ok(()) => Ok(path),
-                    Err(e) => {
-                        let _ = std::fs::remove_file(&path);
-                        Err(format!("cannot write it to {}: {e}", path.display()))
-                    }
-                };
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_error = Some(e),
-            Err(e) => return Err(format!("cannot write it to {}: {e}", path.display())),
-        }
-    }
-    Err(format!(
-        "cannot make a file for it in {}: {}",
-        std::env::temp_dir().display(),
-        last_error.map_or_else(String::new, |e| e.to_string())
-    ))
 }
 
 fn no_pictures(file: &Path) -> EncodeError {

@@ -253,3 +253,67 @@ export default () => (
     assert_eq!(decoders_running(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Serves `body` to every GET on a loopback port, counting the requests.
+fn serve(body: Vec<u8>) -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                line.clear();
+            }
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    (port, hits)
+}
+
+/// This process's downloaded media files.
+fn downloads() -> Vec<PathBuf> {
+    let prefix = format!("kinema-media-{}-", std::process::id());
+    std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
+#[test]
+fn a_remote_video_is_downloaded_once_for_all_renderers_and_removed_after() {
+    let dir = public_dir("remote");
+    let (port, hits) = serve(std::fs::read(dir.join("counter.mov")).unwrap());
+    let code = format!(
+        "import {{OffthreadVideo}} from 'remotion';\n\
+         export default () => <OffthreadVideo src=\"http://127.0.0.1:{port}/clip.mov\" \
+         style={{{{width: 160, height: 90}}}} />;"
+    );
+    let mut options = PaintOptions::default();
+    options.resources.allow_private_addresses = true;
+    // Two render threads' renderers.
+    let mut first = BlitzRenderer::new(options.clone()).unwrap();
+    let mut second = BlitzRenderer::new(options).unwrap();
+    let trees = trees(&code, &[3, 40]);
+    assert_eq!(picture_at(&first.render(&trees[0]).unwrap(), 80), Some(3));
+    assert_eq!(picture_at(&second.render(&trees[1]).unwrap(), 80), Some(40));
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(downloads().len(), 1);
+    drop(first);
+    assert_eq!(downloads().len(), 1);
+    drop(second);
+    assert!(downloads().is_empty(), "{:?}", downloads());
+    let _ = std::fs::remove_dir_all(&dir);
+}

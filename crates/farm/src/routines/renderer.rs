@@ -400,7 +400,7 @@ fn render_chunk(
     }
     encoder.finish().map_err(|e| whole(e.into()))?;
     status.encoded_frames = status.rendered_frames;
-    let audio = chunk_sound(context, task, heard, bucket, scratch)?;
+    let audio = chunk_sound(context, task, heard, bucket)?;
     let key = video_key(&task.render_id, task.chunk, task.attempt);
     bucket
         .put_file(&key, &path, &PutOptions::default())
@@ -415,7 +415,6 @@ fn chunk_sound(
     task: &RendererPayload,
     heard: Heard,
     bucket: &dyn Bucket,
-    scratch: &std::path::Path,
 ) -> Result<Option<String>, (Option<u32>, FarmError)> {
     if heard.is_empty() {
         return Ok(None);
@@ -437,7 +436,7 @@ fn chunk_sound(
             .filter(|f| (f - task.composition_start).is_multiple_of(nth))
             .count() as u32,
     };
-    let mixed = heard.mix(&ffmpeg, &resources, window, scratch);
+    let mixed = heard.mix(&ffmpeg, &resources, window);
     let Some(samples) = mixed.map_err(|e| (e.frame(), e.into()))? else {
         return Ok(None);
     };
