@@ -1670,21 +1670,6 @@ fn video_elements_show_their_pictures_across_chunks() {
 fn prores_profiles_and_gif_loops_follow_the_flags() {
     let dir = render_dir("profiles");
     let code = red_square(&dir);
-    let probe_profile = |path: &Path| {
-        let out = Command::new("ffprobe")
-            .args([
-                "-v",
-                "error",
-                "-show_entries",
-                "stream=profile",
-                "-of",
-                "csv=p=0",
-            ])
-            .arg(path)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
     let mov = dir.join("clip.mov");
     for (flags, profile) in [
         (&[][..], "HQ"),
@@ -1703,16 +1688,14 @@ fn prores_profiles_and_gif_loops_follow_the_flags() {
     ] {
         let out = render_tiny(kinema, &code, &mov, 3, &[&["--overwrite"], flags].concat());
         assert!(out.status.success(), "{}", stderr(&out));
-        assert_eq!(probe_profile(&mov), profile, "{flags:?}");
+        assert_eq!(common::video_profile(&mov), profile, "{flags:?}");
     }
     // How often a GIF plays: the loop count of its NETSCAPE2.0 block, none to play once.
     let gif = dir.join("clip.gif");
     let loops = |flags: &[&str]| {
         let out = render_tiny(kinema, &code, &gif, 3, &[&["--overwrite"], flags].concat());
         assert!(out.status.success(), "{}", stderr(&out));
-        let bytes = std::fs::read(&gif).unwrap();
-        let at = bytes.windows(11).position(|w| w == b"NETSCAPE2.0")?;
-        Some(u16::from_le_bytes([bytes[at + 13], bytes[at + 14]]))
+        common::gif_loops(&gif)
     };
     assert_eq!(loops(&[]), Some(0));
     assert_eq!(loops(&["--number-of-gif-loops", "3"]), Some(3));

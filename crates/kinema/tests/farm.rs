@@ -1549,22 +1549,8 @@ fn farm_renders_take_prores_profiles_and_gif_loops() {
         file_of(progress["outputFile"].as_str().unwrap())
     };
     let mov = render(&["--codec", "prores", "--prores-profile", "proxy"]);
-    let out = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=profile",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(&mov)
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Proxy");
+    assert_eq!(common::video_profile(&mov), "Proxy");
     let gif = render(&["--codec", "gif", "--number-of-gif-loops", "2"]);
-    let bytes = std::fs::read(gif).unwrap();
-    let at = bytes.windows(11).position(|w| w == b"NETSCAPE2.0").unwrap();
-    assert_eq!(u16::from_le_bytes([bytes[at + 13], bytes[at + 14]]), 2);
+    assert_eq!(common::gif_loops(&gif), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }

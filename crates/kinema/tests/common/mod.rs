@@ -17,3 +17,28 @@ pub fn counter_video(path: &Path) {
         .expect("ffmpeg runs");
     assert!(made.success());
 }
+
+/// The profile ffprobe names for the video stream of `path` (`HQ`, `Proxy`, `4444`, …).
+pub fn video_profile(path: &Path) -> String {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=profile",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// How many more times the GIF at `path` plays after the first: the loop count of its
+/// NETSCAPE2.0 block (0: for ever), or `None` without one (it plays once).
+pub fn gif_loops(path: &Path) -> Option<u16> {
+    let bytes = std::fs::read(path).unwrap();
+    let at = bytes.windows(11).position(|w| w == b"NETSCAPE2.0")?;
+    Some(u16::from_le_bytes([bytes[at + 13], bytes[at + 14]]))
+}
