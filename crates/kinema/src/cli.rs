@@ -197,6 +197,9 @@ pub enum Command {
         /// Never fetch http(s) images and fonts.
         #[arg(long)]
         offline: bool,
+        /// The ffmpeg that decodes <Video> pictures (default: ffmpeg on the PATH).
+        #[arg(long)]
+        ffmpeg: Option<PathBuf>,
         /// Print a JSON report instead of a line of text.
         #[arg(long)]
         json: bool,
@@ -467,6 +470,7 @@ pub fn run(cli: Cli) -> Result<()> {
             scale,
             jpeg_quality,
             offline,
+            ffmpeg,
             json,
             code,
             limits,
@@ -496,6 +500,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut options = PaintOptions::for_public_dir(public);
             options.scale = scale;
             options.resources.allow_remote = !offline;
+            options.ffmpeg = ffmpeg;
             let mut renderer = BlitzRenderer::new(options)?;
             let image = renderer
                 .render(&tree)

@@ -1663,6 +1663,37 @@ fn video_elements_show_their_pictures_across_chunks() {
             "frame {f}: {r} {g} {b}, expected {expected:?}"
         );
     }
+    // A still decodes its picture with the ffmpeg it is given.
+    let (code_arg, size) = (code.to_str().unwrap(), ["--width", "64", "--height", "36"]);
+    let still = dir.join("still.png");
+    let missing = dir.join("no-ffmpeg");
+    let mut args = vec!["still", code_arg, "DynamicComp", still.to_str().unwrap()];
+    args.extend(["--frame", "10"]);
+    args.extend(size);
+    let out = kinema(&[&args[..], &["--ffmpeg", missing.to_str().unwrap()]].concat());
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("frame 10") && stderr(&out).contains("no-ffmpeg"),
+        "{}",
+        stderr(&out)
+    );
+    let out = kinema(&[&args[..], &["--ffmpeg", "ffmpeg"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pixel = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&still)
+        .args([
+            "-vf",
+            "crop=1:1:32:18",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(pixel.stdout, [40, 128, 215], "picture 5");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
