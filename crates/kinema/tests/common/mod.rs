@@ -42,3 +42,21 @@ pub fn gif_loops(path: &Path) -> Option<u16> {
     let at = bytes.windows(11).position(|w| w == b"NETSCAPE2.0")?;
     Some(u16::from_le_bytes([bytes[at + 13], bytes[at + 14]]))
 }
+
+/// The colour at (`x`, `y`) of every frame of the video or image at `path`, decoded by
+/// ffmpeg (through a 2x2 crop: a 1x1 one of 4:2:0 video has no chroma).
+pub fn pixels_at(path: &Path, x: u32, y: u32) -> Vec<[u8; 3]> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-vf", &format!("crop=2:2:{x}:{y}")])
+        .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout.chunks(12).map(|p| [p[0], p[1], p[2]]).collect()
+}
