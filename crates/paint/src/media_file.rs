@@ -3,7 +3,11 @@
 //! Project and `file://` files are opened where they are. A `data:` URL is written to a new
 //! file, and an `http(s)` one is streamed to one (never held whole in memory: media run to
 //! gigabytes). A download is shared by every renderer of the process that asks for the same URL
-//! while one still holds it, and removed when the last lets go.
+//! while one still holds it, and gone when the last lets go.
+//!
+//! A written file is unlinked as soon as it is made and named by its descriptor
+//! (`/proc/<pid>/fd/<n>`, which the ffmpeg processes open as any file): the kernel frees it
+//! when the process closes it or dies, so not even `kill -9` leaves a download behind.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -34,15 +38,56 @@ impl MediaFile {
     }
 }
 
-/// A file in the temporary folder that this process made, removed when dropped.
+/// A file this process wrote, gone when dropped.
 #[derive(Debug)]
 pub struct WrittenFile {
+    /// Where other processes open it.
     path: PathBuf,
+    /// Holds an unlinked file; `None` where `/proc` cannot name it and `path` is its name in
+    /// the temporary folder, removed on drop.
+    _open: Option<std::fs::File>,
 }
 
 impl Drop for WrittenFile {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if self._open.is_none() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+impl WrittenFile {
+    /// `file`, just made at `path`, unlinked and named by its descriptor where `/proc` can
+    /// name it.
+    fn unlinked(path: PathBuf, file: &std::fs::File) -> WrittenFile {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::MetadataExt;
+        let by_descriptor = PathBuf::from(format!(
+            "/proc/{}/fd/{}",
+            std::process::id(),
+            file.as_raw_fd()
+        ));
+        let same_file =
+            |a: &std::fs::Metadata, b: &std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
+        let reopened = std::fs::File::open(&by_descriptor).ok().filter(|reopened| {
+            match (reopened.metadata(), file.metadata()) {
+                (Ok(a), Ok(b)) => same_file(&a, &b),
+                _ => false,
+            }
+        });
+        match reopened {
+            Some(reopened) if std::fs::remove_file(&path).is_ok() => WrittenFile {
+                // The reopened descriptor holds it: the writer's may be closed before readers
+                // come, and a descriptor number is reused once closed.
+                path: PathBuf::from(format!(
+                    "/proc/{}/fd/{}",
+                    std::process::id(),
+                    reopened.as_raw_fd()
+                )),
+                _open: Some(reopened),
+            },
+            _ => WrittenFile { path, _open: None },
+        }
     }
 }
 
@@ -77,8 +122,10 @@ impl ResourceLoader {
                     ));
                 }
                 let (written, mut file) = new_file()?;
-                file.write_all(&bytes)
-                    .map_err(|e| format!("cannot write it to {}: {e}", written.path.display()))?;
+                file.write_all(&bytes).map_err(|e| {
+                    let folder = std::env::temp_dir();
+                    format!("cannot write it to {}: {e}", folder.display())
+                })?;
                 Ok(MediaFile::Written(Arc::new(written)))
             }
             "http" | "https" if options.allow_remote => shared_download(&url, options),
@@ -151,7 +198,7 @@ fn new_file() -> Result<(WrittenFile, std::fs::File), String> {
             .create_new(true)
             .open(&path)
         {
-            Ok(file) => return Ok((WrittenFile { path }, file)),
+            Ok(file) => return Ok((WrittenFile::unlinked(path, &file), file)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_error = Some(e),
             Err(e) => return Err(format!("cannot write it to {}: {e}", path.display())),
         }

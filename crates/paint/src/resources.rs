@@ -430,11 +430,17 @@ mod tests {
         assert_eq!(path_of("/static/img/a%20b.txt"), Ok(inside.clone()));
         assert_eq!(path_of("img/a b.txt"), Ok(inside));
         assert!(path_of("/static/../secret.txt").is_err());
+        // Unlinked at once (nothing in the temporary folder to leave behind), read by its
+        // descriptor's name until dropped.
         let data = loader.media_file("data:text/plain;base64,SGk=").unwrap();
         assert_eq!(std::fs::read(data.path()).unwrap(), b"Hi");
-        let written = data.path().to_path_buf();
+        assert!(data.path().starts_with("/proc"), "{:?}", data.path());
+        use std::os::unix::fs::MetadataExt;
+        let inode = |path: &Path| std::fs::metadata(path).map(|m| (m.dev(), m.ino())).ok();
+        let written = (data.path().to_path_buf(), inode(data.path()));
+        assert!(written.1.is_some());
         drop(data);
-        assert!(!written.exists());
+        assert_ne!(inode(&written.0), written.1);
         let secret = dir.join("secret.txt");
         let file_url = format!("file://{}", secret.display());
         assert_eq!(path_of(&file_url), Ok(secret));

@@ -281,19 +281,29 @@ fn serve(body: Vec<u8>) -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
     (port, hits)
 }
 
-/// This process's downloaded media files.
-fn downloads() -> Vec<PathBuf> {
+/// The media files this process downloaded and still holds: unlinked files, seen only through
+/// its open descriptors. None may be left in the temporary folder, even while held.
+fn downloads() -> std::collections::BTreeSet<PathBuf> {
     let prefix = format!("kinema-media-{}-", std::process::id());
-    std::fs::read_dir(std::env::temp_dir())
+    let named = |path: &std::path::Path| {
+        path.file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with(&prefix))
+    };
+    let in_temp_folder: Vec<_> = std::fs::read_dir(std::env::temp_dir())
         .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path())
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|path| named(path))
+        .collect();
+    assert!(in_temp_folder.is_empty(), "{in_temp_folder:?}");
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter(|target| named(target))
         .collect()
 }
 
 #[test]
-fn a_remote_video_is_downloaded_once_for_all_renderers_and_removed_after() {
+fn a_remote_video_is_downloaded_once_for_all_renderers_and_freed_after() {
     let dir = public_dir("remote");
     let (port, hits) = serve(std::fs::read(dir.join("counter.mov")).unwrap());
     let code = format!(
