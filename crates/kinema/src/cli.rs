@@ -14,6 +14,7 @@ use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 use crate::input::{CodeOptions, load_bundle, parse_props};
 use crate::render;
+use crate::sequence::{self, SequenceFormat};
 use crate::still::{self, StillFormat, StillReport};
 
 /// Kinema renders videos written as React code.
@@ -69,8 +70,11 @@ pub enum Command {
         entry: PathBuf,
         /// Composition id.
         composition: String,
-        /// Output video (.mp4/.mov/.mkv; .webm for vp8/vp9; .mov for prores; .gif).
+        /// Output video (.mp4/.mov/.mkv; .webm for vp8/vp9; .mov for prores; .gif), or with
+        /// --sequence the folder for the images.
         output: PathBuf,
+        #[command(flatten)]
+        images: Box<SequenceOptions>,
         /// Input props: a JSON object, or @file.json.
         #[arg(long)]
         props: Option<String>,
@@ -225,6 +229,26 @@ impl Cli {
     }
 }
 
+/// `kinema render --sequence` and the image flags that go with it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SequenceOptions {
+    /// Write an image per frame into the output folder instead of a video.
+    #[arg(long)]
+    pub sequence: bool,
+    /// The images' format with --sequence: jpeg (default) or png (keeps transparency).
+    /// Also taken for videos, as Remotion takes it, where frames reach the encoder without
+    /// one.
+    #[arg(long)]
+    pub image_format: Option<String>,
+    /// JPEG quality, 0-100 (default 80), with --sequence --image-format jpeg.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub jpeg_quality: Option<u8>,
+    /// The images' file names with --sequence: [frame] is the frame number, zero-padded to
+    /// the last frame's digits, [ext] the format (default element-[frame].[ext]).
+    #[arg(long)]
+    pub image_sequence_pattern: Option<String>,
+}
+
 /// Render farm commands share these.
 pub use crate::lambda::FarmOptions;
 
@@ -337,6 +361,7 @@ pub fn run(cli: Cli) -> Result<()> {
             entry,
             composition,
             output,
+            images,
             props,
             frames,
             concurrency,
@@ -362,6 +387,105 @@ pub fn run(cli: Cli) -> Result<()> {
             code,
             limits,
         } => {
+            let SequenceOptions {
+                sequence,
+                image_format,
+                jpeg_quality,
+                image_sequence_pattern,
+            } = *images;
+            let image_format = image_format
+                .as_deref()
+                .map(SequenceFormat::parse)
+                .transpose()?;
+            if sequence {
+                // What only a video takes: refused rather than ignored.
+                let video_flags = [
+                    ("--codec", codec.is_some()),
+                    ("--crf", crf.is_some()),
+                    ("--pixel-format", pixel_format.is_some()),
+                    ("--x264-preset", x264_preset.is_some()),
+                    ("--prores-profile", prores_profile.is_some()),
+                    ("--number-of-gif-loops", number_of_gif_loops.is_some()),
+                    ("--video-bitrate", video_bitrate.is_some()),
+                    ("--audio-codec", audio_codec.is_some()),
+                    ("--audio-bitrate", audio_bitrate.is_some()),
+                    ("--enforce-audio-track", enforce_audio_track),
+                    ("--every-nth-frame", every_nth_frame != 1),
+                    ("--frames-per-chunk", frames_per_chunk.is_some()),
+                    ("--encoder", encoder != "auto"),
+                ];
+                if let Some((flag, _)) = video_flags.iter().find(|(_, given)| *given) {
+                    bail!("{flag} applies to videos, not to an image --sequence");
+                }
+                let format = image_format.unwrap_or(SequenceFormat::Jpeg);
+                if jpeg_quality.is_some() && format != SequenceFormat::Jpeg {
+                    bail!(
+                        "--jpeg-quality applies to --image-format jpeg, not {}",
+                        format.name()
+                    );
+                }
+                let bundle = load_bundle(&entry, &code)?;
+                let props = parse_props(props.as_deref())?;
+                let mut paint = PaintOptions::for_public_dir(still::public_dir(&bundle, &entry));
+                paint.resources.allow_remote = !offline;
+                paint.ffmpeg = ffmpeg;
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                let report = sequence::render_sequence(sequence::SequenceJob {
+                    overrides: code.overrides(&bundle),
+                    bundle,
+                    composition,
+                    props,
+                    output,
+                    frame_range: frames
+                        .as_deref()
+                        .map(render::parse_frame_range)
+                        .transpose()?,
+                    threads: concurrency
+                        .map(|concurrency| concurrency.threads(cores))
+                        .transpose()
+                        .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?,
+                    cores,
+                    scale,
+                    format,
+                    jpeg_quality: jpeg_quality.unwrap_or(80),
+                    pattern: image_sequence_pattern
+                        .unwrap_or_else(|| sequence::DEFAULT_PATTERN.to_string()),
+                    overwrite,
+                    limits: limits.limits(),
+                    paint,
+                    progress: !json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                })?;
+                if json {
+                    outln!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    outln!(
+                        "{} ({} {} images {}x{}, {} to {}, {:.1} MB) in {:.1} s, {:.1} frames/s \
+                         on {}, CPU {:.1} s, memory {}",
+                        report.output.display(),
+                        report.frames,
+                        report.image_format.name(),
+                        report.width,
+                        report.height,
+                        report.first_file.file_name().unwrap_or_default().display(),
+                        report.last_file.file_name().unwrap_or_default().display(),
+                        report.bytes as f64 / 1e6,
+                        report.seconds,
+                        report.frames_per_second,
+                        counted(report.threads as u64, "thread"),
+                        report.cpu_seconds,
+                        in_megabytes(report.peak_memory_bytes),
+                    );
+                }
+                return Ok(());
+            }
+            if let Some(pattern) = &image_sequence_pattern {
+                bail!("--image-sequence-pattern \"{pattern}\" names the images of --sequence");
+            }
+            // Frames reach the encoder as pixels: Remotion's capture format and its JPEG
+            // quality have nothing to choose here.
+            if image_format.is_some() || jpeg_quality.is_some() {
+                tracing::debug!("--image-format and --jpeg-quality change nothing in a video");
+            }
             let encoder = render::EncoderChoice::parse(&encoder)?;
             let codec = match codec {
                 Some(codec) => kinema_encode::Codec::parse(&codec).map_err(render::in_flags)?,

@@ -20,6 +20,7 @@ mod json_error;
 mod lambda;
 mod memory;
 mod render;
+mod sequence;
 mod serve;
 mod sound;
 mod still;

@@ -338,7 +338,7 @@ const COMPOSE_AHEAD: usize = 8;
 /// (`kill -9`, the kernel's out-of-memory killer), which no handler could clean up: those of
 /// processes that no longer run on this machine. A render of the same name still running here
 /// keeps its own (one on another machine sharing the folder cannot be seen).
-fn remove_stale_temporaries(dir: &Path, name: &str) {
+pub(crate) fn remove_stale_temporaries(dir: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -779,7 +779,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     }
     drop(tx);
 
-    let bar = progress_bar(job.progress, plan.frame_count as u64);
+    let bar = progress_bar(job.progress, plan.frame_count as u64, "0 encoded");
     let mut failures = Vec::new();
     loop {
         if interrupt::requested() {
@@ -934,24 +934,24 @@ fn planned_spans(plan: &ChunkPlan) -> Vec<Span> {
         .collect()
 }
 
-enum Usage {
+pub(crate) enum Usage {
     Own,
     Children,
 }
 
 /// What a process used, as the kernel counts it.
 #[derive(Debug, Default, Clone, Copy)]
-struct Used {
+pub(crate) struct Used {
     /// User plus system CPU time.
-    cpu_seconds: f64,
+    pub cpu_seconds: f64,
     /// The largest resident set: this process's. (For children the kernel's figure starts
     /// from this process's memory when they were spawned, so encoders report their own.)
-    peak_bytes: u64,
+    pub peak_bytes: u64,
 }
 
 /// What this process used, or its children that have been waited for (the ffmpeg encoders,
 /// and the one that joined the chunks); zero where unknown.
-fn usage(usage: Usage) -> Used {
+pub(crate) fn usage(usage: Usage) -> Used {
     let who = match usage {
         Usage::Own => libc::RUSAGE_SELF,
         Usage::Children => libc::RUSAGE_CHILDREN,
@@ -979,7 +979,7 @@ pub struct Interrupted(pub i32);
 
 impl std::fmt::Display for Interrupted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted; the partial video and its chunks were removed")
+        f.write_str("interrupted; the partial output was removed")
     }
 }
 
@@ -992,7 +992,7 @@ fn chunk_path(dir: &Path, first: u32, extension: &str) -> PathBuf {
 /// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) during a render: the handler only notes
 /// the signal; the render loop sees it, stops the workers and lets the temporary files' guards
 /// delete them.
-mod interrupt {
+pub(crate) mod interrupt {
     use std::sync::atomic::{AtomicI32, Ordering};
 
     /// The signal received, 0 for none.
@@ -1050,10 +1050,10 @@ mod interrupt {
 }
 
 /// A temporary folder removed with everything in it unless kept.
-struct TempDir(Option<PathBuf>);
+pub(crate) struct TempDir(pub Option<PathBuf>);
 
 impl TempDir {
-    fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         self.0.as_deref().expect("present until dropped")
     }
 }
@@ -1066,7 +1066,11 @@ impl Drop for TempDir {
     }
 }
 
-fn progress_bar(enabled: bool, frames: u64) -> Option<indicatif::ProgressBar> {
+pub(crate) fn progress_bar(
+    enabled: bool,
+    frames: u64,
+    first_message: &str,
+) -> Option<indicatif::ProgressBar> {
     if !enabled {
         return None;
     }
@@ -1079,7 +1083,7 @@ fn progress_bar(enabled: bool, frames: u64) -> Option<indicatif::ProgressBar> {
         .progress_chars("=> "),
     );
     // The first draw comes before any count is in.
-    bar.set_message("0 encoded");
+    bar.set_message(first_message.to_string());
     Some(bar)
 }
 

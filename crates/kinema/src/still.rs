@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, ImageEncoder};
@@ -60,13 +59,27 @@ pub fn encode(frame: &Frame, format: StillFormat, jpeg_quality: u8) -> Result<Ve
             ExtendedColorType::Rgba8,
         )?,
         StillFormat::Jpeg => {
-            let rgb = frame.flattened([255, 255, 255]);
-            JpegEncoder::new_with_quality(&mut out, jpeg_quality).write_image(
-                &rgb,
-                frame.width,
-                frame.height,
-                ExtendedColorType::Rgb8,
-            )?
+            let (Ok(width), Ok(height)) = (u16::try_from(frame.width), u16::try_from(frame.height))
+            else {
+                bail!(
+                    "a JPEG is at most 65535 pixels a side; this frame is {}x{}",
+                    frame.width,
+                    frame.height
+                );
+            };
+            // jpeg-encoder (AVX2) takes 1-100, and keeps full-resolution colour (4:4:4), as the
+            // stills always had, so coloured text stays sharp.
+            use jpeg_encoder::ColorType;
+            let mut encoder = jpeg_encoder::Encoder::new(&mut out, jpeg_quality.max(1));
+            encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_1_1);
+            // Most frames are opaque, and flattening one changes nothing.
+            match frame.is_opaque() {
+                true => encoder.encode(&frame.pixels, width, height, ColorType::Rgba)?,
+                false => {
+                    let rgb = frame.flattened([255, 255, 255]);
+                    encoder.encode(&rgb, width, height, ColorType::Rgb)?
+                }
+            }
         }
         StillFormat::Webp => WebPEncoder::new_lossless(&mut out).write_image(
             &frame.pixels,

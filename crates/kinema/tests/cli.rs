@@ -1796,3 +1796,264 @@ fn enforce_audio_track_adds_silence_where_nothing_plays() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The names of the files in `dir`, hidden ones too, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Peak signal-to-noise ratio of two images' RGB, in dB.
+fn psnr(a: &image::RgbaImage, b: &image::RgbaImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let (mut sum, mut count) = (0.0, 0.0);
+    for (p, q) in a.pixels().zip(b.pixels()) {
+        for c in 0..3 {
+            let d = f64::from(p[c]) - f64::from(q[c]);
+            sum += d * d;
+            count += 1.0;
+        }
+    }
+    match sum {
+        0.0 => f64::INFINITY,
+        _ => 10.0 * (255.0 * 255.0 / (sum / count)).log10(),
+    }
+}
+
+#[test]
+fn a_sequence_writes_an_image_per_frame_that_matches_stills() {
+    let dir = render_dir("sequence");
+    let code = dir.join("moving.tsx");
+    std::fs::write(&code, MOVING).unwrap();
+    let frames = dir.join("frames");
+    let size = ["--width", "160", "--height", "90", "--duration", "24"];
+    let sequence = |output: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "render",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            output.to_str().unwrap(),
+            "--sequence",
+        ];
+        args.extend(size);
+        args.extend(extra);
+        kinema(&args)
+    };
+    let out = sequence(
+        &frames,
+        &[
+            "--image-format",
+            "png",
+            "--frames",
+            "3-12",
+            "--concurrency",
+            "2",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["frames"], 10);
+    assert_eq!(report["imageFormat"], "png");
+    assert_eq!(report["threads"], 2);
+    assert_eq!(
+        report["firstFile"],
+        frames.join("element-03.png").to_str().unwrap()
+    );
+    // Frame numbers padded to the last frame's digits, as Remotion names them; nothing else
+    // (no temporary folder) is left.
+    let expected: Vec<String> = (3..=12).map(|f| format!("element-{f:02}.png")).collect();
+    assert_eq!(file_names(&frames), expected);
+    // Each image is the frame `kinema still` paints, whichever thread painted it after
+    // whichever frame.
+    for frame in [3, 7, 12] {
+        let still = dir.join(format!("still-{frame}.png"));
+        let frame_flag = frame.to_string();
+        let mut args = vec![
+            "still",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            still.to_str().unwrap(),
+            "--frame",
+            &frame_flag,
+        ];
+        args.extend(size);
+        let out = kinema(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let still = image::open(&still).unwrap().to_rgba8();
+        let image = image::open(frames.join(format!("element-{frame:02}.png")))
+            .unwrap()
+            .to_rgba8();
+        assert_eq!(image.dimensions(), (160, 90));
+        assert!(psnr(&image, &still) > 50.0, "frame {frame}");
+        if frame == 7 {
+            // JPEG (the default) at its default quality, named by a pattern.
+            let out = sequence(
+                &dir.join("jpeg"),
+                &[
+                    "--frames",
+                    "7",
+                    "--image-sequence-pattern",
+                    "shot_[frame].[ext]",
+                ],
+            );
+            assert!(out.status.success(), "{}", stderr(&out));
+            assert_eq!(file_names(&dir.join("jpeg")), ["shot_7.jpeg"]);
+            let bytes = std::fs::read(dir.join("jpeg/shot_7.jpeg")).unwrap();
+            assert_eq!(
+                image::guess_format(&bytes).unwrap(),
+                image::ImageFormat::Jpeg
+            );
+            let jpeg = image::load_from_memory(&bytes).unwrap().to_rgba8();
+            assert!(psnr(&jpeg, &still) > 35.0, "{}", psnr(&jpeg, &still));
+        }
+    }
+
+    // Transparency: kept in a PNG, white in a JPEG (as `kinema still` flattens it).
+    let dot = red_square(&dir);
+    for (format, corner) in [("png", [0, 0, 0, 0]), ("jpeg", [255, 255, 255, 255])] {
+        let output = dir.join(format!("dot-{format}"));
+        let out = render_tiny(
+            kinema,
+            &dot,
+            &output,
+            2,
+            &["--sequence", "--image-format", format],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let image = image::open(output.join(format!("element-1.{format}")))
+            .unwrap()
+            .to_rgba8();
+        assert_eq!(image.get_pixel(60, 30).0, corner, "{format}");
+        let red = image.get_pixel(4, 4).0;
+        assert!(
+            red[0] > 240 && red[1] < 16 && red[3] == 255,
+            "{format}: {red:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failed_sequence_changes_nothing_in_its_folder() {
+    let dir = render_dir("sequence-errors");
+    let code = dir.join("moving.tsx");
+    std::fs::write(&code, MOVING.replace("(globalThis as any).__fail", "true")).unwrap();
+    let frames = dir.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    std::fs::write(frames.join("element-15.png"), b"previous").unwrap();
+    let run = |output: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "render",
+            code.to_str().unwrap(),
+            "DynamicComp",
+            output.to_str().unwrap(),
+            "--width",
+            "160",
+            "--height",
+            "90",
+            "--duration",
+            "24",
+        ];
+        args.extend(extra);
+        let out = kinema(&args);
+        assert!(!out.status.success());
+        stderr(&out)
+    };
+    // Frame 17 throws: the earliest failing frame is named, and the folder is as it was (the
+    // frames rendered before it are not moved in, the old image is not replaced).
+    let err = run(
+        &frames,
+        &[
+            "--sequence",
+            "--image-format",
+            "png",
+            "--frames",
+            "10-20",
+            "--concurrency",
+            "2",
+        ],
+    );
+    assert!(err.contains("frame 17") && err.contains("boom"), "{err}");
+    assert_eq!(file_names(&frames), ["element-15.png"]);
+    assert_eq!(
+        std::fs::read(frames.join("element-15.png")).unwrap(),
+        b"previous"
+    );
+    // A folder the failed render made is gone again.
+    let made = dir.join("made");
+    let err = run(&made, &["--sequence", "--frames", "15-20"]);
+    assert!(err.contains("frame 17"), "{err}");
+    assert!(!made.exists());
+
+    // Without --overwrite an image already there is refused before rendering.
+    let err = run(
+        &frames,
+        &[
+            "--sequence",
+            "--image-format",
+            "png",
+            "--frames",
+            "12-16",
+            "--overwrite=false",
+        ],
+    );
+    assert!(err.contains("element-15.png already exists"), "{err}");
+    assert_eq!(file_names(&frames), ["element-15.png"]);
+
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"kept").unwrap();
+    for (output, extra, expected) in [
+        (
+            &file,
+            &["--sequence"][..],
+            "is a file: --sequence writes its images into a folder",
+        ),
+        (
+            &frames,
+            &["--sequence", "--codec", "h264"],
+            "--codec applies to videos",
+        ),
+        (
+            &frames,
+            &["--sequence", "--crf", "20"],
+            "--crf applies to videos",
+        ),
+        (
+            &frames,
+            &[
+                "--sequence",
+                "--image-format",
+                "png",
+                "--jpeg-quality",
+                "50",
+            ],
+            "--jpeg-quality applies to --image-format jpeg",
+        ),
+        (
+            &frames,
+            &["--sequence", "--image-format", "tiff"],
+            "must be jpeg or png",
+        ),
+        (
+            &frames,
+            &["--sequence", "--image-sequence-pattern", "still.[ext]"],
+            "has no [frame]",
+        ),
+        (
+            &file,
+            &["--image-sequence-pattern", "f-[frame].[ext]"],
+            "names the images of --sequence",
+        ),
+    ] {
+        let err = run(output, extra);
+        assert!(err.contains(expected), "{extra:?}: {err}");
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), b"kept");
+    assert_eq!(file_names(&frames), ["element-15.png"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
