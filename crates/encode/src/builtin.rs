@@ -14,14 +14,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use openh264::OpenH264API;
 use openh264::encoder::{
-    BitRate, Complexity, Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, QpRange,
-    RateControlMode, UsageType, VuiConfig,
+    BitRate, Complexity, Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod,
+    MatrixCoefficients, QpRange, RateControlMode, UsageType, VuiConfig,
 };
 use openh264::formats::YUVSlices;
 
 use crate::encoder::{ChunkFile, RgbaFrame, VideoEncoder};
 use crate::ffmpeg::{EncodeError, VideoSettings, parse_bitrate};
-use crate::yuv::{FrameConverter, I420};
+use crate::yuv::{ColorMatrix, FrameConverter, I420};
 
 /// An access unit delimiter NAL (any picture type).
 const ACCESS_UNIT_DELIMITER: [u8; 6] = [0, 0, 0, 1, 0x09, 0xF0];
@@ -89,8 +89,8 @@ impl OpenH264Encoder {
             stream: Some(BufWriter::new(file)),
             stream_path,
             video,
+            converter: FrameConverter::with_matrix(settings.color_matrix()),
             settings,
-            converter: FrameConverter::default(),
             unit: Vec::new(),
             frames: 0,
             encoded: Arc::default(),
@@ -164,7 +164,13 @@ fn encoder_config(settings: &VideoSettings) -> Result<EncoderConfig, EncodeError
         .max_frame_rate(FrameRate::from_hz(settings.fps as f32))
         .skip_frames(false)
         .intra_frame_period(IntraFramePeriod::from_num_frames(KEYFRAME_INTERVAL))
-        .vui(VuiConfig::bt709())
+        // sRGB's primaries and transfer (BT.709's), with the matrix the frames are in.
+        .vui(
+            VuiConfig::bt709().matrix_coefficients(match settings.color_matrix() {
+                ColorMatrix::Bt709 => MatrixCoefficients::Bt709,
+                ColorMatrix::Bt601 => MatrixCoefficients::Bt470Bg,
+            }),
+        )
         .num_threads(threads);
     Ok(match &settings.video_bitrate {
         Some(bitrate) => config

@@ -196,6 +196,39 @@ impl ProresProfile {
     }
 }
 
+/// Remotion's `colorSpace` (`--color-space`): the matrix between the painted (sRGB) pixels and
+/// the video's YUV. `default` and `bt709` are the same here: Kinema writes BT.709 unless asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ColorSpace {
+    #[default]
+    Default,
+    Bt601,
+    Bt709,
+    Bt2020Ncl,
+}
+
+impl ColorSpace {
+    pub const ALL: [ColorSpace; 4] = [
+        ColorSpace::Default,
+        ColorSpace::Bt601,
+        ColorSpace::Bt709,
+        ColorSpace::Bt2020Ncl,
+    ];
+
+    pub fn parse(name: &str) -> Result<ColorSpace, EncodeError> {
+        find_named("colorSpace", name, &ColorSpace::ALL, |c| c.name())
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ColorSpace::Default => "default",
+            ColorSpace::Bt601 => "bt601",
+            ColorSpace::Bt709 => "bt709",
+            ColorSpace::Bt2020Ncl => "bt2020-ncl",
+        }
+    }
+}
+
 /// Output pixel formats, with ffmpeg's (and Remotion's) names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -377,6 +377,14 @@ impl EncoderBackend {
                     "x264 presets need ffmpeg; the built-in encoder is not x264".into(),
                 );
             }
+            if settings.max_rate.is_some() || settings.buffer_size.is_some() {
+                return unsupported(
+                    "encodingMaxRate",
+                    "a bitrate ceiling over a buffer needs ffmpeg; the built-in encoder takes \
+                     a target bitrate (videoBitrate) only"
+                        .into(),
+                );
+            }
             let (long, short) = (
                 settings.width.max(settings.height),
                 settings.width.min(settings.height),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
-use crate::codec::{Codec, PixelFormat, ProresProfile};
+use crate::codec::{Codec, ColorSpace, PixelFormat, ProresProfile};
 use crate::encoder::{RgbaFrame, VideoEncoder};
 use crate::yuv::{Changes, FrameConverter};
 
@@ -37,13 +37,25 @@ pub struct VideoSettings {
     /// How many times a GIF plays again after the first time (Remotion's `numberOfGifLoops`:
     /// `None` for ever, 0 once).
     pub gif_loops: Option<u32>,
+    /// Remotion's `colorSpace`: the YUV matrix written and tagged.
+    pub color_space: ColorSpace,
+    /// Remotion's `encodingMaxRate` and `encodingBufferSize` (`-maxrate`, `-bufsize`): a
+    /// ceiling on the bitrate over a buffer of that many bits, as streaming wants; the ceiling
+    /// needs the buffer.
+    pub max_rate: Option<String>,
+    pub buffer_size: Option<String>,
 }
 
 /// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second (k/K: thousands,
 /// m/M: millions). ffmpeg is given the number, since it reads a lowercase `m` as "milli".
 pub fn parse_bitrate(text: &str) -> Result<u32, EncodeError> {
+    parse_bitrate_of("videoBitrate", text)
+}
+
+/// [`parse_bitrate`] for the setting `field` (`encodingMaxRate`, `encodingBufferSize`).
+pub fn parse_bitrate_of(field: &'static str, text: &str) -> Result<u32, EncodeError> {
     let invalid = || EncodeError::Setting {
-        field: "videoBitrate",
+        field,
         reason: format!(
             "\"{text}\" is not a bitrate from 1000 bits/s to 2147M, such as 4M, 800k or \
              2500000"
@@ -209,6 +221,9 @@ impl VideoSettings {
             encoder_threads: None,
             prores_profile: None,
             gif_loops: None,
+            color_space: ColorSpace::Default,
+            max_rate: None,
+            buffer_size: None,
         }
     }
 
@@ -366,6 +381,52 @@ impl VideoSettings {
                 );
             }
         }
+        match (self.color_space, self.codec) {
+            (ColorSpace::Default, _) => {}
+            (ColorSpace::Bt2020Ncl, _) => {
+                return setting(
+                    "colorSpace",
+                    "bt2020-ncl is not supported yet: Kinema paints sRGB, whose colours would \
+                     have to be converted to BT.2020's primaries; use bt709 (the default) or \
+                     bt601"
+                        .into(),
+                );
+            }
+            (_, Codec::Gif) => {
+                return setting(
+                    "colorSpace",
+                    "a GIF is RGB and has no colour space; leave it unset".into(),
+                );
+            }
+            (ColorSpace::Bt709, Codec::Vp8) => {
+                return setting(
+                    "colorSpace",
+                    "vp8's bitstream knows BT.601 only, which every decoder applies; use \
+                     bt601 or default"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        for (field, value) in [
+            ("encodingMaxRate", &self.max_rate),
+            ("encodingBufferSize", &self.buffer_size),
+        ] {
+            if let Some(value) = value {
+                if !self.codec.takes_bitrate() {
+                    return setting(field, format!("{codec} takes no bitrate; leave it unset"));
+                }
+                parse_bitrate_of(field, value)?;
+            }
+        }
+        if self.max_rate.is_some() && self.buffer_size.is_none() {
+            return setting(
+                "encodingMaxRate",
+                "needs encodingBufferSize too (the buffer the ceiling is kept over, such as \
+                 twice the rate)"
+                    .into(),
+            );
+        }
         if let Some(preset) = &self.x264_preset {
             if self.codec != Codec::H264 {
                 return setting("x264Preset", format!("only applies to h264, not {codec}"));
@@ -383,8 +444,8 @@ impl VideoSettings {
     /// The matrix the video's YUV is in: BT.709, but BT.601 for VP8, whose bitstream knows no
     /// other (decoders apply it whatever the container says).
     pub fn color_matrix(&self) -> crate::yuv::ColorMatrix {
-        match self.codec {
-            Codec::Vp8 => crate::yuv::ColorMatrix::Bt601,
+        match (self.codec, self.color_space) {
+            (Codec::Vp8, _) | (_, ColorSpace::Bt601) => crate::yuv::ColorMatrix::Bt601,
             _ => crate::yuv::ColorMatrix::Bt709,
         }
     }
@@ -413,6 +474,14 @@ impl VideoSettings {
         }
     }
 
+    /// libvpx's `-b:v` in CRF mode: `encodingMaxRate` in bits per second, else `otherwise`.
+    fn vpx_ceiling(&self, otherwise: &str) -> String {
+        self.max_rate
+            .as_deref()
+            .and_then(|rate| parse_bitrate_of("encodingMaxRate", rate).ok())
+            .map_or_else(|| otherwise.to_string(), |bits| bits.to_string())
+    }
+
     /// The encoder part of ffmpeg's arguments.
     fn codec_args(&self) -> Vec<String> {
         let quality = |args: &mut Vec<String>| match (
@@ -426,6 +495,19 @@ impl VideoSettings {
             ]),
             (None, Some(crf)) => args.extend(["-crf".into(), crf.to_string()]),
             (None, None) => {}
+        };
+        // Validated before any encoder starts, as the bitrate is.
+        let rate_cap = |args: &mut Vec<String>| {
+            for (flag, field, value) in [
+                ("-maxrate", "encodingMaxRate", &self.max_rate),
+                ("-bufsize", "encodingBufferSize", &self.buffer_size),
+            ] {
+                if let Some(value) = value {
+                    let bits = parse_bitrate_of(field, value)
+                        .map_or_else(|_| value.clone(), |bits| bits.to_string());
+                    args.extend([flag.into(), bits]);
+                }
+            }
         };
         let mut args: Vec<String> = Vec::new();
         let push = |args: &mut Vec<String>, items: &[&str]| {
@@ -445,6 +527,7 @@ impl VideoSettings {
                 push(&mut args, &["-c:v", "libx264", "-preset"]);
                 args.push(self.x264_preset.clone().unwrap_or_else(|| "medium".into()));
                 quality(&mut args);
+                rate_cap(&mut args);
             }
             // GIF chunks are lossless RGB H.264; the palette is made once, at the stitch.
             Codec::Gif => push(
@@ -466,6 +549,7 @@ impl VideoSettings {
                     &["-c:v", "libx265", "-x265-params", "log-level=error"],
                 );
                 quality(&mut args);
+                rate_cap(&mut args);
             }
             Codec::Vp8 => {
                 push(
@@ -473,9 +557,11 @@ impl VideoSettings {
                     &["-c:v", "libvpx", "-deadline", "good", "-cpu-used", "2"],
                 );
                 quality(&mut args);
+                rate_cap(&mut args);
                 if self.video_bitrate.is_none() {
-                    // libvpx's CRF is a quality floor under a bitrate ceiling.
-                    push(&mut args, &["-b:v", "50M"]);
+                    // libvpx's CRF is a quality floor under a bitrate ceiling: the asked one,
+                    // or one that never binds.
+                    args.extend(["-b:v".into(), self.vpx_ceiling("50000000")]);
                 }
             }
             Codec::Vp9 => {
@@ -493,8 +579,11 @@ impl VideoSettings {
                     ],
                 );
                 quality(&mut args);
+                rate_cap(&mut args);
                 if self.video_bitrate.is_none() {
-                    push(&mut args, &["-b:v", "0"]);
+                    // Constant quality (0), or constrained quality under a ceiling (libvpx-vp9
+                    // refuses a ceiling without a bitrate).
+                    args.extend(["-b:v".into(), self.vpx_ceiling("0")]);
                 }
             }
             Codec::Prores => {
@@ -508,13 +597,11 @@ impl VideoSettings {
                 args.push(profile.to_string());
                 // prores_ks leaves the colour fields of its frame headers unspecified whatever
                 // it is told; this filter writes them.
-                push(
-                    &mut args,
-                    &[
-                        "-bsf:v",
-                        "prores_metadata=color_primaries=bt709:color_trc=bt709:colorspace=bt709",
-                    ],
-                );
+                push(&mut args, &["-bsf:v"]);
+                args.push(format!(
+                    "prores_metadata=color_primaries=bt709:color_trc=bt709:colorspace={}",
+                    self.color_matrix().prores_name()
+                ));
             }
         }
         if let Some(format) = pixel_format {
@@ -1333,5 +1420,99 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn colour_spaces_and_rate_caps_follow_remotions_settings() {
+        let with = |color_space, codec| VideoSettings {
+            color_space,
+            codec,
+            crf: None,
+            ..settings()
+        };
+        let args =
+            |settings: &VideoSettings, file: &str| settings.args(Path::new(file), None).join(" ");
+        // default and bt709 write the same video.
+        for space in [ColorSpace::Default, ColorSpace::Bt709] {
+            assert_eq!(
+                args(&with(space, Codec::H264), "/t/x.mp4"),
+                args(&settings(), "/t/x.mp4")
+            );
+        }
+        let bt601 = with(ColorSpace::Bt601, Codec::H264);
+        assert_eq!(bt601.color_matrix(), crate::yuv::ColorMatrix::Bt601);
+        assert!(args(&bt601, "/t/x.mp4").contains("-colorspace bt470bg -color_primaries bt709"));
+        let prores = with(ColorSpace::Bt601, Codec::Prores);
+        assert!(
+            args(&prores, "/t/x.mov").contains("colorspace=smpte170m"),
+            "{}",
+            args(&prores, "/t/x.mov")
+        );
+        assert!(
+            args(&with(ColorSpace::Default, Codec::Prores), "/t/x.mov")
+                .contains("colorspace=bt709")
+        );
+        let refused = |settings: VideoSettings| settings.validate().unwrap_err().to_string();
+        assert!(refused(with(ColorSpace::Bt2020Ncl, Codec::H264)).contains("not supported yet"));
+        assert!(refused(with(ColorSpace::Bt709, Codec::Vp8)).contains("BT.601 only"));
+        assert!(refused(with(ColorSpace::Bt601, Codec::Gif)).contains("no colour space"));
+        assert!(with(ColorSpace::Bt601, Codec::Vp8).validate().is_ok());
+        assert_eq!(
+            ColorSpace::parse("bt2020-ncl").unwrap(),
+            ColorSpace::Bt2020Ncl
+        );
+        assert!(
+            ColorSpace::parse("srgb")
+                .unwrap_err()
+                .to_string()
+                .contains("default, bt601")
+        );
+
+        let capped = VideoSettings {
+            max_rate: Some("2M".into()),
+            buffer_size: Some("4m".into()),
+            ..settings()
+        };
+        assert!(args(&capped, "/t/x.mp4").contains("-crf 18 -maxrate 2000000 -bufsize 4000000"));
+        let vp9 = VideoSettings {
+            codec: Codec::Vp9,
+            crf: None,
+            ..capped.clone()
+        };
+        assert!(
+            args(&vp9, "/t/x.webm").contains("-maxrate 2000000 -bufsize 4000000 -b:v 2000000"),
+            "{}",
+            args(&vp9, "/t/x.webm")
+        );
+        assert!(
+            refused(VideoSettings {
+                buffer_size: None,
+                ..capped.clone()
+            })
+            .contains("encodingMaxRate: needs encodingBufferSize")
+        );
+        assert!(
+            refused(VideoSettings {
+                max_rate: Some("fast".into()),
+                ..capped.clone()
+            })
+            .contains("encodingMaxRate: \"fast\" is not a bitrate")
+        );
+        assert!(
+            refused(VideoSettings {
+                codec: Codec::Prores,
+                crf: None,
+                ..capped
+            })
+            .contains("encodingMaxRate: prores takes no bitrate")
+        );
+        // A buffer alone shapes a target bitrate.
+        let buffered = VideoSettings {
+            video_bitrate: Some("1M".into()),
+            buffer_size: Some("2M".into()),
+            crf: None,
+            ..settings()
+        };
+        assert!(buffered.validate().is_ok());
     }
 }

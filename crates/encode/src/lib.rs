@@ -25,14 +25,14 @@ pub mod video_input;
 pub mod yuv;
 
 pub use audio::{AudioCodec, AudioCue, AudioSettings};
-pub use codec::{Codec, PixelFormat, ProresProfile};
+pub use codec::{Codec, ColorSpace, PixelFormat, ProresProfile};
 pub use encoder::{
     Alpha, ChunkFile, DEFAULT_FFMPEG, EncoderBackend, FALLBACK_WARNING, FrameChanges, NoFfmpeg,
     RgbaFrame, VideoEncoder,
 };
 pub use ffmpeg::{
     ChunkTiming, EncodeError, FfmpegEncoder, MAX_FPS, MAX_GIF_FPS, MIN_FPS, VideoSettings,
-    X264_PRESETS, gif_too_fast, parse_bitrate,
+    X264_PRESETS, gif_too_fast, parse_bitrate, parse_bitrate_of,
 };
 pub use plan::{ChunkPlan, FrameRange, MAX_CHUNKS, PlanError, PlanOptions, plan_chunks};
 pub use yuv::{ColorMatrix, FrameConverter, I420, YuvError, rgba_to_i420};

@@ -29,6 +29,15 @@ impl ColorMatrix {
         }
     }
 
+    /// The name ffmpeg's `prores_metadata` filter takes (which lacks `bt470bg`; SMPTE 170M has
+    /// the same coefficients).
+    pub fn prores_name(self) -> &'static str {
+        match self {
+            ColorMatrix::Bt709 => "bt709",
+            ColorMatrix::Bt601 => "smpte170m",
+        }
+    }
+
     fn standard(self) -> YuvStandardMatrix {
         match self {
             ColorMatrix::Bt709 => YuvStandardMatrix::Bt709,

@@ -135,6 +135,9 @@ mod tests {
             pixel_format: None,
             video_bitrate: None,
             pro_res_profile: None,
+            color_space: None,
+            encoding_max_rate: None,
+            encoding_buffer_size: None,
             scale: 1.0,
             every_nth_frame: 1,
             launch_function_config: LaunchFunctionConfig {

@@ -143,6 +143,14 @@ pub struct RenderParams {
     /// `4444-xq`, `4444`, `hq`, `standard`, `light` or `proxy` (ProRes only).
     #[serde(default)]
     pub pro_res_profile: Option<String>,
+    /// `default`, `bt601`, `bt709` (`bt2020-ncl` is refused).
+    #[serde(default)]
+    pub color_space: Option<String>,
+    /// A bitrate ceiling (`-maxrate`) over `encodingBufferSize` bits (`-bufsize`).
+    #[serde(default)]
+    pub encoding_max_rate: Option<String>,
+    #[serde(default)]
+    pub encoding_buffer_size: Option<String>,
     #[serde(default)]
     pub muted: bool,
     /// `aac`, `mp3`, `opus` or `pcm-16` (default: the codec's, as Remotion picks it).
@@ -224,6 +232,12 @@ pub struct RendererPayload {
     pub video_bitrate: Option<String>,
     #[serde(default)]
     pub pro_res_profile: Option<String>,
+    #[serde(default)]
+    pub color_space: Option<String>,
+    #[serde(default)]
+    pub encoding_max_rate: Option<String>,
+    #[serde(default)]
+    pub encoding_buffer_size: Option<String>,
     pub scale: f64,
     pub every_nth_frame: u32,
     pub launch_function_config: LaunchFunctionConfig,

@@ -8,8 +8,8 @@ use kinema_compose::{CompositionKind, Engine, Limits};
 
 use std::time::Instant;
 
-use kinema_encode::ProresProfile;
 use kinema_encode::memory::in_megabytes;
+use kinema_encode::{ColorSpace, ProresProfile};
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 use crate::input::{CodeOptions, load_bundle, parse_props};
@@ -115,6 +115,8 @@ pub enum Command {
         /// Target video bitrate such as 4M (instead of --crf).
         #[arg(long)]
         video_bitrate: Option<String>,
+        #[command(flatten)]
+        tuning: Box<TuningOptions>,
         /// Leave the sound out (the <Audio> and <Video> elements' mix).
         #[arg(long)]
         muted: bool,
@@ -227,6 +229,21 @@ impl Cli {
             Command::Serve(_) | Command::FarmWorker { .. } => false,
         }
     }
+}
+
+/// Remotion's colour-space and rate-control flags of `kinema render`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TuningOptions {
+    /// The YUV matrix written and tagged: default (= bt709), bt709 or bt601 (bt2020-ncl is
+    /// refused: Kinema paints sRGB).
+    #[arg(long)]
+    pub color_space: Option<String>,
+    /// A ceiling on the video bitrate such as 5M (needs --encoding-buffer-size).
+    #[arg(long)]
+    pub encoding_max_rate: Option<String>,
+    /// The buffer, in bits such as 10M, over which the bitrate is kept to its ceiling or target.
+    #[arg(long)]
+    pub encoding_buffer_size: Option<String>,
 }
 
 /// `kinema render --sequence` and the image flags that go with it.
@@ -374,6 +391,7 @@ pub fn run(cli: Cli) -> Result<()> {
             prores_profile,
             number_of_gif_loops,
             video_bitrate,
+            tuning,
             muted,
             enforce_audio_track,
             audio_codec,
@@ -407,6 +425,12 @@ pub fn run(cli: Cli) -> Result<()> {
                     ("--prores-profile", prores_profile.is_some()),
                     ("--number-of-gif-loops", number_of_gif_loops.is_some()),
                     ("--video-bitrate", video_bitrate.is_some()),
+                    ("--color-space", tuning.color_space.is_some()),
+                    ("--encoding-max-rate", tuning.encoding_max_rate.is_some()),
+                    (
+                        "--encoding-buffer-size",
+                        tuning.encoding_buffer_size.is_some(),
+                    ),
                     ("--audio-codec", audio_codec.is_some()),
                     ("--audio-bitrate", audio_bitrate.is_some()),
                     ("--enforce-audio-track", enforce_audio_track),
@@ -534,6 +558,15 @@ pub fn run(cli: Cli) -> Result<()> {
                     .map_err(render::in_flags)?,
                 gif_loops: number_of_gif_loops,
                 video_bitrate,
+                color_space: tuning
+                    .color_space
+                    .as_deref()
+                    .map(ColorSpace::parse)
+                    .transpose()
+                    .map_err(render::in_flags)?
+                    .unwrap_or_default(),
+                max_rate: tuning.encoding_max_rate,
+                buffer_size: tuning.encoding_buffer_size,
                 sound: crate::sound::SoundFlags {
                     muted,
                     codec: audio_codec,

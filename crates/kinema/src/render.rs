@@ -16,9 +16,9 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
 use kinema_encode::{
-    Alpha, AudioCodec, ChunkFile, ChunkPlan, ChunkTiming, Codec, EncodeError, EncoderBackend,
-    FrameChanges, NoFfmpeg, PixelFormat, PlanError, PlanOptions, ProresProfile, RgbaFrame,
-    VideoSettings, gif_too_fast, plan_chunks,
+    Alpha, AudioCodec, ChunkFile, ChunkPlan, ChunkTiming, Codec, ColorSpace, EncodeError,
+    EncoderBackend, FrameChanges, NoFfmpeg, PixelFormat, PlanError, PlanOptions, ProresProfile,
+    RgbaFrame, VideoSettings, gif_too_fast, plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, MAX_SIDE, PaintOptions};
 
@@ -54,6 +54,10 @@ pub struct RenderJob {
     /// Remotion's `numberOfGifLoops` (`None`: for ever).
     pub gif_loops: Option<u32>,
     pub video_bitrate: Option<String>,
+    /// `--color-space`, `--encoding-max-rate`, `--encoding-buffer-size`.
+    pub color_space: ColorSpace,
+    pub max_rate: Option<String>,
+    pub buffer_size: Option<String>,
     /// `--muted`, `--audio-codec`, `--audio-bitrate`.
     pub sound: SoundFlags,
     /// The ffmpeg asked for with `--ffmpeg` (`None`: `ffmpeg` on the PATH, or the built-in
@@ -268,6 +272,9 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
         "proResProfile" => "--prores-profile",
         "numberOfGifLoops" => "--number-of-gif-loops",
         "videoBitrate" => "--video-bitrate",
+        "colorSpace" => "--color-space",
+        "encodingMaxRate" => "--encoding-max-rate",
+        "encodingBufferSize" => "--encoding-buffer-size",
         "audioCodec" => "--audio-codec",
         "audioBitrate" => "--audio-bitrate",
         // The library names both by their API names (as the farm's payloads spell them).
@@ -285,6 +292,10 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
         "output" => return anyhow::anyhow!("{reason}"),
         _ => return error.into(),
     };
+    // Reasons that name another setting name it as a flag too.
+    let reason = reason
+        .replace("encodingBufferSize", "--encoding-buffer-size")
+        .replace("(videoBitrate)", "(--video-bitrate)");
     anyhow::anyhow!("{flag}: {reason}")
 }
 
@@ -490,6 +501,9 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         encoder_threads: None,
         prores_profile: job.prores_profile,
         gif_loops: job.gif_loops,
+        color_space: job.color_space,
+        max_rate: job.max_rate.clone(),
+        buffer_size: job.buffer_size.clone(),
     };
     if width == 0 || height == 0 {
         bail!(

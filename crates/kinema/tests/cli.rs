@@ -2057,3 +2057,149 @@ fn a_failed_sequence_changes_nothing_in_its_folder() {
     assert_eq!(file_names(&frames), ["element-15.png"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn colour_spaces_and_bitrate_ceilings_reach_the_video() {
+    let dir = render_dir("colour");
+    let code = dir.join("moving.tsx");
+    std::fs::write(&code, MOVING).unwrap();
+    let render = |name: &str, run: fn(&[&str]) -> Output, flags: &[&str]| {
+        let output = dir.join(name);
+        let mut args = vec!["render", code.to_str().unwrap(), "DynamicComp"];
+        args.push(output.to_str().unwrap());
+        args.extend(["--width", "160", "--height", "90", "--duration", "6"]);
+        args.extend(flags);
+        let out = run(&args);
+        assert!(out.status.success(), "{flags:?}: {}", stderr(&out));
+        output
+    };
+    // The saturated gradient decodes to the same colours whichever matrix it was written in
+    // (each is tagged, and ffmpeg converts back by the tag); a matrix written but tagged
+    // otherwise would be off by tens of levels.
+    let bt709 = render("bt709.mp4", kinema, &[]);
+    assert_eq!(common::color_matrix(&bt709), "bt709");
+    let reference = common::pixels_at(&bt709, 150, 60);
+    for (name, run, flags) in [
+        (
+            "bt601.mp4",
+            kinema as fn(&[&str]) -> Output,
+            &["--color-space", "bt601"][..],
+        ),
+        (
+            "builtin-601.mp4",
+            kinema,
+            &["--color-space", "bt601", "--encoder", "builtin"],
+        ),
+        ("default.mp4", kinema, &["--color-space", "default"]),
+        ("bt601.mov", kinema, &["--color-space", "bt601"]),
+    ] {
+        let video = render(name, run, flags);
+        let expected = match flags.contains(&"bt601") {
+            true => "bt470bg",
+            false => "bt709",
+        };
+        if !name.ends_with(".mov") {
+            assert_eq!(common::color_matrix(&video), expected, "{name}");
+        }
+        for (got, want) in common::pixels_at(&video, 150, 60).iter().zip(&reference) {
+            for c in 0..3 {
+                assert!(got[c].abs_diff(want[c]) <= 6, "{name}: {got:?} vs {want:?}");
+            }
+        }
+    }
+    // ProRes carries the matrix in its frame headers.
+    let prores_tag = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "frame=color_space",
+            "-read_intervals",
+            "%+#1",
+        ])
+        .args(["-of", "csv=p=0"])
+        .arg(dir.join("bt601.mov"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&prores_tag.stdout).trim(),
+        "smpte170m"
+    );
+
+    // A ceiling over a buffer: x264 notes it in the stream; VP9 keeps to it.
+    let capped = render(
+        "capped.mp4",
+        kinema,
+        &[
+            "--encoding-max-rate",
+            "300k",
+            "--encoding-buffer-size",
+            "600k",
+        ],
+    );
+    assert_eq!(common::x264_max_rate(&capped), Some(300));
+    assert_eq!(common::x264_max_rate(&bt709), None);
+    render(
+        "capped.webm",
+        kinema,
+        &[
+            "--codec",
+            "vp9",
+            "--encoding-max-rate",
+            "300k",
+            "--encoding-buffer-size",
+            "600k",
+        ],
+    );
+
+    for (output, flags, says) in [
+        (
+            "a.mp4",
+            &["--color-space", "bt2020-ncl"][..],
+            "--color-space: bt2020-ncl is not supported yet",
+        ),
+        (
+            "a.mp4",
+            &["--color-space", "p3"][..],
+            "\"p3\" is not one of default, bt601, bt709",
+        ),
+        (
+            "a.webm",
+            &["--codec", "vp8", "--color-space", "bt709"][..],
+            "BT.601 only",
+        ),
+        ("a.gif", &["--color-space", "bt601"][..], "no colour space"),
+        (
+            "a.mp4",
+            &["--encoding-max-rate", "1M"][..],
+            "needs --encoding-buffer-size too",
+        ),
+        (
+            "a.mov",
+            &["--encoding-buffer-size", "1M"][..],
+            "prores takes no bitrate",
+        ),
+        (
+            "a.mp4",
+            &[
+                "--encoder",
+                "builtin",
+                "--encoding-max-rate",
+                "1M",
+                "--encoding-buffer-size",
+                "2M",
+            ][..],
+            "needs ffmpeg",
+        ),
+    ] {
+        let mut args = vec!["render", code.to_str().unwrap(), "DynamicComp"];
+        let output = dir.join(output);
+        args.push(output.to_str().unwrap());
+        args.extend(flags);
+        let out = kinema(&args);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+        assert!(!output.exists());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

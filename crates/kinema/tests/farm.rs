@@ -1513,7 +1513,7 @@ fn farm_renders_paint_video_pictures_from_the_site() {
 }
 
 #[test]
-fn farm_renders_take_prores_profiles_and_gif_loops() {
+fn farm_renders_take_prores_profiles_gif_loops_colour_spaces_and_rate_ceilings() {
     let (dir, storage) = cli_site(
         "profiles",
         &MOVING_BOX.replace("FAIL_AT", "-1"),
@@ -1536,5 +1536,16 @@ fn farm_renders_take_prores_profiles_and_gif_loops() {
     assert_eq!(common::video_profile(&mov), "Proxy");
     let gif = render(&["--codec", "gif", "--number-of-gif-loops", "2"]);
     assert_eq!(common::gif_loops(&gif), Some(2));
+    // colorSpace and the bitrate ceiling reach every chunk's encoder.
+    let mp4 = render(&[
+        "--color-space",
+        "bt601",
+        "--encoding-max-rate",
+        "300k",
+        "--encoding-buffer-size",
+        "600k",
+    ]);
+    assert_eq!(common::color_matrix(&mp4), "bt470bg");
+    assert_eq!(common::x264_max_rate(&mp4), Some(300));
     std::fs::remove_dir_all(&dir).unwrap();
 }

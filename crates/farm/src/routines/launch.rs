@@ -289,6 +289,9 @@ fn orchestrate(
         encoder_threads: Some(1),
         prores_profile: super::validate::prores_profile(params.pro_res_profile.as_deref())?,
         gif_loops: params.number_of_gif_loops,
+        color_space: super::validate::color_space(params.color_space.as_deref())?,
+        max_rate: params.encoding_max_rate.clone(),
+        buffer_size: params.encoding_buffer_size.clone(),
     };
     if codec == Codec::Gif
         && let Some(why) =
@@ -422,6 +425,9 @@ fn orchestrate(
             x264_preset: params.x264_preset.clone(),
             pixel_format: params.pixel_format.clone(),
             pro_res_profile: params.pro_res_profile.clone(),
+            color_space: params.color_space.clone(),
+            encoding_max_rate: params.encoding_max_rate.clone(),
+            encoding_buffer_size: params.encoding_buffer_size.clone(),
             video_bitrate: params.video_bitrate.clone(),
             scale: params.scale,
             every_nth_frame: params.every_nth_frame,

@@ -341,6 +341,9 @@ fn render_chunk(
         prores_profile: super::validate::prores_profile(task.pro_res_profile.as_deref())
             .map_err(whole)?,
         gif_loops: None,
+        color_space: super::validate::color_space(task.color_space.as_deref()).map_err(whole)?,
+        max_rate: task.encoding_max_rate.clone(),
+        buffer_size: task.encoding_buffer_size.clone(),
     };
     let path: PathBuf = scratch.join(format!("chunk.{}", backend.chunk_extension(codec)));
     let timing = ChunkTiming {

@@ -2,7 +2,7 @@
 //! refused before anything is invoked. Each error names its field.
 
 use kinema_encode::{
-    AudioSettings, Codec, EncoderBackend, PixelFormat, ProresProfile, VideoSettings,
+    AudioSettings, Codec, ColorSpace, EncoderBackend, PixelFormat, ProresProfile, VideoSettings,
 };
 
 use crate::error::FarmError;
@@ -194,6 +194,14 @@ pub fn prores_profile(name: Option<&str>) -> Result<Option<ProresProfile>, FarmE
         .map_err(setting_error)
 }
 
+/// The `colorSpace` named (`null`: the default).
+pub fn color_space(name: Option<&str>) -> Result<ColorSpace, FarmError> {
+    name.map(ColorSpace::parse)
+        .transpose()
+        .map(Option::unwrap_or_default)
+        .map_err(setting_error)
+}
+
 /// A setting the encoder refused, as an error of the payload field it names.
 fn setting_error(error: kinema_encode::EncodeError) -> FarmError {
     match error {
@@ -337,6 +345,16 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
         .validate()
         .map_err(setting_error)?;
     }
+    // The encoder's own checks of the colour space and the bitrate ceiling, which depend on
+    // the codec alone.
+    VideoSettings {
+        color_space: color_space(params.color_space.as_deref())?,
+        max_rate: params.encoding_max_rate.clone(),
+        buffer_size: params.encoding_buffer_size.clone(),
+        ..VideoSettings::new(codec, 16, 16, 30.0)
+    }
+    .validate()
+    .map_err(setting_error)?;
     if params.max_retries > 100 {
         return Err(FarmError::field("maxRetries", "must be at most 100"));
     }
@@ -434,7 +452,7 @@ mod tests {
     }
 
     #[test]
-    fn prores_profiles_are_checked_against_the_codec_and_pixel_format() {
+    fn encoder_settings_are_checked_against_the_codec_when_the_render_starts() {
         let params = |fields: serde_json::Value| {
             let mut payload = serde_json::json!({"serveUrl": "site", "composition": "Main"});
             payload
@@ -457,6 +475,26 @@ mod tests {
                     "pixelFormat": "yuv422p10le"}),
                 "proResProfile: 4444 is a 4:4:4 profile",
             ),
+            (
+                serde_json::json!({"colorSpace": "bt2020-ncl"}),
+                "colorSpace: bt2020-ncl is not supported yet",
+            ),
+            (
+                serde_json::json!({"colorSpace": "rec709"}),
+                "colorSpace: \"rec709\" is not one of default, bt601, bt709, bt2020-ncl",
+            ),
+            (
+                serde_json::json!({"codec": "vp8", "colorSpace": "bt709"}),
+                "colorSpace: vp8's bitstream knows BT.601 only",
+            ),
+            (
+                serde_json::json!({"encodingMaxRate": "2M"}),
+                "encodingMaxRate: needs encodingBufferSize",
+            ),
+            (
+                serde_json::json!({"encodingMaxRate": "2M", "encodingBufferSize": "lots"}),
+                "encodingBufferSize: \"lots\" is not a bitrate",
+            ),
         ] {
             let err = render_params(&params(fields.clone()))
                 .unwrap_err()
@@ -468,6 +506,9 @@ mod tests {
             serde_json::json!({"codec": "prores", "proResProfile": "4444"}),
             serde_json::json!({"codec": "prores", "proResProfile": "4444-xq",
                 "pixelFormat": "yuva444p10le"}),
+            serde_json::json!({"colorSpace": null, "encodingMaxRate": null}),
+            serde_json::json!({"colorSpace": "bt601", "encodingMaxRate": "2M",
+                "encodingBufferSize": "4M"}),
         ] {
             render_params(&params(fields)).unwrap();
         }

@@ -60,3 +60,27 @@ pub fn pixels_at(path: &Path, x: u32, y: u32) -> Vec<[u8; 3]> {
     );
     out.stdout.chunks(12).map(|p| [p[0], p[1], p[2]]).collect()
 }
+
+/// The YUV matrix the video at `path` is tagged with (ffprobe's `color_space`).
+pub fn color_matrix(path: &Path) -> String {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+        .args(["stream=color_space", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// x264's VBV ceiling as its settings note in the stream (`vbv_maxrate=N`, kbit/s), if any.
+pub fn x264_max_rate(path: &Path) -> Option<u32> {
+    let bytes = std::fs::read(path).unwrap();
+    let key = b"vbv_maxrate=";
+    let at = bytes.windows(key.len()).position(|w| w == key)? + key.len();
+    let digits: String = bytes[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| b as char)
+        .collect();
+    digits.parse().ok()
+}
