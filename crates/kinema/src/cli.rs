@@ -253,8 +253,8 @@ pub struct SequenceOptions {
     #[arg(long)]
     pub sequence: bool,
     /// The images' format with --sequence: jpeg (default) or png (keeps transparency).
-    /// Also taken for videos, as Remotion takes it, where frames reach the encoder without
-    /// one.
+    /// Also taken for videos (jpeg, png or none), as Remotion takes it, where frames reach the
+    /// encoder without one.
     #[arg(long)]
     pub image_format: Option<String>,
     /// JPEG quality, 0-100 (default 80), with --sequence --image-format jpeg.
@@ -411,11 +411,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 jpeg_quality,
                 image_sequence_pattern,
             } = *images;
-            let image_format = image_format
-                .as_deref()
-                .map(SequenceFormat::parse)
-                .transpose()?;
             if sequence {
+                let image_format = image_format
+                    .as_deref()
+                    .map(SequenceFormat::parse)
+                    .transpose()?;
                 // What only a video takes: refused rather than ignored.
                 let video_flags = [
                     ("--codec", codec.is_some()),
@@ -507,6 +507,11 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             // Frames reach the encoder as pixels: Remotion's capture format and its JPEG
             // quality have nothing to choose here.
+            if let Some(format) = image_format.as_deref()
+                && !["jpeg", "png", "none"].contains(&format)
+            {
+                bail!("--image-format must be jpeg, png or none, got \"{format}\"");
+            }
             if image_format.is_some() || jpeg_quality.is_some() {
                 tracing::debug!("--image-format and --jpeg-quality change nothing in a video");
             }

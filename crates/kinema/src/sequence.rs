@@ -181,7 +181,10 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
             concurrency: None,
         },
     )
-    .map_err(|e: PlanError| anyhow::Error::new(e).context("invalid --frames"))?;
+    .map_err(|e: PlanError| match e {
+        PlanError::EmptyComposition => anyhow::Error::new(e),
+        _ => anyhow::Error::new(e).context("invalid --frames"),
+    })?;
     let width = (info.width as f64 * job.scale).round() as u32;
     let height = (info.height as f64 * job.scale).round() as u32;
     if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
@@ -201,7 +204,19 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         refuse_existing(frames().map(destination))?;
     }
     for frame in frames() {
-        still::refuse_read_only(&destination(frame))?;
+        let path = destination(frame);
+        // Only an image can be replaced: a folder (or anything else) of the same name would
+        // fail the move after every frame has rendered.
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && !(meta.is_file() || meta.file_type().is_symlink())
+        {
+            bail!(
+                "{} is in the way of frame {frame}'s image and is not a file; move it or pick \
+                 other names (--image-sequence-pattern)",
+                path.display()
+            );
+        }
+        still::refuse_read_only(&path)?;
     }
 
     let created = !job.output.exists();
@@ -218,9 +233,16 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
     std::fs::create_dir(temp.path())
         .with_context(|| format!("cannot write into {}", job.output.display()))?;
 
+    // One thread per core, as many as the memory available holds: each holds its frame, a
+    // copy, and the image being encoded (a large --scale makes them big).
+    let per_thread = kinema_encode::memory::thread_bytes(0, width, height)
+        .saturating_add(u64::from(width) * u64::from(height) * 8);
     let threads = job
         .threads
-        .unwrap_or(job.cores)
+        .unwrap_or_else(|| match kinema_encode::memory::available_bytes() {
+            Some(available) => crate::memory::threads_that_fit(available, per_thread, job.cores),
+            None => job.cores,
+        })
         .clamp(1, plan.frame_count as usize);
     let spans = even_spans(plan.frame_count, u32::try_from(threads).unwrap_or(u32::MAX));
     let queue = Arc::new(ChunkQueue::new(spans, threads, Some(SplitPolicy::local(0))));
@@ -360,15 +382,7 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         // Another render may have written some meanwhile.
         refuse_existing(frames().map(destination))?;
     }
-    for frame in frames() {
-        let name = names.name(frame);
-        std::fs::rename(temp.path().join(&name), job.output.join(&name)).with_context(|| {
-            format!(
-                "cannot move frame {frame}'s image into {}",
-                job.output.display()
-            )
-        })?;
-    }
+    move_in(&names, frames(), temp.path(), &job.output)?;
     std::mem::forget(made_folder);
     drop(temp);
     let seconds = started.elapsed().as_secs_f64();
@@ -394,9 +408,60 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
     })
 }
 
+/// Move the rendered images from `temp` into `output`, all or none: an image replaced is kept
+/// aside in `temp` until every one is in, and put back, with the new ones taken out again, if
+/// one cannot be moved.
+fn move_in(
+    names: &FileNames,
+    frames: impl Iterator<Item = u32>,
+    temp: &std::path::Path,
+    output: &std::path::Path,
+) -> Result<()> {
+    let aside = temp.join("replaced");
+    std::fs::create_dir(&aside).with_context(|| format!("cannot write into {}", temp.display()))?;
+    // The images moved in so far, and whether each replaced one.
+    let mut moved: Vec<(String, bool)> = Vec::new();
+    let mut result = Ok(());
+    for frame in frames {
+        let name = names.name(frame);
+        let destination = output.join(&name);
+        let replaces = std::fs::symlink_metadata(&destination).is_ok();
+        if replaces && let Err(e) = std::fs::rename(&destination, aside.join(&name)) {
+            result = Err(e).with_context(|| format!("cannot replace {}", destination.display()));
+            break;
+        }
+        if let Err(e) = std::fs::rename(temp.join(&name), &destination) {
+            if replaces {
+                let _ = std::fs::rename(aside.join(&name), &destination);
+            }
+            result = Err(e).with_context(|| {
+                format!(
+                    "cannot move frame {frame}'s image to {}",
+                    destination.display()
+                )
+            });
+            break;
+        }
+        moved.push((name, replaces));
+    }
+    if result.is_err() {
+        for (name, replaced) in moved.into_iter().rev() {
+            let destination = output.join(&name);
+            let _ = std::fs::rename(&destination, temp.join(&name));
+            if replaced {
+                let _ = std::fs::rename(aside.join(&name), &destination);
+            }
+        }
+    }
+    result
+}
+
 /// Without `--overwrite`, images already there are an error naming them.
 fn refuse_existing(paths: impl Iterator<Item = PathBuf>) -> Result<()> {
-    let existing: Vec<PathBuf> = paths.filter(|p| p.exists()).collect();
+    // A link counts, even one to nothing.
+    let existing: Vec<PathBuf> = paths
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .collect();
     match existing.as_slice() {
         [] => Ok(()),
         [one] => bail!(
@@ -449,6 +514,42 @@ mod tests {
         assert!(refused("sub/[frame].png").contains("without a /"));
         assert!(refused(&format!("{}[frame]", "x".repeat(260))).contains("over the 255"));
         assert!(refused(".kinema.[frame]").contains("temporary files"));
+    }
+
+    #[test]
+    fn images_move_in_all_or_none() {
+        let dir = std::env::temp_dir().join(format!("kinema-move-in-{}", std::process::id()));
+        let (temp, output) = (dir.join("temp"), dir.join("out"));
+        std::fs::create_dir_all(&temp).unwrap();
+        std::fs::create_dir_all(&output).unwrap();
+        let names = FileNames::new("f[frame].png", 3, SequenceFormat::Png).unwrap();
+        for frame in 0..=3 {
+            std::fs::write(temp.join(names.name(frame)), format!("new {frame}")).unwrap();
+        }
+        std::fs::write(output.join("f1.png"), "old 1").unwrap();
+        // Frame 3's new image has gone missing: frames 0-2 were moved in first.
+        std::fs::remove_file(temp.join("f3.png")).unwrap();
+        let err = move_in(&names, 0..=3, &temp, &output).unwrap_err();
+        assert!(format!("{err:#}").contains("frame 3"), "{err:#}");
+        let mut left: Vec<_> = std::fs::read_dir(&output)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["f1.png"]);
+        assert_eq!(
+            std::fs::read_to_string(output.join("f1.png")).unwrap(),
+            "old 1"
+        );
+        // And with every image there, all move in, replacing the old one.
+        std::fs::write(temp.join("f3.png"), "new 3").unwrap();
+        std::fs::remove_dir_all(temp.join("replaced")).unwrap();
+        move_in(&names, 0..=3, &temp, &output).unwrap();
+        for frame in 0..=3 {
+            let image = std::fs::read_to_string(output.join(names.name(frame))).unwrap();
+            assert_eq!(image, format!("new {frame}"));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

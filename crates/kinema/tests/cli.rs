@@ -2005,6 +2005,19 @@ fn a_failed_sequence_changes_nothing_in_its_folder() {
     assert!(err.contains("element-15.png already exists"), "{err}");
     assert_eq!(file_names(&frames), ["element-15.png"]);
 
+    // Something other than an image in the way is refused before rendering, not when the
+    // images are moved in.
+    std::fs::create_dir(frames.join("element-13.png")).unwrap();
+    let err = run(
+        &frames,
+        &["--sequence", "--image-format", "png", "--frames", "12-16"],
+    );
+    assert!(
+        err.contains("element-13.png is in the way of frame 13"),
+        "{err}"
+    );
+    std::fs::remove_dir(frames.join("element-13.png")).unwrap();
+
     let file = dir.join("a-file");
     std::fs::write(&file, b"kept").unwrap();
     for (output, extra, expected) in [
@@ -2048,6 +2061,11 @@ fn a_failed_sequence_changes_nothing_in_its_folder() {
             &file,
             &["--image-sequence-pattern", "f-[frame].[ext]"],
             "names the images of --sequence",
+        ),
+        (
+            &file,
+            &["--image-format", "tiff"],
+            "must be jpeg, png or none",
         ),
     ] {
         let err = run(output, extra);
