@@ -377,6 +377,12 @@ impl EncoderBackend {
                     "x264 presets need ffmpeg; the built-in encoder is not x264".into(),
                 );
             }
+            if !settings.metadata.is_empty() {
+                return unsupported(
+                    "metadata",
+                    "tags need ffmpeg; the built-in encoder's MP4 writer has none".into(),
+                );
+            }
             if settings.max_rate.is_some() || settings.buffer_size.is_some() {
                 return unsupported(
                     "encodingMaxRate",

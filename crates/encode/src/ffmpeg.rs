@@ -44,6 +44,54 @@ pub struct VideoSettings {
     /// needs the buffer.
     pub max_rate: Option<String>,
     pub buffer_size: Option<String>,
+    /// Remotion's `metadata` (`--metadata key=value`): tags of the finished file (ffmpeg's
+    /// `-metadata`), in order.
+    pub metadata: Vec<(String, String)>,
+}
+
+/// Whether a file named `output` keeps the tag `key`: ffmpeg's MP4 and QuickTime writers keep
+/// the tags of their formats only (found by writing every common one), and write `encoder`
+/// themselves; Matroska and WebM keep any.
+pub fn keeps_metadata_key(output: &Path, key: &str) -> bool {
+    const MP4: [&str; 17] = [
+        "title",
+        "artist",
+        "album_artist",
+        "composer",
+        "album",
+        "date",
+        "comment",
+        "genre",
+        "copyright",
+        "grouping",
+        "lyrics",
+        "description",
+        "synopsis",
+        "show",
+        "episode_id",
+        "network",
+        "keywords",
+    ];
+    const QUICKTIME: [&str; 8] = [
+        "title",
+        "author",
+        "album",
+        "date",
+        "comment",
+        "genre",
+        "copyright",
+        "location",
+    ];
+    let extension = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        _ if key == "encoder" => false,
+        "mp4" | "m4v" => MP4.contains(&key),
+        "mov" => QUICKTIME.contains(&key),
+        _ => true,
+    }
 }
 
 /// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second (k/K: thousands,
@@ -224,6 +272,7 @@ impl VideoSettings {
             color_space: ColorSpace::Default,
             max_rate: None,
             buffer_size: None,
+            metadata: Vec::new(),
         }
     }
 
@@ -427,6 +476,24 @@ impl VideoSettings {
                     .into(),
             );
         }
+        if !self.metadata.is_empty() && self.codec == Codec::Gif {
+            return setting(
+                "metadata",
+                "a GIF holds no metadata tags; leave it unset".into(),
+            );
+        }
+        for (key, value) in &self.metadata {
+            let bad = |c: char| c == '=' || c.is_control();
+            if key.is_empty() || key.chars().any(bad) {
+                return setting(
+                    "metadata",
+                    format!("\"{key}\" is not a tag name (letters, digits, _ and -, no =)"),
+                );
+            }
+            if value.contains('\0') {
+                return setting("metadata", format!("{key}: a value cannot hold NUL"));
+            }
+        }
         if let Some(preset) = &self.x264_preset {
             if self.codec != Codec::H264 {
                 return setting("x264Preset", format!("only applies to h264, not {codec}"));
@@ -472,6 +539,14 @@ impl VideoSettings {
             Some(format) if format.has_alpha() => RawInput::Rgba,
             _ => RawInput::Rgb24,
         }
+    }
+
+    /// `-metadata key=value` for each tag of the finished file.
+    pub(crate) fn metadata_args(&self) -> Vec<String> {
+        self.metadata
+            .iter()
+            .flat_map(|(key, value)| ["-metadata".to_string(), format!("{key}={value}")])
+            .collect()
     }
 
     /// libvpx's `-b:v` in CRF mode: `encodingMaxRate` in bits per second, else `otherwise`.
@@ -677,6 +752,7 @@ impl VideoSettings {
                 "mpegts".into(),
             ]),
             _ => {
+                args.extend(self.metadata_args());
                 if is_mp4_family(output) {
                     args.extend(["-movflags".into(), "+faststart".into()]);
                 }
@@ -1514,5 +1590,41 @@ mod tests {
             ..settings()
         };
         assert!(buffered.validate().is_ok());
+    }
+
+    #[test]
+    fn metadata_tags_the_finished_file_only() {
+        let tagged = VideoSettings {
+            metadata: vec![("title".into(), "A = B".into())],
+            ..settings()
+        };
+        let direct = tagged.args(Path::new("/t/x.mp4"), None).join(" ");
+        assert!(direct.contains("-metadata title=A = B"), "{direct}");
+        let chunk = tagged
+            .args(Path::new("/t/x.ts"), Some(ChunkTiming { first_frame: 0 }))
+            .join(" ");
+        assert!(!chunk.contains("-metadata"), "{chunk}");
+        let refused = |metadata: Vec<(String, String)>, codec| {
+            VideoSettings {
+                metadata,
+                codec,
+                crf: None,
+                ..settings()
+            }
+            .validate()
+            .unwrap_err()
+            .to_string()
+        };
+        let tag = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        assert!(refused(tag("title", "x"), Codec::Gif).contains("a GIF holds no metadata"));
+        assert!(refused(tag("a=b", "x"), Codec::H264).contains("not a tag name"));
+        assert!(refused(tag("", "x"), Codec::H264).contains("not a tag name"));
+        assert!(refused(tag("title", "a\0b"), Codec::H264).contains("NUL"));
+        assert!(keeps_metadata_key(Path::new("a.mp4"), "title"));
+        assert!(!keeps_metadata_key(Path::new("a.mp4"), "userId"));
+        assert!(!keeps_metadata_key(Path::new("a.mov"), "artist"));
+        assert!(keeps_metadata_key(Path::new("a.mov"), "author"));
+        assert!(keeps_metadata_key(Path::new("a.mkv"), "userId"));
+        assert!(!keeps_metadata_key(Path::new("a.webm"), "encoder"));
     }
 }

@@ -32,7 +32,7 @@ pub use encoder::{
 };
 pub use ffmpeg::{
     ChunkTiming, EncodeError, FfmpegEncoder, MAX_FPS, MAX_GIF_FPS, MIN_FPS, VideoSettings,
-    X264_PRESETS, gif_too_fast, parse_bitrate, parse_bitrate_of,
+    X264_PRESETS, gif_too_fast, keeps_metadata_key, parse_bitrate, parse_bitrate_of,
 };
 pub use plan::{ChunkPlan, FrameRange, MAX_CHUNKS, PlanError, PlanOptions, plan_chunks};
 pub use yuv::{ColorMatrix, FrameConverter, I420, YuvError, rgba_to_i420};

@@ -103,6 +103,7 @@ pub fn stitch_chunks(
         });
     } else {
         command.args(["-c", "copy"]);
+        command.args(settings.metadata_args());
         if is_mp4_family(&output) {
             command.args(["-movflags", "+faststart"]);
             if settings.codec == Codec::H265 {

@@ -244,6 +244,21 @@ pub struct TuningOptions {
     /// The buffer, in bits such as 10M, over which the bitrate is kept to its ceiling or target.
     #[arg(long)]
     pub encoding_buffer_size: Option<String>,
+    /// A tag of the video, such as title=Launch (repeat for more; MP4 and MOV keep their
+    /// formats' own tags, MKV and WebM any).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub metadata: Vec<String>,
+}
+
+/// `--metadata key=value` flags as tags.
+pub fn parse_metadata(flags: &[String]) -> Result<Vec<(String, String)>> {
+    flags
+        .iter()
+        .map(|flag| match flag.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+            _ => bail!("--metadata takes KEY=VALUE, such as title=Launch; got \"{flag}\""),
+        })
+        .collect()
 }
 
 /// `kinema render --sequence` and the image flags that go with it.
@@ -431,6 +446,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         "--encoding-buffer-size",
                         tuning.encoding_buffer_size.is_some(),
                     ),
+                    ("--metadata", !tuning.metadata.is_empty()),
                     ("--audio-codec", audio_codec.is_some()),
                     ("--audio-bitrate", audio_bitrate.is_some()),
                     ("--enforce-audio-track", enforce_audio_track),
@@ -570,6 +586,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     .transpose()
                     .map_err(render::in_flags)?
                     .unwrap_or_default(),
+                metadata: parse_metadata(&tuning.metadata)?,
                 max_rate: tuning.encoding_max_rate,
                 buffer_size: tuning.encoding_buffer_size,
                 sound: crate::sound::SoundFlags {

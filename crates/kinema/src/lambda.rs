@@ -263,6 +263,9 @@ pub struct RenderArgs {
     /// The buffer, in bits such as 10M, the bitrate is kept to over.
     #[arg(long)]
     pub encoding_buffer_size: Option<String>,
+    /// A tag of the video, such as title=Launch (repeat for more).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub metadata: Vec<String>,
     /// Leave the sound out (the <Audio> and <Video> elements' mix).
     #[arg(long)]
     pub muted: bool,
@@ -570,7 +573,15 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         audio_codec: args.audio_codec.clone(),
         audio_bitrate: args.audio_bitrate.clone(),
         renderer_function_name: None,
-        metadata: None,
+        metadata: match args.metadata.is_empty() {
+            true => None,
+            false => Some(
+                crate::cli::parse_metadata(&args.metadata)?
+                    .into_iter()
+                    .map(|(key, value)| (key, serde_json::Value::String(value)))
+                    .collect(),
+            ),
+        },
         enable_cancellation: None,
         force: Default::default(),
     };

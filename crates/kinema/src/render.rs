@@ -58,6 +58,8 @@ pub struct RenderJob {
     pub color_space: ColorSpace,
     pub max_rate: Option<String>,
     pub buffer_size: Option<String>,
+    /// `--metadata`: the video's tags.
+    pub metadata: Vec<(String, String)>,
     /// `--muted`, `--audio-codec`, `--audio-bitrate`.
     pub sound: SoundFlags,
     /// The ffmpeg asked for with `--ffmpeg` (`None`: `ffmpeg` on the PATH, or the built-in
@@ -275,6 +277,7 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
         "colorSpace" => "--color-space",
         "encodingMaxRate" => "--encoding-max-rate",
         "encodingBufferSize" => "--encoding-buffer-size",
+        "metadata" => "--metadata",
         "audioCodec" => "--audio-codec",
         "audioBitrate" => "--audio-bitrate",
         // The library names both by their API names (as the farm's payloads spell them).
@@ -504,6 +507,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         color_space: job.color_space,
         max_rate: job.max_rate.clone(),
         buffer_size: job.buffer_size.clone(),
+        metadata: job.metadata.clone(),
     };
     if width == 0 || height == 0 {
         bail!(
@@ -564,6 +568,15 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             _ => error,
         }
     })?;
+    for (key, _) in &settings.metadata {
+        if !kinema_encode::keeps_metadata_key(&job.output, key) {
+            tracing::warn!(
+                "--metadata {key}: {} does not keep this tag (ffmpeg writes only its format's \
+                 own, and its own encoder); a .mkv keeps any",
+                job.output.display()
+            );
+        }
+    }
     let sound = sound::plan(
         &job.sound,
         job.codec,

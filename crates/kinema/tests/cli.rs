@@ -2221,3 +2221,71 @@ fn colour_spaces_and_bitrate_ceilings_reach_the_video() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn metadata_tags_the_finished_video_whichever_way_it_was_written() {
+    let dir = render_dir("metadata");
+    let code = red_square(&dir);
+    let render = |name: &str, flags: &[&str]| {
+        let output = dir.join(name);
+        let out = render_tiny(kinema, &code, &output, 4, flags);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        (common::format_tags(&output), stderr(&out))
+    };
+    let tags = [
+        "--metadata",
+        "title=Launch day",
+        "--metadata",
+        "comment=a=b",
+    ];
+    // Joined from chunks; written straight by one encoder; with a sound track muxed in.
+    for (name, extra) in [
+        ("joined.mp4", &["--concurrency", "2"][..]),
+        ("direct.mp4", &["--concurrency", "1"]),
+        ("sound.mp4", &["--enforce-audio-track"]),
+        ("joined.webm", &["--concurrency", "2"]),
+    ] {
+        let (found, _) = render(name, &[&tags[..], extra].concat());
+        assert_eq!(
+            found.get("title").map(String::as_str),
+            Some("Launch day"),
+            "{name}"
+        );
+        assert_eq!(
+            found.get("comment").map(String::as_str),
+            Some("a=b"),
+            "{name}"
+        );
+    }
+    // MP4 keeps its format's tags only, and says so; Matroska keeps any.
+    let (found, warnings) = render("custom.mp4", &["--metadata", "userId=7"]);
+    assert!(!found.contains_key("userid"));
+    assert!(warnings.contains("--metadata userId"), "{warnings}");
+    let (found, warnings) = render("custom.mkv", &["--metadata", "userId=7"]);
+    assert_eq!(found.get("userid").map(String::as_str), Some("7"));
+    assert!(!warnings.contains("--metadata"), "{warnings}");
+    for (name, flags, says) in [
+        (
+            "a.gif",
+            &["--metadata", "title=x"][..],
+            "--metadata: a GIF holds no metadata tags",
+        ),
+        (
+            "a.mp4",
+            &["--metadata", "title"],
+            "--metadata takes KEY=VALUE",
+        ),
+        ("a.mp4", &["--metadata", "=x"], "--metadata takes KEY=VALUE"),
+        (
+            "a.mp4",
+            &["--metadata", "title=x", "--encoder", "builtin"],
+            "tags need ffmpeg",
+        ),
+    ] {
+        let out = render_tiny(kinema, &code, &dir.join(name), 4, flags);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+        assert!(!dir.join(name).exists());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

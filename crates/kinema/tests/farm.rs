@@ -1513,7 +1513,7 @@ fn farm_renders_paint_video_pictures_from_the_site() {
 }
 
 #[test]
-fn farm_renders_take_prores_profiles_gif_loops_colour_spaces_and_rate_ceilings() {
+fn farm_renders_take_prores_profiles_gif_loops_colour_spaces_rate_ceilings_and_tags() {
     let (dir, storage) = cli_site(
         "profiles",
         &MOVING_BOX.replace("FAIL_AT", "-1"),
@@ -1544,8 +1544,14 @@ fn farm_renders_take_prores_profiles_gif_loops_colour_spaces_and_rate_ceilings()
         "300k",
         "--encoding-buffer-size",
         "600k",
+        "--metadata",
+        "title=From the farm",
     ]);
     assert_eq!(common::color_matrix(&mp4), "bt470bg");
+    assert_eq!(
+        common::format_tags(&mp4).get("title").map(String::as_str),
+        Some("From the farm")
+    );
     assert_eq!(common::x264_max_rate(&mp4), Some(300));
     std::fs::remove_dir_all(&dir).unwrap();
 }

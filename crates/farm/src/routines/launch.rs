@@ -292,6 +292,7 @@ fn orchestrate(
         color_space: super::validate::color_space(params.color_space.as_deref())?,
         max_rate: params.encoding_max_rate.clone(),
         buffer_size: params.encoding_buffer_size.clone(),
+        metadata: super::validate::metadata(params)?,
     };
     if codec == Codec::Gif
         && let Some(why) =

@@ -344,6 +344,8 @@ fn render_chunk(
         color_space: super::validate::color_space(task.color_space.as_deref()).map_err(whole)?,
         max_rate: task.encoding_max_rate.clone(),
         buffer_size: task.encoding_buffer_size.clone(),
+        // Tags belong to the finished file, which the launch writes.
+        metadata: Vec::new(),
     };
     let path: PathBuf = scratch.join(format!("chunk.{}", backend.chunk_extension(codec)));
     let timing = ChunkTiming {

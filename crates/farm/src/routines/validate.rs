@@ -202,6 +202,22 @@ pub fn color_space(name: Option<&str>) -> Result<ColorSpace, FarmError> {
         .map_err(setting_error)
 }
 
+/// `metadata`'s tags: Remotion's `Record<string, string>`.
+pub fn metadata(params: &RenderParams) -> Result<Vec<(String, String)>, FarmError> {
+    let Some(map) = &params.metadata else {
+        return Ok(Vec::new());
+    };
+    map.iter()
+        .map(|(key, value)| match value {
+            serde_json::Value::String(text) => Ok((key.clone(), text.clone())),
+            other => Err(FarmError::field(
+                "metadata",
+                format!("{key}: must be a string, not {other}"),
+            )),
+        })
+        .collect()
+}
+
 /// A setting the encoder refused, as an error of the payload field it names.
 fn setting_error(error: kinema_encode::EncodeError) -> FarmError {
     match error {
@@ -351,6 +367,7 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
         color_space: color_space(params.color_space.as_deref())?,
         max_rate: params.encoding_max_rate.clone(),
         buffer_size: params.encoding_buffer_size.clone(),
+        metadata: metadata(params)?,
         ..VideoSettings::new(codec, 16, 16, 30.0)
     }
     .validate()
@@ -492,6 +509,14 @@ mod tests {
                 "encodingMaxRate: needs encodingBufferSize",
             ),
             (
+                serde_json::json!({"metadata": {"year": 2026}}),
+                "metadata: year: must be a string, not 2026",
+            ),
+            (
+                serde_json::json!({"codec": "gif", "metadata": {"title": "x"}}),
+                "metadata: a GIF holds no metadata tags",
+            ),
+            (
                 serde_json::json!({"encodingMaxRate": "2M", "encodingBufferSize": "lots"}),
                 "encodingBufferSize: \"lots\" is not a bitrate",
             ),
@@ -508,7 +533,7 @@ mod tests {
                 "pixelFormat": "yuva444p10le"}),
             serde_json::json!({"colorSpace": null, "encodingMaxRate": null}),
             serde_json::json!({"colorSpace": "bt601", "encodingMaxRate": "2M",
-                "encodingBufferSize": "4M"}),
+                "encodingBufferSize": "4M", "metadata": {"title": "Launch"}}),
         ] {
             render_params(&params(fields)).unwrap();
         }

@@ -84,3 +84,22 @@ pub fn x264_max_rate(path: &Path) -> Option<u32> {
         .collect();
     digits.parse().ok()
 }
+
+/// The file-level tags of the video at `path`, keys lowercased (Matroska spells them in
+/// capitals).
+pub fn format_tags(path: &Path) -> std::collections::BTreeMap<String, String> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "format_tags", "-of", "json"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["format"]["tags"]
+        .as_object()
+        .map(|tags| {
+            tags.iter()
+                .map(|(k, v)| (k.to_lowercase(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
