@@ -385,7 +385,10 @@ impl EncoderBackend {
             }
             if settings.max_rate.is_some() || settings.buffer_size.is_some() {
                 return unsupported(
-                    "encodingMaxRate",
+                    match settings.max_rate {
+                        Some(_) => "encodingMaxRate",
+                        None => "encodingBufferSize",
+                    },
                     "a bitrate ceiling over a buffer needs ffmpeg; the built-in encoder takes \
                      a target bitrate (videoBitrate) only"
                         .into(),

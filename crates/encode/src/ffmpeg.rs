@@ -49,6 +49,9 @@ pub struct VideoSettings {
     pub metadata: Vec<(String, String)>,
 }
 
+/// The most bytes of tags a render takes: they go on ffmpeg's command line.
+pub const MAX_METADATA_BYTES: usize = 64 * 1024;
+
 /// Whether a file named `output` keeps the tag `key`: ffmpeg's MP4 and QuickTime writers keep
 /// the tags of their formats only (found by writing every common one), and write `encoder`
 /// themselves; Matroska and WebM keep any.
@@ -72,8 +75,11 @@ pub fn keeps_metadata_key(output: &Path, key: &str) -> bool {
         "network",
         "keywords",
     ];
-    const QUICKTIME: [&str; 8] = [
+    const QUICKTIME: [&str; 11] = [
         "title",
+        "artist",
+        "make",
+        "model",
         "author",
         "album",
         "date",
@@ -86,10 +92,12 @@ pub fn keeps_metadata_key(output: &Path, key: &str) -> bool {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    // ffmpeg matches tag names whatever their case.
+    let key = key.to_ascii_lowercase();
     match extension.as_str() {
         _ if key == "encoder" => false,
-        "mp4" | "m4v" => MP4.contains(&key),
-        "mov" => QUICKTIME.contains(&key),
+        "mp4" | "m4v" => MP4.contains(&key.as_str()),
+        "mov" => QUICKTIME.contains(&key.as_str()),
         _ => true,
     }
 }
@@ -468,12 +476,55 @@ impl VideoSettings {
                 parse_bitrate_of(field, value)?;
             }
         }
-        if self.max_rate.is_some() && self.buffer_size.is_none() {
+        match (&self.max_rate, &self.buffer_size) {
+            (Some(_), None) => {
+                return setting(
+                    "encodingMaxRate",
+                    "needs encodingBufferSize too (the buffer the ceiling is kept over, such \
+                     as twice the rate)"
+                        .into(),
+                );
+            }
+            // The encoders ignore a buffer alone, or (libvpx-vp9) refuse it.
+            (None, Some(_)) => {
+                return setting(
+                    "encodingBufferSize",
+                    "needs encodingMaxRate too (the ceiling it keeps the bitrate to)".into(),
+                );
+            }
+            (Some(max_rate), Some(_)) => {
+                if let Some(bitrate) = &self.video_bitrate {
+                    if matches!(self.codec, Codec::Vp8 | Codec::Vp9) {
+                        return setting(
+                            "encodingMaxRate",
+                            format!(
+                                "libvpx keeps to videoBitrate and ignores a ceiling beside it; \
+                                 give {codec} one or the other"
+                            ),
+                        );
+                    }
+                    let (max, target) = (
+                        parse_bitrate_of("encodingMaxRate", max_rate)?,
+                        parse_bitrate(bitrate)?,
+                    );
+                    if max < target {
+                        return setting(
+                            "encodingMaxRate",
+                            format!("{max_rate} is below videoBitrate {bitrate}"),
+                        );
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        let metadata_bytes: usize = self.metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
+        if metadata_bytes > MAX_METADATA_BYTES {
             return setting(
-                "encodingMaxRate",
-                "needs encodingBufferSize too (the buffer the ceiling is kept over, such as \
-                 twice the rate)"
-                    .into(),
+                "metadata",
+                format!(
+                    "{metadata_bytes} bytes of tags are more than the {MAX_METADATA_BYTES} a \
+                     command line carries safely"
+                ),
             );
         }
         if !self.metadata.is_empty() && self.codec == Codec::Gif {
@@ -487,7 +538,9 @@ impl VideoSettings {
             if key.is_empty() || key.chars().any(bad) {
                 return setting(
                     "metadata",
-                    format!("\"{key}\" is not a tag name (letters, digits, _ and -, no =)"),
+                    format!(
+                        "\"{key}\" is not a tag name (it must not be empty, hold = or control characters)"
+                    ),
                 );
             }
             if value.contains('\0') {
@@ -508,8 +561,9 @@ impl VideoSettings {
         Ok(())
     }
 
-    /// The matrix the video's YUV is in: BT.709, but BT.601 for VP8, whose bitstream knows no
-    /// other (decoders apply it whatever the container says).
+    /// The matrix the video's YUV is in: BT.709, but BT.601 when asked (`colorSpace: bt601`)
+    /// and for VP8, whose bitstream knows no other (decoders apply it whatever the container
+    /// says).
     pub fn color_matrix(&self) -> crate::yuv::ColorMatrix {
         match (self.codec, self.color_space) {
             (Codec::Vp8, _) | (_, ColorSpace::Bt601) => crate::yuv::ColorMatrix::Bt601,
@@ -593,7 +647,10 @@ impl VideoSettings {
             // ffmpeg's own RGB → YUV conversion defaults to BT.601; ask for what we tag.
             args.extend([
                 "-vf".into(),
-                format!("scale=out_color_matrix={matrix}:out_range=tv"),
+                format!(
+                    "scale=out_color_matrix={}:out_range=tv",
+                    self.color_matrix().swscale_name()
+                ),
             ]);
         }
         let pixel_format = self.output_pixel_format().map(PixelFormat::name);
@@ -688,6 +745,12 @@ impl VideoSettings {
         }
         if self.codec != Codec::Gif {
             // The primaries and transfer are sRGB's (BT.709's) whatever the matrix.
+            // ProRes' frame headers take SMPTE 170M for BT.601 (the same coefficients): the
+            // container says the same.
+            let matrix = match self.codec {
+                Codec::Prores => self.color_matrix().prores_name(),
+                _ => matrix,
+            };
             args.extend(["-colorspace".into(), matrix.into()]);
             push(
                 &mut args,
@@ -752,7 +815,10 @@ impl VideoSettings {
                 "mpegts".into(),
             ]),
             _ => {
-                args.extend(self.metadata_args());
+                if chunk.is_none() {
+                    // Tags belong to the finished file.
+                    args.extend(self.metadata_args());
+                }
                 if is_mp4_family(output) {
                     args.extend(["-movflags".into(), "+faststart".into()]);
                 }
@@ -1491,7 +1557,7 @@ mod tests {
             );
             if pixel_format.is_some() {
                 assert!(
-                    args.contains("scale=out_color_matrix=bt470bg:out_range=tv"),
+                    args.contains("scale=out_color_matrix=bt601:out_range=tv"),
                     "{args}"
                 );
             }
@@ -1582,14 +1648,41 @@ mod tests {
             })
             .contains("encodingMaxRate: prores takes no bitrate")
         );
-        // A buffer alone shapes a target bitrate.
-        let buffered = VideoSettings {
-            video_bitrate: Some("1M".into()),
-            buffer_size: Some("2M".into()),
-            crf: None,
-            ..settings()
-        };
-        assert!(buffered.validate().is_ok());
+        // A buffer alone, a ceiling below the target, or one libvpx would ignore: refused.
+        let with_rates =
+            |codec, bitrate: Option<&str>, max: Option<&str>, buffer: Option<&str>| VideoSettings {
+                codec,
+                crf: None,
+                video_bitrate: bitrate.map(Into::into),
+                max_rate: max.map(Into::into),
+                buffer_size: buffer.map(Into::into),
+                ..settings()
+            };
+        for (settings, says) in [
+            (
+                with_rates(Codec::H264, Some("1M"), None, Some("2M")),
+                "encodingBufferSize: needs encodingMaxRate",
+            ),
+            (
+                with_rates(Codec::Vp9, None, None, Some("2M")),
+                "encodingBufferSize: needs encodingMaxRate",
+            ),
+            (
+                with_rates(Codec::H264, Some("2M"), Some("1M"), Some("2M")),
+                "1M is below videoBitrate 2M",
+            ),
+            (
+                with_rates(Codec::Vp8, Some("1M"), Some("2M"), Some("4M")),
+                "ignores a ceiling beside it",
+            ),
+        ] {
+            assert!(refused(settings.clone()).contains(says), "{settings:?}");
+        }
+        assert!(
+            with_rates(Codec::H264, Some("1M"), Some("2M"), Some("4M"))
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]
@@ -1622,8 +1715,18 @@ mod tests {
         assert!(refused(tag("title", "a\0b"), Codec::H264).contains("NUL"));
         assert!(keeps_metadata_key(Path::new("a.mp4"), "title"));
         assert!(!keeps_metadata_key(Path::new("a.mp4"), "userId"));
-        assert!(!keeps_metadata_key(Path::new("a.mov"), "artist"));
         assert!(keeps_metadata_key(Path::new("a.mov"), "author"));
+        assert!(keeps_metadata_key(Path::new("a.mp4"), "Title"));
+        let long = VideoSettings {
+            metadata: tag("description", &"x".repeat(MAX_METADATA_BYTES)),
+            ..settings()
+        };
+        assert!(
+            long.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("bytes of tags")
+        );
         assert!(keeps_metadata_key(Path::new("a.mkv"), "userId"));
         assert!(!keeps_metadata_key(Path::new("a.webm"), "encoder"));
     }

@@ -3,7 +3,8 @@
 //! Kinema writes **BT.709, limited ("TV") range** — what players assume for HD video — and tags
 //! the stream so (`-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv`).
 //! VP8 is the exception: its bitstream knows only BT.601, which every decoder applies whatever
-//! the container says, so VP8 gets the BT.601 matrix ([`ColorMatrix`]). The conversion is the
+//! the container says, so VP8 gets the BT.601 matrix ([`ColorMatrix`]), as does a render asked
+//! for `colorSpace: bt601`. The conversion is the
 //! `yuv` crate's SIMD path (~0.9 ms per 1080p frame).
 
 use crate::encoder::{Alpha, FrameChanges, RgbaFrame};
@@ -21,11 +22,19 @@ pub enum ColorMatrix {
 }
 
 impl ColorMatrix {
-    /// ffmpeg's name for it (`-colorspace`, `scale=out_color_matrix`).
+    /// ffmpeg's name for it (`-colorspace`).
     pub fn ffmpeg_name(self) -> &'static str {
         match self {
             ColorMatrix::Bt709 => "bt709",
             ColorMatrix::Bt601 => "bt470bg",
+        }
+    }
+
+    /// The name ffmpeg's `scale` filter takes (`out_color_matrix`), which has no `bt470bg`.
+    pub fn swscale_name(self) -> &'static str {
+        match self {
+            ColorMatrix::Bt709 => "bt709",
+            ColorMatrix::Bt601 => "bt601",
         }
     }
 

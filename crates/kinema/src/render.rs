@@ -298,6 +298,8 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
     // Reasons that name another setting name it as a flag too.
     let reason = reason
         .replace("encodingBufferSize", "--encoding-buffer-size")
+        .replace("encodingMaxRate", "--encoding-max-rate")
+        .replace("below videoBitrate", "below --video-bitrate")
         .replace("(videoBitrate)", "(--video-bitrate)");
     anyhow::anyhow!("{flag}: {reason}")
 }

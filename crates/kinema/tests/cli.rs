@@ -2157,18 +2157,25 @@ fn colour_spaces_and_bitrate_ceilings_reach_the_video() {
     );
     assert_eq!(common::x264_max_rate(&capped), Some(300));
     assert_eq!(common::x264_max_rate(&bt709), None);
-    render(
+    let vp9 = |name: &str, flags: &[&str]| {
+        let video = render(
+            name,
+            kinema,
+            &[&["--codec", "vp9", "--crf", "4"], flags].concat(),
+        );
+        std::fs::metadata(video).unwrap().len()
+    };
+    let uncapped = vp9("uncapped.webm", &[]);
+    let capped = vp9(
         "capped.webm",
-        kinema,
         &[
-            "--codec",
-            "vp9",
             "--encoding-max-rate",
-            "300k",
+            "20k",
             "--encoding-buffer-size",
-            "600k",
+            "40k",
         ],
     );
+    assert!(capped * 2 < uncapped, "{capped} vs {uncapped} bytes");
 
     for (output, flags, says) in [
         (
@@ -2191,6 +2198,11 @@ fn colour_spaces_and_bitrate_ceilings_reach_the_video() {
             "a.mp4",
             &["--encoding-max-rate", "1M"][..],
             "needs --encoding-buffer-size too",
+        ),
+        (
+            "a.mp4",
+            &["--encoding-buffer-size", "1M"][..],
+            "--encoding-buffer-size: needs --encoding-max-rate too",
         ),
         (
             "a.mov",
