@@ -254,18 +254,10 @@ pub struct RenderArgs {
     pub number_of_gif_loops: Option<u32>,
     #[arg(long)]
     pub video_bitrate: Option<String>,
-    /// default (= bt709), bt709 or bt601: the YUV matrix written and tagged.
-    #[arg(long)]
-    pub color_space: Option<String>,
-    /// A ceiling on the video bitrate such as 5M (needs --encoding-buffer-size).
-    #[arg(long)]
-    pub encoding_max_rate: Option<String>,
-    /// The buffer, in bits such as 10M, the bitrate is kept to over.
-    #[arg(long)]
-    pub encoding_buffer_size: Option<String>,
-    /// A tag of the video, such as title=Launch (repeat for more).
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub metadata: Vec<String>,
+    // --color-space, --encoding-max-rate, --encoding-buffer-size and --metadata, as for
+    // `kinema render`.
+    #[command(flatten)]
+    pub tuning: crate::cli::TuningOptions,
     /// Leave the sound out (the <Audio> and <Video> elements' mix).
     #[arg(long)]
     pub muted: bool,
@@ -566,17 +558,17 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         concurrency: args.concurrency,
         number_of_gif_loops: args.number_of_gif_loops,
         pro_res_profile: args.prores_profile.clone(),
-        color_space: args.color_space.clone(),
-        encoding_max_rate: args.encoding_max_rate.clone(),
-        encoding_buffer_size: args.encoding_buffer_size.clone(),
+        color_space: args.tuning.color_space.clone(),
+        encoding_max_rate: args.tuning.encoding_max_rate.clone(),
+        encoding_buffer_size: args.tuning.encoding_buffer_size.clone(),
         muted: args.muted,
         audio_codec: args.audio_codec.clone(),
         audio_bitrate: args.audio_bitrate.clone(),
         renderer_function_name: None,
-        metadata: match args.metadata.is_empty() {
+        metadata: match args.tuning.metadata.is_empty() {
             true => None,
             false => Some(
-                crate::cli::parse_metadata(&args.metadata)?
+                crate::cli::parse_metadata(&args.tuning.metadata)?
                     .into_iter()
                     .map(|(key, value)| (key, serde_json::Value::String(value)))
                     .collect(),

@@ -638,7 +638,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let peaks = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
     // A thread's failure, with the frame it was on (`None`: not at a frame, such as an encoder
     // that would not start).
-    let (tx, rx) = mpsc::channel::<(Option<u32>, anyhow::Error)>();
+    let (tx, rx) = mpsc::channel::<Failure>();
     let mut workers = Vec::new();
     for worker in 0..threads {
         let heard = heard.clone();
@@ -809,16 +809,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     drop(tx);
 
     let bar = progress_bar(job.progress, plan.frame_count as u64, "0 encoded");
-    let mut failures = Vec::new();
-    loop {
-        if interrupt::requested() {
-            stop.store(true, Ordering::SeqCst);
-        }
-        match rx.recv_timeout(std::time::Duration::from_millis(100)) {
-            Ok(failure) => failures.push(failure),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
+    let outcome = supervise(rx, workers, &stop, || {
         if let Some(bar) = &bar {
             let frames_rendered = rendered.load(Ordering::SeqCst) as u64;
             bar.set_position(frames_rendered);
@@ -835,24 +826,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                 bar.per_sec()
             ));
         }
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    if let Some(signal) = interrupt::requested_by() {
-        return Err(Interrupted(signal).into());
-    }
-    // Threads that failed before the others stopped: the earliest frame is the one to fix
-    // first (a later frame may fail for the same reason); failures at no frame, in order.
-    let failure = failures
-        .into_iter()
-        .enumerate()
-        .min_by_key(|(order, (frame, _))| (frame.unwrap_or(u32::MAX), *order))
-        .map(|(_, (_, e))| e);
-    if let Some(e) = failure {
+    if let Err(e) = outcome {
         // An encoder's error names the temporary file it was writing: say which video.
         return Err(if e.chain().any(|cause| cause.is::<EncodeError>()) {
             e.context(format!("cannot write {}", job.output.display()))
@@ -949,6 +927,48 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         peak_memory_bytes: own.peak_bytes,
         encoder_peak_memory_bytes: encoder_peak,
     })
+}
+
+/// A render thread's failure, with the frame it was on (`None`: not at a frame, such as an
+/// encoder that would not start).
+pub(crate) type Failure = (Option<u32>, anyhow::Error);
+
+/// Follows render threads until all have ended: a signal stops them (`stop`), `tick` runs
+/// every tenth of a second (progress bars). The error to report is the interruption, else the
+/// earliest frame's failure (the one to fix first: a later frame may fail for the same
+/// reason), else the first failure at no frame.
+pub(crate) fn supervise(
+    failures: mpsc::Receiver<Failure>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+    stop: &AtomicBool,
+    mut tick: impl FnMut(),
+) -> Result<()> {
+    let mut failed = Vec::new();
+    loop {
+        if interrupt::requested() {
+            stop.store(true, Ordering::SeqCst);
+        }
+        match failures.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(failure) => failed.push(failure),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        tick();
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+    if let Some(signal) = interrupt::requested_by() {
+        return Err(Interrupted(signal).into());
+    }
+    match failed
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(order, (frame, _))| (frame.unwrap_or(u32::MAX), *order))
+    {
+        Some((_, (_, e))) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// The farm's chunks as runs of the render's frames (see [`chunk_queue`](crate::chunk_queue)).

@@ -21,7 +21,7 @@ use kinema_encode::{PlanError, PlanOptions, plan_chunks};
 use kinema_paint::{BlitzRenderer, FrameRenderer, MAX_SIDE, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
-use crate::render::{Interrupted, TempDir, Usage, interrupt, progress_bar, usage};
+use crate::render::{Failure, TempDir, Usage, interrupt, progress_bar, supervise, usage};
 use crate::still::{self, StillFormat};
 
 /// Remotion's default `--image-sequence-pattern`.
@@ -251,7 +251,7 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
     let failed_at = Arc::new(AtomicU32::new(u32::MAX));
     let rendered = Arc::new(AtomicUsize::new(0));
     let bytes = Arc::new(AtomicU64::new(0));
-    let (tx, rx) = mpsc::channel::<(Option<u32>, anyhow::Error)>();
+    let (tx, rx) = mpsc::channel::<Failure>();
     let mut workers = Vec::new();
     for worker in 0..threads {
         let halt = stop.clone();
@@ -341,39 +341,16 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
     drop(tx);
 
     let bar = progress_bar(job.progress, plan.frame_count as u64, "0.0 fps");
-    let mut failures = Vec::new();
-    loop {
-        if interrupt::requested() {
-            stop.store(true, Ordering::SeqCst);
-        }
-        match rx.recv_timeout(std::time::Duration::from_millis(100)) {
-            Ok(failure) => failures.push(failure),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
+    let outcome = supervise(rx, workers, &stop, || {
         if let Some(bar) = &bar {
             bar.set_position(rendered.load(Ordering::SeqCst) as u64);
             bar.set_message(format!("{:.1} fps", bar.per_sec()));
         }
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    if let Some(signal) = interrupt::requested_by() {
-        return Err(Interrupted(signal).into());
-    }
-    // The earliest frame that failed is the one to fix first; failures at no frame, in order.
-    if let Some(e) = failures
-        .into_iter()
-        .enumerate()
-        .min_by_key(|(order, (frame, _))| (frame.unwrap_or(u32::MAX), *order))
-        .map(|(_, (_, e))| e)
-    {
-        return Err(e);
-    }
+    outcome?;
     let count = rendered.load(Ordering::SeqCst) as u64;
     if count != plan.frame_count as u64 {
         bail!("only {count} of {} frames were rendered", plan.frame_count);
