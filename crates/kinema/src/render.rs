@@ -333,17 +333,6 @@ pub(crate) fn ffmpeg_does_not_run(path: &Path) -> anyhow::Error {
     )
 }
 
-/// A temporary output that deletes itself unless kept.
-struct TempOutput(Option<PathBuf>);
-
-impl Drop for TempOutput {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
 /// Frames composed in a row before they are painted: the JavaScript engine's working set
 /// stays in cache from one frame to the next instead of being evicted by painting each time
 /// (composing costs about a third less this way). Trees are small; a few frames of imbalance
@@ -612,13 +601,13 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
 
     // From here on Ctrl-C only asks the render to stop, so the guards below can clean up.
     let _interrupt = interrupt::watch();
-    let temp = TempOutput(Some(temp_path_for(&job.output)?));
-    let temp_path = temp.0.clone().expect("set above");
+    let temp = Removed::new(temp_path_for(&job.output)?, Removal::File);
+    let temp_path = temp.path().to_path_buf();
     // Creating the temporary output now tells a folder that cannot be written to (read-only,
     // not ours) before any frame is rendered; the encoder or the join writes over it.
     std::fs::File::create(&temp_path)
         .with_context(|| format!("cannot write {}", job.output.display()))?;
-    let chunk_dir = TempDir(Some(temp_path.with_extension("chunks")));
+    let chunk_dir = Removed::new(temp_path.with_extension("chunks"), Removal::Tree);
     std::fs::create_dir_all(chunk_dir.path())
         .with_context(|| format!("cannot create {}", chunk_dir.path().display()))?;
 
@@ -893,7 +882,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         _ => None,
     };
     move_into_place(&temp_path, &job.output, job.overwrite)?;
-    std::mem::forget(temp);
+    temp.keep();
     let seconds = started.elapsed().as_secs_f64();
     let (own, children) = (usage(Usage::Own), usage(Usage::Children));
     let encoder_peak = peaks
@@ -1098,19 +1087,49 @@ pub(crate) mod interrupt {
     }
 }
 
-/// A temporary folder removed with everything in it unless kept.
-pub(crate) struct TempDir(pub Option<PathBuf>);
+/// How a [`Removed`] path goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Removal {
+    /// A file.
+    File,
+    /// A folder with everything in it.
+    Tree,
+    /// A folder, only if it is empty.
+    IfEmpty,
+}
 
-impl TempDir {
+/// A temporary path removed when dropped, unless kept.
+pub(crate) struct Removed {
+    path: Option<PathBuf>,
+    how: Removal,
+}
+
+impl Removed {
+    pub fn new(path: PathBuf, how: Removal) -> Removed {
+        Removed {
+            path: Some(path),
+            how,
+        }
+    }
+
     pub fn path(&self) -> &Path {
-        self.0.as_deref().expect("present until dropped")
+        self.path.as_deref().expect("present until kept or dropped")
+    }
+
+    /// Leave the path where it is.
+    pub fn keep(mut self) {
+        self.path = None;
     }
 }
 
-impl Drop for TempDir {
+impl Drop for Removed {
     fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_dir_all(path);
+        if let Some(path) = self.path.take() {
+            let _ = match self.how {
+                Removal::File => std::fs::remove_file(path),
+                Removal::Tree => std::fs::remove_dir_all(path),
+                Removal::IfEmpty => std::fs::remove_dir(path),
+            };
         }
     }
 }

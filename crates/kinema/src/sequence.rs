@@ -21,7 +21,7 @@ use kinema_encode::{PlanError, PlanOptions, plan_chunks};
 use kinema_paint::{BlitzRenderer, FrameRenderer, MAX_SIDE, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
-use crate::render::{Failure, TempDir, Usage, interrupt, progress_bar, supervise, usage};
+use crate::render::{Failure, Removal, Removed, Usage, interrupt, progress_bar, supervise, usage};
 use crate::still::{self, StillFormat};
 
 /// Remotion's default `--image-sequence-pattern`.
@@ -223,13 +223,14 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
     std::fs::create_dir_all(&job.output)
         .with_context(|| format!("cannot create the folder {}", job.output.display()))?;
     // An empty folder this render made goes again if it fails.
-    let made_folder = EmptyFolder(created.then(|| job.output.clone()));
+    let made_folder = created.then(|| Removed::new(job.output.clone(), Removal::IfEmpty));
     crate::render::remove_stale_temporaries(&job.output, "kinema");
     let _interrupt = interrupt::watch();
-    let temp = TempDir(Some(
+    let temp = Removed::new(
         job.output
             .join(format!(".kinema.{}.partial.frames", std::process::id())),
-    ));
+        Removal::Tree,
+    );
     std::fs::create_dir(temp.path())
         .with_context(|| format!("cannot write into {}", job.output.display()))?;
 
@@ -360,7 +361,9 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         refuse_existing(frames().map(destination))?;
     }
     move_in(&names, frames(), temp.path(), &job.output)?;
-    std::mem::forget(made_folder);
+    if let Some(folder) = made_folder {
+        folder.keep();
+    }
     drop(temp);
     let seconds = started.elapsed().as_secs_f64();
     let own = usage(Usage::Own);
@@ -451,17 +454,6 @@ fn refuse_existing(paths: impl Iterator<Item = PathBuf>) -> Result<()> {
             first.display(),
             rest.len()
         ),
-    }
-}
-
-/// A folder removed (if still empty) when dropped.
-struct EmptyFolder(Option<PathBuf>);
-
-impl Drop for EmptyFolder {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_dir(path);
-        }
     }
 }
 
