@@ -93,6 +93,17 @@ impl AudioCodec {
         }
     }
 
+    /// Extensions of a file holding this codec's sound alone, the usual one first (none for
+    /// Opus, which no audio-only codec writes).
+    pub fn sound_file_extensions(self) -> &'static [&'static str] {
+        match self {
+            AudioCodec::Aac => &["aac", "m4a"],
+            AudioCodec::Mp3 => &["mp3"],
+            AudioCodec::Pcm16 => &["wav"],
+            AudioCodec::Opus => &[],
+        }
+    }
+
     fn ffmpeg_args(self, bitrate: u32) -> Vec<String> {
         let bitrate = bitrate.to_string();
         match self {
@@ -105,6 +116,67 @@ impl AudioCodec {
         .into_iter()
         .map(String::from)
         .collect()
+    }
+}
+
+/// Remotion's audio-only codecs (`--codec mp3|aac|wav`): the render is the composition's
+/// sound alone, a sound file with no pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AudioOnlyCodec {
+    Mp3,
+    Aac,
+    Wav,
+}
+
+impl AudioOnlyCodec {
+    pub const ALL: [AudioOnlyCodec; 3] = [
+        AudioOnlyCodec::Mp3,
+        AudioOnlyCodec::Aac,
+        AudioOnlyCodec::Wav,
+    ];
+
+    /// The codec named `name` (Remotion's spelling), if it is an audio-only one.
+    pub fn parse(name: &str) -> Option<AudioOnlyCodec> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AudioOnlyCodec::Mp3 => "mp3",
+            AudioOnlyCodec::Aac => "aac",
+            AudioOnlyCodec::Wav => "wav",
+        }
+    }
+
+    /// The codec an output file's extension picks when none is asked for, as Remotion's
+    /// render CLI picks it: `.mp3` mp3, `.aac` and `.m4a` aac, `.wav` wav.
+    pub fn for_extension(extension: &str) -> Option<AudioOnlyCodec> {
+        match extension.to_ascii_lowercase().as_str() {
+            "mp3" => Some(AudioOnlyCodec::Mp3),
+            "aac" | "m4a" => Some(AudioOnlyCodec::Aac),
+            "wav" => Some(AudioOnlyCodec::Wav),
+            _ => None,
+        }
+    }
+
+    /// Remotion's default sound codec for it: mp3 MP3, aac AAC, wav 16-bit PCM.
+    pub fn default_audio_codec(self) -> AudioCodec {
+        match self {
+            AudioOnlyCodec::Mp3 => AudioCodec::Mp3,
+            AudioOnlyCodec::Aac => AudioCodec::Aac,
+            AudioOnlyCodec::Wav => AudioCodec::Pcm16,
+        }
+    }
+
+    /// The sound codecs it may be written in, as Remotion allows: its own, or lossless
+    /// pcm-16 (a WAV file).
+    pub fn audio_codecs(self) -> &'static [AudioCodec] {
+        match self {
+            AudioOnlyCodec::Mp3 => &[AudioCodec::Mp3, AudioCodec::Pcm16],
+            AudioOnlyCodec::Aac => &[AudioCodec::Aac, AudioCodec::Pcm16],
+            AudioOnlyCodec::Wav => &[AudioCodec::Pcm16],
+        }
     }
 }
 
@@ -167,6 +239,65 @@ impl AudioSettings {
             });
         }
         AudioSettings::new(audio_codec, bitrate).map(Some)
+    }
+
+    /// The sound file an audio-only render of `codec` writes to a file with `extension`:
+    /// `audio_codec` (`audioCodec`, else the codec's default; see
+    /// [`AudioOnlyCodec::audio_codecs`]) at `bitrate`. A file whose extension does not hold
+    /// that sound is refused, naming the setting that chose it.
+    pub fn for_audio_only(
+        codec: AudioOnlyCodec,
+        audio_codec: Option<&str>,
+        bitrate: Option<&str>,
+        extension: &str,
+    ) -> Result<AudioSettings, EncodeError> {
+        let audio = match audio_codec {
+            None => codec.default_audio_codec(),
+            Some(name) => {
+                let chosen = AudioCodec::parse(name)?;
+                if !codec.audio_codecs().contains(&chosen) {
+                    return Err(EncodeError::Setting {
+                        field: "audioCodec",
+                        reason: format!(
+                            "{} is not a sound codec of {}: use {}",
+                            chosen.name(),
+                            codec.name(),
+                            codec
+                                .audio_codecs()
+                                .iter()
+                                .map(|c| c.name())
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
+                    });
+                }
+                chosen
+            }
+        };
+        let extension = extension.to_ascii_lowercase();
+        let fits = audio.sound_file_extensions();
+        if !fits.contains(&extension.as_str()) {
+            let names = fits
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let file = match extension.as_str() {
+                "" => "a file with no extension".to_string(),
+                other => format!("a .{other} file"),
+            };
+            return Err(match audio_codec {
+                Some(_) => EncodeError::Setting {
+                    field: "audioCodec",
+                    reason: format!("{} sound goes in {names}, not {file}", audio.name()),
+                },
+                None => EncodeError::Setting {
+                    field: "codec",
+                    reason: format!("{} writes {names}, not {file}", codec.name()),
+                },
+            });
+        }
+        AudioSettings::new(audio, bitrate)
     }
 
     /// `--audio-bitrate` as text (`128k`, `320000`), for `codec`.
@@ -509,13 +640,55 @@ pub fn mux(
     if matches!(extension.as_str(), "mp4" | "m4v" | "mov") {
         command.args(["-movflags", "+faststart"]);
     }
+    feed(command, samples, output)
+}
+
+/// Writes `output`, a sound file (an audio-only render): `samples` (from [`mix`]) encoded as
+/// `settings` say, with `metadata`'s tags. The container follows the file's extension (see
+/// [`AudioCodec::sound_file_extensions`]).
+pub fn encode(
+    ffmpeg: &Path,
+    samples: &[f32],
+    settings: &AudioSettings,
+    metadata: &[(String, String)],
+    output: &Path,
+) -> Result<(), EncodeError> {
+    let mut command = Command::new(ffmpeg);
+    command.args(["-v", "error", "-y"]);
+    command.args(raw_samples()).args(["-i", "pipe:0"]);
+    command.args(settings.codec.ffmpeg_args(settings.bitrate));
+    let extension = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "m4a" => {
+            command.args(["-movflags", "+faststart"]);
+        }
+        // A bare AAC stream keeps tags only in an ID3 header, which ffmpeg leaves out unless
+        // asked.
+        "aac" if !metadata.is_empty() => {
+            command.args(["-write_id3v2", "1"]);
+        }
+        _ => {}
+    }
+    for (key, value) in metadata {
+        command.arg("-metadata").arg(format!("{key}={value}"));
+    }
+    feed(command, samples, output)
+}
+
+/// Runs `command` (which reads raw samples from its standard input and writes `output`),
+/// feeding it `samples`.
+fn feed(mut command: Command, samples: &[f32], output: &Path) -> Result<(), EncodeError> {
+    let ffmpeg = PathBuf::from(command.get_program());
     let mut child = command
         .arg(output)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(EncodeError::ffmpeg_missing(ffmpeg))?;
+        .map_err(EncodeError::ffmpeg_missing(&ffmpeg))?;
     let mut stdin = child.stdin.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
     let log = std::thread::spawn(move || {
@@ -608,6 +781,44 @@ mod tests {
         );
         // A file name Kinema does not know is left to ffmpeg.
         assert!(choose(Codec::H264, Some("pcm-16"), None, false, "").is_ok());
+    }
+
+    #[test]
+    fn audio_only_codecs_follow_remotion() {
+        assert_eq!(AudioOnlyCodec::parse("wav"), Some(AudioOnlyCodec::Wav));
+        assert_eq!(AudioOnlyCodec::parse("h264"), None);
+        assert_eq!(
+            AudioOnlyCodec::for_extension("M4A"),
+            Some(AudioOnlyCodec::Aac)
+        );
+        assert_eq!(AudioOnlyCodec::for_extension("mp4"), None);
+        let choose = |codec, audio: Option<&str>, bitrate: Option<&str>, ext: &str| {
+            AudioSettings::for_audio_only(codec, audio, bitrate, ext).map_err(|e| e.to_string())
+        };
+        let wav = choose(AudioOnlyCodec::Wav, None, None, "wav").unwrap();
+        assert_eq!(wav.codec, AudioCodec::Pcm16);
+        let mp3 = choose(AudioOnlyCodec::Mp3, None, Some("128k"), "mp3").unwrap();
+        assert_eq!((mp3.codec, mp3.bitrate), (AudioCodec::Mp3, 128_000));
+        // Lossless sound for an aac render is a WAV file, as Remotion writes it.
+        let lossless = choose(AudioOnlyCodec::Aac, Some("pcm-16"), None, "wav").unwrap();
+        assert_eq!(lossless.codec, AudioCodec::Pcm16);
+        let err = choose(AudioOnlyCodec::Aac, Some("pcm-16"), None, "aac").unwrap_err();
+        assert!(
+            err.contains("audioCodec: pcm-16 sound goes in .wav, not a .aac file"),
+            "{err}"
+        );
+        let err = choose(AudioOnlyCodec::Wav, Some("opus"), None, "wav").unwrap_err();
+        assert!(
+            err.contains("opus is not a sound codec of wav: use pcm-16"),
+            "{err}"
+        );
+        let err = choose(AudioOnlyCodec::Aac, None, None, "").unwrap_err();
+        assert!(
+            err.contains("aac writes .aac or .m4a, not a file with no extension"),
+            "{err}"
+        );
+        let err = choose(AudioOnlyCodec::Wav, None, Some("128k"), "wav").unwrap_err();
+        assert!(err.contains("pcm-16 is uncompressed"), "{err}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::ops::RangeInclusive;
 
+use crate::audio::AudioOnlyCodec;
 use crate::ffmpeg::EncodeError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -306,6 +307,51 @@ impl PixelFormat {
 }
 
 /// The choice called `name`, or an error for `field` listing every choice.
+/// What `--codec` (Remotion's `codec`) names: a video codec, or an audio-only one whose
+/// render is a sound file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaCodec {
+    Video(Codec),
+    Audio(AudioOnlyCodec),
+}
+
+impl MediaCodec {
+    /// The codec named `name`; the error lists every codec.
+    pub fn parse(name: &str) -> Result<MediaCodec, EncodeError> {
+        if let Some(audio) = AudioOnlyCodec::parse(name) {
+            return Ok(MediaCodec::Audio(audio));
+        }
+        Codec::parse(name).map(MediaCodec::Video).map_err(|_| {
+            let names: Vec<&str> = Codec::ALL
+                .iter()
+                .map(|c| c.name())
+                .chain(AudioOnlyCodec::ALL.iter().map(|c| c.name()))
+                .collect();
+            EncodeError::Setting {
+                field: "codec",
+                reason: format!("\"{name}\" is not one of {}", names.join(", ")),
+            }
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MediaCodec::Video(codec) => codec.name(),
+            MediaCodec::Audio(codec) => codec.name(),
+        }
+    }
+
+    /// The codec an output file's extension picks when none is asked for, as Remotion's
+    /// render CLI picks it (see [`Codec::for_extension`] and
+    /// [`AudioOnlyCodec::for_extension`]).
+    pub fn for_extension(extension: &str) -> MediaCodec {
+        match AudioOnlyCodec::for_extension(extension) {
+            Some(audio) => MediaCodec::Audio(audio),
+            None => MediaCodec::Video(Codec::for_extension(extension)),
+        }
+    }
+}
+
 fn find_named<T: Copy>(
     field: &'static str,
     name: &str,
@@ -332,6 +378,35 @@ fn find_named<T: Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn media_codecs_are_video_or_sound_alone() {
+        assert_eq!(
+            MediaCodec::parse("mp3").unwrap(),
+            MediaCodec::Audio(AudioOnlyCodec::Mp3)
+        );
+        assert_eq!(
+            MediaCodec::parse("vp9").unwrap(),
+            MediaCodec::Video(Codec::Vp9)
+        );
+        let err = MediaCodec::parse("av1").unwrap_err().to_string();
+        assert!(
+            err.contains("\"av1\" is not one of h264, h265, vp8, vp9, prores, gif, mp3, aac, wav"),
+            "{err}"
+        );
+        assert_eq!(
+            MediaCodec::for_extension("wav"),
+            MediaCodec::Audio(AudioOnlyCodec::Wav)
+        );
+        assert_eq!(
+            MediaCodec::for_extension("webm"),
+            MediaCodec::Video(Codec::Vp8)
+        );
+        assert_eq!(
+            MediaCodec::for_extension(""),
+            MediaCodec::Video(Codec::H264)
+        );
+    }
 
     #[test]
     fn names_round_trip_and_unknown_names_list_the_choices() {

@@ -52,9 +52,9 @@ pub struct VideoSettings {
 /// The most bytes of tags a render takes: they go on ffmpeg's command line.
 pub const MAX_METADATA_BYTES: usize = 64 * 1024;
 
-/// Whether a file named `output` keeps the tag `key`: ffmpeg's MP4 and QuickTime writers keep
-/// the tags of their formats only (found by writing every common one), and write `encoder`
-/// themselves; Matroska and WebM keep any.
+/// Whether a file named `output` keeps the tag `key`: ffmpeg's MP4 (and M4A), QuickTime and
+/// WAV writers keep the tags of their formats only (found by writing every common one), and
+/// write `encoder` themselves; Matroska, WebM, MP3 and AAC (an ID3 header) keep any.
 pub fn keeps_metadata_key(output: &Path, key: &str) -> bool {
     const MP4: [&str; 17] = [
         "title",
@@ -94,12 +94,57 @@ pub fn keeps_metadata_key(output: &Path, key: &str) -> bool {
         .unwrap_or_default();
     // ffmpeg matches tag names whatever their case.
     let key = key.to_ascii_lowercase();
+    // A WAV file's RIFF INFO list, as ffmpeg names its fields.
+    const WAV: [&str; 10] = [
+        "title",
+        "artist",
+        "album",
+        "comment",
+        "copyright",
+        "date",
+        "genre",
+        "language",
+        "encoded_by",
+        "track",
+    ];
     match extension.as_str() {
         _ if key == "encoder" => false,
-        "mp4" | "m4v" => MP4.contains(&key.as_str()),
+        "mp4" | "m4v" | "m4a" => MP4.contains(&key.as_str()),
         "mov" => QUICKTIME.contains(&key.as_str()),
+        "wav" => WAV.contains(&key.as_str()),
         _ => true,
     }
+}
+
+/// That `metadata` (Remotion's `metadata`, `--metadata key=value`) can be written as tags:
+/// names without `=` or control characters, values without NUL, and no more than
+/// [`MAX_METADATA_BYTES`] in all.
+pub fn validate_metadata(metadata: &[(String, String)]) -> Result<(), EncodeError> {
+    let setting = |reason: String| {
+        Err(EncodeError::Setting {
+            field: "metadata",
+            reason,
+        })
+    };
+    let bytes: usize = metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if bytes > MAX_METADATA_BYTES {
+        return setting(format!(
+            "{bytes} bytes of tags are more than the {MAX_METADATA_BYTES} a command line \
+             carries safely"
+        ));
+    }
+    for (key, value) in metadata {
+        let bad = |c: char| c == '=' || c.is_control();
+        if key.is_empty() || key.chars().any(bad) {
+            return setting(format!(
+                "\"{key}\" is not a tag name (it must not be empty, hold = or control characters)"
+            ));
+        }
+        if value.contains('\0') {
+            return setting(format!("{key}: a value cannot hold NUL"));
+        }
+    }
+    Ok(())
 }
 
 /// Parse a bitrate such as `4M`, `800k` or `2500000` into bits per second (k/K: thousands,
@@ -517,36 +562,13 @@ impl VideoSettings {
             }
             (None, None) => {}
         }
-        let metadata_bytes: usize = self.metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
-        if metadata_bytes > MAX_METADATA_BYTES {
-            return setting(
-                "metadata",
-                format!(
-                    "{metadata_bytes} bytes of tags are more than the {MAX_METADATA_BYTES} a \
-                     command line carries safely"
-                ),
-            );
-        }
         if !self.metadata.is_empty() && self.codec == Codec::Gif {
             return setting(
                 "metadata",
                 "a GIF holds no metadata tags; leave it unset".into(),
             );
         }
-        for (key, value) in &self.metadata {
-            let bad = |c: char| c == '=' || c.is_control();
-            if key.is_empty() || key.chars().any(bad) {
-                return setting(
-                    "metadata",
-                    format!(
-                        "\"{key}\" is not a tag name (it must not be empty, hold = or control characters)"
-                    ),
-                );
-            }
-            if value.contains('\0') {
-                return setting("metadata", format!("{key}: a value cannot hold NUL"));
-            }
-        }
+        validate_metadata(&self.metadata)?;
         if let Some(preset) = &self.x264_preset {
             if self.codec != Codec::H264 {
                 return setting("x264Preset", format!("only applies to h264, not {codec}"));

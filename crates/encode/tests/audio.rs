@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kinema_encode::audio::{self, MixWindow, SAMPLE_RATE};
-use kinema_encode::{AudioCodec, AudioCue, AudioSettings};
+use kinema_encode::{AudioCodec, AudioCue, AudioOnlyCodec, AudioSettings};
 
 const FFMPEG: &str = "ffmpeg";
 
@@ -284,6 +284,74 @@ fn the_mix_is_muxed_beside_the_video_without_re_encoding_it() {
     assert!(
         err.contains("list.m3u8") && err.contains("whitelist"),
         "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_audio_only_render_is_a_sound_file_with_its_tags() {
+    let dir = scratch("sound-file");
+    let file = tone(&dir, 440, 1.0);
+    let mixed = mix(&cues(&file, 0..30, 30.0, 0.5), 30.0, 30.0, 30)
+        .unwrap()
+        .unwrap();
+    let tags = vec![
+        ("title".to_string(), "Quarterly Review".to_string()),
+        ("comment".to_string(), "made by Kinema".to_string()),
+    ];
+    for (codec, extension, name, format) in [
+        (AudioOnlyCodec::Mp3, "mp3", "mp3", "mp3"),
+        (AudioOnlyCodec::Aac, "aac", "aac", "aac"),
+        (AudioOnlyCodec::Aac, "m4a", "aac", "mov,mp4,m4a,3gp,3g2,mj2"),
+        (AudioOnlyCodec::Wav, "wav", "pcm_s16le", "wav"),
+    ] {
+        let output = dir.join(format!("sound.{extension}"));
+        let settings = AudioSettings::for_audio_only(codec, None, None, extension).unwrap();
+        audio::encode(Path::new(FFMPEG), &mixed, &settings, &tags, &output).unwrap();
+        let probe = Command::new("ffprobe")
+            .args(["-v", "error", "-show_entries"])
+            .args(["stream=codec_type,codec_name,sample_rate,channels"])
+            .args(["-show_entries", "format=format_name,duration:format_tags"])
+            .args(["-of", "json"])
+            .arg(&output)
+            .output()
+            .unwrap();
+        let probe: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
+        let streams = probe["streams"].as_array().unwrap();
+        assert_eq!(streams.len(), 1, "{extension}: {probe}");
+        assert_eq!(streams[0]["codec_type"], "audio", "{probe}");
+        assert_eq!(streams[0]["codec_name"], name, "{probe}");
+        assert_eq!(streams[0]["sample_rate"], "48000", "{probe}");
+        assert_eq!(streams[0]["channels"], 2, "{probe}");
+        assert_eq!(probe["format"]["format_name"], format, "{probe}");
+        assert_eq!(
+            probe["format"]["tags"]["title"], "Quarterly Review",
+            "{extension}: {probe}"
+        );
+        // The tone comes back at the volume it was mixed at (lossy codecs, within a little).
+        let back = decoded(&output);
+        let samples = back.len() / 2;
+        // MP3 and AAC pad the start and end with their codec's delay; the length is right
+        // to within a few thousand samples.
+        assert!(
+            (samples as i64 - 48_000).abs() < 3_000,
+            "{extension}: {samples} samples"
+        );
+        let middle = &back[back.len() / 4..back.len() * 3 / 4];
+        let peak = middle.iter().fold(0f32, |m, s| m.max(s.abs()));
+        let expected = decoded(&file).iter().fold(0f32, |m, s| m.max(s.abs())) * 0.5;
+        assert!(
+            (peak - expected).abs() < 0.02,
+            "{extension}: peak {peak}, expected {expected}"
+        );
+    }
+    // A file its sound cannot go in is refused before ffmpeg runs, naming the setting.
+    let misfit = AudioSettings::for_audio_only(AudioOnlyCodec::Mp3, None, None, "wav")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        misfit.contains("codec: mp3 writes .mp3, not a .wav file"),
+        "{misfit}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

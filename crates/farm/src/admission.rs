@@ -30,6 +30,14 @@ pub fn rendering_bytes(payload: &Value) -> Option<u64> {
                     .filter(|n| n.is_finite() && *n >= 1.0)
                     .map_or(1, |n| n.min(f64::from(u32::MAX)) as u32)
             };
+            // An audio-only chunk is composed, not encoded: an engine and a document.
+            if text("codec").is_some_and(|c| kinema_encode::AudioOnlyCodec::parse(c).is_some()) {
+                return Some(PROCESS_BYTES.saturating_add(thread_bytes(
+                    0,
+                    size("width"),
+                    size("height"),
+                )));
+            }
             let codec = text("codec")
                 .and_then(|c| Codec::parse(c).ok())
                 .unwrap_or(Codec::H264);
@@ -85,6 +93,9 @@ mod tests {
         // The built-in encoder and ProRes (4:2:2 10-bit frames) hold little.
         assert!(mb(&renderer(json!({"encoder": "builtin"}))) < 150);
         assert_eq!(mb(&renderer(json!({"codec": "prores"}))), 230);
+        // A sound file's chunk holds no encoder and no frames on their way to one.
+        let sound = mb(&renderer(json!({"codec": "mp3"})));
+        assert!(sound < 150, "{sound}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use kinema_encode::memory::in_megabytes;
 use kinema_encode::{ColorSpace, ProresProfile};
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
+use crate::audio_only;
 use crate::input::{CodeOptions, load_bundle, parse_props};
 use crate::render;
 use crate::sequence::{self, SequenceFormat};
@@ -91,8 +92,9 @@ pub enum Command {
         /// Frames per chunk (default: planned like a Lambda render, about 20 or more).
         #[arg(long)]
         frames_per_chunk: Option<u32>,
-        /// h264, h265, vp8, vp9, prores or gif (default: from the output's extension, as
-        /// Remotion picks it: .webm vp8, .gif gif, .mov prores, else h264).
+        /// h264, h265, vp8, vp9, prores or gif, or mp3, aac or wav for the sound alone
+        /// (default: from the output's extension, as Remotion picks it: .webm vp8, .gif gif,
+        /// .mov prores, .mp3 mp3, .aac and .m4a aac, .wav wav, else h264).
         #[arg(long)]
         codec: Option<String>,
         /// Constant rate factor (default per codec: h264 18, h265 23, vp8 9, vp9 28).
@@ -120,8 +122,8 @@ pub enum Command {
         /// Leave the sound out (the <Audio> and <Video> elements' mix).
         #[arg(long)]
         muted: bool,
-        /// aac, mp3, opus or pcm-16 (default per codec: h264/h265 aac, vp8/vp9 opus, prores
-        /// pcm-16; GIFs have no sound).
+        /// aac, mp3, opus or pcm-16 (default per codec: h264/h265/aac aac, vp8/vp9 opus,
+        /// prores/wav pcm-16, mp3 mp3; GIFs have no sound).
         #[arg(long)]
         audio_codec: Option<String>,
         /// Sound bitrate such as 128k (default 320k; not for pcm-16).
@@ -532,6 +534,99 @@ pub fn run(cli: Cli) -> Result<()> {
                 tracing::debug!("--image-format and --jpeg-quality change nothing in a video");
             }
             let encoder = render::EncoderChoice::parse(&encoder)?;
+            let audio_only = match &codec {
+                Some(name) => match kinema_encode::MediaCodec::parse(name) {
+                    Ok(kinema_encode::MediaCodec::Audio(audio)) => Some(audio),
+                    Ok(kinema_encode::MediaCodec::Video(_)) => None,
+                    Err(e) => return Err(render::in_flags(e)),
+                },
+                None => output.extension().and_then(|e| {
+                    kinema_encode::AudioOnlyCodec::for_extension(&e.to_string_lossy())
+                }),
+            };
+            if let Some(audio_codec_only) = audio_only {
+                // What only pictures take: refused rather than ignored.
+                let picture_flags = [
+                    ("--crf", crf.is_some()),
+                    ("--pixel-format", pixel_format.is_some()),
+                    ("--x264-preset", x264_preset.is_some()),
+                    ("--prores-profile", prores_profile.is_some()),
+                    ("--number-of-gif-loops", number_of_gif_loops.is_some()),
+                    ("--video-bitrate", video_bitrate.is_some()),
+                    ("--color-space", tuning.color_space.is_some()),
+                    ("--encoding-max-rate", tuning.encoding_max_rate.is_some()),
+                    (
+                        "--encoding-buffer-size",
+                        tuning.encoding_buffer_size.is_some(),
+                    ),
+                    ("--every-nth-frame", every_nth_frame != 1),
+                    ("--frames-per-chunk", frames_per_chunk.is_some()),
+                    ("--encoder", encoder != render::EncoderChoice::Auto),
+                    ("--scale", scale != 1.0),
+                ];
+                let name = audio_codec_only.name();
+                if let Some((flag, _)) = picture_flags.iter().find(|(_, given)| *given) {
+                    bail!("{flag} applies to pictures, and --codec {name} renders the sound alone");
+                }
+                if muted {
+                    bail!(
+                        "--muted: --codec {name} renders the sound alone, so there would be \
+                         nothing to write"
+                    );
+                }
+                let bundle = load_bundle(&entry, &code)?;
+                let props = parse_props(props.as_deref())?;
+                let mut resources =
+                    PaintOptions::for_public_dir(still::public_dir(&bundle, &entry)).resources;
+                resources.allow_remote = !offline;
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                let report = audio_only::render_audio(audio_only::AudioJob {
+                    overrides: code.overrides(&bundle),
+                    bundle,
+                    composition,
+                    props,
+                    output,
+                    frame_range: frames
+                        .as_deref()
+                        .map(render::parse_frame_range)
+                        .transpose()?,
+                    threads: concurrency
+                        .map(|concurrency| concurrency.threads(cores))
+                        .transpose()
+                        .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?,
+                    codec: audio_codec_only,
+                    audio_codec,
+                    audio_bitrate,
+                    metadata: parse_metadata(&tuning.metadata)?,
+                    ffmpeg,
+                    overwrite,
+                    limits: limits.limits(),
+                    resources,
+                    progress: !json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                })?;
+                if json {
+                    outln!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    outln!(
+                        "{} ({} sound, {:.1} s{}, {} at {} fps, {:.1} MB) in {:.1} s, {:.1} \
+                         frames/s on {}, CPU {:.1} s + {:.1} s in ffmpeg, memory {}",
+                        report.output.display(),
+                        report.audio_codec.name(),
+                        report.duration_seconds,
+                        if report.audible { "" } else { ", silent" },
+                        counted(report.frames, "frame"),
+                        report.fps,
+                        report.bytes as f64 / 1e6,
+                        report.seconds,
+                        report.frames_per_second,
+                        counted(report.threads as u64, "thread"),
+                        report.cpu_seconds,
+                        report.encoder_cpu_seconds,
+                        in_megabytes(report.peak_memory_bytes),
+                    );
+                }
+                return Ok(());
+            }
             let codec = match codec {
                 Some(codec) => kinema_encode::Codec::parse(&codec).map_err(render::in_flags)?,
                 None => render::codec_for_output(&output, encoder, ffmpeg.as_deref()),

@@ -237,7 +237,7 @@ pub struct RenderArgs {
     /// Number of chunks to split the render into (1-200).
     #[arg(long)]
     pub concurrency: Option<u32>,
-    /// h264, h265, vp8, vp9, prores or gif.
+    /// h264, h265, vp8, vp9, prores or gif, or mp3, aac or wav for the sound alone.
     #[arg(long, default_value = "h264")]
     pub codec: String,
     #[arg(long)]

@@ -12,6 +12,7 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
+mod audio_only;
 mod chunk_queue;
 mod cli;
 mod finishing;

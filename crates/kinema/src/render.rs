@@ -197,7 +197,7 @@ pub(crate) fn codec_for_output(
 /// Rename the finished video to `output`. Without `overwrite` a file that appeared there while
 /// rendering (another render of the same name) is kept and this one is an error: the check
 /// before rendering alone would let the later render replace it.
-fn move_into_place(temp: &Path, output: &Path, overwrite: bool) -> Result<()> {
+pub(crate) fn move_into_place(temp: &Path, output: &Path, overwrite: bool) -> Result<()> {
     let context = || format!("cannot move the video into {}", output.display());
     if overwrite {
         return std::fs::rename(temp, output).with_context(context);
@@ -389,7 +389,7 @@ fn process_runs(pid: u32) -> bool {
     result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-fn temp_path_for(output: &Path) -> Result<PathBuf> {
+pub(crate) fn temp_path_for(output: &Path) -> Result<PathBuf> {
     let dir = match output.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

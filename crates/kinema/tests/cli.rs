@@ -1470,6 +1470,18 @@ fn streams(path: &Path) -> Vec<(String, String, f64)> {
         .collect()
 }
 
+/// How long `path`'s sound plays, decoded.
+fn decoded_seconds(path: &Path) -> f64 {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "f32le", "-ac", "1", "-ar", "48000", "pipe:1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    (out.stdout.len() / 4) as f64 / 48_000.0
+}
+
 /// The loudness (RMS) of `path`'s sound over `seconds` from `at`.
 fn loudness(path: &Path, at: f64, seconds: f64) -> f64 {
     let out = Command::new("ffmpeg")
@@ -2300,4 +2312,175 @@ fn metadata_tags_the_finished_video_whichever_way_it_was_written() {
         assert!(!dir.join(name).exists());
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn audio_only_codecs_write_the_sound_alone() {
+    let dir = render_dir("sound-alone");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .args(["sine=frequency=440:duration=3", "-ac", "2"])
+        .arg(dir.join("public/tone.wav"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Silent for half a second, then the tone at full volume.
+    let code = dir.join("song.tsx");
+    std::fs::write(
+        &code,
+        "import {Audio, Sequence, staticFile} from 'remotion';\n\
+         export default () => <Sequence from={15}><Audio src={staticFile('tone.wav')} /></Sequence>;\n",
+    )
+    .unwrap();
+    // The extension picks the codec, as Remotion's does; or --codec does.
+    for (name, extra, codec, audio_codec, stream) in [
+        ("song.mp3", &[][..], "mp3", "mp3", "mp3"),
+        ("song.aac", &[][..], "aac", "aac", "aac"),
+        ("song.m4a", &["--codec", "aac"][..], "aac", "aac", "aac"),
+        (
+            "song.wav",
+            &["--concurrency", "1"][..],
+            "wav",
+            "pcm-16",
+            "pcm_s16le",
+        ),
+        (
+            "lossless.wav",
+            &["--codec", "aac", "--audio-codec", "pcm-16"][..],
+            "aac",
+            "pcm-16",
+            "pcm_s16le",
+        ),
+    ] {
+        let output = dir.join(name);
+        let mut flags = vec!["--json"];
+        flags.extend(extra);
+        let out = render_tiny(kinema, &code, &output, 60, &flags);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["codec"], codec, "{report}");
+        assert_eq!(report["audioCodec"], audio_codec, "{report}");
+        assert_eq!(report["frames"], 60, "{report}");
+        assert_eq!(report["audible"], true, "{report}");
+        let found = streams(&output);
+        assert_eq!(found.len(), 1, "{name}: {found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1.as_str()),
+            ("audio", stream)
+        );
+        // Two seconds, give or take an MP3 or AAC frame of padding.
+        let seconds = decoded_seconds(&output);
+        assert!((seconds - 2.0).abs() < 0.06, "{name}: {seconds}");
+        assert!(loudness(&output, 0.0, 0.4) < 0.001, "{name}");
+        // A sine of amplitude 1/8 has an RMS of 0.088.
+        assert!(
+            (loudness(&output, 1.0, 0.5) - 0.088).abs() < 0.005,
+            "{name}"
+        );
+    }
+    // --frames takes part of it: frames 15-44 are the tone's first second.
+    let part = dir.join("part.mp3");
+    let out = render_tiny(kinema, &code, &part, 60, &["--frames", "15-44"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!((loudness(&part, 0.2, 0.5) - 0.088).abs() < 0.005);
+    // Tags go in the file.
+    let tagged = dir.join("tagged.mp3");
+    let out = render_tiny(kinema, &code, &tagged, 30, &["--metadata", "title=Song"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(common::format_tags(&tagged)["title"], "Song");
+
+    // Nothing audible: silence as long as the frames, and a warning.
+    let quiet = red_square(&dir);
+    let silent = dir.join("silent.wav");
+    let out = render_tiny(kinema, &quiet, &silent, 30, &["--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is silence"), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["audible"], false, "{report}");
+    assert_eq!(decoded_seconds(&silent), 1.0);
+
+    // What cannot apply is refused before anything is written, and the old file is kept.
+    std::fs::write(dir.join("kept.mp3"), b"old").unwrap();
+    for (flags, output, says) in [
+        (&["--crf", "20"][..], "a.mp3", "--crf applies to pictures"),
+        (
+            &["--scale", "2"][..],
+            "a.wav",
+            "--scale applies to pictures",
+        ),
+        (
+            &["--muted"][..],
+            "a.aac",
+            "--muted: --codec aac renders the sound alone",
+        ),
+        (
+            &["--codec", "mp3"][..],
+            "a.wav",
+            "--codec: mp3 writes .mp3, not a .wav file",
+        ),
+        (
+            &["--audio-codec", "opus"][..],
+            "a.m4a",
+            "--audio-codec: opus is not a sound codec of aac: use aac or pcm-16",
+        ),
+        (
+            &["--audio-bitrate", "128k"][..],
+            "a.wav",
+            "pcm-16 is uncompressed",
+        ),
+        (
+            &["--codec", "flac"][..],
+            "a.flac",
+            "\"flac\" is not one of h264",
+        ),
+        (
+            &["--ffmpeg", "/nonexistent/ffmpeg"][..],
+            "a.mp3",
+            "does not run",
+        ),
+        (&["--overwrite=false"][..], "kept.mp3", "already exists"),
+    ] {
+        let out = render_tiny(kinema, &code, &dir.join(output), 60, flags);
+        assert!(!out.status.success(), "{flags:?}");
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+    }
+    let out = render_tiny(kinema_without_ffmpeg, &code, &dir.join("a.mp3"), 60, &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--codec mp3: the sound is mixed and encoded by ffmpeg"),
+        "{}",
+        stderr(&out)
+    );
+    // A frame that throws names itself; a sound that is not there names its first frame.
+    let broken = dir.join("broken.tsx");
+    std::fs::write(
+        &broken,
+        "import {useCurrentFrame} from 'remotion';\n\
+         export default () => { if (useCurrentFrame() === 20) throw new Error('no tune'); return null; };\n",
+    )
+    .unwrap();
+    let out = render_tiny(kinema, &broken, &dir.join("a.mp3"), 60, &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("frame 20") && stderr(&out).contains("no tune"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        &broken,
+        "import {Audio, Sequence, staticFile} from 'remotion';\n\
+         export default () => <Sequence from={7}><Audio src={staticFile('gone.mp3')} /></Sequence>;\n",
+    )
+    .unwrap();
+    let out = render_tiny(kinema, &broken, &dir.join("a.mp3"), 30, &["--json"]);
+    assert!(!out.status.success());
+    let failure: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(failure["frame"], 7, "{failure}");
+    assert_eq!(std::fs::read(dir.join("kept.mp3")).unwrap(), b"old");
+    // None of the failures left a file or a temporary behind.
+    let mut left = file_names(&dir);
+    left.retain(|name| name.starts_with('.') || name.starts_with("a."));
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

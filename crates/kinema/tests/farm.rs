@@ -1441,6 +1441,73 @@ fn farm_renders_have_the_sound_a_local_render_has() {
         err.contains("audioCodec: pcm-16 sound cannot go in a .mp4 file"),
         "{err}"
     );
+
+    // The sound alone (Remotion's audio-only codecs): the chunks compose their frames and mix
+    // them, and the launch encodes the mixes laid end to end into the file. It sounds as the
+    // local render of the same codec does.
+    let (sound, progress) = farm(&["--codec", "mp3"]);
+    assert!(sound.extension().is_some_and(|e| e == "mp3"), "{sound:?}");
+    assert_eq!(progress["renderMetadata"]["codec"], "mp3");
+    assert_eq!(progress["renderMetadata"]["audioCodec"], "mp3");
+    assert_eq!(progress["framesRendered"], 90, "{progress}");
+    let local = dir.join("local.mp3");
+    let out = Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(["render", entry, "TitleCard"])
+        .arg(&local)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (farm_sound, local_sound) = (sound_of(&sound), sound_of(&local));
+    assert_eq!(farm_sound.len(), local_sound.len());
+    assert!(loud(&farm_sound[20_000..30_000]) > 0.1);
+    let difference: Vec<f32> = farm_sound
+        .iter()
+        .zip(&local_sound)
+        .map(|(a, b)| a - b)
+        .collect();
+    assert!(loud(&difference) < 1e-3, "{}", loud(&difference));
+    // Lossless, under the name asked for.
+    let (wav, _) = farm(&["--codec", "wav", "--out-name", "chime.wav"]);
+    assert!(wav.ends_with("chime.wav"), "{wav:?}");
+    let streams = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&streams.stdout).trim(), "pcm_s16le");
+    // What only pictures take, and a name that cannot hold the sound, are refused.
+    for (flags, says) in [
+        (
+            &["--codec", "aac", "--crf", "20"][..],
+            "crf: applies to pictures",
+        ),
+        (
+            &["--codec", "aac", "--muted"][..],
+            "muted: codec aac renders the sound alone",
+        ),
+        (
+            &["--codec", "mp3", "--out-name", "chime.wav"][..],
+            "outName: \"chime.wav\" must end in .mp3 for codec mp3",
+        ),
+    ] {
+        let mut args = vec!["lambda", "render", "chime", "TitleCard"];
+        args.extend(flags);
+        let out = kinema_farm(&storage, &args);
+        assert!(!out.status.success(), "{flags:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{flags:?}: {err}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

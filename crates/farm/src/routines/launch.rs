@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use kinema_compose::{Engine, Limits};
 use kinema_encode::{
-    ChunkFile, Codec, EncoderBackend, PixelFormat, PlanOptions, VideoSettings, plan_chunks,
+    AudioSettings, ChunkFile, Codec, EncoderBackend, MediaCodec, PixelFormat, PlanOptions,
+    VideoSettings, plan_chunks,
 };
 use serde_json::{Value, json};
 
@@ -23,6 +24,20 @@ use crate::progress::{
 };
 
 use super::renderer::{TransportStatus, status_key, video_key};
+
+/// What the launch writes.
+enum Deliverable {
+    /// A video, stitched from the chunks' files, with their sound beside it (`None`: muted,
+    /// a GIF, or no ffmpeg to mix it).
+    Video {
+        codec: Codec,
+        settings: VideoSettings,
+        backend: EncoderBackend,
+        sound: Option<AudioSettings>,
+    },
+    /// A sound file (codec mp3, aac or wav): the chunks' mixes laid end to end, encoded.
+    Sound(AudioSettings),
+}
 
 /// How a launch ended without an output.
 enum Failure {
@@ -257,7 +272,7 @@ fn orchestrate(
     tracker.flush()?;
 
     // Plan.
-    let codec = Codec::parse(&params.codec).map_err(FarmError::from)?;
+    let media_codec = MediaCodec::parse(&params.codec).map_err(FarmError::from)?;
     let plan = plan_chunks(
         info.duration_in_frames,
         &PlanOptions {
@@ -271,57 +286,16 @@ fn orchestrate(
     let width = (info.width as f64 * params.scale).round() as u32;
     let height = (info.height as f64 * params.scale).round() as u32;
     let fps = info.fps / params.every_nth_frame as f64;
-    let pixel_format = params
-        .pixel_format
-        .as_deref()
-        .map(PixelFormat::parse)
-        .transpose()
-        .map_err(FarmError::from)?;
-    let settings = VideoSettings {
-        codec,
-        width,
-        height,
-        fps,
-        crf: params.crf,
-        x264_preset: params.x264_preset.clone(),
-        video_bitrate: params.video_bitrate.clone(),
-        pixel_format,
-        encoder_threads: Some(1),
-        prores_profile: super::validate::prores_profile(params.pro_res_profile.as_deref())?,
-        gif_loops: params.number_of_gif_loops,
-        color_space: super::validate::color_space(params.color_space.as_deref())?,
-        max_rate: params.encoding_max_rate.clone(),
-        buffer_size: params.encoding_buffer_size.clone(),
-        metadata: super::validate::metadata(params)?,
+    let (deliverable, extension) = match media_codec {
+        MediaCodec::Video(codec) => {
+            video_deliverable(context, params, codec, &info, (width, height))?
+        }
+        MediaCodec::Audio(codec) => {
+            let (settings, extension) = super::validate::sound_file(params, codec)?;
+            // `start` checked that the farm has an ffmpeg to mix and encode with.
+            (Deliverable::Sound(settings), extension)
+        }
     };
-    if codec == Codec::Gif
-        && let Some(why) =
-            kinema_encode::gif_too_fast(info.fps, params.every_nth_frame, "everyNthFrame")
-    {
-        return Err(FarmError::field("everyNthFrame", why).into());
-    }
-    settings.validate().map_err(FarmError::from)?;
-    // The farm's settings were checked when it started, so a path given is there; without
-    // one, H.264 falls back to the built-in encoder where ffmpeg is missing.
-    let backend =
-        EncoderBackend::choose(context.config.ffmpeg.as_deref(), codec).map_err(|no_ffmpeg| {
-            FarmError::Render(format!(
-                "{no_ffmpeg}: install ffmpeg where the farm runs, or give its path (`kinema \
-                 lambda --ffmpeg`, or `ffmpeg` in kinema.toml or KINEMA_FFMPEG for `kinema serve`)"
-            ))
-        })?;
-    if backend == EncoderBackend::Builtin {
-        tracing::warn!("{}", kinema_encode::FALLBACK_WARNING);
-    }
-    let mut sound = super::validate::sound(params, codec)?;
-    if sound.is_some() && !EncoderBackend::ffmpeg_found(context.config.ffmpeg_program()) {
-        tracing::warn!(
-            "the video will have no sound: <Audio> and <Video> elements are mixed by ffmpeg, \
-             which the farm does not have"
-        );
-        sound = None;
-    }
-    let extension = codec.extensions()[0];
     let (out_bucket_name, out_key) = match &params.out_name {
         None => (
             bucket.name().to_string(),
@@ -333,12 +307,10 @@ fn orchestrate(
         ),
         Some(OutNameInput::Custom { bucket_name, key }) => (bucket_name.clone(), key.clone()),
     };
-    // The video is muxed into the container its name asks for (`start` checked that the codec
-    // fits it: .mkv and .mov for H.264 hold Matroska and QuickTime, not MP4 under that name).
-    let extension = super::validate::output_extension(params.out_name.as_ref(), codec);
-    backend
-        .check(&settings, std::path::Path::new(&format!("out.{extension}")))
-        .map_err(FarmError::from)?;
+    let sound = match &deliverable {
+        Deliverable::Video { sound, .. } => sound.clone(),
+        Deliverable::Sound(settings) => Some(settings.clone()),
+    };
     let out_bucket = context.storage.bucket(&out_bucket_name)?;
     if !params.overwrite && out_bucket.head(&out_key)?.is_some() {
         return Err(FarmError::Render(format!(
@@ -354,7 +326,7 @@ fn orchestrate(
     tracker.progress.render_metadata = Some(RenderMetadata {
         kind: "video".into(),
         image_format: "none".into(),
-        codec: Some(codec.name().into()),
+        codec: Some(media_codec.name().into()),
         muted: params.muted,
         frame_range: [plan.frame_range.start, plan.frame_range.end],
         every_nth_frame: plan.every_nth_frame,
@@ -421,7 +393,7 @@ fn orchestrate(
             serve_url: params.serve_url.clone(),
             composition: params.composition.clone(),
             overrides: params.force.overrides(),
-            codec: codec.name().into(),
+            codec: media_codec.name().into(),
             crf: params.crf,
             x264_preset: params.x264_preset.clone(),
             pixel_format: params.pixel_format.clone(),
@@ -435,7 +407,11 @@ fn orchestrate(
             launch_function_config: crate::payload::LaunchFunctionConfig {
                 version: context.config.version.clone(),
             },
-            encoder: backend.name().into(),
+            // Sound is mixed and encoded by ffmpeg.
+            encoder: match &deliverable {
+                Deliverable::Video { backend, .. } => backend.name().into(),
+                Deliverable::Sound(_) => "ffmpeg".into(),
+            },
             enable_cancellation: true,
             sound: sound.is_some(),
         };
@@ -464,7 +440,11 @@ fn orchestrate(
     }
 
     // Follow the renderers.
-    let chunk_extension = backend.chunk_extension(codec);
+    let chunk_extension = match &deliverable {
+        Deliverable::Video { backend, codec, .. } => backend.chunk_extension(*codec),
+        // A sound chunk is its mix alone (see `local_sound`).
+        Deliverable::Sound(_) => "none",
+    };
     std::fs::create_dir_all(&leftovers.local_dir)
         .map_err(FarmError::io("cannot create the launch's scratch folder"))?;
     let local_chunk = |c: usize| {
@@ -504,12 +484,14 @@ fn orchestrate(
             }
             match status.state.as_str() {
                 "completed" => {
-                    let source = status
-                        .video_key
-                        .clone()
-                        .unwrap_or_else(|| video_key(render_id, index, state.attempt));
-                    bucket.get_to_file(&source, &local_chunk(index))?;
-                    bucket.delete(&source)?;
+                    if let Deliverable::Video { .. } = deliverable {
+                        let source = status
+                            .video_key
+                            .clone()
+                            .unwrap_or_else(|| video_key(render_id, index, state.attempt));
+                        bucket.get_to_file(&source, &local_chunk(index))?;
+                        bucket.delete(&source)?;
+                    }
                     if let Some(sound) = &status.audio_key {
                         bucket.get_to_file(sound, &local_sound(index))?;
                         bucket.delete(sound)?;
@@ -612,35 +594,74 @@ fn orchestrate(
         .get_or_insert(all_done - first_rendered.unwrap_or(all_done));
     tracker.flush()?;
 
-    // Stitch without re-encoding and upload.
-    let files: Vec<ChunkFile> = (0..chunk_count)
-        .map(|c| ChunkFile {
-            path: local_chunk(c),
-            frames: plan.frames_of(c).count() as u64,
+    // Stitch without re-encoding (or, for a sound file, lay the mixes end to end and encode
+    // them) and upload.
+    let mixes: Vec<(u32, PathBuf)> = (0..chunk_count)
+        .map(|c| {
+            (
+                plan.chunks[c].start - plan.frame_range.start,
+                local_sound(c),
+            )
         })
+        .filter(|(_, path)| path.exists())
         .collect();
     let stitched = leftovers.local_dir.join(format!("out.{extension}"));
     let stitch_start = crate::util::now_ms();
-    backend
-        .stitch(&settings, &files, &stitched)
-        .map_err(FarmError::from)?;
-    for file in &files {
-        let _ = std::fs::remove_file(&file.path);
-    }
-    let stitched = match &sound {
-        Some(settings) => {
-            let mixes: Vec<(u32, std::path::PathBuf)> = (0..chunk_count)
-                .map(|c| {
-                    (
-                        plan.chunks[c].start - plan.frame_range.start,
-                        local_sound(c),
-                    )
+    let stitched = match &deliverable {
+        Deliverable::Video {
+            settings,
+            backend,
+            sound,
+            ..
+        } => {
+            let files: Vec<ChunkFile> = (0..chunk_count)
+                .map(|c| ChunkFile {
+                    path: local_chunk(c),
+                    frames: plan.frames_of(c).count() as u64,
                 })
-                .filter(|(_, path)| path.exists())
                 .collect();
-            add_sound(context, settings, &mixes, fps, plan.frame_count, &stitched)?
+            backend
+                .stitch(settings, &files, &stitched)
+                .map_err(FarmError::from)?;
+            for file in &files {
+                let _ = std::fs::remove_file(&file.path);
+            }
+            match sound {
+                Some(sound) if !mixes.is_empty() => {
+                    let samples = laid_end_to_end(&mixes, fps, plan.frame_count)?;
+                    let with_sound = stitched.with_file_name(format!("with-sound.{extension}"));
+                    kinema_encode::audio::mux(
+                        context.config.ffmpeg_program(),
+                        &stitched,
+                        &samples,
+                        sound,
+                        &with_sound,
+                    )
+                    .map_err(FarmError::from)?;
+                    with_sound
+                }
+                _ => stitched,
+            }
         }
-        None => stitched,
+        Deliverable::Sound(settings) => {
+            if mixes.is_empty() {
+                tracing::warn!(
+                    "nothing in {} plays a sound: render {render_id} is silence",
+                    info.id
+                );
+            }
+            let samples = laid_end_to_end(&mixes, fps, plan.frame_count)?;
+            let metadata = super::validate::metadata(params)?;
+            kinema_encode::audio::encode(
+                context.config.ffmpeg_program(),
+                &samples,
+                settings,
+                &metadata,
+                &stitched,
+            )
+            .map_err(FarmError::from)?;
+            stitched
+        }
     };
     let time_to_combine = crate::util::now_ms() - stitch_start;
     tracker.progress.combined_frames = frame_count;
@@ -726,22 +747,10 @@ fn orchestrate(
     Ok(())
 }
 
-/// The stitched video with the chunks' mixes laid end to end beside it (each starts at its
-/// chunk's first frame; chunks that played nothing are silence), or the video as it is when
-/// no chunk played anything.
-fn add_sound(
-    context: &Context<'_>,
-    settings: &kinema_encode::AudioSettings,
-    mixes: &[(u32, std::path::PathBuf)],
-    fps: f64,
-    frames: u32,
-    video: &std::path::Path,
-) -> Result<std::path::PathBuf, FarmError> {
+/// The chunks' mixes laid end to end, as long as the render's `frames` (each starts at its
+/// chunk's first frame; chunks that played nothing are silence).
+fn laid_end_to_end(mixes: &[(u32, PathBuf)], fps: f64, frames: u32) -> Result<Vec<f32>, FarmError> {
     use kinema_encode::audio;
-    if mixes.is_empty() {
-        return Ok(video.to_path_buf());
-    }
-    let ffmpeg = context.config.ffmpeg_program();
     let mut samples = vec![0.0f32; audio::sample_at(frames, fps) * 2];
     for (first, path) in mixes {
         let mix = std::fs::read(path).map_err(FarmError::io("cannot read a chunk's sound"))?;
@@ -750,13 +759,7 @@ fn add_sound(
         let length = mix.len().min(samples.len() - at);
         samples[at..at + length].copy_from_slice(&mix[..length]);
     }
-    let extension = video
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let with_sound = video.with_file_name(format!("with-sound.{extension}"));
-    audio::mux(ffmpeg, video, &samples, settings, &with_sound)?;
-    Ok(with_sound)
+    Ok(samples)
 }
 
 fn upload_output(
@@ -779,4 +782,81 @@ fn upload_output(
         ))),
         other => other.map_err(FarmError::from),
     }
+}
+
+/// The video a render of `codec` writes: its settings, the encoder, and its sound; and the
+/// extension of its file.
+fn video_deliverable(
+    context: &Context<'_>,
+    params: &crate::payload::RenderParams,
+    codec: Codec,
+    info: &kinema_compose::CompositionInfo,
+    (width, height): (u32, u32),
+) -> Result<(Deliverable, String), Failure> {
+    let fps = info.fps / params.every_nth_frame as f64;
+    let pixel_format = params
+        .pixel_format
+        .as_deref()
+        .map(PixelFormat::parse)
+        .transpose()
+        .map_err(FarmError::from)?;
+    let settings = VideoSettings {
+        codec,
+        width,
+        height,
+        fps,
+        crf: params.crf,
+        x264_preset: params.x264_preset.clone(),
+        video_bitrate: params.video_bitrate.clone(),
+        pixel_format,
+        encoder_threads: Some(1),
+        prores_profile: super::validate::prores_profile(params.pro_res_profile.as_deref())?,
+        gif_loops: params.number_of_gif_loops,
+        color_space: super::validate::color_space(params.color_space.as_deref())?,
+        max_rate: params.encoding_max_rate.clone(),
+        buffer_size: params.encoding_buffer_size.clone(),
+        metadata: super::validate::metadata(params)?,
+    };
+    if codec == Codec::Gif
+        && let Some(why) =
+            kinema_encode::gif_too_fast(info.fps, params.every_nth_frame, "everyNthFrame")
+    {
+        return Err(FarmError::field("everyNthFrame", why).into());
+    }
+    settings.validate().map_err(FarmError::from)?;
+    // The farm's settings were checked when it started, so a path given is there; without
+    // one, H.264 falls back to the built-in encoder where ffmpeg is missing.
+    let backend =
+        EncoderBackend::choose(context.config.ffmpeg.as_deref(), codec).map_err(|no_ffmpeg| {
+            FarmError::Render(format!(
+                "{no_ffmpeg}: install ffmpeg where the farm runs, or give its path (`kinema \
+                 lambda --ffmpeg`, or `ffmpeg` in kinema.toml or KINEMA_FFMPEG for `kinema serve`)"
+            ))
+        })?;
+    if backend == EncoderBackend::Builtin {
+        tracing::warn!("{}", kinema_encode::FALLBACK_WARNING);
+    }
+    let mut sound = super::validate::sound(params, codec)?;
+    if sound.is_some() && !EncoderBackend::ffmpeg_found(context.config.ffmpeg_program()) {
+        tracing::warn!(
+            "the video will have no sound: <Audio> and <Video> elements are mixed by ffmpeg, \
+             which the farm does not have"
+        );
+        sound = None;
+    }
+    // The video is muxed into the container its name asks for (`start` checked that the codec
+    // fits it: .mkv and .mov for H.264 hold Matroska and QuickTime, not MP4 under that name).
+    let extension = super::validate::output_extension(params.out_name.as_ref(), codec.extensions());
+    backend
+        .check(&settings, std::path::Path::new(&format!("out.{extension}")))
+        .map_err(FarmError::from)?;
+    Ok((
+        Deliverable::Video {
+            codec,
+            settings,
+            backend,
+            sound,
+        },
+        extension,
+    ))
 }

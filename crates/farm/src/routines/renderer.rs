@@ -8,7 +8,8 @@ use std::sync::atomic::Ordering;
 use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
 use kinema_encode::audio::{self, MixWindow};
 use kinema_encode::{
-    Alpha, ChunkTiming, Codec, EncoderBackend, FrameChanges, PixelFormat, RgbaFrame, VideoSettings,
+    Alpha, ChunkTiming, EncoderBackend, FrameChanges, MediaCodec, PixelFormat, RgbaFrame,
+    VideoSettings,
 };
 use kinema_paint::resources::ResourceOptions;
 use kinema_paint::{BlitzRenderer, PaintOptions};
@@ -259,7 +260,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
         Ok((key, audio)) => {
             status.state = "completed".into();
             status.completed_at = Some(crate::util::now_ms());
-            status.video_key = Some(key);
+            status.video_key = key;
             status.audio_key = audio;
             status.write(bucket.as_ref(), &task.render_id)?;
             Ok(json!({"type": "success", "chunk": task.chunk}))
@@ -294,8 +295,9 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
     }
 }
 
-/// The chunk's video key, and its sound's when its frames played any.
-type ChunkResult = Result<(String, Option<String>), (Option<u32>, FarmError)>;
+/// The chunk's video key (none for an audio-only codec), and its sound's when its frames
+/// played any.
+type ChunkResult = Result<(Option<String>, Option<String>), (Option<u32>, FarmError)>;
 
 fn render_chunk(
     context: &mut Context<'_>,
@@ -306,7 +308,10 @@ fn render_chunk(
 ) -> ChunkResult {
     let whole = |e: FarmError| (None, e);
     let props = task.input_props.resolve(context.storage).map_err(whole)?;
-    let codec = Codec::parse(&task.codec).map_err(|e| whole(e.into()))?;
+    let codec = match MediaCodec::parse(&task.codec).map_err(|e| whole(e.into()))? {
+        MediaCodec::Video(codec) => codec,
+        MediaCodec::Audio(_) => return compose_chunk_sound(context, task, bucket, status, &props),
+    };
     let pixel_format = task
         .pixel_format
         .as_deref()
@@ -410,7 +415,55 @@ fn render_chunk(
     bucket
         .put_file(&key, &path, &PutOptions::default())
         .map_err(|e| whole(e.into()))?;
-    Ok((key, audio))
+    Ok((Some(key), audio))
+}
+
+/// A chunk of an audio-only render (codec mp3, aac or wav): its frames are composed, not
+/// painted, to learn what they play; the mix is the chunk's whole output.
+fn compose_chunk_sound(
+    context: &mut Context<'_>,
+    task: &RendererPayload,
+    bucket: &dyn Bucket,
+    status: &mut TransportStatus,
+    props: &Value,
+) -> ChunkResult {
+    let whole = |e: FarmError| (None, e);
+    let cancel_key = super::cancel_key(&task.render_id);
+    let scene = prepare_scene(
+        context,
+        &task.bucket_name,
+        &task.serve_url,
+        &task.composition,
+        props,
+        task.scale,
+        &task.overrides,
+    )
+    .map_err(whole)?;
+    let every = task.progress_every_nth_frame.max(1) as u64;
+    let mut last_cancel_check = std::time::Instant::now();
+    let first = task.composition_start;
+    let mut heard = Heard::default();
+    for frame in task.frame_range[0]..=task.frame_range[1] {
+        if task.enable_cancellation && last_cancel_check.elapsed().as_millis() >= 1000 {
+            last_cancel_check = std::time::Instant::now();
+            if bucket.head(&cancel_key).ok().flatten().is_some() {
+                return Err((None, FarmError::Render("the render was cancelled".into())));
+            }
+        }
+        let tree = scene
+            .engine
+            .render_frame(frame)
+            .map_err(|e| (Some(frame), e.into()))?;
+        heard.add(frame - first, frame, &tree.media);
+        // Composed is all there is to render and encode of a frame here.
+        status.rendered_frames += 1;
+        status.encoded_frames = status.rendered_frames;
+        if status.rendered_frames.is_multiple_of(every) {
+            status.write(bucket, &task.render_id).map_err(whole)?;
+        }
+    }
+    let audio = chunk_sound(context, task, heard, bucket)?;
+    Ok((None, audio))
 }
 
 /// Mixes the sound the chunk's frames played and stores it; its key, or `None` when nothing

@@ -2,7 +2,8 @@
 //! refused before anything is invoked. Each error names its field.
 
 use kinema_encode::{
-    AudioSettings, Codec, ColorSpace, EncoderBackend, PixelFormat, ProresProfile, VideoSettings,
+    AudioOnlyCodec, AudioSettings, Codec, ColorSpace, EncoderBackend, MediaCodec, PixelFormat,
+    ProresProfile, VideoSettings,
 };
 
 use crate::error::FarmError;
@@ -11,8 +12,8 @@ use crate::payload::{OutNameInput, RenderParams};
 pub const DELETE_AFTER: &[&str] = &["1-day", "3-days", "7-days", "30-days"];
 const PRIVACY: &[&str] = &["public", "private", "no-acl"];
 
-pub fn codec(name: &str) -> Result<Codec, FarmError> {
-    Codec::parse(name).map_err(|e| FarmError::field("codec", e.to_string()))
+pub fn codec(name: &str) -> Result<MediaCodec, FarmError> {
+    MediaCodec::parse(name).map_err(setting_error)
 }
 
 pub fn privacy(value: &str) -> Result<(), FarmError> {
@@ -47,8 +48,13 @@ pub fn scale(value: f64) -> Result<(), FarmError> {
     }
 }
 
-/// `outName` as a string must end in an extension the codec can write.
-pub fn out_name(out: Option<&OutNameInput>, codec: Codec) -> Result<(), FarmError> {
+/// `outName` as a string must end in an extension the codec can write (`extensions`, for the
+/// codec named `codec`).
+pub fn out_name(
+    out: Option<&OutNameInput>,
+    extensions: &[&str],
+    codec: &str,
+) -> Result<(), FarmError> {
     let (field, key) = match out {
         None => return Ok(()),
         Some(OutNameInput::Name(name)) => ("outName", name.as_str()),
@@ -61,18 +67,16 @@ pub fn out_name(out: Option<&OutNameInput>, codec: Codec) -> Result<(), FarmErro
     crate::bucket::validate_key(key).map_err(|e| FarmError::field(field, e.to_string()))?;
     let extension = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match extension {
-        Some(ext) if codec.extensions().contains(&ext.as_str()) => Ok(()),
+        Some(ext) if extensions.contains(&ext.as_str()) => Ok(()),
         _ => Err(FarmError::field(
             field,
             format!(
-                "\"{key}\" must end in {} for codec {}",
-                codec
-                    .extensions()
+                "\"{key}\" must end in {} for codec {codec}",
+                extensions
                     .iter()
                     .map(|e| format!(".{e}"))
                     .collect::<Vec<_>>()
                     .join(" or "),
-                codec.name()
             ),
         )),
     }
@@ -83,9 +87,26 @@ pub fn out_name(out: Option<&OutNameInput>, codec: Codec) -> Result<(), FarmErro
 /// yuv420p and has no x264 presets. Refused here rather than quietly ignored in the launch.
 pub fn encoder(
     params: &RenderParams,
-    codec: Codec,
+    codec: MediaCodec,
     ffmpeg: Option<&std::path::Path>,
 ) -> Result<(), FarmError> {
+    let codec = match codec {
+        MediaCodec::Video(codec) => codec,
+        MediaCodec::Audio(audio) => {
+            let program = ffmpeg.unwrap_or(kinema_encode::DEFAULT_FFMPEG.as_ref());
+            if EncoderBackend::ffmpeg_found(program) {
+                return Ok(());
+            }
+            return Err(FarmError::field(
+                "codec",
+                format!(
+                    "{}: the sound is mixed and encoded by ffmpeg, and the farm has none (none \
+                     on its PATH): install ffmpeg where the farm runs",
+                    audio.name()
+                ),
+            ));
+        }
+    };
     let no_ffmpeg = "the farm has no ffmpeg (none on its PATH), and its built-in H.264 encoder";
     match EncoderBackend::choose(ffmpeg, codec) {
         Ok(EncoderBackend::Ffmpeg(_)) => Ok(()),
@@ -127,8 +148,8 @@ pub fn encoder(
 }
 
 /// The extension of the file the launch writes: the output name's where the codec can write
-/// it (`.mkv` and `.mov` for H.264), else the codec's own.
-pub fn output_extension(out: Option<&OutNameInput>, codec: Codec) -> String {
+/// it (`extensions`, the usual one first: `.mkv` and `.mov` for H.264), else the codec's own.
+pub fn output_extension(out: Option<&OutNameInput>, extensions: &[&str]) -> String {
     let key = match out {
         Some(OutNameInput::Name(name)) => name.as_str(),
         Some(OutNameInput::Custom { key, .. }) => key.as_str(),
@@ -136,8 +157,8 @@ pub fn output_extension(out: Option<&OutNameInput>, codec: Codec) -> String {
     };
     key.rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| codec.extensions().contains(&e.as_str()))
-        .unwrap_or_else(|| codec.extensions()[0].to_string())
+        .filter(|e| extensions.contains(&e.as_str()))
+        .unwrap_or_else(|| extensions[0].to_string())
 }
 
 /// The soundtrack's settings (`None`: muted, or a GIF), checked against the codec and the file
@@ -148,12 +169,43 @@ pub fn sound(params: &RenderParams, codec: Codec) -> Result<Option<AudioSettings
         params.audio_codec.as_deref(),
         params.audio_bitrate.as_deref(),
         params.muted,
-        &output_extension(params.out_name.as_ref(), codec),
+        &output_extension(params.out_name.as_ref(), codec.extensions()),
     )
-    .map_err(|error| match error {
-        kinema_encode::EncodeError::Setting { field, reason } => FarmError::field(field, reason),
-        other => other.into(),
-    })
+    .map_err(setting_error)
+}
+
+/// The sound file an audio-only render writes: its settings and its extension (`outName`'s,
+/// which must hold that sound, else the usual one: mp3 `.mp3`, aac `.aac`, wav and pcm-16
+/// `.wav`).
+pub fn sound_file(
+    params: &RenderParams,
+    codec: AudioOnlyCodec,
+) -> Result<(AudioSettings, String), FarmError> {
+    let audio_codec = match params.audio_codec.as_deref() {
+        Some(name) => kinema_encode::AudioCodec::parse(name).map_err(setting_error)?,
+        None => codec.default_audio_codec(),
+    };
+    let extensions = audio_codec.sound_file_extensions();
+    // The codec's own checks (which sound codecs it takes, and their bitrates), for its usual
+    // file; the name given is checked next, in its own field.
+    let settings = AudioSettings::for_audio_only(
+        codec,
+        params.audio_codec.as_deref(),
+        params.audio_bitrate.as_deref(),
+        extensions.first().copied().unwrap_or_default(),
+    )
+    .map_err(setting_error)?;
+    let named = match params.audio_codec {
+        Some(_) if audio_codec != codec.default_audio_codec() => {
+            format!("{} with audioCodec {}", codec.name(), audio_codec.name())
+        }
+        _ => codec.name().to_string(),
+    };
+    out_name(params.out_name.as_ref(), extensions, &named)?;
+    Ok((
+        settings,
+        output_extension(params.out_name.as_ref(), extensions),
+    ))
 }
 
 /// The host a webhook URL names (an IPv6 address without its brackets), if it parses.
@@ -227,8 +279,88 @@ fn setting_error(error: kinema_encode::EncodeError) -> FarmError {
 }
 
 /// Everything `start` can check without the composition.
-pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
+pub fn render_params(params: &RenderParams) -> Result<MediaCodec, FarmError> {
     let codec = codec(&params.codec)?;
+    match codec {
+        MediaCodec::Video(video) => video_params(params, video)?,
+        MediaCodec::Audio(audio) => no_picture_params(params, audio)?,
+    }
+    if let Some((first, Some(last))) = params.frame_range.map(|r| r.as_pair())
+        && first > last
+    {
+        return Err(FarmError::field(
+            "frameRange",
+            format!("[{first}, {last}] is backwards: the first frame must not come after the last"),
+        ));
+    }
+    if params.frames_per_lambda.is_some() && params.concurrency.is_some() {
+        return Err(FarmError::field(
+            "framesPerLambda",
+            "Both 'framesPerLambda' and 'concurrency' were set. Set only one of them",
+        ));
+    }
+    if let Some(c) = params.concurrency
+        && !(1..=200).contains(&c)
+    {
+        return Err(FarmError::field(
+            "concurrency",
+            format!("must be between 1 and 200, got {c}"),
+        ));
+    }
+    if params.frames_per_lambda == Some(0) {
+        return Err(FarmError::field("framesPerLambda", "must be at least 1"));
+    }
+    if params.every_nth_frame == 0 {
+        return Err(FarmError::field("everyNthFrame", "must be 1 or more"));
+    }
+    if params.max_retries > 100 {
+        return Err(FarmError::field("maxRetries", "must be at most 100"));
+    }
+    privacy(&params.privacy)?;
+    scale(params.scale)?;
+    delete_after(params.delete_after.as_deref())?;
+    if let Some(webhook) = &params.webhook {
+        if !(webhook.url.starts_with("http://") || webhook.url.starts_with("https://"))
+            || webhook_host(&webhook.url).is_none()
+        {
+            return Err(FarmError::field(
+                "webhook.url",
+                format!("\"{}\" is not an http(s) URL", webhook.url),
+            ));
+        }
+        if let Some(data) = &webhook.custom_data {
+            let size = serde_json::to_string(data).map(|s| s.len()).unwrap_or(0);
+            if size > 1024 {
+                return Err(FarmError::field(
+                    "webhook.customData",
+                    format!("is {size} characters of JSON; at most 1024 are allowed"),
+                ));
+            }
+        }
+    }
+    overrides(&params.force.overrides())?;
+    if let Some(name) = &params.renderer_function_name {
+        return Err(FarmError::field(
+            "rendererFunctionName",
+            format!("\"{name}\": the embedded farm renders with its own function; leave it unset"),
+        ));
+    }
+
+    match codec {
+        MediaCodec::Video(video) => {
+            out_name(params.out_name.as_ref(), video.extensions(), video.name())?;
+            sound(params, video)?;
+        }
+        MediaCodec::Audio(audio) => {
+            sound_file(params, audio)?;
+            kinema_encode::validate_metadata(&metadata(params)?).map_err(setting_error)?;
+        }
+    }
+    Ok(codec)
+}
+
+/// The settings of a video's pictures.
+fn video_params(params: &RenderParams, codec: Codec) -> Result<(), FarmError> {
     if let Some(profile) = prores_profile(params.pro_res_profile.as_deref())? {
         // The encoder's own check: ProRes only, and a profile that fits the pixel format.
         let pixel_format = params
@@ -315,34 +447,6 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
             ));
         }
     }
-    if let Some((first, Some(last))) = params.frame_range.map(|r| r.as_pair())
-        && first > last
-    {
-        return Err(FarmError::field(
-            "frameRange",
-            format!("[{first}, {last}] is backwards: the first frame must not come after the last"),
-        ));
-    }
-    if params.frames_per_lambda.is_some() && params.concurrency.is_some() {
-        return Err(FarmError::field(
-            "framesPerLambda",
-            "Both 'framesPerLambda' and 'concurrency' were set. Set only one of them",
-        ));
-    }
-    if let Some(c) = params.concurrency
-        && !(1..=200).contains(&c)
-    {
-        return Err(FarmError::field(
-            "concurrency",
-            format!("must be between 1 and 200, got {c}"),
-        ));
-    }
-    if params.frames_per_lambda == Some(0) {
-        return Err(FarmError::field("framesPerLambda", "must be at least 1"));
-    }
-    if params.every_nth_frame == 0 {
-        return Err(FarmError::field("everyNthFrame", "must be 1 or more"));
-    }
     if params.every_nth_frame > 1 && codec != Codec::Gif {
         return Err(FarmError::field(
             "everyNthFrame",
@@ -372,41 +476,47 @@ pub fn render_params(params: &RenderParams) -> Result<Codec, FarmError> {
     }
     .validate()
     .map_err(setting_error)?;
-    if params.max_retries > 100 {
-        return Err(FarmError::field("maxRetries", "must be at most 100"));
-    }
-    privacy(&params.privacy)?;
-    scale(params.scale)?;
-    delete_after(params.delete_after.as_deref())?;
-    out_name(params.out_name.as_ref(), codec)?;
-    if let Some(webhook) = &params.webhook {
-        if !(webhook.url.starts_with("http://") || webhook.url.starts_with("https://"))
-            || webhook_host(&webhook.url).is_none()
-        {
-            return Err(FarmError::field(
-                "webhook.url",
-                format!("\"{}\" is not an http(s) URL", webhook.url),
-            ));
-        }
-        if let Some(data) = &webhook.custom_data {
-            let size = serde_json::to_string(data).map(|s| s.len()).unwrap_or(0);
-            if size > 1024 {
-                return Err(FarmError::field(
-                    "webhook.customData",
-                    format!("is {size} characters of JSON; at most 1024 are allowed"),
-                ));
-            }
-        }
-    }
-    overrides(&params.force.overrides())?;
-    if let Some(name) = &params.renderer_function_name {
+    Ok(())
+}
+
+/// An audio-only render has no pictures: their settings are refused rather than ignored, as
+/// is `muted`, which would leave nothing to write.
+fn no_picture_params(params: &RenderParams, codec: AudioOnlyCodec) -> Result<(), FarmError> {
+    let color_space = params
+        .color_space
+        .as_deref()
+        .is_some_and(|c| c != ColorSpace::default().name());
+    let picture_fields = [
+        ("crf", params.crf.is_some()),
+        ("videoBitrate", params.video_bitrate.is_some()),
+        ("pixelFormat", params.pixel_format.is_some()),
+        ("x264Preset", params.x264_preset.is_some()),
+        ("proResProfile", params.pro_res_profile.is_some()),
+        ("everyNthFrame", params.every_nth_frame > 1),
+        ("numberOfGifLoops", params.number_of_gif_loops.is_some()),
+        ("colorSpace", color_space),
+        ("encodingMaxRate", params.encoding_max_rate.is_some()),
+        ("encodingBufferSize", params.encoding_buffer_size.is_some()),
+    ];
+    if let Some((field, _)) = picture_fields.iter().find(|(_, given)| *given) {
         return Err(FarmError::field(
-            "rendererFunctionName",
-            format!("\"{name}\": the embedded farm renders with its own function; leave it unset"),
+            *field,
+            format!(
+                "applies to pictures, and codec {} renders the sound alone; leave it unset",
+                codec.name()
+            ),
         ));
     }
-    sound(params, codec)?;
-    Ok(codec)
+    if params.muted {
+        return Err(FarmError::field(
+            "muted",
+            format!(
+                "codec {} renders the sound alone, so a muted render would have nothing to write",
+                codec.name()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `forceWidth`, `forceHeight`, `forceFps`, `forceDurationInFrames`: positive when given.
@@ -439,6 +549,90 @@ mod tests {
             "webhook": {"url": url, "secret": null},
         }))
         .unwrap()
+    }
+
+    fn audio_params(fields: serde_json::Value) -> RenderParams {
+        let mut payload = serde_json::json!({"serveUrl": "site", "composition": "Main"});
+        payload
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        crate::payload::parse(&payload).unwrap()
+    }
+
+    #[test]
+    fn audio_only_renders_take_sound_fields_and_refuse_picture_ones() {
+        use serde_json::json;
+        let file = |fields| {
+            let params = audio_params(fields);
+            let MediaCodec::Audio(codec) = render_params(&params).unwrap() else {
+                panic!("not audio-only");
+            };
+            let (settings, extension) = sound_file(&params, codec).unwrap();
+            (settings.codec.name(), extension)
+        };
+        assert_eq!(file(json!({"codec": "mp3"})), ("mp3", "mp3".into()));
+        assert_eq!(file(json!({"codec": "wav"})), ("pcm-16", "wav".into()));
+        assert_eq!(
+            file(json!({"codec": "aac", "audioCodec": "pcm-16"})),
+            ("pcm-16", "wav".into())
+        );
+        assert_eq!(
+            file(json!({"codec": "aac", "outName": "talk.M4A"})),
+            ("aac", "m4a".into())
+        );
+        // Remotion's clients send these as null or their defaults.
+        file(json!({"codec": "mp3", "crf": null, "colorSpace": "default", "everyNthFrame": 1}));
+        let refused = |fields| {
+            render_params(&audio_params(fields))
+                .unwrap_err()
+                .to_string()
+        };
+        for (fields, says) in [
+            (
+                json!({"codec": "mp3", "crf": 18}),
+                "crf: applies to pictures",
+            ),
+            (
+                json!({"codec": "wav", "pixelFormat": "yuv420p"}),
+                "pixelFormat: applies to pictures",
+            ),
+            (
+                json!({"codec": "aac", "colorSpace": "bt709"}),
+                "colorSpace: applies to pictures",
+            ),
+            (
+                json!({"codec": "aac", "everyNthFrame": 2}),
+                "everyNthFrame: applies to pictures",
+            ),
+            (
+                json!({"codec": "mp3", "muted": true}),
+                "muted: codec mp3 renders the sound alone",
+            ),
+            (
+                json!({"codec": "wav", "audioCodec": "aac"}),
+                "audioCodec: aac is not a sound codec of wav",
+            ),
+            (
+                json!({"codec": "mp3", "audioBitrate": "500k"}),
+                "audioBitrate",
+            ),
+            (
+                json!({"codec": "aac", "outName": "talk.mp3"}),
+                "outName: \"talk.mp3\" must end in .aac or .m4a for codec aac",
+            ),
+            (
+                json!({"codec": "aac", "audioCodec": "pcm-16", "outName": "talk.aac"}),
+                "must end in .wav for codec aac with audioCodec pcm-16",
+            ),
+            (
+                json!({"codec": "mp3", "metadata": {"a=b": "c"}}),
+                "metadata: \"a=b\" is not a tag name",
+            ),
+        ] {
+            let err = refused(fields.clone());
+            assert!(err.contains(says), "{fields}: {err}");
+        }
     }
 
     #[test]

@@ -1,0 +1,329 @@
+//! `kinema render --codec mp3|aac|wav`: a composition's sound alone, as a sound file.
+//!
+//! Remotion's audio-only codecs. Nothing is painted: threads with their own engine compose
+//! the frames (split where a thread would idle, as a video render's are: see
+//! [`crate::chunk_queue`]) only to learn which `<Audio>`, `<Video>` and `<OffthreadVideo>`
+//! elements each frame plays, and how loud. That is mixed as a video's soundtrack is
+//! ([`kinema_farm::soundtrack`]) and encoded into a temporary file beside the output, renamed
+//! into place when complete. A composition that plays nothing gives silence as long as the
+//! frames, as Remotion writes it.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
+use kinema_encode::audio::{self, MixWindow};
+use kinema_encode::{
+    AudioCodec, AudioOnlyCodec, AudioSettings, EncoderBackend, PlanError, PlanOptions, plan_chunks,
+};
+use kinema_farm::soundtrack::Heard;
+use kinema_paint::resources::ResourceOptions;
+
+use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
+use crate::render::{
+    Failure, Interrupted, Removal, Removed, Usage, in_flags, interrupt, progress_bar, supervise,
+    usage,
+};
+
+/// Everything an audio-only render needs, resolved from the command line.
+pub struct AudioJob {
+    pub bundle: Arc<Bundle>,
+    pub composition: String,
+    pub overrides: ConfigOverrides,
+    pub props: serde_json::Value,
+    pub output: PathBuf,
+    pub frame_range: Option<(u32, Option<u32>)>,
+    /// Composing threads (`None`: one per core).
+    pub threads: Option<usize>,
+    pub codec: AudioOnlyCodec,
+    /// `--audio-codec` and `--audio-bitrate`, as given.
+    pub audio_codec: Option<String>,
+    pub audio_bitrate: Option<String>,
+    /// `--metadata`: the file's tags.
+    pub metadata: Vec<(String, String)>,
+    /// `--ffmpeg` (`None`: the one on the PATH), which decodes, mixes and encodes.
+    pub ffmpeg: Option<PathBuf>,
+    pub overwrite: bool,
+    pub limits: Limits,
+    /// Where sounds load from (the project's public folder; remote ones allowed or not).
+    pub resources: ResourceOptions,
+    pub progress: bool,
+}
+
+/// The result, for `--json`.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioReport {
+    pub output: PathBuf,
+    pub composition: String,
+    pub codec: AudioOnlyCodec,
+    pub audio_codec: AudioCodec,
+    pub fps: f64,
+    pub frames: u64,
+    pub first_frame: u32,
+    pub last_frame: u32,
+    /// How long the sound plays: the frames' duration.
+    pub duration_seconds: f64,
+    /// Whether any frame played a sound (`false`: the file is silence).
+    pub audible: bool,
+    pub threads: usize,
+    pub seconds: f64,
+    pub frames_per_second: f64,
+    /// CPU time this process spent (composing), and what its ffmpeg processes spent (decoding
+    /// the sounds and encoding the file).
+    pub cpu_seconds: f64,
+    pub encoder_cpu_seconds: f64,
+    pub peak_memory_bytes: u64,
+    pub bytes: u64,
+}
+
+/// Render `job`'s sound into its file.
+pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
+    let extension = job
+        .output
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if job.output.is_dir() {
+        let usual = job.codec.default_audio_codec().sound_file_extensions()[0];
+        bail!(
+            "{} is a folder: give the sound file's name, such as {}",
+            job.output.display(),
+            job.output.join(format!("sound.{usual}")).display()
+        );
+    }
+    let settings = AudioSettings::for_audio_only(
+        job.codec,
+        job.audio_codec.as_deref(),
+        job.audio_bitrate.as_deref(),
+        &extension,
+    )
+    .map_err(in_flags)?;
+    kinema_encode::validate_metadata(&job.metadata).map_err(in_flags)?;
+    for (key, _) in &job.metadata {
+        if !kinema_encode::keeps_metadata_key(&job.output, key) {
+            tracing::warn!(
+                "--metadata {key}: {} does not keep this tag (ffmpeg writes only its format's \
+                 own); an .mp3 keeps any",
+                job.output.display()
+            );
+        }
+    }
+    if job.output.exists() && !job.overwrite {
+        bail!(
+            "{} already exists; delete it or pass --overwrite",
+            job.output.display()
+        );
+    }
+    crate::still::refuse_read_only(&job.output)?;
+    let ffmpeg = job
+        .ffmpeg
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(kinema_encode::DEFAULT_FFMPEG));
+    if !EncoderBackend::ffmpeg_found(&ffmpeg) {
+        if let Some(given) = &job.ffmpeg {
+            return Err(crate::render::ffmpeg_does_not_run(given));
+        }
+        bail!(
+            "--codec {}: the sound is mixed and encoded by ffmpeg, which is not on the PATH \
+             (apt-get install ffmpeg, or --ffmpeg PATH)",
+            job.codec.name()
+        );
+    }
+
+    let started = Instant::now();
+    let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
+    let info = engine
+        .select_with(&job.composition, &job.props, &job.overrides)?
+        .clone();
+    drop(engine);
+    let plan = plan_chunks(
+        info.duration_in_frames,
+        &PlanOptions {
+            frame_range: job.frame_range,
+            every_nth_frame: 1,
+            frames_per_chunk: None,
+            concurrency: None,
+        },
+    )
+    .map_err(|e: PlanError| match e {
+        PlanError::EmptyComposition => anyhow::Error::new(e),
+        _ => anyhow::Error::new(e).context("invalid --frames"),
+    })?;
+    let (first_frame, last_frame) = (plan.frame_range.start, plan.frame_range.end);
+
+    let _interrupt = interrupt::watch();
+    let temp = Removed::new(crate::render::temp_path_for(&job.output)?, Removal::File);
+    // Creating it now tells a folder that cannot be written to before any frame is composed.
+    std::fs::File::create(temp.path())
+        .with_context(|| format!("cannot write {}", job.output.display()))?;
+
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = job
+        .threads
+        .unwrap_or(cores)
+        .clamp(1, plan.frame_count as usize);
+    let spans = even_spans(plan.frame_count, u32::try_from(threads).unwrap_or(u32::MAX));
+    let queue = Arc::new(ChunkQueue::new(spans, threads, Some(SplitPolicy::local(0))));
+    let stop = Arc::new(AtomicBool::new(false));
+    // The earliest frame that failed (`u32::MAX`: none yet).
+    let failed_at = Arc::new(AtomicU32::new(u32::MAX));
+    let composed = Arc::new(AtomicUsize::new(0));
+    let heard = Arc::new(Mutex::new(Heard::default()));
+    let (tx, rx) = mpsc::channel::<Failure>();
+    let mut workers = Vec::new();
+    for worker in 0..threads {
+        let halt = stop.clone();
+        let (tx, queue, stop, failed_at, composed, heard) = (
+            tx.clone(),
+            queue.clone(),
+            stop.clone(),
+            failed_at.clone(),
+            composed.clone(),
+            heard.clone(),
+        );
+        let (bundle, composition, props, limits, overrides) = (
+            job.bundle.clone(),
+            job.composition.clone(),
+            job.props.clone(),
+            job.limits,
+            job.overrides,
+        );
+        let spawned = std::thread::Builder::new()
+            .name(format!("kinema-sound-{worker}"))
+            .spawn(move || {
+                let mut at_frame = None;
+                let mut heard_here = Heard::default();
+                let result = (|| -> Result<()> {
+                    let mut engine = Engine::new(bundle, limits)?;
+                    engine.select_with(&composition, &props, &overrides)?;
+                    while queue.take(worker).is_some() {
+                        while let Some(position) = queue.next_frame(worker) {
+                            let frame = first_frame + position;
+                            // Frames before one that failed go on, to find the earliest.
+                            if stop.load(Ordering::SeqCst)
+                                || frame > failed_at.load(Ordering::SeqCst)
+                            {
+                                return Ok(());
+                            }
+                            at_frame = Some(frame);
+                            // Compose errors name the frame themselves.
+                            let tree = engine.render_frame(frame)?;
+                            heard_here.add(position, frame, &tree.media);
+                            composed.fetch_add(1, Ordering::SeqCst);
+                            at_frame = None;
+                        }
+                        queue.finish(worker);
+                    }
+                    Ok(())
+                })();
+                heard
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(heard_here);
+                if let Err(e) = result {
+                    match at_frame {
+                        Some(frame) => {
+                            failed_at.fetch_min(frame, Ordering::SeqCst);
+                        }
+                        None => stop.store(true, Ordering::SeqCst),
+                    }
+                    let _ = tx.send((at_frame, e));
+                }
+            });
+        match spawned {
+            Ok(handle) => workers.push(handle),
+            Err(e) => {
+                halt.store(true, Ordering::SeqCst);
+                for worker in workers {
+                    let _ = worker.join();
+                }
+                return Err(e).context("cannot start a composing thread");
+            }
+        }
+    }
+    drop(tx);
+
+    let bar = progress_bar(job.progress, plan.frame_count as u64, "composing");
+    let outcome = supervise(rx, workers, &stop, || {
+        if let Some(bar) = &bar {
+            bar.set_position(composed.load(Ordering::SeqCst) as u64);
+        }
+    });
+    outcome.inspect_err(|_| {
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+    })?;
+    let count = composed.load(Ordering::SeqCst) as u64;
+    if count != plan.frame_count as u64 {
+        bail!("only {count} of {} frames were composed", plan.frame_count);
+    }
+    if let Some(bar) = &bar {
+        bar.set_message("mixing the sound");
+    }
+    let heard = Arc::into_inner(heard)
+        .map(|heard| heard.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .unwrap_or_default();
+    let window = MixWindow {
+        fps: info.fps,
+        composition_fps: info.fps,
+        first: 0,
+        frames: plan.frame_count,
+    };
+    let mixed = heard.mix(&ffmpeg, &job.resources, window);
+    if let Some(signal) = interrupt::requested_by() {
+        return Err(Interrupted(signal).into());
+    }
+    let (samples, audible) = match mixed? {
+        Some(samples) => (samples, true),
+        None => {
+            tracing::warn!(
+                "nothing in {} plays a sound in frames {first_frame}-{last_frame}: {} is silence",
+                info.id,
+                job.output.display()
+            );
+            (
+                vec![0.0; 2 * audio::sample_at(plan.frame_count, info.fps)],
+                false,
+            )
+        }
+    };
+    if let Some(bar) = &bar {
+        bar.set_message(format!("encoding {}", settings.codec.name()));
+    }
+    let encoded = audio::encode(&ffmpeg, &samples, &settings, &job.metadata, temp.path());
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if let Some(signal) = interrupt::requested_by() {
+        return Err(Interrupted(signal).into());
+    }
+    encoded.with_context(|| format!("cannot write {}", job.output.display()))?;
+    crate::render::move_into_place(temp.path(), &job.output, job.overwrite)?;
+    temp.keep();
+    let seconds = started.elapsed().as_secs_f64();
+    let (own, children) = (usage(Usage::Own), usage(Usage::Children));
+    Ok(AudioReport {
+        bytes: std::fs::metadata(&job.output).map(|m| m.len()).unwrap_or(0),
+        output: job.output,
+        composition: info.id,
+        codec: job.codec,
+        audio_codec: settings.codec,
+        fps: info.fps,
+        frames: count,
+        first_frame,
+        last_frame,
+        duration_seconds: count as f64 / info.fps,
+        audible,
+        threads,
+        seconds,
+        frames_per_second: count as f64 / seconds,
+        cpu_seconds: own.cpu_seconds,
+        encoder_cpu_seconds: children.cpu_seconds,
+        peak_memory_bytes: own.peak_bytes,
+    })
+}
