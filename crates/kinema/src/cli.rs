@@ -119,20 +119,8 @@ pub enum Command {
         video_bitrate: Option<String>,
         #[command(flatten)]
         tuning: Box<TuningOptions>,
-        /// Leave the sound out (the <Audio> and <Video> elements' mix).
-        #[arg(long)]
-        muted: bool,
-        /// aac, mp3, opus or pcm-16 (default per codec: h264/h265/aac aac, vp8/vp9 opus,
-        /// prores/wav pcm-16, mp3 mp3; GIFs have no sound).
-        #[arg(long)]
-        audio_codec: Option<String>,
-        /// Sound bitrate such as 128k (default 320k; not for pcm-16).
-        #[arg(long)]
-        audio_bitrate: Option<String>,
-        /// Give the video a silent sound track where nothing plays (some players and editors
-        /// want one).
-        #[arg(long)]
-        enforce_audio_track: bool,
+        #[command(flatten)]
+        sound: Box<SoundOptions>,
         /// Device pixels per CSS pixel (above 0, at most 16).
         #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f64,
@@ -250,6 +238,28 @@ pub struct TuningOptions {
     /// formats' own tags, MKV and WebM any).
     #[arg(long, value_name = "KEY=VALUE")]
     pub metadata: Vec<String>,
+}
+
+/// The sound flags of `kinema render`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SoundOptions {
+    /// Leave the sound out (the <Audio> and <Video> elements' mix).
+    #[arg(long)]
+    pub muted: bool,
+    /// aac, mp3, opus or pcm-16 (default per codec: h264/h265/aac aac, vp8/vp9 opus,
+    /// prores/wav pcm-16, mp3 mp3; GIFs have no sound).
+    #[arg(long)]
+    pub audio_codec: Option<String>,
+    /// Sound bitrate such as 128k (default 320k; not for pcm-16).
+    #[arg(long)]
+    pub audio_bitrate: Option<String>,
+    /// Give the video a silent sound track where nothing plays (some players and editors
+    /// want one).
+    #[arg(long)]
+    pub enforce_audio_track: bool,
+    /// Write the sound to this file (.mp3, .aac, .m4a or .wav) instead of into the video.
+    #[arg(long, value_name = "FILE")]
+    pub separate_audio_to: Option<PathBuf>,
 }
 
 /// `--metadata key=value` flags as tags.
@@ -409,10 +419,7 @@ pub fn run(cli: Cli) -> Result<()> {
             number_of_gif_loops,
             video_bitrate,
             tuning,
-            muted,
-            enforce_audio_track,
-            audio_codec,
-            audio_bitrate,
+            sound,
             scale,
             overwrite,
             ffmpeg,
@@ -428,6 +435,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 jpeg_quality,
                 image_sequence_pattern,
             } = *images;
+            let SoundOptions {
+                muted,
+                audio_codec,
+                audio_bitrate,
+                enforce_audio_track,
+                separate_audio_to,
+            } = *sound;
             if sequence {
                 let image_format = image_format
                     .as_deref()
@@ -452,6 +466,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     ("--audio-codec", audio_codec.is_some()),
                     ("--audio-bitrate", audio_bitrate.is_some()),
                     ("--enforce-audio-track", enforce_audio_track),
+                    ("--separate-audio-to", separate_audio_to.is_some()),
                     ("--every-nth-frame", every_nth_frame != 1),
                     ("--frames-per-chunk", frames_per_chunk.is_some()),
                     ("--encoder", encoder != "auto"),
@@ -564,6 +579,13 @@ pub fn run(cli: Cli) -> Result<()> {
                     ("--encoder", encoder != render::EncoderChoice::Auto),
                     ("--scale", scale != 1.0),
                 ];
+                if separate_audio_to.is_some() {
+                    bail!(
+                        "--separate-audio-to: --codec {} renders the sound alone, into the \
+                         output itself",
+                        audio_codec_only.name()
+                    );
+                }
                 let name = audio_codec_only.name();
                 if let Some((flag, _)) = picture_flags.iter().find(|(_, given)| *given) {
                     bail!("{flag} applies to pictures, and --codec {name} renders the sound alone");
@@ -689,6 +711,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     codec: audio_codec,
                     bitrate: audio_bitrate,
                     enforce: enforce_audio_track,
+                    separate: separate_audio_to,
                 },
                 ffmpeg,
                 encoder,
@@ -710,10 +733,13 @@ pub fn run(cli: Cli) -> Result<()> {
                     ),
                     _ => (String::new(), String::new()),
                 };
-                let sound = report
-                    .audio_codec
-                    .map(|codec| format!(" with {} sound", codec.name()))
-                    .unwrap_or_default();
+                let sound = match (report.audio_codec, &report.separate_audio_to) {
+                    (Some(codec), Some(file)) => {
+                        format!(", its {} sound in {}", codec.name(), file.display())
+                    }
+                    (Some(codec), None) => format!(" with {} sound", codec.name()),
+                    (None, _) => String::new(),
+                };
                 outln!(
                     "{} ({} {}x{}{sound}, {} at {} fps, {:.1} MB) in {:.1} s, {:.1} frames/s, {} \
                      on {}, {} encoder, CPU {:.1} s{ffmpeg_cpu}, memory {}{ffmpeg_memory}",

@@ -81,6 +81,8 @@ pub struct RenderReport {
     pub codec: Codec,
     /// The soundtrack's codec (`null`: no sound, for nothing was audible, `--muted` or a GIF).
     pub audio_codec: Option<AudioCodec>,
+    /// The file the sound went to instead of the video (`--separate-audio-to`).
+    pub separate_audio_to: Option<PathBuf>,
     /// `ffmpeg` or `builtin`.
     pub encoder: &'static str,
     pub width: u32,
@@ -452,6 +454,21 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         );
     }
     crate::still::refuse_read_only(&job.output)?;
+    if let Some(separate) = &job.sound.separate {
+        if separate.is_dir() {
+            bail!(
+                "--separate-audio-to {} is a folder: give the sound file's name",
+                separate.display()
+            );
+        }
+        if separate.exists() && !job.overwrite {
+            bail!(
+                "--separate-audio-to {} already exists; delete it or pass --overwrite",
+                separate.display()
+            );
+        }
+        crate::still::refuse_read_only(separate)?;
+    }
     let started = Instant::now();
     let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
     let info = engine
@@ -852,6 +869,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         return Err(Interrupted(signal).into());
     }
     stitched.with_context(|| format!("cannot write {}", job.output.display()))?;
+    // The sound file of --separate-audio-to, written beside it under a temporary name too.
+    let mut separate = None;
     let audio_codec = match (&sound, heard) {
         (Some(sound), Some(heard)) => {
             if let Some(bar) = &bar {
@@ -866,23 +885,45 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                 first: 0,
                 frames: plan.frame_count,
             };
-            let added = sound::add_to_video(
-                sound,
-                heard,
-                &job.paint.resources,
-                window,
-                &temp_path,
-                chunk_dir.path(),
-            );
+            let (added, written) = match &sound.separate {
+                Some(file) => {
+                    let temp = Removed::new(temp_path_for(file)?, Removal::File);
+                    let written = sound::write_separate(
+                        sound,
+                        heard,
+                        &job.paint.resources,
+                        window,
+                        temp.path(),
+                    )
+                    .map(Some);
+                    separate = Some((temp, file.clone()));
+                    (written, file)
+                }
+                None => (
+                    sound::add_to_video(
+                        sound,
+                        heard,
+                        &job.paint.resources,
+                        window,
+                        &temp_path,
+                        chunk_dir.path(),
+                    ),
+                    &job.output,
+                ),
+            };
             if let Some(signal) = interrupt::requested_by() {
                 return Err(Interrupted(signal).into());
             }
-            added.with_context(|| format!("cannot write {}", job.output.display()))?
+            added.with_context(|| format!("cannot write {}", written.display()))?
         }
         _ => None,
     };
     move_into_place(&temp_path, &job.output, job.overwrite)?;
     temp.keep();
+    if let Some((temp, file)) = separate {
+        move_into_place(temp.path(), &file, job.overwrite)?;
+        temp.keep();
+    }
     let seconds = started.elapsed().as_secs_f64();
     let (own, children) = (usage(Usage::Own), usage(Usage::Children));
     let encoder_peak = peaks
@@ -898,6 +939,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         composition: info.id,
         codec: job.codec,
         audio_codec,
+        separate_audio_to: job.sound.separate.clone(),
         encoder: backend.name(),
         width,
         height,

@@ -1,11 +1,12 @@
 //! The soundtrack of `kinema render`: which codec, and the mix of what the frames played muxed
-//! into the finished video (see [`kinema_farm::soundtrack`] and [`kinema_encode::audio`]).
+//! into the finished video, or written to a file of its own (`--separate-audio-to`) (see
+//! [`kinema_farm::soundtrack`] and [`kinema_encode::audio`]).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use kinema_encode::audio::{self, MixWindow};
-use kinema_encode::{AudioCodec, AudioSettings, Codec, EncoderBackend};
+use kinema_encode::{AudioCodec, AudioOnlyCodec, AudioSettings, Codec, EncoderBackend};
 use kinema_farm::soundtrack::Heard;
 use kinema_paint::resources::ResourceOptions;
 
@@ -17,6 +18,8 @@ pub struct SoundPlan {
     ffmpeg: Option<PathBuf>,
     /// A silent track where nothing plays (`--enforce-audio-track`).
     enforce: bool,
+    /// The file the sound goes to instead of the video (`--separate-audio-to`).
+    pub separate: Option<PathBuf>,
 }
 
 /// The sound flags as given.
@@ -27,6 +30,8 @@ pub struct SoundFlags {
     pub bitrate: Option<String>,
     /// `--enforce-audio-track`.
     pub enforce: bool,
+    /// `--separate-audio-to`.
+    pub separate: Option<PathBuf>,
 }
 
 /// The soundtrack a render of `codec` into `output` gets: `None` for `--muted` and GIFs.
@@ -37,6 +42,9 @@ pub fn plan(
     backend: &EncoderBackend,
     ffmpeg: Option<&Path>,
 ) -> Result<Option<SoundPlan>> {
+    if let Some(separate) = &flags.separate {
+        return plan_separate(flags, separate, codec, output, backend, ffmpeg).map(Some);
+    }
     let extension = output
         .extension()
         .map(|e| e.to_string_lossy().into_owned())
@@ -62,14 +70,7 @@ pub fn plan(
         }
         return Ok(None);
     };
-    let ffmpeg = match backend {
-        EncoderBackend::Ffmpeg(path) => Some(path.clone()),
-        // The built-in encoder writes the video; an ffmpeg on the PATH can still add sound.
-        EncoderBackend::Builtin => {
-            let path = ffmpeg.unwrap_or(Path::new(kinema_encode::DEFAULT_FFMPEG));
-            EncoderBackend::ffmpeg_found(path).then(|| path.to_path_buf())
-        }
-    };
+    let ffmpeg = sound_ffmpeg(backend, ffmpeg);
     if flags.enforce && ffmpeg.is_none() {
         anyhow::bail!(
             "--enforce-audio-track: sound is written by ffmpeg, and none runs here (apt-get \
@@ -80,7 +81,120 @@ pub fn plan(
         settings,
         ffmpeg,
         enforce: flags.enforce,
+        separate: None,
     }))
+}
+
+/// The ffmpeg that writes sound beside a video from `backend` (`None`: none runs here).
+fn sound_ffmpeg(backend: &EncoderBackend, ffmpeg: Option<&Path>) -> Option<PathBuf> {
+    match backend {
+        EncoderBackend::Ffmpeg(path) => Some(path.clone()),
+        // The built-in encoder writes the video; an ffmpeg on the PATH can still add sound.
+        EncoderBackend::Builtin => {
+            let path = ffmpeg.unwrap_or(Path::new(kinema_encode::DEFAULT_FFMPEG));
+            EncoderBackend::ffmpeg_found(path).then(|| path.to_path_buf())
+        }
+    }
+}
+
+/// The sound of a video of `codec` written to `separate` instead of into the video: its codec
+/// is `--audio-codec`'s, else the one the file's extension names (`.mp3` MP3, `.aac` and
+/// `.m4a` AAC, `.wav` 16-bit PCM).
+fn plan_separate(
+    flags: &SoundFlags,
+    separate: &Path,
+    codec: Codec,
+    output: &Path,
+    backend: &EncoderBackend,
+    ffmpeg: Option<&Path>,
+) -> Result<SoundPlan> {
+    let flag = "--separate-audio-to";
+    if flags.muted {
+        anyhow::bail!("{flag}: the video is muted; give one or the other");
+    }
+    if codec == Codec::Gif {
+        anyhow::bail!("{flag}: a GIF has no sound");
+    }
+    if separate == output {
+        anyhow::bail!(
+            "{flag} {}: that is the video's own file",
+            separate.display()
+        );
+    }
+    let extension = separate
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let settings = match flags.codec.as_deref() {
+        Some(name) => {
+            let chosen = AudioCodec::parse(name).map_err(crate::render::in_flags)?;
+            let fits = chosen.sound_file_extensions();
+            if !fits.contains(&extension.as_str()) {
+                anyhow::bail!(
+                    "{flag} {}: {} sound goes in {}",
+                    separate.display(),
+                    chosen.name(),
+                    match fits {
+                        [] => "a video's file, not a file of its own here (use aac, mp3 or \
+                               pcm-16)"
+                            .to_string(),
+                        _ => fits
+                            .iter()
+                            .map(|e| format!(".{e}"))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    }
+                );
+            }
+            AudioSettings::new(chosen, flags.bitrate.as_deref()).map_err(crate::render::in_flags)?
+        }
+        None => {
+            let Some(sound_file) = AudioOnlyCodec::for_extension(&extension) else {
+                anyhow::bail!(
+                    "{flag} {}: name a .mp3, .aac, .m4a or .wav file",
+                    separate.display()
+                );
+            };
+            AudioSettings::new(sound_file.default_audio_codec(), flags.bitrate.as_deref())
+                .map_err(crate::render::in_flags)?
+        }
+    };
+    let Some(ffmpeg) = sound_ffmpeg(backend, ffmpeg) else {
+        anyhow::bail!(
+            "{flag}: sound is written by ffmpeg, and none runs here (apt-get install ffmpeg, or \
+             --ffmpeg PATH)"
+        );
+    };
+    Ok(SoundPlan {
+        settings,
+        ffmpeg: Some(ffmpeg),
+        enforce: false,
+        separate: Some(separate.to_path_buf()),
+    })
+}
+
+/// Mixes what was `heard` over the video's `window` into `file`, a sound file of its own
+/// (`--separate-audio-to`): silence as long as the video where nothing was heard. Its codec.
+pub fn write_separate(
+    plan: &SoundPlan,
+    heard: Heard,
+    resources: &ResourceOptions,
+    window: MixWindow,
+    file: &Path,
+) -> Result<AudioCodec> {
+    let ffmpeg = plan
+        .ffmpeg
+        .as_deref()
+        .context("no ffmpeg to write the sound with")?;
+    let samples = match heard.mix(ffmpeg, resources, window)? {
+        Some(samples) => samples,
+        None => {
+            tracing::warn!("nothing in the video plays a sound: the separate sound is silence");
+            vec![0.0; 2 * audio::sample_at(window.frames, window.fps)]
+        }
+    };
+    audio::encode(ffmpeg, &samples, &plan.settings, &[], file)?;
+    Ok(plan.settings.codec)
 }
 
 /// Mixes what was `heard` over the video's `window` and muxes it into `video` (rewritten in

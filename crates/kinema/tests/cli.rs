@@ -2484,3 +2484,116 @@ fn audio_only_codecs_write_the_sound_alone() {
     assert!(left.is_empty(), "{left:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn separate_audio_to_writes_the_sound_beside_a_silent_video() {
+    let dir = render_dir("separate-audio");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .args(["sine=frequency=440:duration=3", "-ac", "2"])
+        .arg(dir.join("public/tone.wav"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let code = dir.join("song.tsx");
+    std::fs::write(
+        &code,
+        "import {Audio, Sequence, staticFile} from 'remotion';\n\
+         export default () => <Sequence from={15}><Audio src={staticFile('tone.wav')} /></Sequence>;\n",
+    )
+    .unwrap();
+    let (video, sound) = (dir.join("song.mp4"), dir.join("song.m4a"));
+    let sound_flag = sound.to_str().unwrap();
+    let out = render_tiny(
+        kinema,
+        &code,
+        &video,
+        60,
+        &[
+            "--separate-audio-to",
+            sound_flag,
+            "--concurrency",
+            "2",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["audioCodec"], "aac", "{report}");
+    assert_eq!(report["separateAudioTo"], sound_flag, "{report}");
+    // The video has pictures only; the sound is the one the video would have held.
+    let found = streams(&video);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "video");
+    assert_eq!(streams(&sound)[0].1, "aac");
+    assert!((decoded_seconds(&sound) - 2.0).abs() < 0.06);
+    assert!(loudness(&sound, 0.0, 0.4) < 0.001);
+    assert!((loudness(&sound, 1.0, 0.5) - 0.088).abs() < 0.005);
+    // --audio-codec chooses the codec; the file must hold it.
+    let wav = dir.join("song.wav");
+    let out = render_tiny(
+        kinema,
+        &code,
+        &video,
+        60,
+        &[
+            "--separate-audio-to",
+            wav.to_str().unwrap(),
+            "--audio-codec",
+            "pcm-16",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams(&wav)[0].1, "pcm_s16le");
+    std::fs::write(dir.join("kept.mp3"), b"old").unwrap();
+    for (flags, output, says) in [
+        (
+            &["--separate-audio-to", "x.ogg"][..],
+            "a.mp4",
+            "name a .mp3, .aac, .m4a or .wav file",
+        ),
+        (
+            &["--separate-audio-to", "x.mp3", "--audio-codec", "aac"][..],
+            "a.mp4",
+            "aac sound goes in .aac or .m4a",
+        ),
+        (
+            &["--separate-audio-to", "x.mp3", "--muted"][..],
+            "a.mp4",
+            "the video is muted",
+        ),
+        (
+            &["--separate-audio-to", "x.mp3"][..],
+            "a.gif",
+            "a GIF has no sound",
+        ),
+        (
+            &["--separate-audio-to", "kept.mp3", "--overwrite=false"][..],
+            "a.mp4",
+            "kept.mp3 already exists",
+        ),
+        (
+            &["--separate-audio-to", "x.mp3"][..],
+            "a.mp3",
+            "renders the sound alone",
+        ),
+    ] {
+        let flags: Vec<String> = flags
+            .iter()
+            .map(|f| match *f {
+                "x.ogg" | "x.mp3" | "kept.mp3" => dir.join(f).display().to_string(),
+                other => other.to_string(),
+            })
+            .collect();
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let out = render_tiny(kinema, &code, &dir.join(output), 60, &flags);
+        assert!(!out.status.success(), "{flags:?}");
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(dir.join("kept.mp3")).unwrap(), b"old");
+    let mut left = file_names(&dir);
+    left.retain(|name| name.starts_with('.') || name.starts_with("a.") || name.starts_with("x."));
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
