@@ -163,8 +163,12 @@ pub fn resolve_serve_url(
     })
 }
 
-/// Files of a project to upload: its modules, `package.json` and `public/`.
-fn project_files(bundle: &Bundle) -> Result<BTreeMap<String, PathBuf>, FarmError> {
+/// Files of a project to upload: its modules, `package.json` and `public/` (`public`, in place
+/// of the project's own).
+fn project_files(
+    bundle: &Bundle,
+    public: Option<&Path>,
+) -> Result<BTreeMap<String, PathBuf>, FarmError> {
     let root = bundle
         .root()
         .ok_or_else(|| FarmError::Render("the project has no folder on disk".into()))?
@@ -176,18 +180,18 @@ fn project_files(bundle: &Bundle) -> Result<BTreeMap<String, PathBuf>, FarmError
     if root.join("package.json").is_file() {
         files.insert("package.json".into(), root.join("package.json"));
     }
-    if let Some(public) = bundle.public_dir() {
-        add_public_files(&public, &root, &mut files)?;
+    if let Some(public) = public
+        .map(Path::to_path_buf)
+        .or_else(|| bundle.public_dir())
+    {
+        add_public_files(&public, &mut files)?;
     }
     Ok(files)
 }
 
-/// Adds every file under `public` to `files`, named by its path from `root`.
-fn add_public_files(
-    public: &Path,
-    root: &Path,
-    files: &mut BTreeMap<String, PathBuf>,
-) -> Result<(), FarmError> {
+/// Adds every file under `public` to `files`, named `public/` and its path from `public`
+/// (where the site serves `staticFile()` paths from).
+fn add_public_files(public: &Path, files: &mut BTreeMap<String, PathBuf>) -> Result<(), FarmError> {
     let mut stack = vec![public.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = std::fs::read_dir(&dir)
@@ -196,8 +200,9 @@ fn add_public_files(
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if let Ok(relative) = path.strip_prefix(root) {
-                files.insert(relative.to_string_lossy().replace('\\', "/"), path);
+            } else if let Ok(relative) = path.strip_prefix(public) {
+                let name = format!("public/{}", relative.to_string_lossy().replace('\\', "/"));
+                files.insert(name, path);
             }
         }
     }
@@ -212,11 +217,31 @@ pub fn deploy(
     kind_source: SiteSource<'_>,
     version: &str,
 ) -> Result<DeployedSite, FarmError> {
+    deploy_with_public_dir(bucket, name, kind_source, None, version)
+}
+
+/// [`deploy`], its `staticFile()` paths served from the folder `public` (`--public-dir`)
+/// rather than the project's `public/` (or the one beside a code file).
+pub fn deploy_with_public_dir(
+    bucket: &dyn Bucket,
+    name: &str,
+    kind_source: SiteSource<'_>,
+    public: Option<&Path>,
+    version: &str,
+) -> Result<DeployedSite, FarmError> {
     validate_site_name(name)?;
+    if let Some(dir) = public
+        && !dir.is_dir()
+    {
+        return Err(FarmError::field(
+            "publicDir",
+            format!("{} is not a folder", dir.display()),
+        ));
+    }
     let (kind, files): (SiteKind, BTreeMap<String, PathBuf>) = match kind_source {
         SiteSource::Project(entry) => {
             let bundle = Bundle::from_entry(entry)?;
-            let files = project_files(&bundle)?;
+            let files = project_files(&bundle, public)?;
             (
                 SiteKind::Project {
                     entry: bundle.entry().to_string(),
@@ -251,8 +276,11 @@ pub fn deploy(
             // A `public/` folder beside the file serves its `staticFile()` paths, as it does
             // for `kinema render`.
             let folder = path.parent().unwrap_or(Path::new("."));
-            if folder.join("public").is_dir() {
-                add_public_files(&folder.join("public"), folder, &mut files)?;
+            let beside = folder.join("public");
+            match public {
+                Some(public) => add_public_files(public, &mut files)?,
+                None if beside.is_dir() => add_public_files(&beside, &mut files)?,
+                None => {}
             }
             (
                 SiteKind::Code {

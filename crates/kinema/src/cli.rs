@@ -13,7 +13,7 @@ use kinema_encode::{ColorSpace, ProresProfile};
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 use crate::audio_only;
-use crate::input::{CodeOptions, load_bundle, parse_props};
+use crate::input::{CodeOptions, PublicDirOption, load_bundle, parse_props};
 use crate::render;
 use crate::sequence::{self, SequenceFormat};
 use crate::still::{self, StillFormat, StillReport};
@@ -143,6 +143,8 @@ pub enum Command {
         #[command(flatten)]
         code: CodeOptions,
         #[command(flatten)]
+        public: PublicDirOption,
+        #[command(flatten)]
         limits: LimitOptions,
     },
     /// Serve the HTTP API (Remotion's render routes, the Lambda Invoke API) and the studio
@@ -201,6 +203,8 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         code: CodeOptions,
+        #[command(flatten)]
+        public: PublicDirOption,
         #[command(flatten)]
         limits: LimitOptions,
     },
@@ -427,6 +431,7 @@ pub fn run(cli: Cli) -> Result<()> {
             offline,
             json,
             code,
+            public,
             limits,
         } => {
             let SequenceOptions {
@@ -483,7 +488,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 let bundle = load_bundle(&entry, &code)?;
                 let props = parse_props(props.as_deref())?;
-                let mut paint = PaintOptions::for_public_dir(still::public_dir(&bundle, &entry));
+                let mut paint = PaintOptions::for_public_dir(still::public_dir(
+                    &bundle,
+                    &entry,
+                    public.public_dir.as_deref(),
+                )?);
                 paint.resources.allow_remote = !offline;
                 paint.ffmpeg = ffmpeg;
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -598,8 +607,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 let bundle = load_bundle(&entry, &code)?;
                 let props = parse_props(props.as_deref())?;
-                let mut resources =
-                    PaintOptions::for_public_dir(still::public_dir(&bundle, &entry)).resources;
+                let mut resources = PaintOptions::for_public_dir(still::public_dir(
+                    &bundle,
+                    &entry,
+                    public.public_dir.as_deref(),
+                )?)
+                .resources;
                 resources.allow_remote = !offline;
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
                 let report = audio_only::render_audio(audio_only::AudioJob {
@@ -664,7 +677,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 .as_deref()
                 .map(render::parse_frame_range)
                 .transpose()?;
-            let mut paint = PaintOptions::for_public_dir(still::public_dir(&bundle, &entry));
+            let mut paint = PaintOptions::for_public_dir(still::public_dir(
+                &bundle,
+                &entry,
+                public.public_dir.as_deref(),
+            )?);
             paint.resources.allow_remote = !offline;
             // `<Video>` pictures are decoded by the same ffmpeg.
             paint.ffmpeg = ffmpeg.clone();
@@ -773,6 +790,7 @@ pub fn run(cli: Cli) -> Result<()> {
             ffmpeg,
             json,
             code,
+            public,
             limits,
         } => {
             let format = StillFormat::from_path(&output)?;
@@ -787,7 +805,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let started = Instant::now();
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
-            let public = still::public_dir(&bundle, &entry);
+            let public = still::public_dir(&bundle, &entry, public.public_dir.as_deref())?;
             let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, limits.limits())?;
             engine.select_with(&composition, &props, &overrides)?;

@@ -1,12 +1,21 @@
 //! Turning command-line inputs into a bundle and props: an entry file or a code file, and
 //! `--props` given inline or as `@file`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, BundleKind, CodeComposition, ConfigOverrides};
 use kinema_paint::MAX_SIDE;
+
+/// The folder `staticFile()` serves, as Remotion's `--public-dir` names it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PublicDirOption {
+    /// The folder staticFile() serves (default: the project's public/, or a public/ beside a
+    /// code file).
+    #[arg(long, value_name = "DIR")]
+    pub public_dir: Option<PathBuf>,
+}
 
 /// Options for a code file (a file exporting one component instead of calling `registerRoot`).
 #[derive(Debug, Clone, clap::Args)]

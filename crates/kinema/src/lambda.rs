@@ -12,7 +12,7 @@ use kinema_farm::sites::{self, SiteSource};
 use kinema_farm::status::RenderProgress;
 use kinema_farm::{EmbeddedFarm, FarmConfig, Storage, WorkerCommand, client};
 
-use crate::input::{CodeOptions, parse_props};
+use crate::input::{CodeOptions, PublicDirOption, parse_props};
 
 /// Where the embedded farm keeps its buckets, and the function's settings.
 #[derive(Debug, Clone, clap::Args)]
@@ -145,6 +145,8 @@ pub enum SitesCommand {
         json: bool,
         #[command(flatten)]
         code: CodeOptions,
+        #[command(flatten)]
+        public: PublicDirOption,
     },
     /// List the sites.
     Ls {
@@ -319,14 +321,23 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
             dynamic,
             json,
             code,
+            public,
         } => {
             let bucket = farm.bucket()?;
             let name = site_name.unwrap_or_else(|| kinema_farm::util::random_id(10));
             let deployed = match (&entry, dynamic) {
                 (_, true) => {
+                    if public.public_dir.is_some() {
+                        bail!("--public-dir: a --dynamic site has no files");
+                    }
                     sites::deploy(bucket.as_ref(), &name, SiteSource::Dynamic, &config.version)?
                 }
                 (Some(entry), false) => {
+                    if let Some(dir) = public.public_dir.as_deref()
+                        && !dir.is_dir()
+                    {
+                        bail!("--public-dir {} is not a folder", dir.display());
+                    }
                     let text = std::fs::read_to_string(entry)
                         .with_context(|| format!("cannot read {}", entry.display()))?;
                     let source = if code.code || !text.contains("registerRoot") {
@@ -341,8 +352,14 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
                     } else {
                         SiteSource::Project(entry)
                     };
-                    sites::deploy(bucket.as_ref(), &name, source, &config.version)
-                        .with_context(|| format!("cannot upload {}", entry.display()))?
+                    sites::deploy_with_public_dir(
+                        bucket.as_ref(),
+                        &name,
+                        source,
+                        public.public_dir.as_deref(),
+                        &config.version,
+                    )
+                    .with_context(|| format!("cannot upload {}", entry.display()))?
                 }
                 (None, false) => bail!("give the entry file to upload, or --dynamic"),
             };

@@ -38,13 +38,19 @@ impl StillFormat {
     }
 }
 
-/// The `public/` folder frames load `staticFile()` paths from: the project's, or for a code
-/// file, a `public/` folder beside it.
-pub fn public_dir(bundle: &Bundle, input: &Path) -> Option<PathBuf> {
-    bundle.public_dir().or_else(|| {
+/// The `public/` folder frames load `staticFile()` paths from: `--public-dir` (`given`, which
+/// must be a folder), else the project's, or for a code file, a `public/` folder beside it.
+pub fn public_dir(bundle: &Bundle, input: &Path, given: Option<&Path>) -> Result<Option<PathBuf>> {
+    if let Some(dir) = given {
+        if !dir.is_dir() {
+            bail!("--public-dir {} is not a folder", dir.display());
+        }
+        return Ok(Some(dir.to_path_buf()));
+    }
+    Ok(bundle.public_dir().or_else(|| {
         let beside = input.parent()?.join("public");
         beside.is_dir().then_some(beside)
-    })
+    }))
 }
 
 /// Encode a frame. JPEG has no alpha: transparent pixels are composited on white, as a

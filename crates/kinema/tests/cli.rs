@@ -2597,3 +2597,67 @@ fn separate_audio_to_writes_the_sound_beside_a_silent_video() {
     assert!(left.is_empty(), "{left:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn public_dir_names_the_folder_static_files_come_from() {
+    let dir = render_dir("public-dir");
+    let assets = dir.join("assets");
+    std::fs::create_dir_all(&assets).unwrap();
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .args(["sine=frequency=440:duration=1", "-ac", "2"])
+        .arg(assets.join("tone.wav"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    image::RgbaImage::from_pixel(8, 8, image::Rgba([0, 0, 255, 255]))
+        .save(assets.join("blue.png"))
+        .unwrap();
+    let code = dir.join("scene.tsx");
+    std::fs::write(
+        &code,
+        "import {AbsoluteFill, Audio, Img, staticFile} from 'remotion';\n\
+         export default () => <AbsoluteFill><Img src={staticFile('blue.png')} \
+         style={{width: '100%', height: '100%'}} /><Audio src={staticFile('tone.wav')} /></AbsoluteFill>;\n",
+    )
+    .unwrap();
+    let public = assets.to_str().unwrap();
+    // Without it, there is no public/ beside the file: the image is not found.
+    let still = dir.join("still.png");
+    let (code_arg, still_arg) = (code.to_str().unwrap(), still.to_str().unwrap());
+    let small = ["--width", "64", "--height", "36"];
+    let mut args = vec!["still", code_arg, "DynamicComp", still_arg];
+    args.extend(small);
+    let out = kinema(&args);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("blue.png"), "{}", stderr(&out));
+    args.extend(["--public-dir", public]);
+    let out = kinema(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pixel = *image::open(&still).unwrap().to_rgba8().get_pixel(32, 18);
+    assert_eq!(pixel, image::Rgba([0, 0, 255, 255]));
+    // Renders (video and sound alone) take it too.
+    let sound = dir.join("scene.wav");
+    let out = render_tiny(kinema, &code, &sound, 30, &["--public-dir", public]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!((loudness(&sound, 0.2, 0.5) - 0.088).abs() < 0.005);
+    let video = dir.join("scene.mp4");
+    let out = render_tiny(kinema, &code, &video, 30, &["--public-dir", public]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams(&video).len(), 2);
+    let missing = dir.join("nowhere");
+    let out = render_tiny(
+        kinema,
+        &code,
+        &video,
+        30,
+        &["--public-dir", missing.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--public-dir") && stderr(&out).contains("is not a folder"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1622,3 +1622,83 @@ fn farm_renders_take_prores_profiles_gif_loops_colour_spaces_rate_ceilings_and_t
     assert_eq!(common::x264_max_rate(&mp4), Some(300));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_site_takes_its_static_files_from_the_public_dir_given() {
+    let (dir, storage) = cli_site("bare", "export default () => null;\n", &[]);
+    let assets = dir.join("sounds");
+    std::fs::create_dir_all(assets.join("nested")).unwrap();
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .args(["sine=frequency=440:duration=1", "-ac", "2"])
+        .arg(assets.join("nested/tone.wav"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let code = dir.join("beep.tsx");
+    std::fs::write(
+        &code,
+        "import {Audio, staticFile} from 'remotion';\n\
+         export default () => <Audio src={staticFile('nested/tone.wav')} />;\n",
+    )
+    .unwrap();
+    let (code, assets) = (code.to_str().unwrap(), assets.to_str().unwrap());
+    let out = kinema_farm(
+        &storage,
+        &[
+            "sites",
+            "create",
+            code,
+            "--site-name",
+            "beep",
+            "--public-dir",
+            assets,
+            "--duration",
+            "30",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            "beep",
+            "DynamicComp",
+            "--codec",
+            "wav",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sound = sound_of(&file_of(progress["outputFile"].as_str().unwrap()));
+    assert_eq!(sound.len(), 48_000);
+    let loud = (sound.iter().map(|x| x * x).sum::<f32>() / sound.len() as f32).sqrt();
+    assert!((loud - 0.088).abs() < 0.005, "{loud}");
+    // A folder that is not there, and a dynamic site, which has no files, are refused.
+    for args in [
+        &[
+            "sites",
+            "create",
+            code,
+            "--public-dir",
+            "/nonexistent/kinema",
+        ][..],
+        &["sites", "create", "--dynamic", "--public-dir", assets][..],
+    ] {
+        let out = kinema_farm(&storage, args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("public"), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
