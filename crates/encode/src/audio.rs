@@ -93,11 +93,40 @@ impl AudioCodec {
         }
     }
 
+    /// Remotion's `preferLossless`: 16-bit PCM in place of a default that would lose detail.
+    pub fn lossless_if(self, prefer_lossless: bool) -> AudioCodec {
+        if prefer_lossless {
+            AudioCodec::Pcm16
+        } else {
+            self
+        }
+    }
+
+    /// Whether a file with `extension` holds this codec's sound alone.
+    pub fn fits_sound_file(self, extension: &str) -> bool {
+        self.sound_file_extensions()
+            .contains(&extension.to_ascii_lowercase().as_str())
+    }
+
+    /// The extensions of [`Self::sound_file_extensions`] for a message: `.aac, .m4a or .m4b`.
+    pub fn sound_file_names(self) -> String {
+        let names: Vec<String> = self
+            .sound_file_extensions()
+            .iter()
+            .map(|e| format!(".{e}"))
+            .collect();
+        match names.split_last() {
+            None => "no file of its own".into(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        }
+    }
+
     /// Extensions of a file holding this codec's sound alone, the usual one first (none for
     /// Opus, which no audio-only codec writes).
     pub fn sound_file_extensions(self) -> &'static [&'static str] {
         match self {
-            AudioCodec::Aac => &["aac", "m4a"],
+            AudioCodec::Aac => &["aac", "m4a", "m4b"],
             AudioCodec::Mp3 => &["mp3"],
             AudioCodec::Pcm16 => &["wav"],
             AudioCodec::Opus => &[],
@@ -150,11 +179,11 @@ impl AudioOnlyCodec {
     }
 
     /// The codec an output file's extension picks when none is asked for, as Remotion's
-    /// render CLI picks it: `.mp3` mp3, `.aac` and `.m4a` aac, `.wav` wav.
+    /// render CLI picks it: `.mp3` mp3, `.aac`, `.m4a` and `.m4b` aac, `.wav` wav.
     pub fn for_extension(extension: &str) -> Option<AudioOnlyCodec> {
         match extension.to_ascii_lowercase().as_str() {
             "mp3" => Some(AudioOnlyCodec::Mp3),
-            "aac" | "m4a" => Some(AudioOnlyCodec::Aac),
+            "aac" | "m4a" | "m4b" => Some(AudioOnlyCodec::Aac),
             "wav" => Some(AudioOnlyCodec::Wav),
             _ => None,
         }
@@ -197,6 +226,7 @@ impl AudioSettings {
     pub fn choose(
         codec: Codec,
         audio_codec: Option<&str>,
+        prefer_lossless: bool,
         bitrate: Option<&str>,
         muted: bool,
         extension: &str,
@@ -225,11 +255,12 @@ impl AudioSettings {
             }
             return Ok(None);
         };
-        let audio_codec = chosen.unwrap_or(default);
+        let picked_by = picked_by(audio_codec, prefer_lossless, "audioCodec");
+        let audio_codec = chosen.unwrap_or(default.lossless_if(prefer_lossless));
         let extension = extension.to_ascii_lowercase();
         if !audio_codec.fits(&extension) {
             return Err(EncodeError::Setting {
-                field: "audioCodec",
+                field: picked_by,
                 reason: format!(
                     "{} sound cannot go in a .{extension} file: write {}, or choose another \
                      audio codec",
@@ -248,11 +279,12 @@ impl AudioSettings {
     pub fn for_audio_only(
         codec: AudioOnlyCodec,
         audio_codec: Option<&str>,
+        prefer_lossless: bool,
         bitrate: Option<&str>,
         extension: &str,
     ) -> Result<AudioSettings, EncodeError> {
         let audio = match audio_codec {
-            None => codec.default_audio_codec(),
+            None => codec.default_audio_codec().lossless_if(prefer_lossless),
             Some(name) => {
                 let chosen = AudioCodec::parse(name)?;
                 if !codec.audio_codecs().contains(&chosen) {
@@ -275,25 +307,20 @@ impl AudioSettings {
             }
         };
         let extension = extension.to_ascii_lowercase();
-        let fits = audio.sound_file_extensions();
-        if !fits.contains(&extension.as_str()) {
-            let names = fits
-                .iter()
-                .map(|e| format!(".{e}"))
-                .collect::<Vec<_>>()
-                .join(" or ");
+        if !audio.fits_sound_file(&extension) {
+            let names = audio.sound_file_names();
             let file = match extension.as_str() {
                 "" => "a file with no extension".to_string(),
                 other => format!("a .{other} file"),
             };
-            return Err(match audio_codec {
-                Some(_) => EncodeError::Setting {
-                    field: "audioCodec",
-                    reason: format!("{} sound goes in {names}, not {file}", audio.name()),
-                },
-                None => EncodeError::Setting {
+            return Err(match picked_by(audio_codec, prefer_lossless, "codec") {
+                "codec" => EncodeError::Setting {
                     field: "codec",
                     reason: format!("{} writes {names}, not {file}", codec.name()),
+                },
+                field => EncodeError::Setting {
+                    field,
+                    reason: format!("{} sound goes in {names}, not {file}", audio.name()),
                 },
             });
         }
@@ -337,6 +364,21 @@ impl AudioSettings {
             });
         }
         Ok(AudioSettings { codec, bitrate })
+    }
+}
+
+/// The setting that chose the sound codec, for an error about it: `audioCodec` when one was
+/// named, else `preferLossless` when that was asked for, else `otherwise` (the codec's
+/// default).
+fn picked_by(
+    audio_codec: Option<&str>,
+    prefer_lossless: bool,
+    otherwise: &'static str,
+) -> &'static str {
+    match (audio_codec, prefer_lossless) {
+        (Some(_), _) => "audioCodec",
+        (None, true) => "preferLossless",
+        (None, false) => otherwise,
     }
 }
 
@@ -662,7 +704,7 @@ pub fn encode(
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     match extension.as_str() {
-        "m4a" => {
+        "m4a" | "m4b" => {
             command.args(["-movflags", "+faststart"]);
         }
         // A bare AAC stream keeps tags only in an ID3 header, which ffmpeg leaves out unless
@@ -719,6 +761,12 @@ fn feed(mut command: Command, samples: &[f32], output: &Path) -> Result<(), Enco
     Ok(())
 }
 
+/// Silence as long as `frames` frames at `fps`: interleaved stereo samples, as [`mix`] makes
+/// them.
+pub fn silence(frames: u32, fps: f64) -> Vec<f32> {
+    vec![0.0; sample_at(frames, fps) * CHANNELS]
+}
+
 /// Samples as the bytes of raw 32-bit little-endian floats (ffmpeg's `f32le`), to store a
 /// chunk's mix.
 pub fn to_bytes(samples: &[f32]) -> Vec<u8> {
@@ -762,7 +810,8 @@ mod tests {
     #[test]
     fn the_sound_follows_the_codec_and_the_file() {
         let choose = |codec, audio: Option<&str>, bitrate: Option<&str>, muted, ext: &str| {
-            AudioSettings::choose(codec, audio, bitrate, muted, ext).map_err(|e| e.to_string())
+            AudioSettings::choose(codec, audio, false, bitrate, muted, ext)
+                .map_err(|e| e.to_string())
         };
         let aac = choose(Codec::H264, None, None, false, "mp4")
             .unwrap()
@@ -793,7 +842,8 @@ mod tests {
         );
         assert_eq!(AudioOnlyCodec::for_extension("mp4"), None);
         let choose = |codec, audio: Option<&str>, bitrate: Option<&str>, ext: &str| {
-            AudioSettings::for_audio_only(codec, audio, bitrate, ext).map_err(|e| e.to_string())
+            AudioSettings::for_audio_only(codec, audio, false, bitrate, ext)
+                .map_err(|e| e.to_string())
         };
         let wav = choose(AudioOnlyCodec::Wav, None, None, "wav").unwrap();
         assert_eq!(wav.codec, AudioCodec::Pcm16);
@@ -814,11 +864,38 @@ mod tests {
         );
         let err = choose(AudioOnlyCodec::Aac, None, None, "").unwrap_err();
         assert!(
-            err.contains("aac writes .aac or .m4a, not a file with no extension"),
+            err.contains("aac writes .aac, .m4a or .m4b, not a file with no extension"),
             "{err}"
         );
         let err = choose(AudioOnlyCodec::Wav, None, Some("128k"), "wav").unwrap_err();
         assert!(err.contains("pcm-16 is uncompressed"), "{err}");
+        // Remotion's preferLossless: pcm-16 unless a codec is named, and it says so.
+        let lossless = AudioSettings::for_audio_only(AudioOnlyCodec::Mp3, None, true, None, "wav");
+        assert_eq!(lossless.unwrap().codec, AudioCodec::Pcm16);
+        let named =
+            AudioSettings::for_audio_only(AudioOnlyCodec::Mp3, Some("mp3"), true, None, "mp3");
+        assert_eq!(named.unwrap().codec, AudioCodec::Mp3);
+        let err = AudioSettings::for_audio_only(AudioOnlyCodec::Mp3, None, true, None, "mp3")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("preferLossless: pcm-16 sound goes in .wav"),
+            "{err}"
+        );
+        let video = AudioSettings::choose(Codec::H264, None, true, None, false, "mkv").unwrap();
+        assert_eq!(video.unwrap().codec, AudioCodec::Pcm16);
+        let err = AudioSettings::choose(Codec::H264, None, true, None, false, "mp4")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("preferLossless: pcm-16 sound cannot go in a .mp4 file"),
+            "{err}"
+        );
+        // A GIF has no sound to make lossless.
+        assert_eq!(
+            AudioSettings::choose(Codec::Gif, None, true, None, false, "gif").unwrap(),
+            None
+        );
     }
 
     #[test]

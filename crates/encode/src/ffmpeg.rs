@@ -109,7 +109,7 @@ pub fn keeps_metadata_key(output: &Path, key: &str) -> bool {
     ];
     match extension.as_str() {
         _ if key == "encoder" => false,
-        "mp4" | "m4v" | "m4a" => MP4.contains(&key.as_str()),
+        "mp4" | "m4v" | "m4a" | "m4b" => MP4.contains(&key.as_str()),
         "mov" => QUICKTIME.contains(&key.as_str()),
         "wav" => WAV.contains(&key.as_str()),
         _ => true,

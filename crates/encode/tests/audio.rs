@@ -306,7 +306,7 @@ fn an_audio_only_render_is_a_sound_file_with_its_tags() {
         (AudioOnlyCodec::Wav, "wav", "pcm_s16le", "wav"),
     ] {
         let output = dir.join(format!("sound.{extension}"));
-        let settings = AudioSettings::for_audio_only(codec, None, None, extension).unwrap();
+        let settings = AudioSettings::for_audio_only(codec, None, false, None, extension).unwrap();
         audio::encode(Path::new(FFMPEG), &mixed, &settings, &tags, &output).unwrap();
         let probe = Command::new("ffprobe")
             .args(["-v", "error", "-show_entries"])
@@ -346,7 +346,7 @@ fn an_audio_only_render_is_a_sound_file_with_its_tags() {
         );
     }
     // A file its sound cannot go in is refused before ffmpeg runs, naming the setting.
-    let misfit = AudioSettings::for_audio_only(AudioOnlyCodec::Mp3, None, None, "wav")
+    let misfit = AudioSettings::for_audio_only(AudioOnlyCodec::Mp3, None, false, None, "wav")
         .unwrap_err()
         .to_string();
     assert!(

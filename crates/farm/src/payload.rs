@@ -156,6 +156,10 @@ pub struct RenderParams {
     /// `aac`, `mp3`, `opus` or `pcm-16` (default: the codec's, as Remotion picks it).
     #[serde(default)]
     pub audio_codec: Option<String>,
+    /// Remotion's `preferLossless`: pcm-16 sound where `audioCodec` names none (and, without
+    /// an `outName`, a file that holds it: `.mkv` for H.264, `.wav` for mp3 and aac).
+    #[serde(default)]
+    pub prefer_lossless: bool,
     #[serde(default)]
     pub audio_bitrate: Option<String>,
     #[serde(default)]

@@ -39,8 +39,9 @@ pub struct AudioJob {
     /// Composing threads (`None`: one per core).
     pub threads: Option<usize>,
     pub codec: AudioOnlyCodec,
-    /// `--audio-codec` and `--audio-bitrate`, as given.
+    /// `--audio-codec`, `--prefer-lossless` and `--audio-bitrate`, as given.
     pub audio_codec: Option<String>,
+    pub prefer_lossless: bool,
     pub audio_bitrate: Option<String>,
     /// `--metadata`: the file's tags.
     pub metadata: Vec<(String, String)>,
@@ -98,6 +99,7 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
     let settings = AudioSettings::for_audio_only(
         job.codec,
         job.audio_codec.as_deref(),
+        job.prefer_lossless,
         job.audio_bitrate.as_deref(),
         &extension,
     )
@@ -286,10 +288,7 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
                 info.id,
                 job.output.display()
             );
-            (
-                vec![0.0; 2 * audio::sample_at(plan.frame_count, info.fps)],
-                false,
-            )
+            (audio::silence(plan.frame_count, info.fps), false)
         }
     };
     if let Some(bar) = &bar {

@@ -94,7 +94,7 @@ pub enum Command {
         frames_per_chunk: Option<u32>,
         /// h264, h265, vp8, vp9, prores or gif, or mp3, aac or wav for the sound alone
         /// (default: from the output's extension, as Remotion picks it: .webm vp8, .gif gif,
-        /// .mov prores, .mp3 mp3, .aac and .m4a aac, .wav wav, else h264).
+        /// .mov prores, .mp3 mp3, .aac, .m4a and .m4b aac, .wav wav, else h264).
         #[arg(long)]
         codec: Option<String>,
         /// Constant rate factor (default per codec: h264 18, h265 23, vp8 9, vp9 28).
@@ -257,11 +257,15 @@ pub struct SoundOptions {
     /// Sound bitrate such as 128k (default 320k; not for pcm-16).
     #[arg(long)]
     pub audio_bitrate: Option<String>,
+    /// Lossless pcm-16 sound where --audio-codec names none (the file must hold it: .mov or
+    /// .mkv for a video, .wav for the sound alone).
+    #[arg(long)]
+    pub prefer_lossless: bool,
     /// Give the video a silent sound track where nothing plays (some players and editors
     /// want one).
     #[arg(long)]
     pub enforce_audio_track: bool,
-    /// Write the sound to this file (.mp3, .aac, .m4a or .wav) instead of into the video.
+    /// Write the sound to this file (.mp3, .aac, .m4a, .m4b or .wav) instead of into the video.
     #[arg(long, value_name = "FILE")]
     pub separate_audio_to: Option<PathBuf>,
 }
@@ -444,6 +448,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 muted,
                 audio_codec,
                 audio_bitrate,
+                prefer_lossless,
                 enforce_audio_track,
                 separate_audio_to,
             } = *sound;
@@ -470,6 +475,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     ("--metadata", !tuning.metadata.is_empty()),
                     ("--audio-codec", audio_codec.is_some()),
                     ("--audio-bitrate", audio_bitrate.is_some()),
+                    ("--prefer-lossless", prefer_lossless),
                     ("--enforce-audio-track", enforce_audio_track),
                     ("--separate-audio-to", separate_audio_to.is_some()),
                     ("--every-nth-frame", every_nth_frame != 1),
@@ -488,11 +494,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 let bundle = load_bundle(&entry, &code)?;
                 let props = parse_props(props.as_deref())?;
-                let mut paint = PaintOptions::for_public_dir(still::public_dir(
-                    &bundle,
-                    &entry,
-                    public.public_dir.as_deref(),
-                )?);
+                let mut paint =
+                    PaintOptions::for_public_dir(still::public_dir(&bundle, &entry, &public)?);
                 paint.resources.allow_remote = !offline;
                 paint.ffmpeg = ffmpeg;
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -607,12 +610,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 let bundle = load_bundle(&entry, &code)?;
                 let props = parse_props(props.as_deref())?;
-                let mut resources = PaintOptions::for_public_dir(still::public_dir(
-                    &bundle,
-                    &entry,
-                    public.public_dir.as_deref(),
-                )?)
-                .resources;
+                let mut resources =
+                    PaintOptions::for_public_dir(still::public_dir(&bundle, &entry, &public)?)
+                        .resources;
                 resources.allow_remote = !offline;
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
                 let report = audio_only::render_audio(audio_only::AudioJob {
@@ -631,6 +631,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?,
                     codec: audio_codec_only,
                     audio_codec,
+                    prefer_lossless,
                     audio_bitrate,
                     metadata: parse_metadata(&tuning.metadata)?,
                     ffmpeg,
@@ -677,11 +678,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 .as_deref()
                 .map(render::parse_frame_range)
                 .transpose()?;
-            let mut paint = PaintOptions::for_public_dir(still::public_dir(
-                &bundle,
-                &entry,
-                public.public_dir.as_deref(),
-            )?);
+            let mut paint =
+                PaintOptions::for_public_dir(still::public_dir(&bundle, &entry, &public)?);
             paint.resources.allow_remote = !offline;
             // `<Video>` pictures are decoded by the same ffmpeg.
             paint.ffmpeg = ffmpeg.clone();
@@ -726,6 +724,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 sound: crate::sound::SoundFlags {
                     muted,
                     codec: audio_codec,
+                    prefer_lossless,
                     bitrate: audio_bitrate,
                     enforce: enforce_audio_track,
                     separate: separate_audio_to,
@@ -805,7 +804,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let started = Instant::now();
             let bundle = load_bundle(&entry, &code)?;
             let props = parse_props(props.as_deref())?;
-            let public = still::public_dir(&bundle, &entry, public.public_dir.as_deref())?;
+            let public = still::public_dir(&bundle, &entry, &public)?;
             let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, limits.limits())?;
             engine.select_with(&composition, &props, &overrides)?;

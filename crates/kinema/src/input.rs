@@ -17,6 +17,16 @@ pub struct PublicDirOption {
     pub public_dir: Option<PathBuf>,
 }
 
+impl PublicDirOption {
+    /// The folder given, if one was, checked to be a folder.
+    pub fn folder(&self) -> Result<Option<&Path>> {
+        match self.public_dir.as_deref() {
+            Some(dir) if !dir.is_dir() => bail!("--public-dir {} is not a folder", dir.display()),
+            given => Ok(given),
+        }
+    }
+}
+
 /// Options for a code file (a file exporting one component instead of calling `registerRoot`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct CodeOptions {

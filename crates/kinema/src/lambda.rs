@@ -269,6 +269,10 @@ pub struct RenderArgs {
     /// Sound bitrate such as 128k (default 320k).
     #[arg(long)]
     pub audio_bitrate: Option<String>,
+    /// Lossless pcm-16 sound where --audio-codec names none (in a .mkv for h264, a .wav for
+    /// mp3 and aac).
+    #[arg(long)]
+    pub prefer_lossless: bool,
     /// Frames to render: N, A-B or A-.
     #[arg(long)]
     pub frames: Option<String>,
@@ -333,11 +337,7 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
                     sites::deploy(bucket.as_ref(), &name, SiteSource::Dynamic, &config.version)?
                 }
                 (Some(entry), false) => {
-                    if let Some(dir) = public.public_dir.as_deref()
-                        && !dir.is_dir()
-                    {
-                        bail!("--public-dir {} is not a folder", dir.display());
-                    }
+                    let public_dir = public.folder()?;
                     let text = std::fs::read_to_string(entry)
                         .with_context(|| format!("cannot read {}", entry.display()))?;
                     let source = if code.code || !text.contains("registerRoot") {
@@ -356,7 +356,7 @@ pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
                         bucket.as_ref(),
                         &name,
                         source,
-                        public.public_dir.as_deref(),
+                        public_dir,
                         &config.version,
                     )
                     .with_context(|| format!("cannot upload {}", entry.display()))?
@@ -580,6 +580,7 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
         encoding_buffer_size: args.tuning.encoding_buffer_size.clone(),
         muted: args.muted,
         audio_codec: args.audio_codec.clone(),
+        prefer_lossless: args.prefer_lossless,
         audio_bitrate: args.audio_bitrate.clone(),
         renderer_function_name: None,
         metadata: match args.tuning.metadata.is_empty() {

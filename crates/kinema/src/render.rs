@@ -281,6 +281,7 @@ fn in_flags_for(error: EncodeError, codec: Option<Codec>) -> anyhow::Error {
         "encodingBufferSize" => "--encoding-buffer-size",
         "metadata" => "--metadata",
         "audioCodec" => "--audio-codec",
+        "preferLossless" => "--prefer-lossless",
         "audioBitrate" => "--audio-bitrate",
         // The library names both by their API names (as the farm's payloads spell them).
         "crf" if reason.contains("videoBitrate") => {
@@ -624,6 +625,16 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     // not ours) before any frame is rendered; the encoder or the join writes over it.
     std::fs::File::create(&temp_path)
         .with_context(|| format!("cannot write {}", job.output.display()))?;
+    // So does the sound's of --separate-audio-to, beside its own file.
+    let separate = match sound.as_ref().and_then(|s| s.separate.clone()) {
+        Some(file) => {
+            let temp = Removed::new(temp_path_for(&file)?, Removal::File);
+            std::fs::File::create(temp.path())
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            Some((temp, file))
+        }
+        None => None,
+    };
     let chunk_dir = Removed::new(temp_path.with_extension("chunks"), Removal::Tree);
     std::fs::create_dir_all(chunk_dir.path())
         .with_context(|| format!("cannot create {}", chunk_dir.path().display()))?;
@@ -869,8 +880,6 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         return Err(Interrupted(signal).into());
     }
     stitched.with_context(|| format!("cannot write {}", job.output.display()))?;
-    // The sound file of --separate-audio-to, written beside it under a temporary name too.
-    let mut separate = None;
     let audio_codec = match (&sound, heard) {
         (Some(sound), Some(heard)) => {
             if let Some(bar) = &bar {
@@ -885,20 +894,12 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                 first: 0,
                 frames: plan.frame_count,
             };
-            let (added, written) = match &sound.separate {
-                Some(file) => {
-                    let temp = Removed::new(temp_path_for(file)?, Removal::File);
-                    let written = sound::write_separate(
-                        sound,
-                        heard,
-                        &job.paint.resources,
-                        window,
-                        temp.path(),
-                    )
-                    .map(Some);
-                    separate = Some((temp, file.clone()));
-                    (written, file)
-                }
+            let (added, written) = match &separate {
+                Some((temp, file)) => (
+                    sound::write_separate(sound, heard, &job.paint.resources, window, temp.path())
+                        .map(Some),
+                    file,
+                ),
                 None => (
                     sound::add_to_video(
                         sound,
@@ -918,12 +919,24 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         }
         _ => None,
     };
-    move_into_place(&temp_path, &job.output, job.overwrite)?;
-    temp.keep();
-    if let Some((temp, file)) = separate {
-        move_into_place(temp.path(), &file, job.overwrite)?;
-        temp.keep();
+    // The sound goes first: should the video then fail to move, a sound file this render
+    // added is taken away again, and nothing is left half done.
+    let moved_sound = match separate {
+        Some((sound_temp, file)) => {
+            let existed = std::fs::symlink_metadata(&file).is_ok();
+            move_into_place(sound_temp.path(), &file, job.overwrite)?;
+            sound_temp.keep();
+            (!existed).then_some(file)
+        }
+        None => None,
+    };
+    if let Err(e) = move_into_place(&temp_path, &job.output, job.overwrite) {
+        if let Some(file) = moved_sound {
+            let _ = std::fs::remove_file(file);
+        }
+        return Err(e);
     }
+    temp.keep();
     let seconds = started.elapsed().as_secs_f64();
     let (own, children) = (usage(Usage::Own), usage(Usage::Children));
     let encoder_peak = peaks

@@ -27,6 +27,8 @@ pub struct SoundPlan {
 pub struct SoundFlags {
     pub muted: bool,
     pub codec: Option<String>,
+    /// `--prefer-lossless`.
+    pub prefer_lossless: bool,
     pub bitrate: Option<String>,
     /// `--enforce-audio-track`.
     pub enforce: bool,
@@ -52,6 +54,7 @@ pub fn plan(
     let settings = AudioSettings::choose(
         codec,
         flags.codec.as_deref(),
+        flags.prefer_lossless,
         flags.bitrate.as_deref(),
         flags.muted,
         &extension,
@@ -115,7 +118,7 @@ fn plan_separate(
     if codec == Codec::Gif {
         anyhow::bail!("{flag}: a GIF has no sound");
     }
-    if separate == output {
+    if names_same_file(separate, output) {
         anyhow::bail!(
             "{flag} {}: that is the video's own file",
             separate.display()
@@ -128,30 +131,36 @@ fn plan_separate(
     let settings = match flags.codec.as_deref() {
         Some(name) => {
             let chosen = AudioCodec::parse(name).map_err(crate::render::in_flags)?;
-            let fits = chosen.sound_file_extensions();
-            if !fits.contains(&extension.as_str()) {
+            if chosen.sound_file_extensions().is_empty() {
+                anyhow::bail!(
+                    "{flag}: {} sound has no file of its own here; use aac, mp3 or pcm-16",
+                    chosen.name()
+                );
+            }
+            if !chosen.fits_sound_file(&extension) {
                 anyhow::bail!(
                     "{flag} {}: {} sound goes in {}",
                     separate.display(),
                     chosen.name(),
-                    match fits {
-                        [] => "a video's file, not a file of its own here (use aac, mp3 or \
-                               pcm-16)"
-                            .to_string(),
-                        _ => fits
-                            .iter()
-                            .map(|e| format!(".{e}"))
-                            .collect::<Vec<_>>()
-                            .join(" or "),
-                    }
+                    chosen.sound_file_names()
                 );
             }
             AudioSettings::new(chosen, flags.bitrate.as_deref()).map_err(crate::render::in_flags)?
         }
+        None if flags.prefer_lossless => {
+            if extension != "wav" {
+                anyhow::bail!(
+                    "--prefer-lossless: pcm-16 sound goes in .wav, not {}",
+                    separate.display()
+                );
+            }
+            AudioSettings::new(AudioCodec::Pcm16, flags.bitrate.as_deref())
+                .map_err(crate::render::in_flags)?
+        }
         None => {
             let Some(sound_file) = AudioOnlyCodec::for_extension(&extension) else {
                 anyhow::bail!(
-                    "{flag} {}: name a .mp3, .aac, .m4a or .wav file",
+                    "{flag} {}: name a .mp3, .aac, .m4a, .m4b or .wav file",
                     separate.display()
                 );
             };
@@ -173,6 +182,22 @@ fn plan_separate(
     })
 }
 
+/// Whether two paths name the same file (`a.mp4`, `./a.mp4`, `out/../a.mp4`), as far as their
+/// folders can be resolved.
+fn names_same_file(a: &Path, b: &Path) -> bool {
+    let resolved = |path: &Path| {
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let folder = folder
+            .canonicalize()
+            .unwrap_or_else(|_| folder.to_path_buf());
+        folder.join(path.file_name().unwrap_or_default())
+    };
+    a == b || resolved(a) == resolved(b)
+}
+
 /// Mixes what was `heard` over the video's `window` into `file`, a sound file of its own
 /// (`--separate-audio-to`): silence as long as the video where nothing was heard. Its codec.
 pub fn write_separate(
@@ -190,7 +215,7 @@ pub fn write_separate(
         Some(samples) => samples,
         None => {
             tracing::warn!("nothing in the video plays a sound: the separate sound is silence");
-            vec![0.0; 2 * audio::sample_at(window.frames, window.fps)]
+            audio::silence(window.frames, window.fps)
         }
     };
     audio::encode(ffmpeg, &samples, &plan.settings, &[], file)?;
@@ -221,9 +246,7 @@ pub fn add_to_video(
     let samples = match heard.mix(ffmpeg, resources, window)? {
         Some(samples) => samples,
         // Silence as long as the video: 48 kHz stereo.
-        None if plan.enforce => {
-            vec![0.0; 2 * audio::sample_at(window.frames, window.fps)]
-        }
+        None if plan.enforce => audio::silence(window.frames, window.fps),
         None => return Ok(None),
     };
     let extension = video
@@ -235,4 +258,19 @@ pub fn add_to_video(
     std::fs::rename(&with_sound, video)
         .with_context(|| format!("cannot move {} into place", with_sound.display()))?;
     Ok(Some(plan.settings.codec))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_file_is_found_under_other_spellings() {
+        assert!(names_same_file(Path::new("a.mp4"), Path::new("./a.mp4")));
+        assert!(names_same_file(
+            Path::new("a.mp4"),
+            &std::env::current_dir().unwrap().join("a.mp4")
+        ));
+        assert!(!names_same_file(Path::new("a.mp4"), Path::new("a.wav")));
+    }
 }

@@ -38,13 +38,14 @@ impl StillFormat {
     }
 }
 
-/// The `public/` folder frames load `staticFile()` paths from: `--public-dir` (`given`, which
-/// must be a folder), else the project's, or for a code file, a `public/` folder beside it.
-pub fn public_dir(bundle: &Bundle, input: &Path, given: Option<&Path>) -> Result<Option<PathBuf>> {
-    if let Some(dir) = given {
-        if !dir.is_dir() {
-            bail!("--public-dir {} is not a folder", dir.display());
-        }
+/// The `public/` folder frames load `staticFile()` paths from: `--public-dir`'s, else the
+/// project's, or for a code file, a `public/` folder beside it.
+pub fn public_dir(
+    bundle: &Bundle,
+    input: &Path,
+    given: &crate::input::PublicDirOption,
+) -> Result<Option<PathBuf>> {
+    if let Some(dir) = given.folder()? {
         return Ok(Some(dir.to_path_buf()));
     }
     Ok(bundle.public_dir().or_else(|| {

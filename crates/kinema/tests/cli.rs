@@ -2551,12 +2551,12 @@ fn separate_audio_to_writes_the_sound_beside_a_silent_video() {
         (
             &["--separate-audio-to", "x.ogg"][..],
             "a.mp4",
-            "name a .mp3, .aac, .m4a or .wav file",
+            "name a .mp3, .aac, .m4a, .m4b or .wav file",
         ),
         (
             &["--separate-audio-to", "x.mp3", "--audio-codec", "aac"][..],
             "a.mp4",
-            "aac sound goes in .aac or .m4a",
+            "aac sound goes in .aac, .m4a or .m4b",
         ),
         (
             &["--separate-audio-to", "x.mp3", "--muted"][..],
@@ -2645,6 +2645,25 @@ fn public_dir_names_the_folder_static_files_come_from() {
     let out = render_tiny(kinema, &code, &video, 30, &["--public-dir", public]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(streams(&video).len(), 2);
+    let frames = dir.join("frames");
+    let out = render_tiny(
+        kinema,
+        &code,
+        &frames,
+        2,
+        &[
+            "--sequence",
+            "--image-format",
+            "png",
+            "--public-dir",
+            public,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = image::open(frames.join("element-0.png"))
+        .unwrap()
+        .to_rgba8();
+    assert_eq!(*first.get_pixel(32, 18), image::Rgba([0, 0, 255, 255]));
     let missing = dir.join("nowhere");
     let out = render_tiny(
         kinema,
@@ -2659,5 +2678,96 @@ fn public_dir_names_the_folder_static_files_come_from() {
         "{}",
         stderr(&out)
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn audio_only_and_separate_sound_renders_clean_up_after_themselves() {
+    let dir = render_dir("sound-cleanup");
+    // Slow to compose (a busy loop a frame), so an interrupt lands mid-render.
+    let code = dir.join("slow.tsx");
+    std::fs::write(
+        &code,
+        "import {useCurrentFrame} from 'remotion';\n\
+         export default () => { let x = 0; for (let i = 0; i < 300000; i++) x += i; \
+         return <div>{useCurrentFrame() + (x % 2)}</div>; };\n",
+    )
+    .unwrap();
+    let sound = dir.join("long.mp3");
+    let child = Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(["render", code.to_str().unwrap(), "DynamicComp"])
+        .arg(&sound)
+        .args(["--duration", "100000"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for its temporary file, so the interrupt lands while it composes.
+    let started = std::time::Instant::now();
+    while !file_names(&dir).iter().any(|n| n.contains(".partial."))
+        && started.elapsed().as_secs() < 60
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) on our own child, which has not been waited for yet.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert_eq!(file_names(&dir), vec!["slow.tsx".to_string()]);
+
+    // A sound file that cannot be written is found before any frame is painted, and nothing
+    // is left of the video either.
+    let quick = red_square(&dir);
+    let video = dir.join("quick.mp4");
+    let blocked = dir.join("slow.tsx/sound.wav");
+    let out = render_tiny(
+        kinema,
+        &quick,
+        &video,
+        30,
+        &["--separate-audio-to", blocked.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("is a file, not a folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        file_names(&dir),
+        vec!["dot.tsx".to_string(), "slow.tsx".to_string()]
+    );
+    // A lossless sound for a video goes where a file holds it.
+    let out = render_tiny(kinema, &quick, &video, 30, &["--prefer-lossless"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--prefer-lossless: pcm-16 sound cannot go in a .mp4 file"),
+        "{}",
+        stderr(&out)
+    );
+    let mkv = dir.join("quick.mkv");
+    let out = render_tiny(
+        kinema,
+        &quick,
+        &mkv,
+        30,
+        &["--prefer-lossless", "--enforce-audio-track"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams(&mkv)[1].1, "pcm_s16le");
+    let wav = dir.join("quick.wav");
+    let out = render_tiny(
+        kinema,
+        &quick,
+        &wav,
+        30,
+        &["--codec", "mp3", "--prefer-lossless"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams(&wav)[0].1, "pcm_s16le");
     std::fs::remove_dir_all(&dir).unwrap();
 }

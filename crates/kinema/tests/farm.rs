@@ -1423,24 +1423,41 @@ fn farm_renders_have_the_sound_a_local_render_has() {
     let (video, progress) = farm(&["--muted", "--out-name", "muted.mp4"]);
     assert_eq!(progress["renderMetadata"]["audioCodec"], Value::Null);
     assert!(sound_of(&video).is_empty());
-    // A codec the file cannot hold is refused before anything renders, naming the field.
-    let out = kinema_farm(
-        &storage,
-        &[
-            "lambda",
-            "render",
-            "chime",
-            "TitleCard",
-            "--audio-codec",
-            "pcm-16",
-        ],
-    );
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("audioCodec: pcm-16 sound cannot go in a .mp4 file"),
-        "{err}"
-    );
+    // Lossless sound (named, or Remotion's preferLossless) goes in a Matroska file when no
+    // name is given, as Remotion writes it; a name that cannot hold it is refused before
+    // anything renders, naming the field.
+    let codec_of = |path: &Path| {
+        let out = Command::new("ffprobe")
+            .args(["-v", "error", "-select_streams", "a:0", "-show_entries"])
+            .args(["stream=codec_name", "-of", "csv=p=0"])
+            .arg(path)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    for flags in [&["--audio-codec", "pcm-16"][..], &["--prefer-lossless"][..]] {
+        let (video, progress) = farm(flags);
+        assert!(video.extension().is_some_and(|e| e == "mkv"), "{video:?}");
+        assert_eq!(progress["renderMetadata"]["audioCodec"], "pcm-16");
+        assert_eq!(codec_of(&video), "pcm_s16le");
+    }
+    for (flags, says) in [
+        (
+            &["--audio-codec", "pcm-16", "--out-name", "x.mp4"][..],
+            "audioCodec: pcm-16 sound cannot go in a .mp4 file",
+        ),
+        (
+            &["--prefer-lossless", "--out-name", "x.mp4"][..],
+            "preferLossless: pcm-16 sound cannot go in a .mp4 file",
+        ),
+    ] {
+        let mut args = vec!["lambda", "render", "chime", "TitleCard"];
+        args.extend(flags);
+        let out = kinema_farm(&storage, &args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{flags:?}: {err}");
+    }
 
     // The sound alone (Remotion's audio-only codecs): the chunks compose their frames and mix
     // them, and the launch encodes the mixes laid end to end into the file. It sounds as the
@@ -1470,22 +1487,19 @@ fn farm_renders_have_the_sound_a_local_render_has() {
         .map(|(a, b)| a - b)
         .collect();
     assert!(loud(&difference) < 1e-3, "{}", loud(&difference));
-    // Lossless, under the name asked for.
+    // Lossless, under the name asked for, or as a .wav for aac with preferLossless; AAC in
+    // an MP4 audio file.
     let (wav, _) = farm(&["--codec", "wav", "--out-name", "chime.wav"]);
     assert!(wav.ends_with("chime.wav"), "{wav:?}");
-    let streams = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=codec_name",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(&wav)
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&streams.stdout).trim(), "pcm_s16le");
+    assert_eq!(codec_of(&wav), "pcm_s16le");
+    let (wav, progress) = farm(&["--codec", "aac", "--prefer-lossless"]);
+    assert!(wav.extension().is_some_and(|e| e == "wav"), "{wav:?}");
+    assert_eq!(progress["renderMetadata"]["audioCodec"], "pcm-16");
+    assert_eq!(codec_of(&wav), "pcm_s16le");
+    let (m4a, _) = farm(&["--codec", "aac", "--out-name", "chime.m4a"]);
+    assert!(m4a.ends_with("chime.m4a"), "{m4a:?}");
+    assert_eq!(codec_of(&m4a), "aac");
+    assert!((sound_of(&m4a).len() as i64 - 144_000).abs() < 3_000);
     // What only pictures take, and a name that cannot hold the sound, are refused.
     for (flags, says) in [
         (

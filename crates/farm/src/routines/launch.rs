@@ -751,7 +751,7 @@ fn orchestrate(
 /// chunk's first frame; chunks that played nothing are silence).
 fn laid_end_to_end(mixes: &[(u32, PathBuf)], fps: f64, frames: u32) -> Result<Vec<f32>, FarmError> {
     use kinema_encode::audio;
-    let mut samples = vec![0.0f32; audio::sample_at(frames, fps) * 2];
+    let mut samples = audio::silence(frames, fps);
     for (first, path) in mixes {
         let mix = std::fs::read(path).map_err(FarmError::io("cannot read a chunk's sound"))?;
         let mix = audio::from_bytes(&mix);
@@ -846,7 +846,7 @@ fn video_deliverable(
     }
     // The video is muxed into the container its name asks for (`start` checked that the codec
     // fits it: .mkv and .mov for H.264 hold Matroska and QuickTime, not MP4 under that name).
-    let extension = super::validate::output_extension(params.out_name.as_ref(), codec.extensions());
+    let extension = super::validate::video_extension(params, codec);
     backend
         .check(&settings, std::path::Path::new(&format!("out.{extension}")))
         .map_err(FarmError::from)?;

@@ -148,8 +148,8 @@ pub fn encoder(
 }
 
 /// The extension of the file the launch writes: the output name's where the codec can write
-/// it (`extensions`, the usual one first: `.mkv` and `.mov` for H.264), else the codec's own.
-pub fn output_extension(out: Option<&OutNameInput>, extensions: &[&str]) -> String {
+/// it (`extensions`: `.mkv` and `.mov` for H.264), else `usual`.
+pub fn output_extension(out: Option<&OutNameInput>, extensions: &[&str], usual: &str) -> String {
     let key = match out {
         Some(OutNameInput::Name(name)) => name.as_str(),
         Some(OutNameInput::Custom { key, .. }) => key.as_str(),
@@ -158,7 +158,26 @@ pub fn output_extension(out: Option<&OutNameInput>, extensions: &[&str]) -> Stri
     key.rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .filter(|e| extensions.contains(&e.as_str()))
-        .unwrap_or_else(|| extensions[0].to_string())
+        .unwrap_or_else(|| usual.to_string())
+}
+
+/// The extension of the video the launch writes: `outName`'s, else the codec's usual one, or
+/// as Remotion picks it, the first of its others that holds the sound (`.mkv` for H.264 with
+/// pcm-16 sound).
+pub fn video_extension(params: &RenderParams, codec: Codec) -> String {
+    let sound = match (params.muted, kinema_encode::AudioCodec::default_for(codec)) {
+        (true, _) | (_, None) => None,
+        (false, Some(default)) => match params.audio_codec.as_deref() {
+            Some(name) => kinema_encode::AudioCodec::parse(name).ok(),
+            None => Some(default.lossless_if(params.prefer_lossless)),
+        },
+    };
+    let extensions = codec.extensions();
+    let usual = extensions
+        .iter()
+        .find(|e| sound.is_none_or(|s| s.fits(e)))
+        .unwrap_or(&extensions[0]);
+    output_extension(params.out_name.as_ref(), extensions, usual)
 }
 
 /// The soundtrack's settings (`None`: muted, or a GIF), checked against the codec and the file
@@ -167,9 +186,10 @@ pub fn sound(params: &RenderParams, codec: Codec) -> Result<Option<AudioSettings
     AudioSettings::choose(
         codec,
         params.audio_codec.as_deref(),
+        params.prefer_lossless,
         params.audio_bitrate.as_deref(),
         params.muted,
-        &output_extension(params.out_name.as_ref(), codec.extensions()),
+        &video_extension(params, codec),
     )
     .map_err(setting_error)
 }
@@ -183,7 +203,9 @@ pub fn sound_file(
 ) -> Result<(AudioSettings, String), FarmError> {
     let audio_codec = match params.audio_codec.as_deref() {
         Some(name) => kinema_encode::AudioCodec::parse(name).map_err(setting_error)?,
-        None => codec.default_audio_codec(),
+        None => codec
+            .default_audio_codec()
+            .lossless_if(params.prefer_lossless),
     };
     let extensions = audio_codec.sound_file_extensions();
     // The codec's own checks (which sound codecs it takes, and their bitrates), for its usual
@@ -191,20 +213,21 @@ pub fn sound_file(
     let settings = AudioSettings::for_audio_only(
         codec,
         params.audio_codec.as_deref(),
+        params.prefer_lossless,
         params.audio_bitrate.as_deref(),
         extensions.first().copied().unwrap_or_default(),
     )
     .map_err(setting_error)?;
-    let named = match params.audio_codec {
-        Some(_) if audio_codec != codec.default_audio_codec() => {
-            format!("{} with audioCodec {}", codec.name(), audio_codec.name())
-        }
-        _ => codec.name().to_string(),
+    let named = match (params.audio_codec.as_deref(), params.prefer_lossless) {
+        _ if audio_codec == codec.default_audio_codec() => codec.name().to_string(),
+        (Some(_), _) => format!("{} with audioCodec {}", codec.name(), audio_codec.name()),
+        (None, _) => format!("{} with preferLossless", codec.name()),
     };
     out_name(params.out_name.as_ref(), extensions, &named)?;
+    let usual = extensions.first().copied().unwrap_or_default();
     Ok((
         settings,
-        output_extension(params.out_name.as_ref(), extensions),
+        output_extension(params.out_name.as_ref(), extensions, usual),
     ))
 }
 
@@ -480,16 +503,22 @@ fn video_params(params: &RenderParams, codec: Codec) -> Result<(), FarmError> {
 }
 
 /// An audio-only render has no pictures: their settings are refused rather than ignored, as
-/// is `muted`, which would leave nothing to write.
+/// is `muted`, which would leave nothing to write. The defaults Remotion's clients send
+/// whatever the codec (`pixelFormat: "yuv420p"` from its CLI, `colorSpace: "default"`) are
+/// taken as not given.
 fn no_picture_params(params: &RenderParams, codec: AudioOnlyCodec) -> Result<(), FarmError> {
     let color_space = params
         .color_space
         .as_deref()
         .is_some_and(|c| c != ColorSpace::default().name());
+    let pixel_format = params
+        .pixel_format
+        .as_deref()
+        .is_some_and(|f| f != PixelFormat::Yuv420p.name());
     let picture_fields = [
         ("crf", params.crf.is_some()),
         ("videoBitrate", params.video_bitrate.is_some()),
-        ("pixelFormat", params.pixel_format.is_some()),
+        ("pixelFormat", pixel_format),
         ("x264Preset", params.x264_preset.is_some()),
         ("proResProfile", params.pro_res_profile.is_some()),
         ("everyNthFrame", params.every_nth_frame > 1),
@@ -581,8 +610,15 @@ mod tests {
             file(json!({"codec": "aac", "outName": "talk.M4A"})),
             ("aac", "m4a".into())
         );
-        // Remotion's clients send these as null or their defaults.
-        file(json!({"codec": "mp3", "crf": null, "colorSpace": "default", "everyNthFrame": 1}));
+        // Remotion's clients send these as null or their defaults: its Lambda CLI sends
+        // `npx remotion lambda render … --codec=mp3` as this (less what has no bearing here).
+        file(json!({
+            "codec": "mp3", "crf": null, "pixelFormat": "yuv420p", "imageFormat": "jpeg",
+            "colorSpace": "default", "everyNthFrame": 1, "numberOfGifLoops": null,
+            "x264Preset": null, "proResProfile": null, "videoBitrate": null,
+            "encodingMaxRate": null, "encodingBufferSize": null, "muted": false,
+            "audioCodec": null, "audioBitrate": null, "jpegQuality": 80, "scale": 1,
+        }));
         let refused = |fields| {
             render_params(&audio_params(fields))
                 .unwrap_err()
@@ -594,7 +630,7 @@ mod tests {
                 "crf: applies to pictures",
             ),
             (
-                json!({"codec": "wav", "pixelFormat": "yuv420p"}),
+                json!({"codec": "wav", "pixelFormat": "yuv444p"}),
                 "pixelFormat: applies to pictures",
             ),
             (
@@ -619,7 +655,7 @@ mod tests {
             ),
             (
                 json!({"codec": "aac", "outName": "talk.mp3"}),
-                "outName: \"talk.mp3\" must end in .aac or .m4a for codec aac",
+                "outName: \"talk.mp3\" must end in .aac or .m4a or .m4b for codec aac",
             ),
             (
                 json!({"codec": "aac", "audioCodec": "pcm-16", "outName": "talk.aac"}),
