@@ -24,8 +24,8 @@ use kinema_paint::resources::ResourceOptions;
 
 use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
 use crate::render::{
-    Failure, Interrupted, Removal, Removed, Usage, in_flags, interrupt, progress_bar, supervise,
-    usage,
+    Failure, Interrupted, Removal, Removed, Usage, in_flags, interrupt, progress_bar,
+    report_failure, start_worker, supervise, usage,
 };
 
 /// Everything an audio-only render needs, resolved from the command line.
@@ -178,6 +178,7 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
     let (tx, rx) = mpsc::channel::<Failure>();
     let mut workers = Vec::new();
     for worker in 0..threads {
+        // Every worker's, for stopping them all should one not start.
         let halt = stop.clone();
         let (tx, queue, stop, failed_at, composed, heard) = (
             tx.clone(),
@@ -194,9 +195,11 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
             job.limits,
             job.overrides,
         );
-        let spawned = std::thread::Builder::new()
-            .name(format!("kinema-sound-{worker}"))
-            .spawn(move || {
+        start_worker(
+            format!("kinema-sound-{worker}"),
+            &mut workers,
+            &halt,
+            move || {
                 let mut at_frame = None;
                 let mut heard_here = Heard::default();
                 let result = (|| -> Result<()> {
@@ -227,25 +230,10 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
                     .unwrap_or_else(|e| e.into_inner())
                     .extend(heard_here);
                 if let Err(e) = result {
-                    match at_frame {
-                        Some(frame) => {
-                            failed_at.fetch_min(frame, Ordering::SeqCst);
-                        }
-                        None => stop.store(true, Ordering::SeqCst),
-                    }
-                    let _ = tx.send((at_frame, e));
+                    report_failure((at_frame, e), &failed_at, &stop, &tx);
                 }
-            });
-        match spawned {
-            Ok(handle) => workers.push(handle),
-            Err(e) => {
-                halt.store(true, Ordering::SeqCst);
-                for worker in workers {
-                    let _ = worker.join();
-                }
-                return Err(e).context("cannot start a composing thread");
-            }
-        }
+            },
+        )?;
     }
     drop(tx);
 

@@ -244,6 +244,48 @@ pub struct TuningOptions {
     pub metadata: Vec<String>,
 }
 
+/// What every kind of render (video, sound alone, image sequence) reads from its command line
+/// the same way.
+struct RenderInput {
+    bundle: std::sync::Arc<kinema_compose::Bundle>,
+    props: serde_json::Value,
+    frame_range: Option<(u32, Option<u32>)>,
+    /// `--concurrency`'s threads (`None`: the render's own choice), of `cores`.
+    threads: Option<usize>,
+    cores: usize,
+    /// Paint options with the public folder set.
+    paint: PaintOptions,
+}
+
+impl RenderInput {
+    fn load(
+        entry: &std::path::Path,
+        code: &CodeOptions,
+        public: &PublicDirOption,
+        props: Option<&str>,
+        frames: Option<&str>,
+        concurrency: Option<Concurrency>,
+    ) -> Result<RenderInput> {
+        let bundle = load_bundle(entry, code)?;
+        let props = parse_props(props)?;
+        let frame_range = frames.map(render::parse_frame_range).transpose()?;
+        let paint = PaintOptions::for_public_dir(still::public_dir(&bundle, entry, public)?);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = concurrency
+            .map(|concurrency| concurrency.threads(cores))
+            .transpose()
+            .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?;
+        Ok(RenderInput {
+            bundle,
+            props,
+            frame_range,
+            threads,
+            cores,
+            paint,
+        })
+    }
+}
+
 /// The sound flags of `kinema render`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SoundOptions {
@@ -492,28 +534,26 @@ pub fn run(cli: Cli) -> Result<()> {
                         format.name()
                     );
                 }
-                let bundle = load_bundle(&entry, &code)?;
-                let props = parse_props(props.as_deref())?;
-                let mut paint =
-                    PaintOptions::for_public_dir(still::public_dir(&bundle, &entry, &public)?);
+                let input = RenderInput::load(
+                    &entry,
+                    &code,
+                    &public,
+                    props.as_deref(),
+                    frames.as_deref(),
+                    concurrency,
+                )?;
+                let mut paint = input.paint;
                 paint.resources.allow_remote = !offline;
                 paint.ffmpeg = ffmpeg;
-                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
                 let report = sequence::render_sequence(sequence::SequenceJob {
-                    overrides: code.overrides(&bundle),
-                    bundle,
+                    overrides: code.overrides(&input.bundle),
+                    bundle: input.bundle,
                     composition,
-                    props,
+                    props: input.props,
                     output,
-                    frame_range: frames
-                        .as_deref()
-                        .map(render::parse_frame_range)
-                        .transpose()?,
-                    threads: concurrency
-                        .map(|concurrency| concurrency.threads(cores))
-                        .transpose()
-                        .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?,
-                    cores,
+                    frame_range: input.frame_range,
+                    threads: input.threads,
+                    cores: input.cores,
                     scale,
                     format,
                     jpeg_quality: jpeg_quality.unwrap_or(80),
@@ -608,27 +648,24 @@ pub fn run(cli: Cli) -> Result<()> {
                          nothing to write"
                     );
                 }
-                let bundle = load_bundle(&entry, &code)?;
-                let props = parse_props(props.as_deref())?;
-                let mut resources =
-                    PaintOptions::for_public_dir(still::public_dir(&bundle, &entry, &public)?)
-                        .resources;
+                let input = RenderInput::load(
+                    &entry,
+                    &code,
+                    &public,
+                    props.as_deref(),
+                    frames.as_deref(),
+                    concurrency,
+                )?;
+                let mut resources = input.paint.resources;
                 resources.allow_remote = !offline;
-                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
                 let report = audio_only::render_audio(audio_only::AudioJob {
-                    overrides: code.overrides(&bundle),
-                    bundle,
+                    overrides: code.overrides(&input.bundle),
+                    bundle: input.bundle,
                     composition,
-                    props,
+                    props: input.props,
                     output,
-                    frame_range: frames
-                        .as_deref()
-                        .map(render::parse_frame_range)
-                        .transpose()?,
-                    threads: concurrency
-                        .map(|concurrency| concurrency.threads(cores))
-                        .transpose()
-                        .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?,
+                    frame_range: input.frame_range,
+                    threads: input.threads,
                     codec: audio_codec_only,
                     audio_codec,
                     prefer_lossless,
@@ -672,32 +709,28 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(kinema_encode::PixelFormat::parse)
                 .transpose()
                 .map_err(render::in_flags)?;
-            let bundle = load_bundle(&entry, &code)?;
-            let props = parse_props(props.as_deref())?;
-            let frame_range = frames
-                .as_deref()
-                .map(render::parse_frame_range)
-                .transpose()?;
-            let mut paint =
-                PaintOptions::for_public_dir(still::public_dir(&bundle, &entry, &public)?);
+            let input = RenderInput::load(
+                &entry,
+                &code,
+                &public,
+                props.as_deref(),
+                frames.as_deref(),
+                concurrency,
+            )?;
+            let mut paint = input.paint;
             paint.resources.allow_remote = !offline;
             // `<Video>` pictures are decoded by the same ffmpeg.
             paint.ffmpeg = ffmpeg.clone();
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let threads = concurrency
-                .map(|concurrency| concurrency.threads(cores))
-                .transpose()
-                .map_err(|why| anyhow::anyhow!("invalid --concurrency: {why}"))?;
             let report = render::render(render::RenderJob {
-                overrides: code.overrides(&bundle),
-                bundle,
+                overrides: code.overrides(&input.bundle),
+                bundle: input.bundle,
                 composition,
-                props,
+                props: input.props,
                 output,
-                frame_range,
+                frame_range: input.frame_range,
                 every_nth_frame,
-                threads,
-                cores,
+                threads: input.threads,
+                cores: input.cores,
                 frames_per_chunk,
                 scale,
                 codec,

@@ -659,6 +659,8 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     let mut workers = Vec::new();
     for worker in 0..threads {
         let heard = heard.clone();
+        // Every worker's, for stopping them all should one not start.
+        let halt = stop.clone();
         let (tx, queue, stop, failed_at, rendered, encoded, peaks) = (
             tx.clone(),
             queue.clone(),
@@ -685,143 +687,128 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         paint.scale = job.scale;
         // Frames go to a video encoder, which takes premultiplied pixels as they are.
         paint.premultiplied = true;
-        workers.push(
-            std::thread::Builder::new()
-                .name(format!("kinema-render-{worker}"))
-                .spawn(move || {
-                    // Encoders still flushing chunks this thread has rendered.
-                    let mut finishing = Finishing::default();
-                    // The frame being composed, painted and encoded.
-                    let mut at_frame = None;
-                    let mut heard_here = Heard::default();
-                    let result = (|| -> Result<()> {
-                        let mut engine = Engine::new(bundle, limits)?;
-                        engine.select_with(&composition, &props, &overrides)?;
-                        let mut renderer = BlitzRenderer::new(paint)?;
-                        while let Some(span) = queue.take(worker) {
-                            // After a frame failed, a chunk that starts past it is not begun.
-                            // One that starts before it is (it may be the rest of a chunk split
-                            // off from a thread that was there): its frames past the failure
-                            // are cut off below.
-                            if stop.load(Ordering::SeqCst)
-                                || first_frame + span.first * nth > failed_at.load(Ordering::SeqCst)
-                            {
-                                break;
-                            }
-                            let timing = ChunkTiming {
-                                first_frame: span.first as u64,
-                            };
-                            // The previous chunk's flush has run while this one was
-                            // claimed; its encoder's memory goes before another's comes.
-                            finishing.wait()?;
-                            if stop.load(Ordering::SeqCst) {
-                                break;
-                            }
-                            let mut encoder = match &direct {
-                                Some(output) => backend.start(settings.clone(), output)?,
-                                None => backend.start_chunk(
-                                    settings.clone(),
-                                    &chunk_path(&dir, span.first, chunk_extension),
-                                    timing,
-                                )?,
-                            };
-                            encoded
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push(encoder.encoded());
-                            peaks
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push(encoder.peak_memory());
-                            let mut composed = std::collections::VecDeque::new();
-                            loop {
-                                if stop.load(Ordering::SeqCst) {
-                                    encoder.abort();
-                                    return Ok(());
-                                }
-                                if composed.is_empty() {
-                                    while composed.len() < COMPOSE_AHEAD {
-                                        let Some(position) = queue.next_frame(worker) else {
-                                            break;
-                                        };
-                                        let frame = first_frame + position * nth;
-                                        let tree = engine.render_frame(frame);
-                                        let failed = tree.is_err();
-                                        composed.push_back((frame, tree));
-                                        if failed {
-                                            break;
-                                        }
-                                    }
-                                }
-                                let Some((frame, tree)) = composed.pop_front() else {
-                                    break;
-                                };
-                                // A thread whose chunk is at frames before one that failed goes
-                                // on: an earlier frame may fail too, and the earliest is the
-                                // one to report (it is the one to fix first).
-                                if frame > failed_at.load(Ordering::SeqCst) {
-                                    encoder.abort();
-                                    return Ok(());
-                                }
-                                at_frame = Some(frame);
-                                // Compose and paint errors name the frame themselves.
-                                let tree = tree?;
-                                if heard.is_some() {
-                                    heard_here.add((frame - first_frame) / nth, frame, &tree.media);
-                                }
-                                let image = renderer
-                                    .paint(&tree)
-                                    .with_context(|| format!("cannot paint {composition}"))?;
-                                encoder
-                                    .write(RgbaFrame {
-                                        width: image.width,
-                                        height: image.height,
-                                        pixels: image.pixels,
-                                        alpha: Alpha::premultiplied_if(image.premultiplied),
-                                        changes: FrameChanges::tracked(
-                                            image.id,
-                                            image.changed_since,
-                                        ),
-                                    })
-                                    .with_context(|| format!("cannot encode frame {frame}"))?;
-                                rendered.fetch_add(1, Ordering::SeqCst);
-                                at_frame = None;
-                            }
-                            // x264 still holds its lookahead (~40 frames at medium) when
-                            // the last frame is written. Flushing it in the background lets
-                            // this thread claim frames from a longer chunk at once, so the
-                            // last chunks' flushes overlap instead of one core idling.
-                            let rendered_span = queue.finish(worker).unwrap_or(span);
-                            finishing.start(encoder, rendered_span)?;
+        start_worker(
+            format!("kinema-render-{worker}"),
+            &mut workers,
+            &halt,
+            move || {
+                // Encoders still flushing chunks this thread has rendered.
+                let mut finishing = Finishing::default();
+                // The frame being composed, painted and encoded.
+                let mut at_frame = None;
+                let mut heard_here = Heard::default();
+                let result = (|| -> Result<()> {
+                    let mut engine = Engine::new(bundle, limits)?;
+                    engine.select_with(&composition, &props, &overrides)?;
+                    let mut renderer = BlitzRenderer::new(paint)?;
+                    while let Some(span) = queue.take(worker) {
+                        // After a frame failed, a chunk that starts past it is not begun.
+                        // One that starts before it is (it may be the rest of a chunk split
+                        // off from a thread that was there): its frames past the failure
+                        // are cut off below.
+                        if stop.load(Ordering::SeqCst)
+                            || first_frame + span.first * nth > failed_at.load(Ordering::SeqCst)
+                        {
+                            break;
                         }
-                        Ok(())
-                    })();
-                    // Also after a failure: no encoder outlives the render.
-                    let result = result.and(finishing.wait());
-                    if let Some(heard) = &heard {
-                        heard
+                        let timing = ChunkTiming {
+                            first_frame: span.first as u64,
+                        };
+                        // The previous chunk's flush has run while this one was
+                        // claimed; its encoder's memory goes before another's comes.
+                        finishing.wait()?;
+                        if stop.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        let mut encoder = match &direct {
+                            Some(output) => backend.start(settings.clone(), output)?,
+                            None => backend.start_chunk(
+                                settings.clone(),
+                                &chunk_path(&dir, span.first, chunk_extension),
+                                timing,
+                            )?,
+                        };
+                        encoded
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
-                            .extend(heard_here);
-                    }
-                    if let Err(e) = result {
-                        match at_frame {
-                            Some(frame) => {
-                                if failed_at.fetch_min(frame, Ordering::SeqCst) == u32::MAX {
-                                    tracing::warn!(
-                                        "frame {frame} failed; the frames before it still \
-                                         rendering finish first, to find the earliest that \
-                                         fails (Ctrl-C stops)"
-                                    );
+                            .push(encoder.encoded());
+                        peaks
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(encoder.peak_memory());
+                        let mut composed = std::collections::VecDeque::new();
+                        loop {
+                            if stop.load(Ordering::SeqCst) {
+                                encoder.abort();
+                                return Ok(());
+                            }
+                            if composed.is_empty() {
+                                while composed.len() < COMPOSE_AHEAD {
+                                    let Some(position) = queue.next_frame(worker) else {
+                                        break;
+                                    };
+                                    let frame = first_frame + position * nth;
+                                    let tree = engine.render_frame(frame);
+                                    let failed = tree.is_err();
+                                    composed.push_back((frame, tree));
+                                    if failed {
+                                        break;
+                                    }
                                 }
                             }
-                            None => stop.store(true, Ordering::SeqCst),
+                            let Some((frame, tree)) = composed.pop_front() else {
+                                break;
+                            };
+                            // A thread whose chunk is at frames before one that failed goes
+                            // on: an earlier frame may fail too, and the earliest is the
+                            // one to report (it is the one to fix first).
+                            if frame > failed_at.load(Ordering::SeqCst) {
+                                encoder.abort();
+                                return Ok(());
+                            }
+                            at_frame = Some(frame);
+                            // Compose and paint errors name the frame themselves.
+                            let tree = tree?;
+                            if heard.is_some() {
+                                heard_here.add((frame - first_frame) / nth, frame, &tree.media);
+                            }
+                            let image = renderer
+                                .paint(&tree)
+                                .with_context(|| format!("cannot paint {composition}"))?;
+                            encoder
+                                .write(RgbaFrame {
+                                    width: image.width,
+                                    height: image.height,
+                                    pixels: image.pixels,
+                                    alpha: Alpha::premultiplied_if(image.premultiplied),
+                                    changes: FrameChanges::tracked(image.id, image.changed_since),
+                                })
+                                .with_context(|| format!("cannot encode frame {frame}"))?;
+                            rendered.fetch_add(1, Ordering::SeqCst);
+                            at_frame = None;
                         }
-                        let _ = tx.send((at_frame, e));
+                        // x264 still holds its lookahead (~40 frames at medium) when
+                        // the last frame is written. Flushing it in the background lets
+                        // this thread claim frames from a longer chunk at once, so the
+                        // last chunks' flushes overlap instead of one core idling.
+                        let rendered_span = queue.finish(worker).unwrap_or(span);
+                        finishing.start(encoder, rendered_span)?;
                     }
-                })
-                .context("cannot start a render thread")?,
-        );
+                    Ok(())
+                })();
+                // Also after a failure: no encoder outlives the render.
+                let result = result.and(finishing.wait());
+                if let Some(heard) = &heard {
+                    heard
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend(heard_here);
+                }
+                if let Err(e) = result {
+                    report_failure((at_frame, e), &failed_at, &stop, &tx);
+                }
+            },
+        )?;
     }
     drop(tx);
 
@@ -976,6 +963,52 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
 /// A render thread's failure, with the frame it was on (`None`: not at a frame, such as an
 /// encoder that would not start).
 pub(crate) type Failure = (Option<u32>, anyhow::Error);
+
+/// Starts a worker thread named `name` into `workers`. Where one cannot be started, the
+/// others are stopped (`stop`) and waited for before the error returns.
+pub(crate) fn start_worker(
+    name: String,
+    workers: &mut Vec<std::thread::JoinHandle<()>>,
+    stop: &AtomicBool,
+    work: impl FnOnce() + Send + 'static,
+) -> Result<()> {
+    match std::thread::Builder::new().name(name).spawn(work) {
+        Ok(handle) => {
+            workers.push(handle);
+            Ok(())
+        }
+        Err(e) => {
+            stop.store(true, Ordering::SeqCst);
+            for worker in workers.drain(..) {
+                let _ = worker.join();
+            }
+            Err(e).context("cannot start a worker thread")
+        }
+    }
+}
+
+/// Hands a worker's failure to [`supervise`]. One at a frame marks the earliest frame that
+/// failed (`failed_at`): the frames before it go on, to find the earliest, and the first to
+/// fail says so. One at no frame stops every worker.
+pub(crate) fn report_failure(
+    (at_frame, error): Failure,
+    failed_at: &AtomicU32,
+    stop: &AtomicBool,
+    failures: &mpsc::Sender<Failure>,
+) {
+    match at_frame {
+        Some(frame) => {
+            if failed_at.fetch_min(frame, Ordering::SeqCst) == u32::MAX {
+                tracing::warn!(
+                    "frame {frame} failed; the frames before it still rendering finish first, \
+                     to find the earliest that fails (Ctrl-C stops)"
+                );
+            }
+        }
+        None => stop.store(true, Ordering::SeqCst),
+    }
+    let _ = failures.send((at_frame, error));
+}
 
 /// Follows render threads until all have ended: a signal stops them (`stop`), `tick` runs
 /// every tenth of a second (progress bars). The error to report is the interruption, else the

@@ -21,7 +21,10 @@ use kinema_encode::{PlanError, PlanOptions, plan_chunks};
 use kinema_paint::{BlitzRenderer, FrameRenderer, MAX_SIDE, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
-use crate::render::{Failure, Removal, Removed, Usage, interrupt, progress_bar, supervise, usage};
+use crate::render::{
+    Failure, Removal, Removed, Usage, interrupt, progress_bar, report_failure, start_worker,
+    supervise, usage,
+};
 use crate::still::{self, StillFormat};
 
 /// Remotion's default `--image-sequence-pattern`.
@@ -255,6 +258,7 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
     let (tx, rx) = mpsc::channel::<Failure>();
     let mut workers = Vec::new();
     for worker in 0..threads {
+        // Every worker's, for stopping them all should one not start.
         let halt = stop.clone();
         let (tx, queue, stop, failed_at, rendered, bytes) = (
             tx.clone(),
@@ -275,9 +279,11 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         let (format, jpeg_quality) = (job.format, job.jpeg_quality);
         let mut paint = job.paint.clone();
         paint.scale = job.scale;
-        let spawned = std::thread::Builder::new()
-            .name(format!("kinema-sequence-{worker}"))
-            .spawn(move || {
+        start_worker(
+            format!("kinema-sequence-{worker}"),
+            &mut workers,
+            &halt,
+            move || {
                 let mut at_frame = None;
                 let result = (|| -> Result<()> {
                     let mut engine = Engine::new(bundle, limits)?;
@@ -319,25 +325,10 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
                     Ok(())
                 })();
                 if let Err(e) = result {
-                    match at_frame {
-                        Some(frame) => {
-                            failed_at.fetch_min(frame, Ordering::SeqCst);
-                        }
-                        None => stop.store(true, Ordering::SeqCst),
-                    }
-                    let _ = tx.send((at_frame, e));
+                    report_failure((at_frame, e), &failed_at, &stop, &tx);
                 }
-            });
-        match spawned {
-            Ok(handle) => workers.push(handle),
-            Err(e) => {
-                halt.store(true, Ordering::SeqCst);
-                for worker in workers {
-                    let _ = worker.join();
-                }
-                return Err(e).context("cannot start a render thread");
-            }
-        }
+            },
+        )?;
     }
     drop(tx);
 

@@ -1502,20 +1502,7 @@ fn audio_and_video_elements_are_mixed_into_the_soundtrack() {
     let dir = render_dir("sound");
     std::fs::create_dir_all(dir.join("public")).unwrap();
     let tone = dir.join("public/tone.wav");
-    let made = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=3",
-        ])
-        .args(["-ac", "2"])
-        .arg(&tone)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::tone(&tone, 3);
     // Silent for half a second, then fading in over half a second.
     let code = dir.join("song.tsx");
     std::fs::write(
@@ -2318,13 +2305,7 @@ fn metadata_tags_the_finished_video_whichever_way_it_was_written() {
 fn audio_only_codecs_write_the_sound_alone() {
     let dir = render_dir("sound-alone");
     std::fs::create_dir_all(dir.join("public")).unwrap();
-    let made = Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i"])
-        .args(["sine=frequency=440:duration=3", "-ac", "2"])
-        .arg(dir.join("public/tone.wav"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::tone(&dir.join("public/tone.wav"), 3);
     // Silent for half a second, then the tone at full volume.
     let code = dir.join("song.tsx");
     std::fs::write(
@@ -2489,13 +2470,7 @@ fn audio_only_codecs_write_the_sound_alone() {
 fn separate_audio_to_writes_the_sound_beside_a_silent_video() {
     let dir = render_dir("separate-audio");
     std::fs::create_dir_all(dir.join("public")).unwrap();
-    let made = Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i"])
-        .args(["sine=frequency=440:duration=3", "-ac", "2"])
-        .arg(dir.join("public/tone.wav"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::tone(&dir.join("public/tone.wav"), 3);
     let code = dir.join("song.tsx");
     std::fs::write(
         &code,
@@ -2603,13 +2578,7 @@ fn public_dir_names_the_folder_static_files_come_from() {
     let dir = render_dir("public-dir");
     let assets = dir.join("assets");
     std::fs::create_dir_all(&assets).unwrap();
-    let made = Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i"])
-        .args(["sine=frequency=440:duration=1", "-ac", "2"])
-        .arg(assets.join("tone.wav"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::tone(&assets.join("tone.wav"), 1);
     image::RgbaImage::from_pixel(8, 8, image::Rgba([0, 0, 255, 255]))
         .save(assets.join("blue.png"))
         .unwrap();

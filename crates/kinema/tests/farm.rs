@@ -1642,13 +1642,7 @@ fn a_site_takes_its_static_files_from_the_public_dir_given() {
     let (dir, storage) = cli_site("bare", "export default () => null;\n", &[]);
     let assets = dir.join("sounds");
     std::fs::create_dir_all(assets.join("nested")).unwrap();
-    let made = Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i"])
-        .args(["sine=frequency=440:duration=1", "-ac", "2"])
-        .arg(assets.join("nested/tone.wav"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::tone(&assets.join("nested/tone.wav"), 1);
     let code = dir.join("beep.tsx");
     std::fs::write(
         &code,

@@ -3,6 +3,18 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Writes a stereo 440 Hz sine of `seconds` (amplitude 1/8: an RMS of 0.088) to `path`.
+pub fn tone(path: &Path, seconds: u32) {
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("sine=frequency=440:duration={seconds}"))
+        .args(["-ac", "2"])
+        .arg(path)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(made.success());
+}
+
 /// Writes a 1 s, 30 fps, 160x90 video without sound to `path`, picture n filled with
 /// rgb(8n, 128, 255 - 8n), stored losslessly (PNG in QuickTime): a frame's picture can be read
 /// back from any pixel's red.
