@@ -16,9 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
 use kinema_encode::audio::{self, MixWindow};
-use kinema_encode::{
-    AudioCodec, AudioOnlyCodec, AudioSettings, EncoderBackend, PlanError, PlanOptions, plan_chunks,
-};
+use kinema_encode::{AudioCodec, AudioOnlyCodec, AudioSettings, EncoderBackend};
 use kinema_farm::soundtrack::Heard;
 use kinema_paint::resources::ResourceOptions;
 
@@ -137,24 +135,12 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
     }
 
     let started = Instant::now();
-    let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
-    let info = engine
-        .select_with(&job.composition, &job.props, &job.overrides)?
-        .clone();
-    drop(engine);
-    let plan = plan_chunks(
-        info.duration_in_frames,
-        &PlanOptions {
-            frame_range: job.frame_range,
-            every_nth_frame: 1,
-            frames_per_chunk: None,
-            concurrency: None,
-        },
-    )
-    .map_err(|e: PlanError| match e {
-        PlanError::EmptyComposition => anyhow::Error::new(e),
-        _ => anyhow::Error::new(e).context("invalid --frames"),
-    })?;
+    let (info, plan) = crate::render::every_frame_of(
+        &job.bundle,
+        job.limits,
+        (&job.composition, &job.props, &job.overrides),
+        job.frame_range,
+    )?;
     let (first_frame, last_frame) = (plan.frame_range.start, plan.frame_range.end);
 
     let _interrupt = interrupt::watch();

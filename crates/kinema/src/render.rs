@@ -960,6 +960,32 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     })
 }
 
+/// The composition a render selects, and the plan of its frames in `frame_range` (`--frames`),
+/// every one of them: what an image sequence and the sound alone render.
+pub(crate) fn every_frame_of(
+    bundle: &Arc<Bundle>,
+    limits: Limits,
+    (composition, props, overrides): (&str, &serde_json::Value, &ConfigOverrides),
+    frame_range: Option<(u32, Option<u32>)>,
+) -> Result<(kinema_compose::CompositionInfo, ChunkPlan)> {
+    let mut engine = Engine::new(bundle.clone(), limits)?;
+    let info = engine.select_with(composition, props, overrides)?.clone();
+    let plan = plan_chunks(
+        info.duration_in_frames,
+        &PlanOptions {
+            frame_range,
+            every_nth_frame: 1,
+            frames_per_chunk: None,
+            concurrency: None,
+        },
+    )
+    .map_err(|e: PlanError| match e {
+        PlanError::EmptyComposition => anyhow::Error::new(e),
+        _ => anyhow::Error::new(e).context("invalid --frames"),
+    })?;
+    Ok((info, plan))
+}
+
 /// A render thread's failure, with the frame it was on (`None`: not at a frame, such as an
 /// encoder that would not start).
 pub(crate) type Failure = (Option<u32>, anyhow::Error);

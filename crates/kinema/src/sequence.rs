@@ -17,7 +17,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
-use kinema_encode::{PlanError, PlanOptions, plan_chunks};
 use kinema_paint::{BlitzRenderer, FrameRenderer, MAX_SIDE, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
@@ -170,24 +169,12 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         );
     }
     let started = Instant::now();
-    let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
-    let info = engine
-        .select_with(&job.composition, &job.props, &job.overrides)?
-        .clone();
-    drop(engine);
-    let plan = plan_chunks(
-        info.duration_in_frames,
-        &PlanOptions {
-            frame_range: job.frame_range,
-            every_nth_frame: 1,
-            frames_per_chunk: None,
-            concurrency: None,
-        },
-    )
-    .map_err(|e: PlanError| match e {
-        PlanError::EmptyComposition => anyhow::Error::new(e),
-        _ => anyhow::Error::new(e).context("invalid --frames"),
-    })?;
+    let (info, plan) = crate::render::every_frame_of(
+        &job.bundle,
+        job.limits,
+        (&job.composition, &job.props, &job.overrides),
+        job.frame_range,
+    )?;
     let width = (info.width as f64 * job.scale).round() as u32;
     let height = (info.height as f64 * job.scale).round() as u32;
     if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
