@@ -1,18 +1,17 @@
 //! The soundtrack: `<Audio>` and `<Video>` elements mixed into one track, encoded beside the
-//! video.
+//! video or as a sound file of its own.
 //!
 //! Every composed frame lists the media elements it shows, with the media time to play at that
 //! frame and the volume there (a `volume` callback evaluated for the frame). Those become
-//! [`AudioCue`]s, one per element per frame of the video. [`mix`] decodes each file once with
-//! ffmpeg (the span the cues need, as 48 kHz stereo floats; `playbackRate` through ffmpeg's
-//! `atempo`, which keeps the pitch, as browsers do), copies each frame's samples to where that
-//! frame sits in the video, scaled by the volume, and adds them up. Frames that follow on in
-//! the same element read on where the previous frame stopped, so a sound plays seamlessly
-//! rather than being cut into frame-long pieces rounded to whole samples; the volume ramps from
-//! one frame's value to the next instead of stepping. [`mux`] encodes the mix and copies the
-//! video's stream beside it, without re-encoding the video.
+//! [`AudioCue`]s, one per element per frame of the video, which [`mix`] turns into one track
+//! (see [`mix`'s module](self::mix)). The track is read a block at a time ([`SampleBlocks`]):
+//! [`mux`] encodes it and copies the video's stream beside it, without re-encoding the video;
+//! [`encode`] writes it as a sound file.
 
-use std::collections::HashMap;
+mod mix;
+
+pub use mix::{AudioCue, Mix, MixWindow, mix, mix_in_blocks, sample_at};
+
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,6 +21,44 @@ use crate::{Codec, EncodeError, parse_bitrate};
 /// Samples per second of the mix.
 pub const SAMPLE_RATE: u32 = 48_000;
 const CHANNELS: usize = 2;
+/// Samples (both channels) in a block of [`Silence`]: ten seconds.
+const SILENCE_BLOCK: usize = SAMPLE_RATE as usize * 10 * CHANNELS;
+
+/// Interleaved 48 kHz stereo samples, given a block at a time, so that a long track is never
+/// held whole.
+pub trait SampleBlocks {
+    /// The next block of samples; `None` after the last.
+    fn next_block(&mut self) -> Result<Option<Vec<f32>>, EncodeError>;
+
+    /// Every block, end to end (for short tracks: a test, a chunk).
+    fn collect_all(&mut self) -> Result<Vec<f32>, EncodeError> {
+        let mut samples = Vec::new();
+        while let Some(block) = self.next_block()? {
+            samples.extend_from_slice(&block);
+        }
+        Ok(samples)
+    }
+
+    /// Writes every block to `path` as raw samples ([`to_bytes`]).
+    fn write_raw(&mut self, path: &Path) -> Result<(), EncodeError> {
+        let io_error = |e: std::io::Error| EncodeError::Io {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io_error)?);
+        while let Some(block) = self.next_block()? {
+            file.write_all(&to_bytes(&block)).map_err(io_error)?;
+        }
+        file.flush().map_err(io_error)
+    }
+}
+
+/// Samples held whole, given as one block.
+impl SampleBlocks for Option<Vec<f32>> {
+    fn next_block(&mut self) -> Result<Option<Vec<f32>>, EncodeError> {
+        Ok(self.take())
+    }
+}
 
 /// The soundtrack's codec: Remotion's `audioCodec` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -382,237 +419,6 @@ fn picked_by(
     }
 }
 
-/// One element heard at one frame of the video.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AudioCue {
-    /// The frame of the video (0 is its first).
-    pub position: u32,
-    /// The media file, as ffmpeg opens it.
-    pub file: PathBuf,
-    /// What tells this element from another playing the same file: the composition frame of
-    /// its own frame 0, and its `trimBefore`, `trimAfter`, `playbackRate` and `loop`.
-    pub start_frame: f64,
-    pub trim_before: f64,
-    pub trim_after: Option<f64>,
-    pub playback_rate: f64,
-    pub looped: bool,
-    /// Seconds into the file to play from at this frame (before looping wraps it).
-    pub media_time: f64,
-    pub volume: f64,
-}
-
-/// One element's cues, all of one file at one rate.
-struct Element<'a> {
-    cues: Vec<&'a AudioCue>,
-}
-
-type ElementKey = (PathBuf, u64, u64, Option<u64>, u64, bool);
-
-fn element_key(cue: &AudioCue) -> ElementKey {
-    (
-        cue.file.clone(),
-        cue.start_frame.to_bits(),
-        cue.trim_before.to_bits(),
-        cue.trim_after.map(f64::to_bits),
-        cue.playback_rate.to_bits(),
-        cue.looped,
-    )
-}
-
-/// The frames of the video a mix covers, at what rate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MixWindow {
-    /// The video's frame rate.
-    pub fps: f64,
-    /// The composition's, which turns `trimBefore` and `trimAfter` into seconds.
-    pub composition_fps: f64,
-    /// The first frame of the video the mix starts at (a chunk's), and how many it covers.
-    pub first: u32,
-    pub frames: u32,
-}
-
-/// Mixes `cues` into interleaved stereo samples for `window` of the video (cues outside it are
-/// left out); `None` when nothing is audible (no cues, or only files without sound). `ffmpeg` decodes the files. Windows that follow
-/// each other mix to samples that follow each other: a video's mix is its chunks' mixes end to
-/// end.
-pub fn mix(
-    ffmpeg: &Path,
-    cues: &[AudioCue],
-    window: MixWindow,
-) -> Result<Option<Vec<f32>>, EncodeError> {
-    let end = window.first.saturating_add(window.frames);
-    let cues: Vec<&AudioCue> = cues
-        .iter()
-        .filter(|cue| (window.first..end).contains(&cue.position))
-        .collect();
-    let mut elements: HashMap<ElementKey, Element> = HashMap::new();
-    for cue in cues.into_iter().filter(|cue| cue.volume > 0.0) {
-        elements
-            .entry(element_key(cue))
-            .or_insert_with(|| Element { cues: Vec::new() })
-            .cues
-            .push(cue);
-    }
-    if elements.is_empty() {
-        return Ok(None);
-    }
-    let base = sample_at(window.first, window.fps);
-    let total = sample_at(end, window.fps) - base;
-    let mut out = vec![0.0f32; total * CHANNELS];
-    let mut heard = false;
-    let mut elements: Vec<Element> = elements.into_values().collect();
-    // A fixed order, so that the sums (and the file) come out the same every time.
-    elements.sort_by(|a, b| {
-        let (a, b) = (a.cues[0], b.cues[0]);
-        (element_key(a), a.position).cmp(&(element_key(b), b.position))
-    });
-    for element in &mut elements {
-        element.cues.sort_by(|a, b| {
-            (a.position, a.media_time)
-                .partial_cmp(&(b.position, b.media_time))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        heard |= mix_element(ffmpeg, element, window, base, &mut out)?;
-    }
-    // Videos without a sound track leave nothing to hear, and the video without sound.
-    Ok(heard.then_some(out))
-}
-
-/// The first sample of frame `position` of a video at `fps`.
-pub fn sample_at(position: u32, fps: f64) -> usize {
-    (f64::from(position) * f64::from(SAMPLE_RATE) / fps).round() as usize
-}
-
-/// Whether the element's file had any sound.
-fn mix_element(
-    ffmpeg: &Path,
-    element: &Element,
-    window: MixWindow,
-    base: usize,
-    out: &mut [f32],
-) -> Result<bool, EncodeError> {
-    let (fps, composition_fps) = (window.fps, window.composition_fps);
-    let first = element.cues[0];
-    let rate = first.playback_rate;
-    // The span of the file to decode: a loop's whole segment, else what the cues reach.
-    let (start, duration) = if first.looped {
-        let start = first.trim_before / composition_fps;
-        (
-            start,
-            first.trim_after.map(|end| end / composition_fps - start),
-        )
-    } else {
-        let (low, high) = element
-            .cues
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), c| {
-                (lo.min(c.media_time), hi.max(c.media_time))
-            });
-        // One frame's worth past the last cue, and a little for rounding.
-        (low, Some(high - low + rate / fps + 0.05))
-    };
-    let samples = decode(ffmpeg, &first.file, start, duration, rate)?;
-    let mut available = samples.len() / CHANNELS;
-    if first.looped
-        && let Some(end) = first.trim_after
-    {
-        // A loop lasts whole frames of the composition, as Remotion's do.
-        let frames = ((end - first.trim_before) / rate).floor().max(1.0);
-        available =
-            available.min((frames / composition_fps * f64::from(SAMPLE_RATE)).round() as usize);
-    }
-    if available == 0 {
-        return Ok(false);
-    }
-    // Where a cue's media time is in `samples`, which start at `start` and play `rate` times
-    // as fast; a loop wraps around the segment.
-    let offset_of = |media_time: f64| -> usize {
-        let at = ((media_time - start) / rate * f64::from(SAMPLE_RATE))
-            .round()
-            .max(0.0) as usize;
-        if first.looped { at % available } else { at }
-    };
-    let frames_out = out.len() / CHANNELS;
-    let mut read = 0usize;
-    for (index, cue) in element.cues.iter().enumerate() {
-        let previous = index.checked_sub(1).map(|i| element.cues[i]);
-        let continues = previous.is_some_and(|p| {
-            p.position + 1 == cue.position
-                && (p.media_time + rate / fps - cue.media_time).abs() < 0.5 / f64::from(SAMPLE_RATE)
-        });
-        if !continues {
-            read = offset_of(cue.media_time);
-        }
-        let from = (sample_at(cue.position, fps) - base).min(frames_out);
-        let to = (sample_at(cue.position + 1, fps) - base).min(frames_out);
-        let next_volume = element
-            .cues
-            .get(index + 1)
-            .filter(|next| next.position == cue.position + 1)
-            .map_or(cue.volume, |next| next.volume);
-        let length = (to - from).max(1) as f64;
-        for (step, sample) in (from..to).enumerate() {
-            if read >= available {
-                if !first.looped {
-                    break;
-                }
-                read = 0;
-            }
-            let volume = cue.volume + (next_volume - cue.volume) * step as f64 / length;
-            for channel in 0..CHANNELS {
-                out[sample * CHANNELS + channel] +=
-                    samples[read * CHANNELS + channel] * volume as f32;
-            }
-            read += 1;
-        }
-    }
-    Ok(true)
-}
-
-/// Decodes `duration` seconds of `file` (to its end for `None`) from `start`, played at `rate`,
-/// into interleaved 48 kHz stereo; empty when the file has no sound.
-fn decode(
-    ffmpeg: &Path,
-    file: &Path,
-    start: f64,
-    duration: Option<f64>,
-    rate: f64,
-) -> Result<Vec<f32>, EncodeError> {
-    let mut command = Command::new(ffmpeg);
-    command.args(["-v", "error", "-nostdin"]);
-    if start > 0.0 {
-        command.args(["-ss", &format!("{start:.6}")]);
-    }
-    if let Some(duration) = duration {
-        command.args(["-t", &format!("{:.6}", duration.max(0.001))]);
-    }
-    media_input(&mut command, file);
-    // The first audio stream, if there is one (`?`: a silent video is not an error).
-    command.args(["-map", "0:a:0?", "-vn"]);
-    if let Some(filter) = atempo_chain(rate) {
-        command.args(["-af", &filter]);
-    }
-    command.args(raw_samples()).arg("pipe:1");
-    let output = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(EncodeError::ffmpeg_missing(ffmpeg))?;
-    let log = String::from_utf8_lossy(&output.stderr).trim().to_string();
-    if !output.status.success() {
-        // A file without sound leaves ffmpeg nothing to write.
-        if log.contains("does not contain any stream") {
-            return Ok(Vec::new());
-        }
-        return Err(EncodeError::Audio {
-            file: file.to_path_buf(),
-            log: last_lines(&log),
-        });
-    }
-    Ok(from_bytes(&output.stdout))
-}
-
 /// `file` as ffmpeg's input, read as a media file only: a playlist (HLS, DASH, ffconcat) could
 /// name other files on this machine for ffmpeg to read, and a sound's or video's file may come
 /// from whoever sent the code.
@@ -666,7 +472,7 @@ fn atempo_chain(rate: f64) -> Option<String> {
 pub fn mux(
     ffmpeg: &Path,
     video: &Path,
-    samples: &[f32],
+    samples: &mut dyn SampleBlocks,
     settings: &AudioSettings,
     output: &Path,
 ) -> Result<(), EncodeError> {
@@ -690,7 +496,7 @@ pub fn mux(
 /// [`AudioCodec::sound_file_extensions`]).
 pub fn encode(
     ffmpeg: &Path,
-    samples: &[f32],
+    samples: &mut dyn SampleBlocks,
     settings: &AudioSettings,
     metadata: &[(String, String)],
     output: &Path,
@@ -721,8 +527,12 @@ pub fn encode(
 }
 
 /// Runs `command` (which reads raw samples from its standard input and writes `output`),
-/// feeding it `samples`.
-fn feed(mut command: Command, samples: &[f32], output: &Path) -> Result<(), EncodeError> {
+/// feeding it `samples`; their failure stops it.
+fn feed(
+    mut command: Command,
+    samples: &mut dyn SampleBlocks,
+    output: &Path,
+) -> Result<(), EncodeError> {
     let ffmpeg = PathBuf::from(command.get_program());
     let mut child = command
         .arg(output)
@@ -738,14 +548,33 @@ fn feed(mut command: Command, samples: &[f32], output: &Path) -> Result<(), Enco
         let _ = stderr.read_to_string(&mut log);
         log
     });
-    // In pieces: a long video's mix is hundreds of megabytes, not to be held twice. A write
-    // that fails means ffmpeg stopped; its log says why.
-    for piece in samples.chunks(1 << 16) {
-        if stdin.write_all(&to_bytes(piece)).is_err() {
-            break;
+    // A write that fails means ffmpeg stopped; its log says why.
+    let mut failed = None;
+    'feeding: loop {
+        match samples.next_block() {
+            Ok(Some(block)) => {
+                for piece in block.chunks(1 << 16) {
+                    if stdin.write_all(&to_bytes(piece)).is_err() {
+                        break 'feeding;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(error) => {
+                failed = Some(error);
+                break;
+            }
         }
     }
     drop(stdin);
+    if let Some(error) = failed {
+        // Not a file short of its sound.
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = log.join();
+        let _ = std::fs::remove_file(output);
+        return Err(error);
+    }
     let status = child.wait().map_err(|e| EncodeError::Io {
         path: output.to_path_buf(),
         reason: e.to_string(),
@@ -761,10 +590,29 @@ fn feed(mut command: Command, samples: &[f32], output: &Path) -> Result<(), Enco
     Ok(())
 }
 
-/// Silence as long as `frames` frames at `fps`: interleaved stereo samples, as [`mix`] makes
-/// them.
-pub fn silence(frames: u32, fps: f64) -> Vec<f32> {
-    vec![0.0; sample_at(frames, fps) * CHANNELS]
+/// Silence as long as `frames` frames at `fps`, given as [`mix`] gives a track.
+pub fn silence(frames: u32, fps: f64) -> Silence {
+    Silence {
+        left: sample_at(frames, fps) * CHANNELS,
+    }
+}
+
+/// Silence, a block at a time (see [`silence`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Silence {
+    /// Samples (both channels) still to give.
+    left: usize,
+}
+
+impl SampleBlocks for Silence {
+    fn next_block(&mut self) -> Result<Option<Vec<f32>>, EncodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let length = self.left.min(SILENCE_BLOCK);
+        self.left -= length;
+        Ok(Some(vec![0.0; length]))
+    }
 }
 
 /// Samples as the bytes of raw 32-bit little-endian floats (ffmpeg's `f32le`), to store a

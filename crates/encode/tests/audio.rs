@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
-use kinema_encode::audio::{self, MixWindow, SAMPLE_RATE};
+use kinema_encode::audio::{self, MixWindow, SAMPLE_RATE, SampleBlocks};
 use kinema_encode::{AudioCodec, AudioCue, AudioOnlyCodec, AudioSettings};
 
 const FFMPEG: &str = "ffmpeg";
@@ -58,10 +59,11 @@ fn decoded(file: &Path) -> Vec<f32> {
 /// Cues of one element heard at video frames `positions`, from `from` seconds into `file`.
 fn cues(file: &Path, positions: std::ops::Range<u32>, fps: f64, volume: f64) -> Vec<AudioCue> {
     let first = positions.start;
+    let file: Arc<Path> = Arc::from(file);
     positions
         .map(|position| AudioCue {
             position,
-            file: file.to_path_buf(),
+            file: file.clone(),
             start_frame: f64::from(first),
             trim_before: 0.0,
             trim_after: None,
@@ -86,7 +88,14 @@ fn mix(
         first: 0,
         frames,
     };
-    audio::mix(Path::new(FFMPEG), cues, window)
+    collected(audio::mix(Path::new(FFMPEG), cues.to_vec(), window))
+}
+
+/// Every block of a mix, end to end.
+fn collected(
+    mix: Result<Option<audio::Mix>, kinema_encode::EncodeError>,
+) -> Result<Option<Vec<f32>>, kinema_encode::EncodeError> {
+    mix?.map(|mut mix| mix.collect_all()).transpose()
 }
 
 const HALF_SECOND: usize = SAMPLE_RATE as usize / 2 * 2;
@@ -118,7 +127,7 @@ fn an_element_plays_seamlessly_where_its_frames_are() {
             first,
             frames,
         };
-        let part = audio::mix(Path::new(FFMPEG), &heard, window).unwrap();
+        let part = collected(audio::mix(Path::new(FFMPEG), heard.clone(), window)).unwrap();
         joined.extend(part.unwrap_or_else(|| vec![0.0; frames as usize * 1600 * 2]));
     }
     assert_eq!(joined, whole);
@@ -241,7 +250,8 @@ fn the_mix_is_muxed_beside_the_video_without_re_encoding_it() {
     ] {
         let output = dir.join(format!("with-sound-{name}.{extension}"));
         let settings = AudioSettings::new(codec, None).unwrap();
-        audio::mux(Path::new(FFMPEG), &video, &mixed, &settings, &output).unwrap();
+        let mut sound = Some(mixed.clone());
+        audio::mux(Path::new(FFMPEG), &video, &mut sound, &settings, &output).unwrap();
         let probe = Command::new("ffprobe")
             .args([
                 "-v",
@@ -307,7 +317,8 @@ fn an_audio_only_render_is_a_sound_file_with_its_tags() {
     ] {
         let output = dir.join(format!("sound.{extension}"));
         let settings = AudioSettings::for_audio_only(codec, None, false, None, extension).unwrap();
-        audio::encode(Path::new(FFMPEG), &mixed, &settings, &tags, &output).unwrap();
+        let mut sound = Some(mixed.clone());
+        audio::encode(Path::new(FFMPEG), &mut sound, &settings, &tags, &output).unwrap();
         let probe = Command::new("ffprobe")
             .args(["-v", "error", "-show_entries"])
             .args(["stream=codec_type,codec_name,sample_rate,channels"])
@@ -354,4 +365,99 @@ fn an_audio_only_render_is_a_sound_file_with_its_tags() {
         "{misfit}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Mixes `cues` over `frames` frames at `fps` in blocks of `block_frames`, end to end.
+fn mixed_in_blocks(cues: &[AudioCue], fps: f64, frames: u32, block_frames: u32) -> Vec<f32> {
+    let window = MixWindow {
+        fps,
+        composition_fps: fps,
+        first: 0,
+        frames,
+    };
+    let mix = audio::mix_in_blocks(Path::new(FFMPEG), cues.to_vec(), window, block_frames);
+    collected(mix).unwrap().expect("audible")
+}
+
+#[test]
+fn the_track_is_the_same_whatever_the_blocks_it_is_made_in() {
+    let dir = scratch("blocks");
+    let long = tone(&dir, 440, 3.0);
+    let short = tone(&dir, 660, 0.4);
+    let ntsc = 30_000.0 / 1001.0;
+    // Heard late (the blocks before are silence), a fade, a loop cut at trimAfter, twice as
+    // fast through atempo, and a gap where the volume is 0 (the element reads on from where
+    // its media time says).
+    let mut heard = cues(&long, 20..80, ntsc, 1.0);
+    for cue in &mut heard {
+        cue.volume = f64::from(cue.position % 25) / 24.0;
+    }
+    let mut looped = cues(&short, 30..90, ntsc, 0.5);
+    for cue in &mut looped {
+        cue.looped = true;
+        cue.trim_after = Some(9.5);
+    }
+    let mut fast = cues(&long, 40..70, ntsc, 0.7);
+    for cue in &mut fast {
+        cue.playback_rate = 2.0;
+        cue.media_time *= 2.0;
+    }
+    heard.extend(looped);
+    heard.extend(fast);
+    let reference = mixed_in_blocks(&heard, ntsc, 90, 1000);
+    assert_eq!(reference.len() / 2, audio::sample_at(90, ntsc));
+    assert!(
+        reference[..audio::sample_at(20, ntsc) * 2]
+            .iter()
+            .all(|&s| s == 0.0)
+    );
+    assert!(reference.iter().any(|&s| s.abs() > 0.1));
+    for block_frames in [1, 7, 29] {
+        let blocks = mixed_in_blocks(&heard, ntsc, 90, block_frames);
+        assert!(
+            blocks == reference,
+            "blocks of {block_frames} frames differ"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_sound_that_fails_part_way_leaves_no_file() {
+    let dir = scratch("fails-late");
+    let file = tone(&dir, 440, 2.0);
+    let broken = dir.join("broken.mp3");
+    std::fs::write(&broken, b"not sound").unwrap();
+    // The good sound plays from the start; the broken one is first decoded in a later block,
+    // after the encoder has been fed.
+    let mut heard = cues(&file, 0..60, 30.0, 1.0);
+    heard.extend(cues(&broken, 45..60, 30.0, 1.0));
+    let window = MixWindow {
+        fps: 30.0,
+        composition_fps: 30.0,
+        first: 0,
+        frames: 60,
+    };
+    let mut mix = audio::mix_in_blocks(Path::new(FFMPEG), heard, window, 10)
+        .unwrap()
+        .expect("audible");
+    let output = dir.join("sound.wav");
+    let settings = AudioSettings::new(AudioCodec::Pcm16, None).unwrap();
+    let err = audio::encode(Path::new(FFMPEG), &mut mix, &settings, &[], &output)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("broken.mp3"), "{err}");
+    assert!(!output.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn silence_is_as_long_as_the_frames() {
+    let samples = audio::silence(90, 30_000.0 / 1001.0).collect_all().unwrap();
+    assert_eq!(samples.len(), audio::sample_at(90, 30_000.0 / 1001.0) * 2);
+    assert!(samples.iter().all(|&s| s == 0.0));
+    // An hour comes in blocks, never whole.
+    let mut hour = audio::silence(108_000, 30.0);
+    let first = hour.next_block().unwrap().unwrap();
+    assert!(first.len() < 48_000 * 2 * 60);
 }

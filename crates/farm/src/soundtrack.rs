@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use kinema_compose::Media;
-use kinema_encode::audio::{self, MixWindow};
+use kinema_encode::audio::{self, Mix, MixWindow, SampleBlocks};
 use kinema_encode::{AudioCue, EncodeError};
 use kinema_paint::media_file::{MAX_MEDIA_BYTES, MediaFile};
 use kinema_paint::resources::{ResourceLoader, ResourceOptions, display_src};
@@ -110,27 +111,35 @@ impl Heard {
         self.cues.is_empty()
     }
 
-    /// Mixes `window` of the video (`None`: nothing audible there). Sounds load as images do
-    /// under `resources` (fetched or decoded ones are written to files of their own); `ffmpeg`
-    /// decodes them.
+    /// Mixes `window` of the video (`None`: nothing audible there), a block at a time as it is
+    /// read. Sounds load as images do under `resources` (fetched or decoded ones are written to
+    /// files of their own, kept while the mix is); `ffmpeg` decodes them.
     pub fn mix(
         mut self,
         ffmpeg: &Path,
         resources: &ResourceOptions,
         window: MixWindow,
-    ) -> Result<Option<Vec<f32>>, SoundError> {
+    ) -> Result<Option<HeardMix>, SoundError> {
         if self.cues.is_empty() {
             return Ok(None);
         }
         // In frame order: an error names the first frame that plays the sound.
         self.cues.sort_by_key(|cue| cue.position);
         let files = self.source_files(resources)?;
-        let cues: Vec<AudioCue> = self
-            .cues
-            .iter()
+        let paths: Vec<Arc<Path>> = files.iter().map(|file| Arc::from(file.path())).collect();
+        let sources: Vec<(u32, String)> = (0..self.sources.len())
+            .map(|source| {
+                (
+                    self.first_frame_of(source),
+                    display_src(&self.sources[source]),
+                )
+            })
+            .collect();
+        let cues: Vec<AudioCue> = std::mem::take(&mut self.cues)
+            .into_iter()
             .map(|cue| AudioCue {
                 position: cue.position,
-                file: files[cue.source].path().to_path_buf(),
+                file: paths[cue.source].clone(),
                 start_frame: cue.start_frame,
                 trim_before: cue.trim_before,
                 trim_after: cue.trim_after,
@@ -140,17 +149,12 @@ impl Heard {
                 volume: cue.volume,
             })
             .collect();
-        audio::mix(ffmpeg, &cues, window).map_err(|error| match error {
-            EncodeError::Audio { file, log } => {
-                let source = files.iter().position(|f| f.path() == file).unwrap_or(0);
-                SoundError::Decode {
-                    frame: self.first_frame_of(source),
-                    src: display_src(&self.sources[source]),
-                    log,
-                }
-            }
-            other => SoundError::Encode(other),
-        })
+        let named = NamedSources { files, sources };
+        match audio::mix(ffmpeg, cues, window) {
+            Ok(Some(mix)) => Ok(Some(HeardMix { mix, named })),
+            Ok(None) => Ok(None),
+            Err(error) => Err(named.explain(error)),
+        }
     }
 
     fn first_frame_of(&self, source: usize) -> u32 {
@@ -180,5 +184,54 @@ impl Heard {
             files[index] = Some(file);
         }
         Ok(files.into_iter().flatten().collect())
+    }
+}
+
+/// The mix of what was heard, made a block at a time as it is read; its sounds' files are kept
+/// until it is dropped.
+pub struct HeardMix {
+    mix: Mix,
+    named: NamedSources,
+}
+
+impl HeardMix {
+    /// `error` (from reading this mix, perhaps through the encoder it fed) as the sound at
+    /// fault names it: its `src` and the first frame that plays it.
+    pub fn explain(&self, error: EncodeError) -> SoundError {
+        self.named.explain(error)
+    }
+
+    /// Writes the whole mix to `path` as raw samples ([`audio::to_bytes`]), a chunk's sound.
+    pub fn write_raw(mut self, path: &Path) -> Result<(), SoundError> {
+        self.mix.write_raw(path).map_err(|e| self.named.explain(e))
+    }
+}
+
+impl SampleBlocks for HeardMix {
+    fn next_block(&mut self) -> Result<Option<Vec<f32>>, EncodeError> {
+        self.mix.next_block()
+    }
+}
+
+/// Each source's file, and how an error names it: the first frame that plays it and its `src`.
+struct NamedSources {
+    files: Vec<MediaFile>,
+    sources: Vec<(u32, String)>,
+}
+
+impl NamedSources {
+    fn explain(&self, error: EncodeError) -> SoundError {
+        match error {
+            EncodeError::Audio { file, log } => {
+                let source = self
+                    .files
+                    .iter()
+                    .position(|f| f.path() == file)
+                    .unwrap_or(0);
+                let (frame, src) = self.sources[source].clone();
+                SoundError::Decode { frame, src, log }
+            }
+            other => SoundError::Encode(other),
+        }
     }
 }

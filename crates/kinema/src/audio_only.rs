@@ -250,25 +250,32 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
         first: 0,
         frames: plan.frame_count,
     };
+    // Mixed as the encoder reads it: the sound is never held whole.
     let mixed = heard.mix(&ffmpeg, &job.resources, window);
     if let Some(signal) = interrupt::requested_by() {
         return Err(Interrupted(signal).into());
     }
-    let (samples, audible) = match mixed? {
-        Some(samples) => (samples, true),
-        None => {
-            tracing::warn!(
-                "nothing in {} plays a sound in frames {first_frame}-{last_frame}: {} is silence",
-                info.id,
-                job.output.display()
-            );
-            (audio::silence(plan.frame_count, info.fps), false)
-        }
-    };
+    let mixed = mixed?;
+    let audible = mixed.is_some();
+    if !audible {
+        tracing::warn!(
+            "nothing in {} plays a sound in frames {first_frame}-{last_frame}: {} is silence",
+            info.id,
+            job.output.display()
+        );
+    }
     if let Some(bar) = &bar {
         bar.set_message(format!("encoding {}", settings.codec.name()));
     }
-    let encoded = audio::encode(&ffmpeg, &samples, &settings, &job.metadata, temp.path());
+    let encoded = match mixed {
+        Some(mut mix) => audio::encode(&ffmpeg, &mut mix, &settings, &job.metadata, temp.path())
+            .map_err(|e| anyhow::Error::new(mix.explain(e))),
+        None => {
+            let mut silence = audio::silence(plan.frame_count, info.fps);
+            audio::encode(&ffmpeg, &mut silence, &settings, &job.metadata, temp.path())
+                .map_err(anyhow::Error::new)
+        }
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

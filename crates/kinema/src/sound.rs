@@ -211,14 +211,15 @@ pub fn write_separate(
         .ffmpeg
         .as_deref()
         .context("no ffmpeg to write the sound with")?;
-    let samples = match heard.mix(ffmpeg, resources, window)? {
-        Some(samples) => samples,
+    match heard.mix(ffmpeg, resources, window)? {
+        Some(mut mix) => audio::encode(ffmpeg, &mut mix, &plan.settings, &[], file)
+            .map_err(|e| mix.explain(e))?,
         None => {
             tracing::warn!("nothing in the video plays a sound: the separate sound is silence");
-            audio::silence(window.frames, window.fps)
+            let mut silence = audio::silence(window.frames, window.fps);
+            audio::encode(ffmpeg, &mut silence, &plan.settings, &[], file)?;
         }
-    };
-    audio::encode(ffmpeg, &samples, &plan.settings, &[], file)?;
+    }
     Ok(plan.settings.codec)
 }
 
@@ -243,18 +244,21 @@ pub fn add_to_video(
         );
         return Ok(None);
     };
-    let samples = match heard.mix(ffmpeg, resources, window)? {
-        Some(samples) => samples,
-        // Silence as long as the video: 48 kHz stereo.
-        None if plan.enforce => audio::silence(window.frames, window.fps),
-        None => return Ok(None),
-    };
     let extension = video
         .extension()
         .map(|e| e.to_string_lossy().into_owned())
         .unwrap_or_else(|| "mp4".into());
     let with_sound = scratch.join(format!("with-sound.{extension}"));
-    audio::mux(ffmpeg, video, &samples, &plan.settings, &with_sound)?;
+    match heard.mix(ffmpeg, resources, window)? {
+        Some(mut mix) => audio::mux(ffmpeg, video, &mut mix, &plan.settings, &with_sound)
+            .map_err(|e| mix.explain(e))?,
+        // Silence as long as the video.
+        None if plan.enforce => {
+            let mut silence = audio::silence(window.frames, window.fps);
+            audio::mux(ffmpeg, video, &mut silence, &plan.settings, &with_sound)?;
+        }
+        None => return Ok(None),
+    }
     std::fs::rename(&with_sound, video)
         .with_context(|| format!("cannot move {} into place", with_sound.display()))?;
     Ok(Some(plan.settings.codec))

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kinema_compose::{Engine, Limits};
+use kinema_encode::audio::SampleBlocks;
 use kinema_encode::{
-    AudioSettings, ChunkFile, Codec, EncoderBackend, MediaCodec, PixelFormat, PlanOptions,
-    VideoSettings, plan_chunks,
+    AudioSettings, ChunkFile, Codec, EncodeError, EncoderBackend, MediaCodec, PixelFormat,
+    PlanOptions, VideoSettings, plan_chunks,
 };
 use serde_json::{Value, json};
 
@@ -628,12 +629,12 @@ fn orchestrate(
             }
             match sound {
                 Some(sound) if !mixes.is_empty() => {
-                    let samples = laid_end_to_end(&mixes, fps, plan.frame_count)?;
+                    let mut samples = laid_end_to_end(mixes, fps, plan.frame_count);
                     let with_sound = stitched.with_file_name(format!("with-sound.{extension}"));
                     kinema_encode::audio::mux(
                         context.config.ffmpeg_program(),
                         &stitched,
-                        &samples,
+                        &mut samples,
                         sound,
                         &with_sound,
                     )
@@ -650,11 +651,11 @@ fn orchestrate(
                     info.id
                 );
             }
-            let samples = laid_end_to_end(&mixes, fps, plan.frame_count)?;
+            let mut samples = laid_end_to_end(mixes, fps, plan.frame_count);
             let metadata = super::validate::metadata(params)?;
             kinema_encode::audio::encode(
                 context.config.ffmpeg_program(),
-                &samples,
+                &mut samples,
                 settings,
                 &metadata,
                 &stitched,
@@ -748,18 +749,62 @@ fn orchestrate(
 }
 
 /// The chunks' mixes laid end to end, as long as the render's `frames` (each starts at its
-/// chunk's first frame; chunks that played nothing are silence).
-fn laid_end_to_end(mixes: &[(u32, PathBuf)], fps: f64, frames: u32) -> Result<Vec<f32>, FarmError> {
-    use kinema_encode::audio;
-    let mut samples = audio::silence(frames, fps);
-    for (first, path) in mixes {
-        let mix = std::fs::read(path).map_err(FarmError::io("cannot read a chunk's sound"))?;
-        let mix = audio::from_bytes(&mix);
-        let at = (audio::sample_at(*first, fps) * 2).min(samples.len());
-        let length = mix.len().min(samples.len() - at);
-        samples[at..at + length].copy_from_slice(&mix[..length]);
+/// chunk's first frame and runs at most to the next one's; chunks that played nothing are
+/// silence), read a chunk at a time.
+struct LaidEndToEnd {
+    /// Each chunk's first frame and its mix's file, in frame order.
+    mixes: std::collections::VecDeque<(u32, PathBuf)>,
+    fps: f64,
+    /// Samples (both channels) given so far, and in all.
+    given: usize,
+    total: usize,
+}
+
+fn laid_end_to_end(mixes: Vec<(u32, PathBuf)>, fps: f64, frames: u32) -> LaidEndToEnd {
+    LaidEndToEnd {
+        mixes: mixes.into(),
+        fps,
+        given: 0,
+        total: kinema_encode::audio::sample_at(frames, fps) * 2,
     }
-    Ok(samples)
+}
+
+impl LaidEndToEnd {
+    fn starts_at(&self, first: u32) -> usize {
+        (kinema_encode::audio::sample_at(first, self.fps) * 2).min(self.total)
+    }
+}
+
+impl SampleBlocks for LaidEndToEnd {
+    fn next_block(&mut self) -> Result<Option<Vec<f32>>, EncodeError> {
+        let next_start = self
+            .mixes
+            .front()
+            .map_or(self.total, |(first, _)| self.starts_at(*first));
+        if self.given < next_start {
+            // Silence up to the next mix: one chunk's worth at most.
+            let length =
+                (next_start - self.given).min(kinema_encode::audio::SAMPLE_RATE as usize * 20);
+            self.given += length;
+            return Ok(Some(vec![0.0; length]));
+        }
+        let Some((_, path)) = self.mixes.pop_front() else {
+            return Ok(None);
+        };
+        let bytes = std::fs::read(&path).map_err(|e| EncodeError::Io {
+            path: path.clone(),
+            reason: format!("cannot read a chunk's sound: {e}"),
+        })?;
+        let _ = std::fs::remove_file(&path);
+        let mut mix = kinema_encode::audio::from_bytes(&bytes);
+        let end = self
+            .mixes
+            .front()
+            .map_or(self.total, |(first, _)| self.starts_at(*first));
+        mix.truncate(end.saturating_sub(self.given));
+        self.given += mix.len();
+        Ok(Some(mix))
+    }
 }
 
 fn upload_output(
@@ -859,4 +904,40 @@ fn video_deliverable(
         },
         extension,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_mixes_are_laid_end_to_end_with_silence_between() {
+        let dir = std::env::temp_dir().join(format!("kinema-laid-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, value: f32, samples: usize| {
+            let path = dir.join(name);
+            std::fs::write(
+                &path,
+                kinema_encode::audio::to_bytes(&vec![value; samples * 2]),
+            )
+            .unwrap();
+            path
+        };
+        // At 30 fps a frame is 1600 samples. Chunk 0 (frames 0-9) played nothing; chunk 1
+        // (10-19) ran a frame long, which chunk 2 (20-29) cuts off; chunk 2 stops short.
+        let mixes = vec![
+            (10, write("one", 1.0, 11 * 1600)),
+            (20, write("two", 2.0, 5 * 1600)),
+        ];
+        let samples = laid_end_to_end(mixes, 30.0, 30).collect_all().unwrap();
+        assert_eq!(samples.len(), 30 * 1600 * 2);
+        let frame = |f: usize| samples[f * 1600 * 2];
+        assert_eq!((frame(0), frame(9)), (0.0, 0.0));
+        assert_eq!((frame(10), frame(19)), (1.0, 1.0));
+        assert_eq!((frame(20), frame(24)), (2.0, 2.0));
+        assert_eq!((frame(25), frame(29)), (0.0, 0.0));
+        // Read once, a chunk's mix is not kept.
+        assert!(!dir.join("one").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

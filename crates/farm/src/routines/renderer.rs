@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
-use kinema_encode::audio::{self, MixWindow};
+use kinema_encode::audio::MixWindow;
 use kinema_encode::{
     Alpha, ChunkTiming, EncoderBackend, FrameChanges, MediaCodec, PixelFormat, RgbaFrame,
     VideoSettings,
@@ -310,7 +310,9 @@ fn render_chunk(
     let props = task.input_props.resolve(context.storage).map_err(whole)?;
     let codec = match MediaCodec::parse(&task.codec).map_err(|e| whole(e.into()))? {
         MediaCodec::Video(codec) => codec,
-        MediaCodec::Audio(_) => return compose_chunk_sound(context, task, bucket, status, &props),
+        MediaCodec::Audio(_) => {
+            return compose_chunk_sound(context, task, bucket, status, &props, scratch);
+        }
     };
     let pixel_format = task
         .pixel_format
@@ -410,7 +412,7 @@ fn render_chunk(
     }
     encoder.finish().map_err(|e| whole(e.into()))?;
     status.encoded_frames = status.rendered_frames;
-    let audio = chunk_sound(context, task, heard, bucket)?;
+    let audio = chunk_sound(context, task, heard, bucket, scratch)?;
     let key = video_key(&task.render_id, task.chunk, task.attempt);
     bucket
         .put_file(&key, &path, &PutOptions::default())
@@ -426,6 +428,7 @@ fn compose_chunk_sound(
     bucket: &dyn Bucket,
     status: &mut TransportStatus,
     props: &Value,
+    scratch: &std::path::Path,
 ) -> ChunkResult {
     let whole = |e: FarmError| (None, e);
     let cancel_key = super::cancel_key(&task.render_id);
@@ -462,7 +465,7 @@ fn compose_chunk_sound(
             status.write(bucket, &task.render_id).map_err(whole)?;
         }
     }
-    let audio = chunk_sound(context, task, heard, bucket)?;
+    let audio = chunk_sound(context, task, heard, bucket, scratch)?;
     Ok((None, audio))
 }
 
@@ -473,6 +476,7 @@ fn chunk_sound(
     task: &RendererPayload,
     heard: Heard,
     bucket: &dyn Bucket,
+    scratch: &std::path::Path,
 ) -> Result<Option<String>, (Option<u32>, FarmError)> {
     if heard.is_empty() {
         return Ok(None);
@@ -495,13 +499,18 @@ fn chunk_sound(
             .count() as u32,
     };
     let mixed = heard.mix(&ffmpeg, &resources, window);
-    let Some(samples) = mixed.map_err(|e| (e.frame(), e.into()))? else {
+    let Some(mix) = mixed.map_err(|e| (e.frame(), e.into()))? else {
         return Ok(None);
     };
+    std::fs::create_dir_all(scratch)
+        .map_err(|e| (None, FarmError::io("cannot create the scratch folder")(e)))?;
+    // Raw samples, as the launch lays them end to end.
+    let file = scratch.join("chunk-sound.f32");
+    mix.write_raw(&file).map_err(|e| (e.frame(), e.into()))?;
     let key = audio_key(&task.render_id, task.chunk, task.attempt);
-    bucket
-        .put(&key, &audio::to_bytes(&samples), &PutOptions::default())
-        .map_err(|e| (None, e.into()))?;
+    let stored = bucket.put_file(&key, &file, &PutOptions::default());
+    let _ = std::fs::remove_file(&file);
+    stored.map_err(|e| (None, e.into()))?;
     Ok(Some(key))
 }
 
