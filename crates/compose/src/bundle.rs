@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::builtins;
 use crate::compiled::CompiledModules;
+use crate::env::EnvVariables;
 use crate::error::ComposeError;
 use crate::transpile::{TranspiledModule, transpile};
 
@@ -109,6 +110,8 @@ pub struct Bundle {
     /// The modules as bytecode, once the first engine compiled them.
     pub(crate) compiled: CompiledModules,
     root: Option<PathBuf>,
+    /// What the code reads as `process.env` (with `NODE_ENV`: see [`crate::env`]).
+    env: EnvVariables,
 }
 
 impl std::fmt::Debug for Bundle {
@@ -205,6 +208,7 @@ impl Bundle {
             resolutions: HashMap::new(),
             compiled: CompiledModules::default(),
             root: None,
+            env: EnvVariables::new(),
         };
         let code_only = matches!(bundle.kind, BundleKind::Code(_));
         let mut queue = VecDeque::from([entry.to_string()]);
@@ -240,6 +244,18 @@ impl Bundle {
             );
         }
         Ok(bundle)
+    }
+
+    /// The bundle with `env` as the environment variables its code reads as `process.env`
+    /// (Remotion's `envVariables`); `NODE_ENV` is `production` whatever they say.
+    pub fn with_env(mut self, env: EnvVariables) -> Bundle {
+        self.env = env;
+        self
+    }
+
+    /// The environment variables given with [`Bundle::with_env`].
+    pub fn env(&self) -> &EnvVariables {
+        &self.env
     }
 
     /// The project root on disk, for projects loaded from a folder.

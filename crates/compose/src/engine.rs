@@ -287,6 +287,8 @@ globalThis.__kinema = host;
                 height = c.height,
             ),
         };
+        let env = serde_json::to_string(&crate::env::process_env(self.bundle.env()))
+            .unwrap_or_else(|_| "{}".into());
         let context = "loading the project".to_string();
         self.guarded(&context, None, |ctx| {
             let log = Function::new(ctx.clone(), |level: String, message: String| {
@@ -298,6 +300,10 @@ globalThis.__kinema = host;
                 }
             })?;
             ctx.globals().set("__kinemaLog", log)?;
+            // `process.env`, as Remotion sets it up in the page before the code runs.
+            let process = rquickjs::Object::new(ctx.clone())?;
+            process.set("env", ctx.json_parse(env.as_str())?)?;
+            ctx.globals().set("process", process)?;
             let promise = Module::evaluate(ctx.clone(), "kinema:main", main.as_str())?;
             promise.finish::<()>()?;
             Ok(())

@@ -25,6 +25,7 @@ mod bundle;
 mod compiled;
 mod dom;
 mod engine;
+pub mod env;
 mod error;
 mod memory;
 mod number;
@@ -40,6 +41,7 @@ pub use bundle::{
 pub use engine::{
     CompositionInfo, CompositionKind, ConfigOverrides, Engine, Limits, MIN_MEMORY_BYTES,
 };
+pub use env::{EnvFile, EnvVariables, parse_env_file};
 pub use error::{ComposeError, ScriptException, SourceLocation, StackFrame, code_frame};
 pub use transpile::{TranspiledModule, transpile};
 pub use tree::{Element, FrameTree, Media, MediaKind, Node};

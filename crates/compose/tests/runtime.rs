@@ -822,3 +822,23 @@ fn engines_after_the_first_run_the_kept_bytecode_alike() {
     assert_eq!(first, second);
     assert!(first.1.contains("DynamicComp.tsx:4:"), "{}", first.1);
 }
+
+#[test]
+fn process_env_holds_the_variables_given_and_node_env() {
+    let code = "const at = process.env.API_URL;\n\
+                export default () => <div>{String(at)} {process.env.NODE_ENV} {String(process.env.MISSING)} {Object.keys(process.env).join(',')}</div>;";
+    // Without variables, the code still finds process.env (NODE_ENV alone).
+    assert_eq!(text(code, 1, 0), "undefined production undefined NODE_ENV");
+    let mut env = kinema_compose::EnvVariables::new();
+    env.insert("API_URL".into(), "https://example.com".into());
+    env.insert("NODE_ENV".into(), "development".into());
+    let bundle = Bundle::from_code(code, CodeComposition::new(1, 30.0))
+        .unwrap()
+        .with_env(env);
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine.select("DynamicComp", &json!({})).unwrap();
+    assert_eq!(
+        engine.render_frame(0).unwrap().text_content(),
+        "https://example.com production undefined API_URL,NODE_ENV"
+    );
+}

@@ -158,6 +158,7 @@ mod tests {
             enable_cancellation: false,
             overrides: Default::default(),
             sound: false,
+            env_variables: Default::default(),
         };
         let bytes = |payload: &RendererPayload| {
             let mut value = serde_json::to_value(payload).unwrap();
@@ -206,6 +207,7 @@ mod tests {
             bucket_name: None,
             delete_after: None,
             download_behavior: None,
+            env_variables: Default::default(),
             force: ForceFields {
                 force_width: Some(100),
                 force_height: Some(100),

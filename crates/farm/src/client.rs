@@ -46,13 +46,20 @@ pub fn render_media(
         None => storage.get_or_create_bucket(region)?,
     };
     let bucket = storage.bucket(&bucket_name)?;
-    params.input_props = SerializedInputProps::serialize(props, bucket.as_ref(), VIDEO_LIMIT)?;
+    // The environment variables count toward the payload's size, as in Remotion.
+    let limit = VIDEO_LIMIT.saturating_sub(env_size(&params.env_variables));
+    params.input_props = SerializedInputProps::serialize(props, bucket.as_ref(), limit)?;
     params.bucket_name = Some(bucket_name);
     let mut payload = serde_json::to_value(&params).expect("params serialise");
     payload["type"] = json!("start");
     let response = check_response(invoker.invoke(function, payload)?)?;
     serde_json::from_value(response)
         .map_err(|e| FarmError::Render(format!("unexpected answer from start: {e}")))
+}
+
+/// What environment variables add to a payload: their JSON's length.
+fn env_size(env: &kinema_compose::EnvVariables) -> usize {
+    serde_json::to_string(env).map_or(0, |json| json.len())
 }
 
 /// `getRenderProgress()`.
@@ -86,7 +93,8 @@ pub fn render_still(
         None => storage.get_or_create_bucket(region)?,
     };
     let bucket = storage.bucket(&bucket_name)?;
-    request.input_props = SerializedInputProps::serialize(props, bucket.as_ref(), STILL_LIMIT)?;
+    let limit = STILL_LIMIT.saturating_sub(env_size(&request.env_variables));
+    request.input_props = SerializedInputProps::serialize(props, bucket.as_ref(), limit)?;
     request.bucket_name = Some(bucket_name);
     let mut payload = serde_json::to_value(&request).expect("request serialises");
     payload["type"] = json!("still");
@@ -101,11 +109,13 @@ pub fn compositions(
     serve_url: &str,
     bucket_name: Option<&str>,
     props: &Value,
+    env: &kinema_compose::EnvVariables,
 ) -> Result<Vec<Value>, FarmError> {
     let payload = json!({
         "type": "compositions", "version": version, "serveUrl": serve_url,
         "bucketName": bucket_name,
         "inputProps": {"type": "payload", "payload": props.to_string()},
+        "envVariables": env,
     });
     let response = check_response(invoker.invoke(function, payload)?)?;
     Ok(response

@@ -2,6 +2,7 @@
 //! does not use are accepted and ignored, as the function must accept every client's payload.
 //! Parse errors name the field path (`frameRange: invalid type …`).
 
+use kinema_compose::EnvVariables;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -166,6 +167,9 @@ pub struct RenderParams {
     pub renderer_function_name: Option<String>,
     #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
+    /// What the composition reads as `process.env` (strings only).
+    #[serde(default)]
+    pub env_variables: EnvVariables,
     #[serde(default)]
     pub enable_cancellation: Option<bool>,
     #[serde(flatten)]
@@ -258,6 +262,8 @@ pub struct RendererPayload {
     /// stores the mix of its frames beside its video.
     #[serde(default)]
     pub sound: bool,
+    #[serde(default)]
+    pub env_variables: EnvVariables,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -303,6 +309,8 @@ pub struct StillPayload {
     pub delete_after: Option<String>,
     #[serde(default)]
     pub download_behavior: Option<DownloadBehavior>,
+    #[serde(default)]
+    pub env_variables: EnvVariables,
     #[serde(flatten)]
     pub force: ForceFields,
 }
@@ -318,6 +326,8 @@ pub struct CompositionsPayload {
     pub input_props: SerializedInputProps,
     #[serde(default)]
     pub bucket_name: Option<String>,
+    #[serde(default)]
+    pub env_variables: EnvVariables,
 }
 
 #[cfg(test)]
@@ -406,5 +416,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("crf:"), "{err}");
+    }
+
+    #[test]
+    fn environment_variables_are_strings() {
+        let params: RenderParams = parse(&json!({
+            "serveUrl": "s", "composition": "c", "envVariables": {"API": "https://x"},
+        }))
+        .unwrap();
+        assert_eq!(params.env_variables["API"], "https://x");
+        let err = parse::<RenderParams>(&json!({
+            "serveUrl": "s", "composition": "c", "envVariables": {"PORT": 8080},
+        }))
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("envVariables.PORT: invalid type"), "{err}");
     }
 }

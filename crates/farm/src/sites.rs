@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kinema_compose::{Bundle, BundleKind, CodeComposition};
+use kinema_compose::{Bundle, BundleKind, CodeComposition, EnvVariables};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -537,8 +537,13 @@ fn prune_cache(cache: &Path, idle: std::time::Duration) {
     }
 }
 
-/// Compiles a loaded site; dynamic sites compile the `code` of the input props.
-pub fn bundle(site: &LoadedSite, props: &Value) -> Result<Arc<Bundle>, FarmError> {
+/// Compiles a loaded site (dynamic sites compile the `code` of the input props), its code
+/// reading `env` as `process.env`.
+pub fn bundle(
+    site: &LoadedSite,
+    props: &Value,
+    env: &EnvVariables,
+) -> Result<Arc<Bundle>, FarmError> {
     let bundle = match &site.manifest.kind {
         SiteKind::Project { entry } => {
             let bundle = Bundle::from_entry(&site.dir.join(entry))?;
@@ -560,7 +565,7 @@ pub fn bundle(site: &LoadedSite, props: &Value) -> Result<Arc<Bundle>, FarmError
             Bundle::from_code(code, dynamic_composition(props)?)?
         }
     };
-    Ok(Arc::new(bundle))
+    Ok(Arc::new(bundle.with_env(env.clone())))
 }
 
 /// The composition a dynamic site's props describe.

@@ -13,7 +13,7 @@ use kinema_encode::{ColorSpace, ProresProfile};
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 use crate::audio_only;
-use crate::input::{CodeOptions, PublicDirOption, load_bundle, parse_props};
+use crate::input::{CodeOptions, EnvFileOption, PublicDirOption, load_bundle, parse_props};
 use crate::render;
 use crate::sequence::{self, SequenceFormat};
 use crate::still::{self, StillFormat, StillReport};
@@ -43,6 +43,8 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         code: CodeOptions,
+        #[command(flatten)]
+        env: EnvFileOption,
     },
     /// Print the element tree of one frame.
     Tree {
@@ -59,6 +61,8 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         code: CodeOptions,
+        #[command(flatten)]
+        env: EnvFileOption,
         #[command(flatten)]
         limits: LimitOptions,
         /// Print the frame as a standalone HTML page (what the painter lays out) instead.
@@ -145,6 +149,8 @@ pub enum Command {
         #[command(flatten)]
         public: PublicDirOption,
         #[command(flatten)]
+        env: EnvFileOption,
+        #[command(flatten)]
         limits: LimitOptions,
     },
     /// Serve the HTTP API (Remotion's render routes, the Lambda Invoke API) and the studio
@@ -206,6 +212,8 @@ pub enum Command {
         #[command(flatten)]
         public: PublicDirOption,
         #[command(flatten)]
+        env: EnvFileOption,
+        #[command(flatten)]
         limits: LimitOptions,
     },
 }
@@ -262,11 +270,12 @@ impl RenderInput {
         entry: &std::path::Path,
         code: &CodeOptions,
         public: &PublicDirOption,
+        env: &EnvFileOption,
         props: Option<&str>,
         frames: Option<&str>,
         concurrency: Option<Concurrency>,
     ) -> Result<RenderInput> {
-        let bundle = load_bundle(entry, code)?;
+        let bundle = load_bundle(entry, code, env)?;
         let props = parse_props(props)?;
         let frame_range = frames.map(render::parse_frame_range).transpose()?;
         let paint = PaintOptions::for_public_dir(still::public_dir(&bundle, entry, public)?);
@@ -380,8 +389,9 @@ pub fn run(cli: Cli) -> Result<()> {
             props,
             json,
             code,
+            env,
         } => {
-            let bundle = load_bundle(&entry, &code)?;
+            let bundle = load_bundle(&entry, &code, &env)?;
             let props = parse_props(props.as_deref())?;
             let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, Limits::default())?;
@@ -430,10 +440,11 @@ pub fn run(cli: Cli) -> Result<()> {
             props,
             json,
             code,
+            env,
             limits,
             html,
         } => {
-            let bundle = load_bundle(&entry, &code)?;
+            let bundle = load_bundle(&entry, &code, &env)?;
             let props = parse_props(props.as_deref())?;
             let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, limits.limits())?;
@@ -478,6 +489,7 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
             code,
             public,
+            env,
             limits,
         } => {
             let SequenceOptions {
@@ -538,6 +550,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     &entry,
                     &code,
                     &public,
+                    &env,
                     props.as_deref(),
                     frames.as_deref(),
                     concurrency,
@@ -652,6 +665,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     &entry,
                     &code,
                     &public,
+                    &env,
                     props.as_deref(),
                     frames.as_deref(),
                     concurrency,
@@ -713,6 +727,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 &entry,
                 &code,
                 &public,
+                &env,
                 props.as_deref(),
                 frames.as_deref(),
                 concurrency,
@@ -823,6 +838,7 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
             code,
             public,
+            env,
             limits,
         } => {
             let format = StillFormat::from_path(&output)?;
@@ -835,7 +851,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let jpeg_quality = jpeg_quality.unwrap_or(80);
             still::refuse_read_only(&output)?;
             let started = Instant::now();
-            let bundle = load_bundle(&entry, &code)?;
+            let bundle = load_bundle(&entry, &code, &env)?;
             let props = parse_props(props.as_deref())?;
             let public = still::public_dir(&bundle, &entry, &public)?;
             let overrides = code.overrides(&bundle);

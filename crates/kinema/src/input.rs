@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use kinema_compose::{Bundle, BundleKind, CodeComposition, ConfigOverrides};
+use kinema_compose::{Bundle, BundleKind, CodeComposition, ConfigOverrides, EnvVariables};
 use kinema_paint::MAX_SIDE;
 
 /// The folder `staticFile()` serves, as Remotion's `--public-dir` names it.
@@ -25,6 +25,57 @@ impl PublicDirOption {
             given => Ok(given),
         }
     }
+}
+
+/// The environment variables the code reads as `process.env`, as Remotion's CLI gathers them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EnvFileOption {
+    /// A .env file whose variables the code reads as process.env (default: the project's .env,
+    /// if it has one; REMOTION_* variables of this environment are passed too).
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+}
+
+impl EnvFileOption {
+    /// The `REMOTION_` variables of this process's environment, then those of `--env-file`, or
+    /// else of the `.env` in `project` if there is one: a file's win, as in Remotion.
+    pub fn variables(&self, project: &Path) -> Result<EnvVariables> {
+        let mut variables: EnvVariables = std::env::vars_os()
+            .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
+            .filter(|(name, _)| name.starts_with("REMOTION_"))
+            .collect();
+        let file = match &self.env_file {
+            Some(file) => Some(file.clone()),
+            None => Some(project.join(".env")).filter(|file| file.is_file()),
+        };
+        if let Some(file) = file {
+            let text = std::fs::read_to_string(&file).with_context(|| match &self.env_file {
+                Some(_) => format!("--env-file {}: cannot read it", file.display()),
+                None => format!("cannot read {}", file.display()),
+            })?;
+            let parsed = kinema_compose::parse_env_file(&text);
+            for skipped in &parsed.skipped {
+                tracing::warn!(
+                    "{}:{}: skipped, {}",
+                    file.display(),
+                    skipped.line,
+                    skipped.reason
+                );
+            }
+            variables.extend(parsed.variables);
+        }
+        Ok(variables)
+    }
+}
+
+/// The project folder a command run in `folder` belongs to: the nearest one holding a
+/// `package.json`, as Remotion finds it, or else `folder` itself.
+pub fn project_folder(folder: &Path) -> PathBuf {
+    folder
+        .ancestors()
+        .find(|dir| dir.join("package.json").is_file())
+        .unwrap_or(folder)
+        .to_path_buf()
 }
 
 /// Options for a code file (a file exporting one component instead of calling `registerRoot`).
@@ -98,8 +149,9 @@ fn parse_fps(text: &str) -> Result<f64, String> {
 }
 
 /// Loads `input`: a project entry (it calls `registerRoot`) or a code file exporting one
-/// component, which is rendered as composition `DynamicComp`.
-pub fn load_bundle(input: &Path, code: &CodeOptions) -> Result<Arc<Bundle>> {
+/// component, which is rendered as composition `DynamicComp`; its code reads `env`'s variables
+/// (a project's `.env` is in its root; a code file's in its project's, or else its folder).
+pub fn load_bundle(input: &Path, code: &CodeOptions, env: &EnvFileOption) -> Result<Arc<Bundle>> {
     let text = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read {}", input.display()))?;
     let bundle = if code.code || !text.contains("registerRoot") {
@@ -112,9 +164,21 @@ pub fn load_bundle(input: &Path, code: &CodeOptions) -> Result<Arc<Bundle>> {
     } else {
         Bundle::from_entry(input)
     };
-    Ok(Arc::new(bundle.with_context(|| {
-        format!("cannot load {}", input.display())
-    })?))
+    let bundle = bundle.with_context(|| format!("cannot load {}", input.display()))?;
+    let project = match bundle.root() {
+        Some(root) => root.to_path_buf(),
+        None => {
+            let folder = input.parent().filter(|p| !p.as_os_str().is_empty());
+            let folder = folder.unwrap_or(Path::new("."));
+            project_folder(
+                &folder
+                    .canonicalize()
+                    .unwrap_or_else(|_| folder.to_path_buf()),
+            )
+        }
+    };
+    let variables = env.variables(&project)?;
+    Ok(Arc::new(bundle.with_env(variables)))
 }
 
 /// Parses `--props`: a JSON object inline, or `@path` to a JSON file.

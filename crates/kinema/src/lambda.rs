@@ -12,7 +12,7 @@ use kinema_farm::sites::{self, SiteSource};
 use kinema_farm::status::RenderProgress;
 use kinema_farm::{EmbeddedFarm, FarmConfig, Storage, WorkerCommand, client};
 
-use crate::input::{CodeOptions, PublicDirOption, parse_props};
+use crate::input::{CodeOptions, EnvFileOption, PublicDirOption, parse_props, project_folder};
 
 /// Where the embedded farm keeps its buckets, and the function's settings.
 #[derive(Debug, Clone, clap::Args)]
@@ -201,6 +201,8 @@ pub enum LambdaCommand {
         out_name: Option<String>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        env: EnvFileOption,
     },
     /// List a site's compositions.
     Compositions {
@@ -210,6 +212,8 @@ pub enum LambdaCommand {
         props: Option<String>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        env: EnvFileOption,
     },
 }
 
@@ -314,6 +318,15 @@ pub struct RenderArgs {
     /// (internal) write the render id and bucket to this file once started.
     #[arg(long, hide = true)]
     pub announce: Option<PathBuf>,
+    #[command(flatten)]
+    pub env: EnvFileOption,
+}
+
+/// The environment variables a farm render's code reads, gathered as `kinema render` gathers
+/// them; the default `.env` is that of the project the command is run in.
+fn env_variables(env: &EnvFileOption) -> Result<kinema_compose::EnvVariables> {
+    let here = std::env::current_dir().context("cannot read the current folder")?;
+    env.variables(&project_folder(&here))
 }
 
 pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
@@ -444,7 +457,9 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
             scale,
             out_name,
             json,
+            env,
         } => {
+            let env_variables = env_variables(&env)?;
             let farm = farm_options.start()?;
             let props = parse_props(props.as_deref())?;
             let request = StillPayload {
@@ -461,6 +476,7 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 bucket_name: farm_options.bucket.clone(),
                 delete_after: None,
                 download_behavior: None,
+                env_variables,
                 force: Default::default(),
             };
             let result = client::render_still(
@@ -489,7 +505,9 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
             serve_url,
             props,
             json,
+            env,
         } => {
+            let env_variables = env_variables(&env)?;
             let farm = farm_options.start()?;
             let props = parse_props(props.as_deref())?;
             let compositions = client::compositions(
@@ -499,6 +517,7 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
                 &serve_url,
                 farm_options.bucket.as_deref(),
                 &props,
+                &env_variables,
             )?;
             if json {
                 outln!("{}", serde_json::to_string_pretty(&compositions)?);
@@ -525,6 +544,7 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
     }
     let started = Instant::now();
     let props = parse_props(args.props.as_deref())?;
+    let env_variables = env_variables(&args.env)?;
     let frame_range = args
         .frames
         .as_deref()
@@ -592,6 +612,7 @@ fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
                     .collect(),
             ),
         },
+        env_variables,
         enable_cancellation: None,
         force: Default::default(),
     };

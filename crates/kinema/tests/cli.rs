@@ -2740,3 +2740,138 @@ fn audio_only_and_separate_sound_renders_clean_up_after_themselves() {
     assert_eq!(streams(&wav)[0].1, "pcm_s16le");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs `kinema` in `dir` with `env` added to its environment.
+fn kinema_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kinema"))
+        .args(args)
+        .current_dir(dir)
+        .env("KINEMA_LOG", "warn")
+        .envs(env.iter().copied())
+        .output()
+        .expect("runs kinema")
+}
+
+/// The colour of every frame of `video`, shrunk to one pixel.
+fn frame_colours(video: &Path) -> Vec<[u8; 3]> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(video)
+        .args([
+            "-vf",
+            "scale=1:1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    out.stdout
+        .chunks_exact(3)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+#[test]
+fn environment_variables_reach_process_env() {
+    let dir = render_dir("env");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("package.json"), "{}").unwrap();
+    std::fs::write(
+        dir.join("src/index.tsx"),
+        "import {AbsoluteFill, Composition, registerRoot} from 'remotion';\n\
+         const Card = () => <AbsoluteFill style={{background: process.env.COLOR}}>\
+         {`${process.env.REMOTION_GREETING}/${process.env.NODE_ENV}`}</AbsoluteFill>;\n\
+         registerRoot(() => <Composition id=\"Card\" component={Card} durationInFrames={12} \
+         fps={30} width={64} height={36} />);\n",
+    )
+    .unwrap();
+    // The project's .env is read (a line that is not a variable is pointed out), and
+    // REMOTION_ variables of the environment are passed.
+    // (A colour is quoted: an unquoted # starts a comment, as dotenv reads it.)
+    std::fs::write(
+        dir.join(".env"),
+        "# colours\nCOLOR='#ff0000'\nnot a variable\n",
+    )
+    .unwrap();
+    let tree = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut args = vec!["tree", "src/index.tsx", "Card", "--json"];
+        args.extend(extra);
+        let out = kinema_in(&dir, env, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let tree: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let element = &tree["root"][0];
+        (
+            element["style"]["background"].as_str().unwrap().to_string(),
+            element["children"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            stderr(&out),
+        )
+    };
+    let (colour, text, log) = tree(&[("REMOTION_GREETING", "hi"), ("GREETING", "no")], &[]);
+    assert_eq!(
+        (colour.as_str(), text.as_str()),
+        ("#ff0000", "hi/production")
+    );
+    assert!(log.contains(".env:3: skipped, not KEY=VALUE"), "{log}");
+    // --env-file replaces the project's .env, and its variables win over the environment's.
+    std::fs::write(
+        dir.join("other.env"),
+        "export COLOR=\"#00ff00\"\nREMOTION_GREETING='from the file'\n",
+    )
+    .unwrap();
+    let (colour, text, _) = tree(&[("REMOTION_GREETING", "hi")], &["--env-file", "other.env"]);
+    assert_eq!(
+        (colour.as_str(), text.as_str()),
+        ("#00ff00", "from the file/production")
+    );
+    // Renders and stills read them too.
+    let out = kinema_in(
+        &dir,
+        &[],
+        &["render", "src/index.tsx", "Card", "card.mp4", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let colours = frame_colours(&dir.join("card.mp4"));
+    assert_eq!(colours.len(), 12);
+    // Red, darkened a little by the text averaged in.
+    for colour in colours {
+        assert!(
+            colour[0] > 150 && colour[1] < 20 && colour[2] < 20,
+            "{colour:?}"
+        );
+    }
+    let out = kinema_in(
+        &dir,
+        &[],
+        &[
+            "still",
+            "src/index.tsx",
+            "Card",
+            "card.png",
+            "--env-file",
+            "other.env",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let image = image::open(dir.join("card.png")).unwrap().to_rgb8();
+    assert_eq!(image.get_pixel(0, 0).0, [0, 255, 0]);
+    // A file that is not there fails, naming the flag.
+    let out = kinema_in(
+        &dir,
+        &[],
+        &["tree", "src/index.tsx", "Card", "--env-file", "missing.env"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--env-file missing.env: cannot read it"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -656,6 +656,7 @@ fn stills_and_compositions_come_from_the_site() {
         "box",
         None,
         &json!({}),
+        &Default::default(),
     )
     .unwrap();
     assert_eq!(compositions.len(), 1);
@@ -1708,5 +1709,85 @@ fn a_site_takes_its_static_files_from_the_public_dir_given() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("public"), "{args:?}: {err}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn farm_renders_read_the_environment_variables_sent() {
+    let (dir, storage) = cli_site(
+        "env",
+        "import {AbsoluteFill} from 'remotion';\n\
+         export default () => <AbsoluteFill style={{background: process.env.COLOR}} />;\n",
+        &["--width", "64", "--height", "36", "--duration", "10"],
+    );
+    let vars = dir.join("vars.env");
+    std::fs::write(&vars, "COLOR='#00ff00'\n").unwrap();
+    let vars = vars.to_str().unwrap();
+    // Two chunks: each renderer gets the variables from the launch.
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            "env",
+            "DynamicComp",
+            "--frames-per-lambda",
+            "5",
+            "--env-file",
+            vars,
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(progress["chunks"], 2, "{progress}");
+    let video = file_of(progress["outputFile"].as_str().unwrap());
+    let decoded = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&video)
+        .args([
+            "-vf",
+            "scale=1:1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(decoded.stdout.len(), 10 * 3);
+    for pixel in decoded.stdout.chunks_exact(3) {
+        assert!(
+            pixel[0] < 20 && pixel[1] > 230 && pixel[2] < 20,
+            "{pixel:?}"
+        );
+    }
+    let out = kinema_farm(
+        &storage,
+        &[
+            "lambda",
+            "still",
+            "env",
+            "DynamicComp",
+            "--env-file",
+            vars,
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let still: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let image = image::open(file_of(still["url"].as_str().unwrap()))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(image.get_pixel(0, 0).0, [0, 255, 0]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

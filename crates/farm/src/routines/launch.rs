@@ -263,7 +263,7 @@ fn orchestrate(
     let site = super::load_site(context.storage, &params.serve_url, bucket.name())?;
     tracker.progress.serve_url_opened = Some(crate::util::now_ms());
     tracker.dirty = true;
-    let bundle = crate::sites::bundle(&site, &props)?;
+    let bundle = crate::sites::bundle(&site, &props, &params.env_variables)?;
     let info = Engine::new(bundle, Limits::default())
         .and_then(|mut engine| {
             engine.select_with(&params.composition, &props, &params.force.overrides())
@@ -415,6 +415,7 @@ fn orchestrate(
             },
             enable_cancellation: true,
             sound: sound.is_some(),
+            env_variables: params.env_variables.clone(),
         };
         let mut value = serde_json::to_value(payload).expect("payload serialises");
         value["type"] = json!("renderer");

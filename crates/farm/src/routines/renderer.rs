@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
-use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, Limits};
+use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, EnvVariables, Limits};
 use kinema_encode::audio::MixWindow;
 use kinema_encode::{
     Alpha, ChunkTiming, EncoderBackend, FrameChanges, MediaCodec, PixelFormat, RgbaFrame,
@@ -33,28 +33,45 @@ pub struct WarmScene {
     resources: ResourceOptions,
 }
 
+/// What a scene is made of: a site's composition, with its props, scale, `force*` values and
+/// environment variables.
+pub(crate) struct SceneSpec<'a> {
+    pub bucket_name: &'a str,
+    pub serve_url: &'a str,
+    pub composition: &'a str,
+    pub props: &'a Value,
+    pub scale: f64,
+    pub overrides: &'a ConfigOverrides,
+    pub env: &'a EnvVariables,
+}
+
 /// Loads site + composition (reusing the warm one when it is the same) and returns it.
 pub(crate) fn prepare_scene<'w>(
     context: &'w mut Context<'_>,
-    bucket_name: &str,
-    serve_url: &str,
-    composition: &str,
-    props: &Value,
-    scale: f64,
-    overrides: &ConfigOverrides,
+    spec: &SceneSpec,
 ) -> Result<&'w mut WarmScene, FarmError> {
+    let SceneSpec {
+        bucket_name,
+        serve_url,
+        composition,
+        props,
+        scale,
+        overrides,
+        env,
+    } = *spec;
     let site = super::load_site(context.storage, serve_url, bucket_name)?;
     // The site's folder names its bucket, name and content fingerprint.
     let key = format!(
-        "{}/{}/{}/{scale}/{overrides:?}",
+        "{}/{}/{}/{scale}/{overrides:?}/{}",
         site.dir.display(),
         composition,
-        crate::util::sha256_hex(props.to_string().as_bytes())
+        crate::util::sha256_hex(props.to_string().as_bytes()),
+        crate::util::sha256_hex(&serde_json::to_vec(env).unwrap_or_default()),
     );
     let reuse = context.warm.scene.as_ref().is_some_and(|s| s.key == key);
     if !reuse {
         context.warm.scene = None;
-        let bundle = crate::sites::bundle(&site, props)?;
+        let bundle = crate::sites::bundle(&site, props, env)?;
         let public_dir = Some(site.dir.join("public")).filter(|p| p.is_dir());
         let mut engine = Engine::new(bundle, Limits::default())?;
         let info = engine.select_with(composition, props, overrides)?;
@@ -327,12 +344,15 @@ fn render_chunk(
     let (received, warm) = (context.received, context.warm.invocations > 0);
     let scene = prepare_scene(
         context,
-        &task.bucket_name,
-        &task.serve_url,
-        &task.composition,
-        &props,
-        task.scale,
-        &task.overrides,
+        &SceneSpec {
+            bucket_name: &task.bucket_name,
+            serve_url: &task.serve_url,
+            composition: &task.composition,
+            props: &props,
+            scale: task.scale,
+            overrides: &task.overrides,
+            env: &task.env_variables,
+        },
     )
     .map_err(whole)?;
     let settings = VideoSettings {
@@ -434,12 +454,15 @@ fn compose_chunk_sound(
     let cancel_key = super::cancel_key(&task.render_id);
     let scene = prepare_scene(
         context,
-        &task.bucket_name,
-        &task.serve_url,
-        &task.composition,
-        props,
-        task.scale,
-        &task.overrides,
+        &SceneSpec {
+            bucket_name: &task.bucket_name,
+            serve_url: &task.serve_url,
+            composition: &task.composition,
+            props,
+            scale: task.scale,
+            overrides: &task.overrides,
+            env: &task.env_variables,
+        },
     )
     .map_err(whole)?;
     let every = task.progress_every_nth_frame.max(1) as u64;

@@ -60,12 +60,15 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
     let bucket_name = bucket.name().to_string();
     let scene = super::renderer::prepare_scene(
         context,
-        &bucket_name,
-        &request.serve_url,
-        &request.composition,
-        &props,
-        request.scale,
-        &request.force.overrides(),
+        &super::renderer::SceneSpec {
+            bucket_name: &bucket_name,
+            serve_url: &request.serve_url,
+            composition: &request.composition,
+            props: &props,
+            scale: request.scale,
+            overrides: &request.force.overrides(),
+            env: &request.env_variables,
+        },
     )?;
     let duration = scene.info.duration_in_frames as i64;
     let frame = if request.frame < 0 {
