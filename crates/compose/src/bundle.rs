@@ -443,7 +443,12 @@ fn normalize(base: &str, specifier: &str) -> Option<String> {
 }
 
 fn project_root(entry: &Path) -> PathBuf {
-    let dir = entry.parent().unwrap_or(Path::new("/"));
+    project_root_of(entry.parent().unwrap_or(Path::new("/")))
+}
+
+/// The root of the project `dir` is in: the nearest folder at or above it holding a
+/// `package.json`; without one, the parent of a `src/` folder, or else `dir` itself.
+pub fn project_root_of(dir: &Path) -> PathBuf {
     for ancestor in dir.ancestors() {
         if ancestor.join("package.json").is_file() {
             return ancestor.to_path_buf();

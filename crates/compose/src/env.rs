@@ -6,8 +6,8 @@
 //! here: `KEY=value` lines (`export ` before the key is allowed, and `KEY: value`), `#`
 //! comments, values in single, double or back quotes (which may run over several lines; in
 //! double quotes `\n` and `\r` stand for a new line and a carriage return), unquoted values cut
-//! at `#` and trimmed, and the last of a repeated key winning. Lines that are none of these are
-//! skipped, and said to be.
+//! at `#` and trimmed, and the last of a repeated key winning (a byte-order mark is blank, and
+//! `\r` ends a line as `\n` does). Lines that are none of these are skipped, and said to be.
 
 use std::collections::BTreeMap;
 
@@ -30,10 +30,10 @@ pub struct SkippedLine {
 
 /// Reads a `.env` file's text (see the module's documentation).
 pub fn parse_env_file(text: &str) -> EnvFile {
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .collect();
+    // As dotenv: a byte-order mark is blank, and `\r\n` or a lone `\r` ends a line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.split('\n').collect();
     let mut file = EnvFile::default();
     let mut next = 0;
     while next < lines.len() {
@@ -48,8 +48,8 @@ pub fn parse_env_file(text: &str) -> EnvFile {
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
             .unwrap_or(line.len());
         let (key, rest) = line.split_at(key_length);
-        let rest = rest.trim_start_matches([' ', '\t']);
-        let value = match (rest.strip_prefix('='), rest.strip_prefix(':')) {
+        // `KEY = value` and `KEY: value`, not `KEY : value`.
+        let value = match (rest.trim_start().strip_prefix('='), rest.strip_prefix(':')) {
             (Some(value), _) => value,
             (None, Some(value)) if value.starts_with([' ', '\t']) => value,
             _ => {
@@ -73,7 +73,13 @@ pub fn parse_env_file(text: &str) -> EnvFile {
                 next += more_lines;
                 value
             }
-            None => unquoted(value).to_string(),
+            None => {
+                let value = unquoted(value);
+                match value.starts_with('"') {
+                    true => expand(value),
+                    false => value.to_string(),
+                }
+            }
         };
         file.variables.insert(key.to_string(), value);
     }
@@ -92,6 +98,11 @@ fn unquoted(value: &str) -> &str {
     value.split('#').next().unwrap_or("").trim()
 }
 
+/// A double-quoted value's `\n` and `\r`.
+fn expand(value: &str) -> String {
+    value.replace("\\n", "\n").replace("\\r", "\r")
+}
+
 /// A value in quotes, which may close on one of the `following` lines, where nothing but
 /// blanks and a comment follows the closing quote; the value and how many of the following
 /// lines it took. `None` where the value is not quoted that way (it is then read unquoted, as
@@ -101,39 +112,49 @@ fn quoted(value: &str, following: &[&str]) -> Option<(String, usize)> {
         .chars()
         .next()
         .filter(|c| matches!(c, '\'' | '"' | '`'))?;
-    let mut text = value[1..].to_string();
-    let mut taken = 0;
-    loop {
-        if let Some(end) = closing_quote(&text, quote) {
-            let after = text[end + 1..].trim_start();
-            if !(after.is_empty() || after.starts_with('#')) {
-                return None;
-            }
-            text.truncate(end);
-            break;
+    let body = &value[1..];
+    // Within the line first; else the rest of the file, joined once.
+    let (mut text, end) = match closing(body, quote) {
+        Some(end) => (body.to_string(), end),
+        None if following.is_empty() => return None,
+        None => {
+            let text = format!("{body}\n{}", following.join("\n"));
+            let end = closing(&text, quote)?;
+            (text, end)
         }
-        let line = following.get(taken)?;
-        text.push('\n');
-        text.push_str(line);
-        taken += 1;
-    }
+    };
+    let taken = text[..end].matches('\n').count();
+    text.truncate(end);
     if quote == '"' {
-        text = text.replace("\\n", "\n").replace("\\r", "\r");
+        text = expand(&text);
     }
     Some((text, taken))
 }
 
-/// The byte index of the first `quote` in `text` not escaped by a backslash.
-fn closing_quote(text: &str, quote: char) -> Option<usize> {
+/// Where the value that opened with `quote` closes in `text`: the first quote not escaped by
+/// a backslash, or else an escaped one before it (dotenv's pattern backtracks onto those),
+/// followed by nothing but blanks and a comment on its line.
+fn closing(text: &str, quote: char) -> Option<usize> {
+    let mut escaped = Vec::new();
+    let mut first = None;
     let mut chars = text.char_indices().peekable();
     while let Some((index, c)) = chars.next() {
         if c == '\\' && chars.peek().is_some_and(|&(_, next)| next == quote) {
+            escaped.push(index + 1);
             chars.next();
         } else if c == quote {
-            return Some(index);
+            first = Some(index);
+            break;
         }
     }
-    None
+    let closes = |at: usize| {
+        let after = text[at + 1..].split('\n').next().unwrap_or("").trim_start();
+        after.is_empty() || after.starts_with('#')
+    };
+    first
+        .into_iter()
+        .chain(escaped.into_iter().rev())
+        .find(|&at| closes(at))
 }
 
 /// What `process.env` holds for `variables`: them, and `NODE_ENV` (`production`, as in any
@@ -196,7 +217,9 @@ mod tests {
                     MULTI=\"first\nsecond\"\n\
                     AFTER=1\n\
                     TRAILING=\"x\" y\n\
-                    OPEN=\"never closed\n";
+                    OPEN=\"never closed\n\
+                    PATH_END=\"C:\\dir\\\"\n\
+                    FALLBACK=\"a\\nb\" c\n";
         assert_eq!(
             parsed(text),
             pairs(&[
@@ -204,8 +227,10 @@ mod tests {
                 ("BACK", "it's \"both\""),
                 ("DOUBLE", "line one\nline two"),
                 ("ESCAPED", "it\\'s"),
+                ("FALLBACK", "\"a\nb\" c"),
                 ("MULTI", "first\nsecond"),
                 ("OPEN", "\"never closed"),
+                ("PATH_END", "C:\\dir\\"),
                 ("SINGLE", "  a # b  "),
                 ("TRAILING", "\"x\" y"),
             ])
@@ -214,8 +239,10 @@ mod tests {
 
     #[test]
     fn other_lines_are_skipped_and_named() {
-        let file = parse_env_file("GOOD=1\njust words\n=no name\nKEY:novalue\n");
+        let file =
+            parse_env_file("\u{feff}GOOD=1\rjust words\r\n=no name\nKEY:novalue\nSPACE : x\n");
         assert_eq!(file.variables.len(), 1);
+        assert_eq!(file.variables["GOOD"], "1");
         assert_eq!(
             file.skipped,
             vec![
@@ -229,6 +256,10 @@ mod tests {
                 },
                 SkippedLine {
                     line: 4,
+                    reason: "not KEY=VALUE"
+                },
+                SkippedLine {
+                    line: 5,
                     reason: "not KEY=VALUE"
                 },
             ]
@@ -267,7 +298,7 @@ mod tests {
                 file.variables.keys().all(|name| !name.is_empty()),
                 "{text:?}"
             );
-            let lines = text.split('\n').count();
+            let lines = text.split('\n').count() + text.matches('\r').count();
             assert!(
                 file.skipped.iter().all(|s| (1..=lines).contains(&s.line)),
                 "{text:?}"

@@ -37,6 +37,7 @@ pub mod tree;
 
 pub use bundle::{
     Bundle, BundleKind, CODE_MODULE, CodeComposition, DiskFiles, MemoryFiles, SourceFiles,
+    project_root_of,
 };
 pub use engine::{
     CompositionInfo, CompositionKind, ConfigOverrides, Engine, Limits, MIN_MEMORY_BYTES,

@@ -592,9 +592,7 @@ fn feed(
 
 /// Silence as long as `frames` frames at `fps`, given as [`mix`] gives a track.
 pub fn silence(frames: u32, fps: f64) -> Silence {
-    Silence {
-        left: sample_at(frames, fps) * CHANNELS,
-    }
+    Silence::of(sample_at(frames, fps) * CHANNELS)
 }
 
 /// Silence, a block at a time (see [`silence`]).
@@ -602,6 +600,18 @@ pub fn silence(frames: u32, fps: f64) -> Silence {
 pub struct Silence {
     /// Samples (both channels) still to give.
     left: usize,
+}
+
+impl Silence {
+    /// `samples` samples (both channels counted) of silence.
+    pub fn of(samples: usize) -> Silence {
+        Silence { left: samples }
+    }
+
+    /// Samples still to give.
+    pub fn left(&self) -> usize {
+        self.left
+    }
 }
 
 impl SampleBlocks for Silence {
@@ -623,10 +633,18 @@ pub fn to_bytes(samples: &[f32]) -> Vec<u8> {
 
 /// The samples [`to_bytes`] stored.
 pub fn from_bytes(bytes: &[u8]) -> Vec<f32> {
-    bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
+    let mut samples = Vec::with_capacity(bytes.len() / 4);
+    extend_from_bytes(&mut samples, bytes);
+    samples
+}
+
+/// Adds the samples [`to_bytes`] stored to `samples`.
+pub(crate) fn extend_from_bytes(samples: &mut Vec<f32>, bytes: &[u8]) {
+    samples.extend(
+        bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+    );
 }
 
 pub(crate) fn last_lines(log: &str) -> String {

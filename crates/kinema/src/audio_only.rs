@@ -267,15 +267,9 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
     if let Some(bar) = &bar {
         bar.set_message(format!("encoding {}", settings.codec.name()));
     }
-    let encoded = match mixed {
-        Some(mut mix) => audio::encode(&ffmpeg, &mut mix, &settings, &job.metadata, temp.path())
-            .map_err(|e| anyhow::Error::new(mix.explain(e))),
-        None => {
-            let mut silence = audio::silence(plan.frame_count, info.fps);
-            audio::encode(&ffmpeg, &mut silence, &settings, &job.metadata, temp.path())
-                .map_err(anyhow::Error::new)
-        }
-    };
+    let encoded = crate::sound::write_mix_or_silence(mixed, window, |sound| {
+        audio::encode(&ffmpeg, sound, &settings, &job.metadata, temp.path())
+    });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

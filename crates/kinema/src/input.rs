@@ -68,16 +68,6 @@ impl EnvFileOption {
     }
 }
 
-/// The project folder a command run in `folder` belongs to: the nearest one holding a
-/// `package.json`, as Remotion finds it, or else `folder` itself.
-pub fn project_folder(folder: &Path) -> PathBuf {
-    folder
-        .ancestors()
-        .find(|dir| dir.join("package.json").is_file())
-        .unwrap_or(folder)
-        .to_path_buf()
-}
-
 /// Options for a code file (a file exporting one component instead of calling `registerRoot`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct CodeOptions {
@@ -170,7 +160,7 @@ pub fn load_bundle(input: &Path, code: &CodeOptions, env: &EnvFileOption) -> Res
         None => {
             let folder = input.parent().filter(|p| !p.as_os_str().is_empty());
             let folder = folder.unwrap_or(Path::new("."));
-            project_folder(
+            kinema_compose::project_root_of(
                 &folder
                     .canonicalize()
                     .unwrap_or_else(|_| folder.to_path_buf()),

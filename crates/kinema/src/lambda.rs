@@ -12,7 +12,7 @@ use kinema_farm::sites::{self, SiteSource};
 use kinema_farm::status::RenderProgress;
 use kinema_farm::{EmbeddedFarm, FarmConfig, Storage, WorkerCommand, client};
 
-use crate::input::{CodeOptions, EnvFileOption, PublicDirOption, parse_props, project_folder};
+use crate::input::{CodeOptions, EnvFileOption, PublicDirOption, parse_props};
 
 /// Where the embedded farm keeps its buckets, and the function's settings.
 #[derive(Debug, Clone, clap::Args)]
@@ -326,7 +326,7 @@ pub struct RenderArgs {
 /// them; the default `.env` is that of the project the command is run in.
 fn env_variables(env: &EnvFileOption) -> Result<kinema_compose::EnvVariables> {
     let here = std::env::current_dir().context("cannot read the current folder")?;
-    env.variables(&project_folder(&here))
+    env.variables(&kinema_compose::project_root_of(&here))
 }
 
 pub fn run_sites(farm: &FarmOptions, command: SitesCommand) -> Result<()> {
@@ -540,6 +540,8 @@ pub fn run_lambda(farm_options: &FarmOptions, command: LambdaCommand) -> Result<
 
 fn render(farm_options: &FarmOptions, args: RenderArgs) -> Result<()> {
     if args.no_wait {
+        // A bad --env-file is reported here, not lost in the background render.
+        env_variables(&args.env)?;
         return render_in_background(&args);
     }
     let started = Instant::now();

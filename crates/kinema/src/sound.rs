@@ -5,9 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use kinema_encode::audio::{self, MixWindow};
-use kinema_encode::{AudioCodec, AudioOnlyCodec, AudioSettings, Codec, EncoderBackend};
-use kinema_farm::soundtrack::Heard;
+use kinema_encode::audio::{self, MixWindow, SampleBlocks};
+use kinema_encode::{
+    AudioCodec, AudioOnlyCodec, AudioSettings, Codec, EncodeError, EncoderBackend,
+};
+use kinema_farm::soundtrack::{Heard, HeardMix};
 use kinema_paint::resources::ResourceOptions;
 
 /// How a render's sound is written.
@@ -211,15 +213,13 @@ pub fn write_separate(
         .ffmpeg
         .as_deref()
         .context("no ffmpeg to write the sound with")?;
-    match heard.mix(ffmpeg, resources, window)? {
-        Some(mut mix) => audio::encode(ffmpeg, &mut mix, &plan.settings, &[], file)
-            .map_err(|e| mix.explain(e))?,
-        None => {
-            tracing::warn!("nothing in the video plays a sound: the separate sound is silence");
-            let mut silence = audio::silence(window.frames, window.fps);
-            audio::encode(ffmpeg, &mut silence, &plan.settings, &[], file)?;
-        }
+    let mixed = heard.mix(ffmpeg, resources, window)?;
+    if mixed.is_none() {
+        tracing::warn!("nothing in the video plays a sound: the separate sound is silence");
     }
+    write_mix_or_silence(mixed, window, |sound| {
+        audio::encode(ffmpeg, sound, &plan.settings, &[], file)
+    })?;
     Ok(plan.settings.codec)
 }
 
@@ -249,19 +249,29 @@ pub fn add_to_video(
         .map(|e| e.to_string_lossy().into_owned())
         .unwrap_or_else(|| "mp4".into());
     let with_sound = scratch.join(format!("with-sound.{extension}"));
-    match heard.mix(ffmpeg, resources, window)? {
-        Some(mut mix) => audio::mux(ffmpeg, video, &mut mix, &plan.settings, &with_sound)
-            .map_err(|e| mix.explain(e))?,
-        // Silence as long as the video.
-        None if plan.enforce => {
-            let mut silence = audio::silence(window.frames, window.fps);
-            audio::mux(ffmpeg, video, &mut silence, &plan.settings, &with_sound)?;
-        }
-        None => return Ok(None),
+    let mixed = heard.mix(ffmpeg, resources, window)?;
+    if mixed.is_none() && !plan.enforce {
+        return Ok(None);
     }
+    write_mix_or_silence(mixed, window, |sound| {
+        audio::mux(ffmpeg, video, sound, &plan.settings, &with_sound)
+    })?;
     std::fs::rename(&with_sound, video)
         .with_context(|| format!("cannot move {} into place", with_sound.display()))?;
     Ok(Some(plan.settings.codec))
+}
+
+/// Hands `write` the mix, or silence as long as `window` where nothing was heard; a sound that
+/// fails while it is read is named with its frame.
+pub fn write_mix_or_silence(
+    mixed: Option<HeardMix>,
+    window: MixWindow,
+    write: impl FnOnce(&mut dyn SampleBlocks) -> Result<(), EncodeError>,
+) -> Result<()> {
+    match mixed {
+        Some(mut mix) => write(&mut mix).map_err(|e| mix.explain(e).into()),
+        None => Ok(write(&mut audio::silence(window.frames, window.fps))?),
+    }
 }
 
 #[cfg(test)]

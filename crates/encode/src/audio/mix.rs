@@ -4,9 +4,11 @@
 //! floats; `playbackRate` through ffmpeg's `atempo`, which keeps the pitch, as browsers do)
 //! into a file of its own, then the track is made ten seconds at a time: each frame's samples
 //! are read from the element's file, scaled by the volume and added to where that frame sits in
-//! the video. Only one block of the track and the elements playing there are on disk or in
-//! memory at once, so an hour of sound costs what ten seconds do (a whole hour's mix was
-//! 1.4 GB of memory, and a decoded hour-long file as much again).
+//! the video. Only one block of the track is in memory at once, so an hour of sound takes the
+//! memory ten seconds do (a whole hour's mix had been 1.4 GB, and a decoded hour-long file as
+//! much again). The decoded files are on disk, in a private folder of the temporary folder, each
+//! only while its element plays: 0.38 MB per second of each element's span (where that folder
+//! is a tmpfs, that is memory, outside Kinema's own).
 //!
 //! Frames that follow on in the same element read on where the previous frame stopped, so a
 //! sound plays seamlessly rather than being cut into frame-long pieces rounded to whole
@@ -21,7 +23,10 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{CHANNELS, SAMPLE_RATE, SampleBlocks, atempo_chain, last_lines, media_input};
+use super::{
+    CHANNELS, SAMPLE_RATE, SampleBlocks, Silence, atempo_chain, extend_from_bytes, last_lines,
+    media_input,
+};
 use crate::EncodeError;
 
 /// How much of the video one block of the track covers: ten seconds are 3.8 MB of samples.
@@ -137,7 +142,7 @@ pub fn mix_in_blocks(
         elements,
         next_frame: window.first,
         heard: false,
-        silence_left: 0,
+        silence: Silence::of(0),
         held: None,
         scratch: Scratch::new()?,
     };
@@ -149,7 +154,7 @@ pub fn mix_in_blocks(
             mix.held = Some(block);
             return Ok(Some(mix));
         }
-        mix.silence_left += block.len();
+        mix.silence = Silence::of(mix.silence.left() + block.len());
     }
     Ok(None)
 }
@@ -165,8 +170,8 @@ pub struct Mix {
     next_frame: u32,
     /// Whether any element has had sound.
     heard: bool,
-    /// Samples of silence still to give before `held`: the blocks before the first heard one.
-    silence_left: usize,
+    /// Silence to give before `held`: the blocks before the first heard one.
+    silence: Silence,
     held: Option<Vec<f32>>,
     scratch: Scratch,
 }
@@ -197,10 +202,8 @@ impl Mix {
 
 impl SampleBlocks for Mix {
     fn next_block(&mut self) -> Result<Option<Vec<f32>>, EncodeError> {
-        if self.silence_left > 0 {
-            let length = self.silence_left.min(super::SILENCE_BLOCK);
-            self.silence_left -= length;
-            return Ok(Some(vec![0.0; length]));
+        if let Some(block) = self.silence.next_block()? {
+            return Ok(Some(block));
         }
         if let Some(block) = self.held.take() {
             return Ok(Some(block));
@@ -413,11 +416,7 @@ impl Decoded {
                 reason: e.to_string(),
             })?;
         piece.clear();
-        piece.extend(
-            bytes
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
+        extend_from_bytes(piece, bytes);
         Ok(())
     }
 }
@@ -481,21 +480,40 @@ struct Scratch {
 }
 
 impl Scratch {
+    /// A new folder of the temporary folder that only this user can enter: one made here, never
+    /// one that was there (whose files ffmpeg, which overwrites, could be made to write through
+    /// links placed in it).
     fn new() -> Result<Scratch, EncodeError> {
+        use std::os::unix::fs::DirBuilderExt as _;
         static MIXES: AtomicUsize = AtomicUsize::new(0);
-        let folder = std::env::temp_dir().join(format!(
-            "kinema-mix-{}-{}",
-            std::process::id(),
-            MIXES.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&folder).map_err(|e| EncodeError::Io {
-            path: folder.clone(),
-            reason: e.to_string(),
-        })?;
-        Ok(Scratch {
-            folder,
-            files: AtomicUsize::new(0),
-        })
+        let mut attempt = 0u32;
+        loop {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let folder = std::env::temp_dir().join(format!(
+                "kinema-mix-{}-{}-{nanos:08x}",
+                std::process::id(),
+                MIXES.fetch_add(1, Ordering::Relaxed)
+            ));
+            match std::fs::DirBuilder::new().mode(0o700).create(&folder) {
+                Ok(()) => {
+                    return Ok(Scratch {
+                        folder,
+                        files: AtomicUsize::new(0),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 16 => {
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(EncodeError::Io {
+                        path: folder,
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        }
     }
 
     fn next_file(&self) -> PathBuf {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kinema_compose::{Engine, Limits};
-use kinema_encode::audio::SampleBlocks;
+use kinema_encode::audio::{SampleBlocks, Silence};
 use kinema_encode::{
     AudioSettings, ChunkFile, Codec, EncodeError, EncoderBackend, MediaCodec, PixelFormat,
     PlanOptions, VideoSettings, plan_chunks,
@@ -783,11 +783,12 @@ impl SampleBlocks for LaidEndToEnd {
             .front()
             .map_or(self.total, |(first, _)| self.starts_at(*first));
         if self.given < next_start {
-            // Silence up to the next mix: one chunk's worth at most.
-            let length =
-                (next_start - self.given).min(kinema_encode::audio::SAMPLE_RATE as usize * 20);
-            self.given += length;
-            return Ok(Some(vec![0.0; length]));
+            // Silence up to the next mix, a block at a time.
+            let block = Silence::of(next_start - self.given)
+                .next_block()?
+                .unwrap_or_default();
+            self.given += block.len();
+            return Ok(Some(block));
         }
         let Some((_, path)) = self.mixes.pop_front() else {
             return Ok(None);
