@@ -746,6 +746,19 @@ fn kinema_farm(storage: &Path, args: &[&str]) -> std::process::Output {
         .expect("runs kinema")
 }
 
+/// Runs `kinema … --json` against the farm in `storage`, which must succeed; its JSON answer.
+fn kinema_farm_json(storage: &Path, args: &[&str]) -> Value {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let out = kinema_farm(storage, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A scratch folder with `code` uploaded as site `name` (`sites create … extra`) into its
 /// `buckets` storage: (the folder, the storage).
 fn cli_site(name: &str, code: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
@@ -1724,7 +1737,7 @@ fn farm_renders_read_the_environment_variables_sent() {
     std::fs::write(&vars, "COLOR='#00ff00'\n").unwrap();
     let vars = vars.to_str().unwrap();
     // Two chunks: each renderer gets the variables from the launch.
-    let out = kinema_farm(
+    let progress = kinema_farm_json(
         &storage,
         &[
             "lambda",
@@ -1735,15 +1748,8 @@ fn farm_renders_read_the_environment_variables_sent() {
             "5",
             "--env-file",
             vars,
-            "--json",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let progress: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(progress["chunks"], 2, "{progress}");
     let video = file_of(progress["outputFile"].as_str().unwrap());
     let colours = common::pixels_at(&video, 0, 0);
@@ -1754,24 +1760,10 @@ fn farm_renders_read_the_environment_variables_sent() {
             "{colour:?}"
         );
     }
-    let out = kinema_farm(
+    let still = kinema_farm_json(
         &storage,
-        &[
-            "lambda",
-            "still",
-            "env",
-            "DynamicComp",
-            "--env-file",
-            vars,
-            "--json",
-        ],
+        &["lambda", "still", "env", "DynamicComp", "--env-file", vars],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let still: Value = serde_json::from_slice(&out.stdout).unwrap();
     let image = image::open(file_of(still["url"].as_str().unwrap()))
         .unwrap()
         .to_rgb8();
