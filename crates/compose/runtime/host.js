@@ -36,12 +36,49 @@ function checkResolved(id, name, value, integer) {
 
 const abortSignal = Object.freeze({ aborted: false, addEventListener() {}, removeEventListener() {}, throwIfAborted() {} });
 
-async function resolve(composition, inputProps) {
-  let component = composition.component;
-  if (!component) {
-    const loaded = await composition.lazyComponent();
-    component = loaded && loaded.default ? loaded.default : loaded;
+// Props cross from one engine to another (render threads, farm chunks) as Remotion serialises
+// them: JSON, with a Date as "remotion-date:" and its ISO string. Reading props back turns such
+// strings, in input props too, into a Date, and "remotion-file:" and a public file's name into
+// the file's static URL.
+const DATE_TOKEN = 'remotion-date:';
+const FILE_TOKEN = 'remotion-file:';
+
+function serializeProps(props) {
+  return JSON.stringify(props, function (key, value) {
+    const item = this[key];
+    if (item instanceof Date) return DATE_TOKEN + item.toISOString();
+    if (item instanceof Map || item instanceof Set) {
+      const kind = item instanceof Map ? 'a Map' : 'a Set';
+      const where = key === '' ? 'The props are' : `The prop "${key}" is`;
+      throw new TypeError(`${where} ${kind}, which JSON cannot carry to the threads and chunks that render frames: pass an array or a plain object instead.`);
+    }
+    return value;
+  });
+}
+
+function deserializeProps(json) {
+  return JSON.parse(json, (key, value) => {
+    if (typeof value !== 'string') return value;
+    if (value.startsWith(DATE_TOKEN)) return new Date(value.slice(DATE_TOKEN.length));
+    if (value.startsWith(FILE_TOKEN)) return state.STATIC_PREFIX + value.slice(FILE_TOKEN.length);
+    return value;
+  });
+}
+
+async function loadComponent(composition) {
+  if (composition.component) return composition.component;
+  const loaded = await composition.lazyComponent();
+  return loaded && loaded.default ? loaded.default : loaded;
+}
+
+function checkComponent(id, component) {
+  if (typeof component !== 'function' && (component === null || typeof component !== 'object')) {
+    throw new TypeError(`Composition "${id}": "component" is not a React component.`);
   }
+}
+
+async function resolve(composition, inputProps) {
+  const component = await loadComponent(composition);
   let props = { ...composition.defaultProps, ...inputProps };
   const meta = {
     durationInFrames: composition.durationInFrames,
@@ -76,9 +113,7 @@ async function resolve(composition, inputProps) {
       throw new TypeError(`Composition "${composition.id}": props do not match its schema: ${String(parsed.error && parsed.error.message)}`);
     }
   }
-  if (typeof component !== 'function' && (component === null || typeof component !== 'object')) {
-    throw new TypeError(`Composition "${composition.id}": "component" is not a React component.`);
-  }
+  checkComponent(composition.id, component);
   return {
     id: composition.id,
     kind: composition.kind,
@@ -102,9 +137,28 @@ function describe(resolved) {
 
 let active = null;
 
+function activate(resolved) {
+  active = {
+    resolved,
+    config: Object.freeze({
+      id: resolved.id,
+      width: resolved.width,
+      height: resolved.height,
+      fps: resolved.fps,
+      durationInFrames: resolved.durationInFrames,
+      defaultProps: resolved.defaultProps,
+      props: resolved.props,
+      defaultCodec: resolved.defaultCodec,
+      defaultOutName: resolved.defaultOutName,
+      defaultVideoImageFormat: null,
+      defaultPixelFormat: null,
+    }),
+  };
+}
+
 export const host = {
   async compositions(inputPropsJson) {
-    const inputProps = JSON.parse(inputPropsJson);
+    const inputProps = deserializeProps(inputPropsJson);
     state.setInputProps(inputProps);
     const out = [];
     for (const composition of registered()) {
@@ -125,7 +179,7 @@ export const host = {
   },
 
   async select(id, inputPropsJson, overridesJson) {
-    const inputProps = JSON.parse(inputPropsJson);
+    const inputProps = deserializeProps(inputPropsJson);
     state.setInputProps(inputProps);
     const composition = registered().find((c) => c.id === id);
     if (composition === undefined) return null;
@@ -135,22 +189,44 @@ export const host = {
     for (const key of ['width', 'height', 'fps', 'durationInFrames']) {
       if (overrides[key] != null) resolved[key] = overrides[key];
     }
-    active = {
-      resolved,
-      config: Object.freeze({
-        id: resolved.id,
-        width: resolved.width,
-        height: resolved.height,
-        fps: resolved.fps,
-        durationInFrames: resolved.durationInFrames,
-        defaultProps: resolved.defaultProps,
-        props: resolved.props,
-        defaultCodec: resolved.defaultCodec,
-        defaultOutName: resolved.defaultOutName,
-        defaultVideoImageFormat: null,
-        defaultPixelFormat: null,
-      }),
+    activate(resolved);
+    return JSON.stringify(describe(resolved));
+  },
+
+  // The selected composition's props, serialised for another engine to adopt.
+  resolvedProps() {
+    if (active === null) throw new Error('No composition selected.');
+    return serializeProps(active.resolved.props);
+  },
+
+  // Select a composition another engine resolved: its metadata (force* values applied) and
+  // serialised props, without running calculateMetadata again.
+  async adopt(id, inputPropsJson, metadataJson, propsJson) {
+    state.setInputProps(deserializeProps(inputPropsJson));
+    const composition = registered().find((c) => c.id === id);
+    if (composition === undefined) return null;
+    const component = await loadComponent(composition);
+    checkComponent(id, component);
+    const metadata = JSON.parse(metadataJson);
+    checkResolved(id, 'durationInFrames', metadata.durationInFrames, true);
+    checkResolved(id, 'fps', metadata.fps, false);
+    checkResolved(id, 'width', metadata.width, true);
+    checkResolved(id, 'height', metadata.height, true);
+    const resolved = {
+      id,
+      kind: composition.kind,
+      folder: composition.folder ?? null,
+      component,
+      width: metadata.width,
+      height: metadata.height,
+      fps: metadata.fps,
+      durationInFrames: metadata.durationInFrames,
+      defaultCodec: metadata.defaultCodec ?? null,
+      defaultOutName: metadata.defaultOutName ?? null,
+      defaultProps: composition.defaultProps,
+      props: deserializeProps(propsJson),
     };
+    activate(resolved);
     return JSON.stringify(describe(resolved));
   },
 

@@ -47,6 +47,7 @@ const MODULES: &[(&str, &str)] = &[
     ("kinema:state", include_str!("../runtime/state.js")),
     ("kinema:host", include_str!("../runtime/host.js")),
     ("kinema:intl", include_str!("../runtime/intl.js")),
+    ("kinema:fetch", include_str!("../runtime/fetch.js")),
 ];
 
 /// The source of a built-in module.

@@ -3,11 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::builtins;
 use crate::compiled::CompiledModules;
 use crate::env::EnvVariables;
 use crate::error::ComposeError;
+use crate::fetch::Fetcher;
 use crate::transpile::{TranspiledModule, transpile};
 
 /// Extensions tried, in order, for an import without one (and for `index` files).
@@ -112,6 +114,8 @@ pub struct Bundle {
     root: Option<PathBuf>,
     /// What the code reads as `process.env` (with `NODE_ENV`: see [`crate::env`]).
     env: EnvVariables,
+    /// What answers the code's `fetch()` (see [`crate::fetch`]); none: it rejects.
+    fetcher: Option<Arc<dyn Fetcher>>,
 }
 
 impl std::fmt::Debug for Bundle {
@@ -209,6 +213,7 @@ impl Bundle {
             compiled: CompiledModules::default(),
             root: None,
             env: EnvVariables::new(),
+            fetcher: None,
         };
         let code_only = matches!(bundle.kind, BundleKind::Code(_));
         let mut queue = VecDeque::from([entry.to_string()]);
@@ -251,6 +256,17 @@ impl Bundle {
     pub fn with_env(mut self, env: EnvVariables) -> Bundle {
         self.env = env;
         self
+    }
+
+    /// The bundle with `fetcher` answering its code's `fetch()`.
+    pub fn with_fetcher(mut self, fetcher: Arc<dyn Fetcher>) -> Bundle {
+        self.fetcher = Some(fetcher);
+        self
+    }
+
+    /// What answers the code's `fetch()`, if anything does.
+    pub fn fetcher(&self) -> Option<&Arc<dyn Fetcher>> {
+        self.fetcher.as_ref()
     }
 
     /// The environment variables given with [`Bundle::with_env`].

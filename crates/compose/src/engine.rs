@@ -16,6 +16,7 @@ use crate::builtins;
 use crate::bundle::{Bundle, BundleKind};
 use crate::compiled::BUILTIN_MODULES;
 use crate::error::{ComposeError, ScriptException};
+use crate::fetch::{FetchRequest, Fetcher};
 use crate::memory::{HeapMeter, LimitedAllocator};
 use crate::stack;
 use crate::tape;
@@ -71,6 +72,48 @@ pub struct CompositionInfo {
     /// The props the component receives: default props, overridden by input props, then by
     /// what `calculateMetadata` returned.
     pub props: serde_json::Value,
+}
+
+/// A composition's metadata as one engine resolved it (`calculateMetadata` run, `force*` values
+/// applied), for another engine to [`Engine::adopt`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedMetadata {
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    pub duration_in_frames: u32,
+    #[serde(default)]
+    pub default_codec: Option<String>,
+    #[serde(default)]
+    pub default_out_name: Option<String>,
+}
+
+impl From<&CompositionInfo> for ResolvedMetadata {
+    fn from(info: &CompositionInfo) -> Self {
+        ResolvedMetadata {
+            width: info.width,
+            height: info.height,
+            fps: info.fps,
+            duration_in_frames: info.duration_in_frames,
+            default_codec: info.default_codec.clone(),
+            default_out_name: info.default_out_name.clone(),
+        }
+    }
+}
+
+/// A composition resolved once, for the other engines that render its frames (render threads,
+/// farm chunks): they take its metadata and props as they are instead of running
+/// `calculateMetadata` again, as Remotion's renderers take the resolved props. So every frame
+/// sees the same props even when `calculateMetadata` fetches, reads the clock or draws random
+/// numbers, and it runs once per render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedComposition {
+    pub id: String,
+    pub metadata: ResolvedMetadata,
+    /// The props as Remotion serialises resolved props: JSON, with a `Date` as
+    /// `"remotion-date:"` and its ISO string.
+    pub props: String,
 }
 
 /// Values that replace a composition's own after `calculateMetadata` (Remotion's `forceWidth`,
@@ -195,10 +238,14 @@ impl Loader for BundleLoader {
 const PRELUDE: &str = "kinema:prelude";
 const PRELUDE_SOURCE: &str = r#"
 import * as intl from 'kinema:intl';
+import { install as installFetch } from 'kinema:fetch';
 import 'kinema:state';
 if (typeof intl.installIntl === 'function') intl.installIntl(globalThis);
 const log = globalThis.__kinemaLog;
 delete globalThis.__kinemaLog;
+installFetch(globalThis, globalThis.__kinemaFetch, globalThis.__kinemaDecode);
+delete globalThis.__kinemaFetch;
+delete globalThis.__kinemaDecode;
 const show = (v) => {
   if (typeof v === 'string') return v;
   if (v instanceof Error) return v.stack ? `${v.name}: ${v.message}\n${v.stack}` : `${v.name}: ${v.message}`;
@@ -290,6 +337,7 @@ globalThis.__kinema = host;
         let env = serde_json::to_string(&crate::env::process_env(self.bundle.env()))
             .unwrap_or_else(|_| "{}".into());
         let context = "loading the project".to_string();
+        let fetcher = self.bundle.fetcher().cloned();
         self.guarded(&context, None, |ctx| {
             let log = Function::new(ctx.clone(), |level: String, message: String| {
                 match level.as_str() {
@@ -300,6 +348,7 @@ globalThis.__kinema = host;
                 }
             })?;
             ctx.globals().set("__kinemaLog", log)?;
+            install_fetch(ctx, fetcher.clone())?;
             // `process.env`, as Remotion sets it up in the page before the code runs.
             let process = rquickjs::Object::new(ctx.clone())?;
             process.set("env", ctx.json_parse(env.as_str())?)?;
@@ -357,6 +406,58 @@ globalThis.__kinema = host;
         let context = format!("composition '{id}': calculating metadata");
         let json: Option<String> = self.guarded(&context, None, |ctx| {
             let promise: Promise = call_host(ctx, "select", (id.to_string(), props, overrides))?;
+            promise.finish()
+        })?;
+        let Some(json) = json else {
+            return Err(ComposeError::UnknownComposition {
+                id: id.to_string(),
+                available: self.composition_ids()?,
+            });
+        };
+        let info: CompositionInfo =
+            serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))?;
+        self.selected = Some(info.clone());
+        Ok(info)
+    }
+
+    /// [`Engine::select_with`], and the composition as other engines can
+    /// [adopt](Engine::adopt) it.
+    pub fn resolve(
+        &mut self,
+        id: &str,
+        input_props: &serde_json::Value,
+        overrides: &ConfigOverrides,
+    ) -> Result<(CompositionInfo, ResolvedComposition), ComposeError> {
+        let info = self.select_with(id, input_props, overrides)?;
+        let context = format!("composition '{id}': serialising its props");
+        let props: String =
+            self.guarded(&context, None, |ctx| call_host(ctx, "resolvedProps", ()))?;
+        let resolved = ResolvedComposition {
+            id: id.to_string(),
+            metadata: ResolvedMetadata::from(&info),
+            props,
+        };
+        Ok((info, resolved))
+    }
+
+    /// Selects a composition another engine [resolved](Engine::resolve), with its metadata and
+    /// props as they are: `calculateMetadata` does not run. `input_props` are what
+    /// `getInputProps()` returns.
+    pub fn adopt(
+        &mut self,
+        resolved: &ResolvedComposition,
+        input_props: &serde_json::Value,
+    ) -> Result<CompositionInfo, ComposeError> {
+        let input = props_json(input_props)?;
+        let metadata = serde_json::to_string(&resolved.metadata).expect("metadata serialises");
+        let id = resolved.id.as_str();
+        let context = format!("composition '{id}': taking its resolved props");
+        let json: Option<String> = self.guarded(&context, None, |ctx| {
+            let promise: Promise = call_host(
+                ctx,
+                "adopt",
+                (id.to_string(), input, metadata, resolved.props.clone()),
+            )?;
             promise.finish()
         })?;
         let Some(json) = json else {
@@ -627,6 +728,88 @@ fn display_value(value: &Value<'_>) -> String {
         .get::<rquickjs::Coerced<String>>()
         .map(|c| c.0)
         .unwrap_or_else(|_| "<unprintable>".into())
+}
+
+/// `f` as a host function whose answer lives as long as the context it is given (a closure
+/// alone cannot say so).
+fn fetch_host<F>(f: F) -> F
+where
+    F: for<'js> Fn(
+        Ctx<'js>,
+        String,
+        String,
+        String,
+        rquickjs::function::Opt<Value<'js>>,
+    ) -> rquickjs::Result<Object<'js>>,
+{
+    f
+}
+
+/// The host side of `fetch()` (`runtime/fetch.js`): `__kinemaFetch(url, method, headers as
+/// JSON pairs, body as a string or ArrayBuffer)` answers `{url, redirected, status, statusText,
+/// headers as JSON pairs, body: ArrayBuffer}` or throws a `TypeError`; `__kinemaDecode(buffer)`
+/// decodes UTF-8 as `TextDecoder` does.
+fn install_fetch(ctx: &Ctx<'_>, fetcher: Option<Arc<dyn Fetcher>>) -> rquickjs::Result<()> {
+    let fetch = Function::new(
+        ctx.clone(),
+        fetch_host(move |ctx, url, method, headers, body| {
+            let failed = |reason: &str| {
+                rquickjs::Exception::throw_type(&ctx, &format!("fetch {url} failed: {reason}"))
+            };
+            let Some(fetcher) = &fetcher else {
+                return Err(failed("this engine has no network access"));
+            };
+            let headers: Vec<(String, String)> =
+                serde_json::from_str(&headers).map_err(|e| failed(&e.to_string()))?;
+            let body = match body.0 {
+                None => None,
+                Some(value) if value.is_undefined() || value.is_null() => None,
+                Some(value) if value.is_string() => Some(
+                    value
+                        .as_string()
+                        .map(|s| s.to_string())
+                        .transpose()?
+                        .unwrap_or_default()
+                        .into_bytes(),
+                ),
+                Some(value) => match rquickjs::ArrayBuffer::from_value(value) {
+                    // SAFETY: the bytes are copied before any JavaScript runs that could
+                    // detach or resize the buffer.
+                    Some(buffer) => Some(unsafe { buffer.as_bytes() }.unwrap_or_default().to_vec()),
+                    None => return Err(failed("the body is neither a string nor bytes")),
+                },
+            };
+            let request = FetchRequest {
+                url: url.clone(),
+                method,
+                headers,
+                body,
+            };
+            let response = fetcher.fetch(request).map_err(|reason| failed(&reason))?;
+            let answer = Object::new(ctx.clone())?;
+            answer.set("redirected", response.url != url)?;
+            answer.set("url", response.url)?;
+            answer.set("status", response.status)?;
+            answer.set("statusText", response.status_text)?;
+            let headers = serde_json::to_string(&response.headers).expect("pairs serialise");
+            answer.set("headers", headers)?;
+            answer.set(
+                "body",
+                rquickjs::ArrayBuffer::new(ctx.clone(), response.body)?,
+            )?;
+            Ok(answer)
+        }),
+    )?;
+    ctx.globals().set("__kinemaFetch", fetch)?;
+    let decode = Function::new(ctx.clone(), |buffer: rquickjs::ArrayBuffer<'_>| -> String {
+        // SAFETY: read and copied before any JavaScript runs that could detach the buffer.
+        let bytes = unsafe { buffer.as_bytes() }.unwrap_or_default();
+        // TextDecoder drops a byte-order mark.
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        String::from_utf8_lossy(bytes).into_owned()
+    })?;
+    ctx.globals().set("__kinemaDecode", decode)?;
+    Ok(())
 }
 
 fn call_host<'js, A, R>(ctx: &Ctx<'js>, name: &str, args: A) -> rquickjs::Result<R>

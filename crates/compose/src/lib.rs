@@ -27,6 +27,7 @@ mod dom;
 mod engine;
 pub mod env;
 mod error;
+pub mod fetch;
 mod memory;
 mod number;
 mod stack;
@@ -41,8 +42,10 @@ pub use bundle::{
 };
 pub use engine::{
     CompositionInfo, CompositionKind, ConfigOverrides, Engine, Limits, MIN_MEMORY_BYTES,
+    ResolvedComposition, ResolvedMetadata,
 };
 pub use env::{EnvFile, EnvVariables, parse_env_file};
 pub use error::{ComposeError, ScriptException, SourceLocation, StackFrame, code_frame};
+pub use fetch::{FetchRequest, FetchResponse, Fetcher};
 pub use transpile::{TranspiledModule, transpile};
 pub use tree::{Element, FrameTree, Media, MediaKind, Node};

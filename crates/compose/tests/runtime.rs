@@ -842,3 +842,200 @@ fn process_env_holds_the_variables_given_and_node_env() {
         "https://example.com production undefined API_URL,NODE_ENV"
     );
 }
+
+/// A project whose `calculateMetadata` counts its runs (per engine) and returns special props.
+fn metadata_project() -> Arc<Bundle> {
+    let files = MemoryFiles {
+        files: [("src/index.tsx".to_string(), r#"import {registerRoot, Composition, getInputProps, staticFile} from 'remotion';
+const Show = ({runs, when, file, list}) => {
+  const input = getInputProps();
+  return <p>{`${runs}/${globalThis.metadataRuns ?? 0} ${when instanceof Date ? when.toISOString() : typeof when} ${file} ${list.join('+')} ${input.at instanceof Date ? input.at.getUTCFullYear() : typeof input.at}`}</p>;
+};
+registerRoot(() => <Composition id="Meta" component={Show} durationInFrames={1} fps={30} width={10} height={10} defaultProps={{list: ['a']}}
+  calculateMetadata={async ({props}) => {
+    globalThis.metadataRuns = (globalThis.metadataRuns ?? 0) + 1;
+    if (props.map) return {props: {...props, map: new Map()}};
+    return {durationInFrames: 7, width: 320, props: {...props, runs: globalThis.metadataRuns, when: new Date(Date.UTC(2024, 0, 2)), file: staticFile('a b.png'), list: [...props.list, 'b']}};
+  }} />);"#.to_string())].into(),
+    };
+    Arc::new(Bundle::from_files(&files, "src/index.tsx", BundleKind::Project).unwrap())
+}
+
+#[test]
+fn other_engines_adopt_a_resolved_composition_without_running_calculate_metadata() {
+    let bundle = metadata_project();
+    let input = json!({"at": "remotion-date:2031-05-06T00:00:00.000Z"});
+    let mut first = Engine::new(bundle.clone(), Limits::default()).unwrap();
+    let (info, resolved) = first
+        .resolve("Meta", &input, &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((info.duration_in_frames, info.width), (7, 320));
+    // Input props read "remotion-date:" strings back as dates, as Remotion's do.
+    let expected = "1/1 2024-01-02T00:00:00.000Z /static/a%20b.png a+b 2031";
+    assert_eq!(first.render_frame(0).unwrap().text_content(), expected);
+    // Dates travel as Remotion serialises them.
+    assert!(
+        resolved
+            .props
+            .contains(r#""when":"remotion-date:2024-01-02T00:00:00.000Z""#),
+        "{}",
+        resolved.props
+    );
+
+    // Another engine renders the same props and metadata; its calculateMetadata never runs.
+    let mut other = Engine::new(bundle.clone(), Limits::default()).unwrap();
+    let adopted = other
+        .adopt(&resolved, &input)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(adopted, info);
+    assert_eq!(
+        other.render_frame(0).unwrap().text_content(),
+        expected.replacen("1/1", "1/0", 1)
+    );
+    // Frames past the resolved duration are out of range there too.
+    assert!(other.render_frame(7).is_err());
+
+    // A composition the bundle does not have is named with the ones it has.
+    let mut unknown = resolved.clone();
+    unknown.id = "Missing".into();
+    let err = other.adopt(&unknown, &input).unwrap_err();
+    assert!(
+        matches!(err, kinema_compose::ComposeError::UnknownComposition { .. }),
+        "{err}"
+    );
+    // Props JSON cannot carry are refused with the prop named, not silently emptied.
+    let err = first
+        .resolve("Meta", &json!({"map": true}), &Default::default())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("The prop \"map\" is a Map, which JSON cannot carry"),
+        "{err}"
+    );
+}
+
+/// Answers fetches from a table of `(method url, status, body)`, recording each request.
+struct TableFetcher {
+    answers: Vec<(&'static str, u16, &'static str)>,
+    seen: std::sync::Mutex<Vec<kinema_compose::FetchRequest>>,
+}
+
+impl kinema_compose::Fetcher for TableFetcher {
+    fn fetch(
+        &self,
+        request: kinema_compose::FetchRequest,
+    ) -> Result<kinema_compose::FetchResponse, String> {
+        let key = format!("{} {}", request.method, request.url);
+        self.seen.lock().unwrap().push(request.clone());
+        let (_, status, body) = self
+            .answers
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .ok_or_else(|| format!("connection refused ({key})"))?;
+        Ok(kinema_compose::FetchResponse {
+            url: request.url.replace("/moved", "/final"),
+            status: *status,
+            status_text: kinema_compose::fetch::status_text(*status).into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+        })
+    }
+}
+
+#[test]
+fn fetch_answers_calculate_metadata_and_frames_through_the_bundles_fetcher() {
+    let code = r#"import {staticFile, useCurrentFrame} from 'remotion';
+export default ({data, post, missing, failure, extras}) => <p>{JSON.stringify({data, post, missing, failure, extras})}</p>;
+"#;
+    let files = MemoryFiles {
+        files: [("src/index.tsx".to_string(), r#"import {registerRoot, Composition, staticFile} from 'remotion';
+import Show from './show';
+registerRoot(() => <Composition id="Data" component={Show} durationInFrames={1} fps={30} width={10} height={10}
+  calculateMetadata={async () => {
+    const response = await fetch(staticFile('data.json'));
+    const data = await response.json();
+    const posted = await fetch('https://api.example/moved', {method: 'post', headers: {'X-Key': ' k1 '}, body: JSON.stringify({q: 'héllo ✓'})});
+    const post = {status: posted.status, ok: posted.ok, redirected: posted.redirected, url: posted.url, type: posted.headers.get('Content-Type'), text: await posted.text()};
+    let reread;
+    try { await posted.text(); } catch (e) { reread = e.message; }
+    const gone = await fetch('/static/missing.json');
+    const missing = {status: gone.status, ok: gone.ok, statusText: gone.statusText};
+    let failure;
+    try { await fetch('https://down.example/'); } catch (e) { failure = `${e.name}: ${e.message}`; }
+    const headers = new Headers([['B', '2'], ['a', '1']]);
+    headers.append('b', '3');
+    const bytes = await new Response('✓').arrayBuffer();
+    const extras = {reread, headers: [...headers], bytes: [...new Uint8Array(bytes)], made: await Response.json({x: 1}).json()};
+    return {durationInFrames: data.frames, props: {data, post, missing, failure, extras}};
+  }} />);
+"#.to_string()), ("src/show.tsx".to_string(), code.to_string())].into(),
+    };
+    let fetcher = Arc::new(TableFetcher {
+        answers: vec![
+            (
+                "GET /static/data.json",
+                200,
+                r#"{"frames": 4, "title": "Q3"}"#,
+            ),
+            ("POST https://api.example/moved", 201, "créé"),
+            ("GET /static/missing.json", 404, ""),
+        ],
+        seen: Default::default(),
+    });
+    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project)
+        .unwrap()
+        .with_fetcher(fetcher.clone());
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    let info = engine
+        .select("Data", &json!({}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.duration_in_frames, 4);
+    assert_eq!(
+        info.props,
+        json!({
+            "data": {"frames": 4, "title": "Q3"},
+            "post": {"status": 201, "ok": true, "redirected": true, "url": "https://api.example/final", "type": "application/json", "text": "créé"},
+            "missing": {"status": 404, "ok": false, "statusText": "Not Found"},
+            "failure": "TypeError: fetch https://down.example/ failed: connection refused (GET https://down.example/)",
+            "extras": {
+                "reread": "Body is unusable: Body has already been read",
+                "headers": [["a", "1"], ["b", "2, 3"]],
+                "bytes": [226, 156, 147],
+                "made": {"x": 1},
+            },
+        })
+    );
+    // The request as sent: the method upper case, headers trimmed and lower case, the body as
+    // UTF-8 with the content type a string body implies.
+    let seen = fetcher.seen.lock().unwrap();
+    let post = seen.iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(
+        post.headers,
+        vec![
+            ("x-key".to_string(), "k1".to_string()),
+            (
+                "content-type".to_string(),
+                "text/plain;charset=UTF-8".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        String::from_utf8(post.body.clone().unwrap()).unwrap(),
+        r#"{"q":"héllo ✓"}"#
+    );
+}
+
+#[test]
+fn fetch_without_a_fetcher_rejects_saying_so() {
+    let bundle = Bundle::from_code(
+        "export let reason = 'none';\nawait fetch('https://example.com/').catch((e) => { reason = e.message; });\nexport default () => <p>{reason}</p>;",
+        CodeComposition::new(1, 30.0),
+    )
+    .unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine.select("DynamicComp", &json!({})).unwrap();
+    assert_eq!(
+        engine.render_frame(0).unwrap().text_content(),
+        "fetch https://example.com/ failed: this engine has no network access"
+    );
+}

@@ -136,6 +136,7 @@ mod tests {
             retries_left: 1,
             attempt: 1,
             input_props: Default::default(),
+            resolved_props: None,
             render_id: "r".into(),
             bucket_name: "b".into(),
             serve_url: "s".into(),
@@ -159,6 +160,7 @@ mod tests {
             overrides: Default::default(),
             sound: false,
             env_variables: Default::default(),
+            resolved_metadata: None,
         };
         let bytes = |payload: &RendererPayload| {
             let mut value = serde_json::to_value(payload).unwrap();

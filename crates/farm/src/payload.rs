@@ -229,6 +229,10 @@ pub struct RendererPayload {
     pub retries_left: u32,
     pub attempt: u32,
     pub input_props: SerializedInputProps,
+    /// The props as the launch resolved them (its `calculateMetadata` run), which the chunk
+    /// renders instead of running `calculateMetadata` again.
+    #[serde(default)]
+    pub resolved_props: Option<SerializedInputProps>,
     pub render_id: String,
     pub bucket_name: String,
     pub serve_url: String,
@@ -264,6 +268,10 @@ pub struct RendererPayload {
     pub sound: bool,
     #[serde(default)]
     pub env_variables: EnvVariables,
+    /// Kinema: the composition's metadata as the launch resolved it (`force*` values applied,
+    /// before `scale`), taken with `resolvedProps`.
+    #[serde(default)]
+    pub resolved_metadata: Option<kinema_compose::ResolvedMetadata>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

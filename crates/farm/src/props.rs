@@ -41,14 +41,54 @@ pub fn input_props_key(hash: &str) -> String {
     format!("input-props/{hash}.json")
 }
 
+/// Key of uploaded resolved props (what `calculateMetadata` made of the input props, which the
+/// launch hands to every renderer).
+pub fn resolved_props_key(hash: &str) -> String {
+    format!("resolved-props/{hash}.json")
+}
+
+/// Which props an upload holds, and so where it lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropsKind {
+    Input,
+    Resolved,
+}
+
+impl PropsKind {
+    fn key(self, hash: &str) -> String {
+        match self {
+            PropsKind::Input => input_props_key(hash),
+            PropsKind::Resolved => resolved_props_key(hash),
+        }
+    }
+
+    fn field(self) -> &'static str {
+        match self {
+            PropsKind::Input => "inputProps",
+            PropsKind::Resolved => "resolvedProps",
+        }
+    }
+}
+
 impl SerializedInputProps {
-    /// Serialises props, uploading them to `bucket` when over `limit` bytes.
+    /// Serialises input props, uploading them to `bucket` when over `limit` bytes.
     pub fn serialize(
         props: &Value,
         bucket: &dyn Bucket,
         limit: usize,
     ) -> Result<SerializedInputProps, FarmError> {
         let text = serde_json::to_string(props).unwrap_or_else(|_| "{}".into());
+        Self::from_text(text, PropsKind::Input, bucket, limit)
+    }
+
+    /// Props already serialised (`text`), uploaded to `bucket` as `kind` when over `limit`
+    /// bytes.
+    pub fn from_text(
+        text: String,
+        kind: PropsKind,
+        bucket: &dyn Bucket,
+        limit: usize,
+    ) -> Result<SerializedInputProps, FarmError> {
         if text.len() <= limit {
             return Ok(SerializedInputProps::Payload { payload: text });
         }
@@ -59,28 +99,16 @@ impl SerializedInputProps {
             text.len() / 1024
         );
         let hash = crate::util::sha256_hex(text.as_bytes());
-        bucket.put(
-            &input_props_key(&hash),
-            text.as_bytes(),
-            &PutOptions::default(),
-        )?;
+        bucket.put(&kind.key(&hash), text.as_bytes(), &PutOptions::default())?;
         Ok(SerializedInputProps::BucketUrl {
             hash,
             bucket_name: bucket.name().to_string(),
         })
     }
 
-    /// The props as JSON, downloading them if they were uploaded.
+    /// The input props as JSON, downloading them if they were uploaded.
     pub fn resolve(&self, storage: &dyn crate::bucket::Storage) -> Result<Value, FarmError> {
-        let text = match self {
-            SerializedInputProps::Payload { payload } => payload.clone(),
-            SerializedInputProps::BucketUrl { hash, bucket_name } => {
-                let bytes = storage.bucket(bucket_name)?.get(&input_props_key(hash))?;
-                String::from_utf8(bytes).map_err(|_| {
-                    FarmError::field("inputProps", "the uploaded props are not UTF-8")
-                })?
-            }
-        };
+        let text = self.text(PropsKind::Input, storage)?;
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| FarmError::field("inputProps.payload", format!("not valid JSON: {e}")))?;
         if !value.is_object() {
@@ -89,13 +117,43 @@ impl SerializedInputProps {
         Ok(value)
     }
 
-    /// The uploaded object to delete after the render, if any.
-    pub fn uploaded(&self) -> Option<(&str, String)> {
+    /// The serialised props of `kind`, downloaded if they were uploaded.
+    pub fn text(
+        &self,
+        kind: PropsKind,
+        storage: &dyn crate::bucket::Storage,
+    ) -> Result<String, FarmError> {
+        match self {
+            SerializedInputProps::Payload { payload } => Ok(payload.clone()),
+            SerializedInputProps::BucketUrl { hash, bucket_name } => {
+                let bytes = storage.bucket(bucket_name)?.get(&kind.key(hash))?;
+                String::from_utf8(bytes)
+                    .map_err(|_| FarmError::field(kind.field(), "the uploaded props are not UTF-8"))
+            }
+        }
+    }
+
+    /// How many bytes these props add to a payload: the JSON string's, or the hash's where
+    /// uploaded.
+    pub fn payload_len(&self) -> usize {
+        match self {
+            SerializedInputProps::Payload { payload } => payload.len(),
+            SerializedInputProps::BucketUrl { hash, .. } => hash.len(),
+        }
+    }
+
+    /// The uploaded object of `kind` to delete after the render, if any.
+    pub fn uploaded_as(&self, kind: PropsKind) -> Option<(&str, String)> {
         match self {
             SerializedInputProps::BucketUrl { hash, bucket_name } => {
-                Some((bucket_name.as_str(), input_props_key(hash)))
+                Some((bucket_name.as_str(), kind.key(hash)))
             }
             SerializedInputProps::Payload { .. } => None,
         }
+    }
+
+    /// The uploaded input props to delete after the render, if any.
+    pub fn uploaded(&self) -> Option<(&str, String)> {
+        self.uploaded_as(PropsKind::Input)
     }
 }

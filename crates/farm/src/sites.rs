@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kinema_compose::{Bundle, BundleKind, CodeComposition, EnvVariables};
+use kinema_compose::{Bundle, BundleKind, CodeComposition, EnvVariables, Fetcher};
+use kinema_paint::fetch::ProjectFetcher;
+use kinema_paint::resources::ResourceOptions;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -543,6 +545,7 @@ pub fn bundle(
     site: &LoadedSite,
     props: &Value,
     env: &EnvVariables,
+    allow_private_addresses: bool,
 ) -> Result<Arc<Bundle>, FarmError> {
     let bundle = match &site.manifest.kind {
         SiteKind::Project { entry } => {
@@ -565,7 +568,23 @@ pub fn bundle(
             Bundle::from_code(code, dynamic_composition(props)?)?
         }
     };
-    Ok(Arc::new(bundle.with_env(env.clone())))
+    let public_dir = Some(site.dir.join("public")).filter(|p| p.is_dir());
+    Ok(Arc::new(bundle.with_env(env.clone()).with_fetcher(
+        fetcher(public_dir, allow_private_addresses),
+    )))
+}
+
+/// What answers the `fetch()` of code the farm runs: it reaches what the code's frames' images
+/// may, its own `public_dir` and public addresses (private ones where the farm's operator
+/// allows them), not the machine's files, since the code may come from anyone who can call
+/// the farm.
+pub fn fetcher(public_dir: Option<PathBuf>, allow_private_addresses: bool) -> Arc<dyn Fetcher> {
+    Arc::new(ProjectFetcher::new(ResourceOptions {
+        public_dir,
+        allow_files: false,
+        allow_private_addresses,
+        ..ResourceOptions::default()
+    }))
 }
 
 /// The composition a dynamic site's props describe.

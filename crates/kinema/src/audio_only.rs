@@ -135,7 +135,7 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
     }
 
     let started = Instant::now();
-    let (info, plan) = crate::render::every_frame_of(
+    let (info, resolved, plan) = crate::render::every_frame_of(
         &job.bundle,
         job.limits,
         (&job.composition, &job.props, &job.overrides),
@@ -174,12 +174,11 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
             composed.clone(),
             heard.clone(),
         );
-        let (bundle, composition, props, limits, overrides) = (
+        let (bundle, resolved, props, limits) = (
             job.bundle.clone(),
-            job.composition.clone(),
+            resolved.clone(),
             job.props.clone(),
             job.limits,
-            job.overrides,
         );
         start_worker(
             format!("kinema-sound-{worker}"),
@@ -190,7 +189,7 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
                 let mut heard_here = Heard::default();
                 let result = (|| -> Result<()> {
                     let mut engine = Engine::new(bundle, limits)?;
-                    engine.select_with(&composition, &props, &overrides)?;
+                    engine.adopt(&resolved, &props)?;
                     while queue.take(worker).is_some() {
                         while let Some(position) = queue.next_frame(worker) {
                             let frame = first_frame + position;

@@ -13,7 +13,7 @@ use kinema_encode::{ColorSpace, ProresProfile};
 use kinema_paint::{BlitzRenderer, FrameRenderer, PaintOptions};
 
 use crate::audio_only;
-use crate::input::{CodeOptions, EnvFileOption, PublicDirOption, load_bundle, parse_props};
+use crate::input::{CodeOptions, EnvFileOption, PublicDirOption, Reach, load_bundle, parse_props};
 use crate::render;
 use crate::sequence::{self, SequenceFormat};
 use crate::still::{self, StillFormat, StillReport};
@@ -138,7 +138,7 @@ pub enum Command {
         /// auto (ffmpeg if it runs, else the built-in H.264 encoder), ffmpeg or builtin.
         #[arg(long, default_value = "auto")]
         encoder: String,
-        /// Never fetch http(s) images and fonts.
+        /// Never fetch http(s) URLs: images, fonts, fetch().
         #[arg(long)]
         offline: bool,
         /// Print a JSON summary instead of a progress bar and a line of text.
@@ -198,7 +198,7 @@ pub enum Command {
         /// JPEG quality, 0-100 (default 80; .jpg and .jpeg output only).
         #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
         jpeg_quality: Option<u8>,
-        /// Never fetch http(s) images and fonts.
+        /// Never fetch http(s) URLs: images, fonts, fetch().
         #[arg(long)]
         offline: bool,
         /// The ffmpeg that decodes <Video> pictures (default: ffmpeg on the PATH).
@@ -269,16 +269,17 @@ impl RenderInput {
     fn load(
         entry: &std::path::Path,
         code: &CodeOptions,
-        public: &PublicDirOption,
+        reach: Reach,
         env: &EnvFileOption,
         props: Option<&str>,
         frames: Option<&str>,
         concurrency: Option<Concurrency>,
     ) -> Result<RenderInput> {
-        let bundle = load_bundle(entry, code, env)?;
+        let (bundle, public_dir) = load_bundle(entry, code, env, reach)?;
         let props = parse_props(props)?;
         let frame_range = frames.map(render::parse_frame_range).transpose()?;
-        let paint = PaintOptions::for_public_dir(still::public_dir(&bundle, entry, public)?);
+        let mut paint = PaintOptions::for_public_dir(public_dir);
+        paint.resources.allow_remote = !reach.offline;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = concurrency
             .map(|concurrency| concurrency.threads(cores))
@@ -391,7 +392,7 @@ pub fn run(cli: Cli) -> Result<()> {
             code,
             env,
         } => {
-            let bundle = load_bundle(&entry, &code, &env)?;
+            let (bundle, _) = load_bundle(&entry, &code, &env, Reach::default_for_project())?;
             let props = parse_props(props.as_deref())?;
             let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, Limits::default())?;
@@ -444,7 +445,7 @@ pub fn run(cli: Cli) -> Result<()> {
             limits,
             html,
         } => {
-            let bundle = load_bundle(&entry, &code, &env)?;
+            let (bundle, _) = load_bundle(&entry, &code, &env, Reach::default_for_project())?;
             let props = parse_props(props.as_deref())?;
             let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, limits.limits())?;
@@ -549,14 +550,16 @@ pub fn run(cli: Cli) -> Result<()> {
                 let input = RenderInput::load(
                     &entry,
                     &code,
-                    &public,
+                    Reach {
+                        public: &public,
+                        offline,
+                    },
                     &env,
                     props.as_deref(),
                     frames.as_deref(),
                     concurrency,
                 )?;
                 let mut paint = input.paint;
-                paint.resources.allow_remote = !offline;
                 paint.ffmpeg = ffmpeg;
                 let report = sequence::render_sequence(sequence::SequenceJob {
                     overrides: code.overrides(&input.bundle),
@@ -664,14 +667,16 @@ pub fn run(cli: Cli) -> Result<()> {
                 let input = RenderInput::load(
                     &entry,
                     &code,
-                    &public,
+                    Reach {
+                        public: &public,
+                        offline,
+                    },
                     &env,
                     props.as_deref(),
                     frames.as_deref(),
                     concurrency,
                 )?;
-                let mut resources = input.paint.resources;
-                resources.allow_remote = !offline;
+                let resources = input.paint.resources;
                 let report = audio_only::render_audio(audio_only::AudioJob {
                     overrides: code.overrides(&input.bundle),
                     bundle: input.bundle,
@@ -726,14 +731,16 @@ pub fn run(cli: Cli) -> Result<()> {
             let input = RenderInput::load(
                 &entry,
                 &code,
-                &public,
+                Reach {
+                    public: &public,
+                    offline,
+                },
                 &env,
                 props.as_deref(),
                 frames.as_deref(),
                 concurrency,
             )?;
             let mut paint = input.paint;
-            paint.resources.allow_remote = !offline;
             // `<Video>` pictures are decoded by the same ffmpeg.
             paint.ffmpeg = ffmpeg.clone();
             let report = render::render(render::RenderJob {
@@ -851,9 +858,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let jpeg_quality = jpeg_quality.unwrap_or(80);
             still::refuse_read_only(&output)?;
             let started = Instant::now();
-            let bundle = load_bundle(&entry, &code, &env)?;
+            let reach = Reach {
+                public: &public,
+                offline,
+            };
+            let (bundle, public) = load_bundle(&entry, &code, &env, reach)?;
             let props = parse_props(props.as_deref())?;
-            let public = still::public_dir(&bundle, &entry, &public)?;
             let overrides = code.overrides(&bundle);
             let mut engine = Engine::new(bundle, limits.limits())?;
             engine.select_with(&composition, &props, &overrides)?;

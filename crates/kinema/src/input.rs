@@ -7,6 +7,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, BundleKind, CodeComposition, ConfigOverrides, EnvVariables};
 use kinema_paint::MAX_SIDE;
+use kinema_paint::fetch::ProjectFetcher;
+use kinema_paint::resources::ResourceOptions;
 
 /// The folder `staticFile()` serves, as Remotion's `--public-dir` names it.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -23,6 +25,25 @@ impl PublicDirOption {
         match self.public_dir.as_deref() {
             Some(dir) if !dir.is_dir() => bail!("--public-dir {} is not a folder", dir.display()),
             given => Ok(given),
+        }
+    }
+}
+
+/// What a composition's code and frames may load: the public folder `--public-dir` names (or
+/// the project's), and the web unless `--offline`.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach<'a> {
+    pub public: &'a PublicDirOption,
+    pub offline: bool,
+}
+
+impl Reach<'_> {
+    /// The project's own public folder and the web.
+    pub fn default_for_project() -> Reach<'static> {
+        static NO_PUBLIC_DIR: PublicDirOption = PublicDirOption { public_dir: None };
+        Reach {
+            public: &NO_PUBLIC_DIR,
+            offline: false,
         }
     }
 }
@@ -140,8 +161,16 @@ fn parse_fps(text: &str) -> Result<f64, String> {
 
 /// Loads `input`: a project entry (it calls `registerRoot`) or a code file exporting one
 /// component, which is rendered as composition `DynamicComp`; its code reads `env`'s variables
-/// (a project's `.env` is in its root; a code file's in its project's, or else its folder).
-pub fn load_bundle(input: &Path, code: &CodeOptions, env: &EnvFileOption) -> Result<Arc<Bundle>> {
+/// (a project's `.env` is in its root; a code file's in its project's, or else its folder),
+/// and its `fetch()` reaches what the frames' images may: the public folder (`public`'s, see
+/// [`crate::still::public_dir`], which is returned too), the web (unless `offline`) and this
+/// machine's files.
+pub fn load_bundle(
+    input: &Path,
+    code: &CodeOptions,
+    env: &EnvFileOption,
+    Reach { public, offline }: Reach,
+) -> Result<(Arc<Bundle>, Option<PathBuf>)> {
     let text = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read {}", input.display()))?;
     let bundle = if code.code || !text.contains("registerRoot") {
@@ -168,7 +197,14 @@ pub fn load_bundle(input: &Path, code: &CodeOptions, env: &EnvFileOption) -> Res
         }
     };
     let variables = env.variables(&project)?;
-    Ok(Arc::new(bundle.with_env(variables)))
+    let public_dir = crate::still::public_dir(&bundle, input, public)?;
+    let fetcher = ProjectFetcher::new(ResourceOptions {
+        public_dir: public_dir.clone(),
+        allow_remote: !offline,
+        ..ResourceOptions::default()
+    });
+    let bundle = bundle.with_env(variables).with_fetcher(Arc::new(fetcher));
+    Ok((Arc::new(bundle), public_dir))
 }
 
 /// Parses `--props`: a JSON object inline, or `@path` to a JSON file.

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
+use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits, ResolvedComposition};
 use kinema_encode::{
     Alpha, AudioCodec, ChunkFile, ChunkPlan, ChunkTiming, Codec, ColorSpace, EncodeError,
     EncoderBackend, FrameChanges, NoFfmpeg, PixelFormat, PlanError, PlanOptions, ProresProfile,
@@ -471,10 +471,10 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         crate::still::refuse_read_only(separate)?;
     }
     let started = Instant::now();
+    // calculateMetadata runs here, once; the render threads adopt what it resolved.
     let mut engine = Engine::new(job.bundle.clone(), job.limits)?;
-    let info = engine
-        .select_with(&job.composition, &job.props, &job.overrides)?
-        .clone();
+    let (info, resolved) = engine.resolve(&job.composition, &job.props, &job.overrides)?;
+    let resolved = Arc::new(resolved);
     drop(engine);
     let plan_with = |frames_per_chunk, concurrency| {
         plan_chunks(
@@ -670,12 +670,11 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             encoded.clone(),
             peaks.clone(),
         );
-        let (bundle, composition, props, limits, overrides) = (
+        let (bundle, resolved, props, limits) = (
             job.bundle.clone(),
-            job.composition.clone(),
+            resolved.clone(),
             job.props.clone(),
             job.limits,
-            job.overrides,
         );
         let (settings, backend, dir, direct) = (
             settings.clone(),
@@ -699,7 +698,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                 let mut heard_here = Heard::default();
                 let result = (|| -> Result<()> {
                     let mut engine = Engine::new(bundle, limits)?;
-                    engine.select_with(&composition, &props, &overrides)?;
+                    engine.adopt(&resolved, &props)?;
                     let mut renderer = BlitzRenderer::new(paint)?;
                     while let Some(span) = queue.take(worker) {
                         // After a frame failed, a chunk that starts past it is not begun.
@@ -774,7 +773,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
                             }
                             let image = renderer
                                 .paint(&tree)
-                                .with_context(|| format!("cannot paint {composition}"))?;
+                                .with_context(|| format!("cannot paint {}", resolved.id))?;
                             encoder
                                 .write(RgbaFrame {
                                     width: image.width,
@@ -960,16 +959,21 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     })
 }
 
-/// The composition a render selects, and the plan of its frames in `frame_range` (`--frames`),
-/// every one of them: what an image sequence and the sound alone render.
+/// The composition a render selects (resolved once, for its threads to adopt), and the plan of
+/// its frames in `frame_range` (`--frames`), every one of them: what an image sequence and the
+/// sound alone render.
 pub(crate) fn every_frame_of(
     bundle: &Arc<Bundle>,
     limits: Limits,
     (composition, props, overrides): (&str, &serde_json::Value, &ConfigOverrides),
     frame_range: Option<(u32, Option<u32>)>,
-) -> Result<(kinema_compose::CompositionInfo, ChunkPlan)> {
+) -> Result<(
+    kinema_compose::CompositionInfo,
+    Arc<ResolvedComposition>,
+    ChunkPlan,
+)> {
     let mut engine = Engine::new(bundle.clone(), limits)?;
-    let info = engine.select_with(composition, props, overrides)?.clone();
+    let (info, resolved) = engine.resolve(composition, props, overrides)?;
     let plan = plan_chunks(
         info.duration_in_frames,
         &PlanOptions {
@@ -983,7 +987,7 @@ pub(crate) fn every_frame_of(
         PlanError::EmptyComposition => anyhow::Error::new(e),
         _ => anyhow::Error::new(e).context("invalid --frames"),
     })?;
-    Ok((info, plan))
+    Ok((info, Arc::new(resolved), plan))
 }
 
 /// A render thread's failure, with the frame it was on (`None`: not at a frame, such as an

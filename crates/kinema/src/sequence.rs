@@ -169,7 +169,7 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         );
     }
     let started = Instant::now();
-    let (info, plan) = crate::render::every_frame_of(
+    let (info, resolved, plan) = crate::render::every_frame_of(
         &job.bundle,
         job.limits,
         (&job.composition, &job.props, &job.overrides),
@@ -255,12 +255,11 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
             rendered.clone(),
             bytes.clone(),
         );
-        let (bundle, composition, props, limits, overrides) = (
+        let (bundle, resolved, props, limits) = (
             job.bundle.clone(),
-            job.composition.clone(),
+            resolved.clone(),
             job.props.clone(),
             job.limits,
-            job.overrides,
         );
         let (names, dir, output) = (names.clone(), temp.path().to_path_buf(), job.output.clone());
         let (format, jpeg_quality) = (job.format, job.jpeg_quality);
@@ -274,7 +273,7 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
                 let mut at_frame = None;
                 let result = (|| -> Result<()> {
                     let mut engine = Engine::new(bundle, limits)?;
-                    engine.select_with(&composition, &props, &overrides)?;
+                    engine.adopt(&resolved, &props)?;
                     let mut renderer = BlitzRenderer::new(paint)?;
                     while let Some(span) = queue.take(worker) {
                         if stop.load(Ordering::SeqCst)
@@ -295,7 +294,7 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
                             let tree = engine.render_frame(frame)?;
                             let image = renderer
                                 .render(&tree)
-                                .with_context(|| format!("cannot paint {composition}"))?;
+                                .with_context(|| format!("cannot paint {}", resolved.id))?;
                             let name = names.name(frame);
                             let encoded =
                                 still::encode(&image, format.still_format(), jpeg_quality)

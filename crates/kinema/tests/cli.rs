@@ -2852,3 +2852,135 @@ fn environment_variables_reach_process_env() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn render_threads_take_the_props_calculate_metadata_resolved_once() {
+    // calculateMetadata counts its runs in each engine and returns a date. Every render thread
+    // must paint the props it resolved once, as they are: blue, where its own run or a date
+    // turned into a string would paint red.
+    let dir = render_dir("resolved");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("package.json"), "{}").unwrap();
+    std::fs::write(
+        dir.join("src/index.tsx"),
+        "import {registerRoot, Composition, AbsoluteFill} from 'remotion';\n\
+         const Show = ({color, when}) => {\n\
+           const adopted = globalThis.runs === undefined && when instanceof Date;\n\
+           return <AbsoluteFill style={{background: adopted ? color : '#ff0000'}} />;\n\
+         };\n\
+         registerRoot(() => <Composition id=\"Meta\" component={Show} durationInFrames={1} \
+           fps={30} width={64} height={36} calculateMetadata={({props}) => {\n\
+             globalThis.runs = (globalThis.runs ?? 0) + 1;\n\
+             return {durationInFrames: 12, props: {color: '#0000ff', when: new Date()}};\n\
+           }} />);\n",
+    )
+    .unwrap();
+    let out = kinema_in(
+        &dir,
+        &[],
+        &[
+            "render",
+            "src/index.tsx",
+            "Meta",
+            "out.mp4",
+            "--concurrency",
+            "2",
+            "--frames-per-chunk",
+            "5",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let colours = common::pixels_at(&dir.join("out.mp4"), 0, 0);
+    assert_eq!(colours.len(), 12);
+    for colour in colours {
+        assert!(
+            colour[0] < 20 && colour[1] < 20 && colour[2] > 230,
+            "{colour:?}"
+        );
+    }
+    // An image sequence's threads too.
+    let out = kinema_in(
+        &dir,
+        &[],
+        &[
+            "render",
+            "src/index.tsx",
+            "Meta",
+            "frames",
+            "--sequence",
+            "--image-format",
+            "png",
+            "--concurrency",
+            "2",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for frame in ["element-00.png", "element-11.png"] {
+        let image = image::open(dir.join("frames").join(frame))
+            .unwrap()
+            .to_rgb8();
+        assert_eq!(image.get_pixel(0, 0).0, [0, 0, 255], "{frame}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn calculate_metadata_fetches_data_once_per_render() {
+    // An API on this machine and a JSON file in public/: calculateMetadata fetches both, once
+    // for the whole render (its threads take what it resolved).
+    let (port, seen) = common::json_server(200, r#"{"frames": 6}"#);
+    let dir = render_dir("fetch");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    std::fs::write(dir.join("package.json"), "{}").unwrap();
+    std::fs::write(dir.join("public/style.json"), r##"{"color": "#00ff00"}"##).unwrap();
+    std::fs::write(
+        dir.join("src/index.tsx"),
+        format!(
+            "import {{registerRoot, Composition, AbsoluteFill, staticFile}} from 'remotion';\n\
+             const Show = ({{color}}) => <AbsoluteFill style={{{{background: color}}}} />;\n\
+             registerRoot(() => <Composition id=\"Data\" component={{Show}} durationInFrames={{1}} \
+               fps={{30}} width={{64}} height={{36}} calculateMetadata={{async () => {{\n\
+                 const style = await (await fetch(staticFile('style.json'))).json();\n\
+                 const api = await fetch('http://127.0.0.1:{port}/frames', \
+                   {{method: 'POST', body: JSON.stringify({{region: 'eu'}})}});\n\
+                 if (!api.ok) throw new Error(`the API answered ${{api.status}}`);\n\
+                 const {{frames}} = await api.json();\n\
+                 return {{durationInFrames: frames, props: style}};\n\
+               }}}} />);\n"
+        ),
+    )
+    .unwrap();
+    let render = |extra: &[&str]| {
+        let mut args = vec!["render", "src/index.tsx", "Data", "out.mp4", "--overwrite"];
+        args.extend(["--concurrency", "2", "--frames-per-chunk", "5"]);
+        args.extend(extra);
+        kinema_in(&dir, &[], &args)
+    };
+    let out = render(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let colours = common::pixels_at(&dir.join("out.mp4"), 0, 0);
+    assert_eq!(colours.len(), 6);
+    for colour in colours {
+        assert!(
+            colour[0] < 20 && colour[1] > 230 && colour[2] < 20,
+            "{colour:?}"
+        );
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![r#"POST /frames {"region":"eu"}"#.to_string()]
+    );
+    // --offline keeps fetch() off the network too, and says so.
+    let out = render(&["--offline"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(&format!(
+            "fetch http://127.0.0.1:{port}/frames failed: remote URLs are disabled"
+        )),
+        "{err}"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

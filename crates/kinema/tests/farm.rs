@@ -1770,3 +1770,126 @@ fn farm_renders_read_the_environment_variables_sent() {
     assert_eq!(image.get_pixel(0, 0).0, [0, 255, 0]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn farm_chunks_render_the_props_the_launch_resolved() {
+    // calculateMetadata counts its runs in each engine and returns a date and props too big
+    // for a renderer's payload. Every chunk must take the launch's props as they are (its
+    // own calculateMetadata never runs, and the date is still a date), fetched from the bucket,
+    // which keeps none of them after the render.
+    let dir = std::env::temp_dir().join(format!("kinema-farm-resolved-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("project/src")).unwrap();
+    std::fs::write(dir.join("project/package.json"), "{}").unwrap();
+    std::fs::write(
+        dir.join("project/src/index.tsx"),
+        "import {registerRoot, Composition, AbsoluteFill} from 'remotion';\n\
+         const Show = ({color, when, padding}) => {\n\
+           const adopted = globalThis.runs === undefined && when instanceof Date \
+             && when.getUTCFullYear() === 2030 && padding.length === 300000;\n\
+           return <AbsoluteFill style={{background: adopted ? color : '#ff0000'}} />;\n\
+         };\n\
+         registerRoot(() => <Composition id=\"Meta\" component={Show} durationInFrames={1} \
+           fps={30} width={64} height={36} calculateMetadata={({props}) => {\n\
+             globalThis.runs = (globalThis.runs ?? 0) + 1;\n\
+             return {durationInFrames: 10, props: {...props, color: '#0000ff', \
+               when: new Date(Date.UTC(2030, 0, 1)), padding: 'x'.repeat(300000)}};\n\
+           }} />);\n",
+    )
+    .unwrap();
+    let storage = dir.join("buckets");
+    let entry = dir.join("project/src/index.tsx");
+    kinema_farm_json(
+        &storage,
+        &[
+            "sites",
+            "create",
+            entry.to_str().unwrap(),
+            "--site-name",
+            "meta",
+        ],
+    );
+    let progress = kinema_farm_json(
+        &storage,
+        &[
+            "lambda",
+            "render",
+            "meta",
+            "Meta",
+            "--frames-per-lambda",
+            "5",
+        ],
+    );
+    assert_eq!(progress["chunks"], 2, "{progress}");
+    let video = file_of(progress["outputFile"].as_str().unwrap());
+    let colours = common::pixels_at(&video, 0, 0);
+    assert_eq!(colours.len(), 10);
+    for colour in colours {
+        assert!(
+            colour[0] < 20 && colour[1] < 20 && colour[2] > 230,
+            "{colour:?}"
+        );
+    }
+    let leftovers: Vec<_> = walk(&storage)
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains("resolved-props"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn farm_code_fetches_from_public_addresses_only() {
+    // fetch() on the farm has the reach its images have: an API on this machine's loopback
+    // stands for a host only the farm could reach, refused unless its operator allows it.
+    let (port, seen) = common::json_server(200, r##"{"color": "#0000ff"}"##);
+    let code = format!(
+        "import {{AbsoluteFill}} from 'remotion';\n\
+         const {{color}} = await (await fetch('http://localhost:{port}/style')).json();\n\
+         export default () => <AbsoluteFill style={{{{background: color}}}} />;\n"
+    );
+    let (dir, storage) = cli_site(
+        "fetch-api",
+        &code,
+        &["--duration", "5", "--width", "64", "--height", "36"],
+    );
+    let out = kinema_farm(&storage, &["lambda", "still", "fetch-api", "DynamicComp"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("fetch http://localhost:{port}/style failed"))
+            && err.contains("private address"),
+        "{err}"
+    );
+    assert!(seen.lock().unwrap().is_empty());
+    let still = kinema_farm_json(
+        &storage,
+        &[
+            "lambda",
+            "still",
+            "fetch-api",
+            "DynamicComp",
+            "--fetch-private-addresses",
+        ],
+    );
+    let image = image::open(file_of(still["url"].as_str().unwrap()))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(image.get_pixel(0, 0).0, [0, 0, 255]);
+    assert_eq!(*seen.lock().unwrap(), vec!["GET /style ".to_string()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,6 +13,7 @@ pub mod compare;
 mod damage;
 mod diff;
 mod error;
+pub mod fetch;
 pub mod fonts;
 mod frame;
 pub mod html;

@@ -65,6 +65,15 @@ pub struct LoadFailure {
     pub reason: String,
 }
 
+/// Where a project URL leads in the `public/` folder.
+enum PublicFile {
+    Found(PathBuf),
+    /// There is no public folder.
+    NoFolder,
+    /// The folder has no such file.
+    Missing(PathBuf),
+}
+
 /// The synchronous resource loader handed to Blitz.
 pub struct ResourceLoader {
     options: ResourceOptions,
@@ -130,25 +139,42 @@ impl ResourceLoader {
 
     /// The file a project URL names inside `public/` (never outside it).
     fn project_path(&self, url: &Url) -> Result<PathBuf, String> {
+        match self.locate_public_file(url)? {
+            PublicFile::Found(path) => Ok(path),
+            PublicFile::NoFolder => Err(match &self.options.public_dir {
+                Some(dir) => format!("the public folder {} does not exist", dir.display()),
+                None => "this composition has no public/ folder to load files from".to_string(),
+            }),
+            PublicFile::Missing(path) => Err(format!("{} does not exist", path.display())),
+        }
+    }
+
+    /// The file a project URL names inside `public/`: `None` where there is no such file (or
+    /// no folder), an error where the URL points outside the folder.
+    pub(crate) fn public_file(&self, url: &Url) -> Result<Option<PathBuf>, String> {
+        Ok(match self.locate_public_file(url)? {
+            PublicFile::Found(path) => Some(path),
+            PublicFile::NoFolder | PublicFile::Missing(_) => None,
+        })
+    }
+
+    fn locate_public_file(&self, url: &Url) -> Result<PublicFile, String> {
         let path = percent_decode(url.path());
         let relative = path
             .strip_prefix("/static/")
             .or_else(|| path.strip_prefix('/'))
             .unwrap_or(&path);
         let Some(root) = &self.public_root else {
-            return Err(match &self.options.public_dir {
-                Some(dir) => format!("the public folder {} does not exist", dir.display()),
-                None => "this composition has no public/ folder to load files from".to_string(),
-            });
+            return Ok(PublicFile::NoFolder);
         };
         let candidate = root.join(relative);
-        let resolved = candidate
-            .canonicalize()
-            .map_err(|_| format!("{} does not exist", candidate.display()))?;
+        let Ok(resolved) = candidate.canonicalize() else {
+            return Ok(PublicFile::Missing(candidate));
+        };
         if !resolved.starts_with(root) {
             return Err(format!("{relative} points outside the public/ folder"));
         }
-        Ok(resolved)
+        Ok(PublicFile::Found(resolved))
     }
 
     pub(crate) fn options(&self) -> &ResourceOptions {

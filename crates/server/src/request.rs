@@ -421,9 +421,12 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 /// Compiles the code and renders its first frame's element tree, so broken code is refused
-/// before a render starts. Runs for at most a few seconds of CPU.
-pub fn preflight(props: &DynamicProps) -> Result<(), ApiError> {
-    let bundle = Bundle::from_code(&props.code, props.composition()).map_err(code_error)?;
+/// before a render starts. Runs for at most a few seconds of CPU; the code's `fetch()` reaches
+/// what it will on the farm (`allow_private_addresses` as the farm's setting says).
+pub fn preflight(props: &DynamicProps, allow_private_addresses: bool) -> Result<(), ApiError> {
+    let bundle = Bundle::from_code(&props.code, props.composition())
+        .map_err(code_error)?
+        .with_fetcher(kinema_farm::sites::fetcher(None, allow_private_addresses));
     let limits = Limits {
         cpu_time: Duration::from_secs(5),
         ..Limits::default()
@@ -497,7 +500,7 @@ mod tests {
         .unwrap();
         assert_eq!(request.props.duration_in_frames, 150);
         assert_eq!((request.props.width, request.props.height), (1920, 1080));
-        preflight(&request.props).unwrap();
+        preflight(&request.props, false).unwrap();
     }
 
     #[test]
@@ -629,7 +632,7 @@ mod tests {
         }})))
         .unwrap()
         .props;
-        let error = preflight(&props).unwrap_err();
+        let error = preflight(&props, false).unwrap_err();
         assert_eq!(error.details["line"], json!(2), "{}", error.message);
         assert!(error.message.contains("(line 2:"), "{}", error.message);
         assert!(
@@ -647,7 +650,7 @@ mod tests {
         }})))
         .unwrap()
         .props;
-        let error = preflight(&props).unwrap_err();
+        let error = preflight(&props, false).unwrap_err();
         assert!(
             error.message.contains("throws: ReferenceError"),
             "{}",
@@ -666,7 +669,7 @@ mod tests {
             }})))
             .unwrap()
             .props;
-            preflight(&props).unwrap_err()
+            preflight(&props, false).unwrap_err()
         };
         let bad_range = error(
             "import {interpolate} from 'remotion';\n\

@@ -13,7 +13,12 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
     let bucket = context.bucket_or_default(request.bucket_name.as_deref())?;
     let props = request.input_props.resolve(context.storage)?;
     let site = super::load_site(context.storage, &request.serve_url, bucket.name())?;
-    let bundle = crate::sites::bundle(&site, &props, &request.env_variables)?;
+    let bundle = crate::sites::bundle(
+        &site,
+        &props,
+        &request.env_variables,
+        context.config.fetch_private_addresses,
+    )?;
     let compositions = Engine::new(bundle, Limits::default())?.compositions(&props)?;
     Ok(json!({"type": "success", "compositions": compositions}))
 }

@@ -23,6 +23,7 @@ use crate::progress::{
     ChunkTiming, Dimensions, ErrorInfo, OverallRenderProgress, PostRenderCost, PostRenderData,
     RenderMetadata, RetryInfo,
 };
+use crate::props::{PropsKind, SerializedInputProps, VIDEO_LIMIT};
 
 use super::renderer::{TransportStatus, status_key, video_key};
 
@@ -89,7 +90,8 @@ impl Tracker {
 
 /// What the launch created and must remove, whatever happens.
 struct Leftovers {
-    props: Option<(String, String)>,
+    /// Uploaded props (bucket, key): the input props, and the resolved props once uploaded.
+    props: Vec<(String, String)>,
     local_dir: PathBuf,
 }
 
@@ -111,16 +113,18 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
         dirty: true,
         last_write: Instant::now(),
     };
-    let leftovers = Leftovers {
+    let mut leftovers = Leftovers {
         props: launch
             .params
             .input_props
             .uploaded()
-            .map(|(b, k)| (b.to_string(), k)),
+            .map(|(b, k)| (b.to_string(), k))
+            .into_iter()
+            .collect(),
         local_dir: super::scratch_dir(),
     };
     let _ = std::fs::remove_dir_all(&leftovers.local_dir);
-    let outcome = orchestrate(context, &launch, &mut tracker, &leftovers, launched_at);
+    let outcome = orchestrate(context, &launch, &mut tracker, &mut leftovers, launched_at);
     let webhook = launch.params.webhook.clone();
     let hook_body = |kind: &str| {
         json!({
@@ -220,11 +224,12 @@ fn clean_up(
     leftovers: &Leftovers,
 ) -> u64 {
     let mut deleted = 0;
-    if let Some((props_bucket, key)) = &leftovers.props
-        && let Ok(b) = context.storage.bucket(props_bucket)
-        && b.delete(key).is_ok()
-    {
-        deleted += 1;
+    for (props_bucket, key) in &leftovers.props {
+        if let Ok(b) = context.storage.bucket(props_bucket)
+            && b.delete(key).is_ok()
+        {
+            deleted += 1;
+        }
     }
     if let Ok(objects) = bucket.list(&super::transport_prefix(render_id)) {
         for object in objects {
@@ -251,7 +256,7 @@ fn orchestrate(
     context: &mut Context<'_>,
     launch: &LaunchPayload,
     tracker: &mut Tracker,
-    leftovers: &Leftovers,
+    leftovers: &mut Leftovers,
     launched_at: u64,
 ) -> Result<(), Failure> {
     let params = &launch.params;
@@ -263,14 +268,34 @@ fn orchestrate(
     let site = super::load_site(context.storage, &params.serve_url, bucket.name())?;
     tracker.progress.serve_url_opened = Some(crate::util::now_ms());
     tracker.dirty = true;
-    let bundle = crate::sites::bundle(&site, &props, &params.env_variables)?;
-    let info = Engine::new(bundle, Limits::default())
+    let bundle = crate::sites::bundle(
+        &site,
+        &props,
+        &params.env_variables,
+        context.config.fetch_private_addresses,
+    )?;
+    // calculateMetadata runs here, once; every chunk renders the props it resolved.
+    let (info, resolved) = Engine::new(bundle, Limits::default())
         .and_then(|mut engine| {
-            engine.select_with(&params.composition, &props, &params.force.overrides())
+            engine.resolve(&params.composition, &props, &params.force.overrides())
         })
         .map_err(FarmError::from)?;
     tracker.progress.composition_validated = Some(crate::util::now_ms());
     tracker.flush()?;
+    // Uploaded when, with the input props and the environment variables, they would push a
+    // renderer's payload over the limit.
+    let env_len = serde_json::to_string(&params.env_variables).map_or(0, |t| t.len());
+    let room = VIDEO_LIMIT.saturating_sub(params.input_props.payload_len() + env_len);
+    let resolved_props = SerializedInputProps::from_text(
+        resolved.props,
+        PropsKind::Resolved,
+        bucket.as_ref(),
+        room,
+    )?;
+    if let Some((b, key)) = resolved_props.uploaded_as(PropsKind::Resolved) {
+        leftovers.props.push((b.to_string(), key));
+    }
+    let resolved_metadata = resolved.metadata;
 
     // Plan.
     let media_codec = MediaCodec::parse(&params.codec).map_err(FarmError::from)?;
@@ -389,6 +414,7 @@ fn orchestrate(
             retries_left,
             attempt,
             input_props: params.input_props.clone(),
+            resolved_props: Some(resolved_props.clone()),
             render_id: render_id.clone(),
             bucket_name: bucket.name().to_string(),
             serve_url: params.serve_url.clone(),
@@ -416,6 +442,7 @@ fn orchestrate(
             enable_cancellation: true,
             sound: sound.is_some(),
             env_variables: params.env_variables.clone(),
+            resolved_metadata: Some(resolved_metadata.clone()),
         };
         let mut value = serde_json::to_value(payload).expect("payload serialises");
         value["type"] = json!("renderer");

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
-use kinema_compose::{CompositionInfo, ConfigOverrides, Engine, EnvVariables, Limits};
+use kinema_compose::{
+    CompositionInfo, ConfigOverrides, Engine, EnvVariables, Limits, ResolvedComposition,
+};
 use kinema_encode::audio::MixWindow;
 use kinema_encode::{
     Alpha, ChunkTiming, EncoderBackend, FrameChanges, MediaCodec, PixelFormat, RgbaFrame,
@@ -21,6 +23,7 @@ use crate::error::FarmError;
 use crate::function::Context;
 use crate::payload::{RendererPayload, parse};
 use crate::progress::ErrorInfo;
+use crate::props::PropsKind;
 use crate::soundtrack::Heard;
 
 /// A composition ready to render frames, kept while the worker is warm.
@@ -43,6 +46,8 @@ pub(crate) struct SceneSpec<'a> {
     pub scale: f64,
     pub overrides: &'a ConfigOverrides,
     pub env: &'a EnvVariables,
+    /// The composition as the launch resolved it, taken as it is; `None`: resolved here.
+    pub resolved: Option<&'a ResolvedComposition>,
 }
 
 /// Loads site + composition (reusing the warm one when it is the same) and returns it.
@@ -58,23 +63,31 @@ pub(crate) fn prepare_scene<'w>(
         scale,
         overrides,
         env,
+        resolved,
     } = *spec;
     let site = super::load_site(context.storage, serve_url, bucket_name)?;
     // The site's folder names its bucket, name and content fingerprint.
     let key = format!(
-        "{}/{}/{}/{scale}/{overrides:?}/{}",
+        "{}/{}/{}/{scale}/{overrides:?}/{}/{}",
         site.dir.display(),
         composition,
         crate::util::sha256_hex(props.to_string().as_bytes()),
         crate::util::sha256_hex(&serde_json::to_vec(env).unwrap_or_default()),
+        resolved.map_or_else(String::new, |r| crate::util::sha256_hex(
+            format!("{:?}\n{}", r.metadata, r.props).as_bytes()
+        )),
     );
     let reuse = context.warm.scene.as_ref().is_some_and(|s| s.key == key);
     if !reuse {
         context.warm.scene = None;
-        let bundle = crate::sites::bundle(&site, props, env)?;
+        let bundle =
+            crate::sites::bundle(&site, props, env, context.config.fetch_private_addresses)?;
         let public_dir = Some(site.dir.join("public")).filter(|p| p.is_dir());
         let mut engine = Engine::new(bundle, Limits::default())?;
-        let info = engine.select_with(composition, props, overrides)?;
+        let info = match resolved {
+            Some(resolved) => engine.adopt(resolved, props)?,
+            None => engine.select_with(composition, props, overrides)?,
+        };
         let mut paint = PaintOptions::for_public_dir(public_dir);
         // A site's code may come from anyone who can call the farm (the HTTP API takes it in
         // the request): it reads its own public/ folder, not the machine's files.
@@ -96,6 +109,21 @@ pub(crate) fn prepare_scene<'w>(
         });
     }
     Ok(context.warm.scene.as_mut().expect("set above"))
+}
+
+/// The composition as the launch resolved it, when the payload carries it.
+fn resolved_composition(
+    task: &RendererPayload,
+    storage: &dyn Storage,
+) -> Result<Option<ResolvedComposition>, FarmError> {
+    let (Some(props), Some(metadata)) = (&task.resolved_props, &task.resolved_metadata) else {
+        return Ok(None);
+    };
+    Ok(Some(ResolvedComposition {
+        id: task.composition.clone(),
+        metadata: metadata.clone(),
+        props: props.text(PropsKind::Resolved, storage)?,
+    }))
 }
 
 /// A chunk attempt's status object (reference §2.5, schema 1).
@@ -325,10 +353,12 @@ fn render_chunk(
 ) -> ChunkResult {
     let whole = |e: FarmError| (None, e);
     let props = task.input_props.resolve(context.storage).map_err(whole)?;
+    let resolved = resolved_composition(task, context.storage).map_err(whole)?;
     let codec = match MediaCodec::parse(&task.codec).map_err(|e| whole(e.into()))? {
         MediaCodec::Video(codec) => codec,
         MediaCodec::Audio(_) => {
-            return compose_chunk_sound(context, task, bucket, status, &props, scratch);
+            let inputs = (&props, resolved.as_ref());
+            return compose_chunk_sound(context, task, bucket, status, inputs, scratch);
         }
     };
     let pixel_format = task
@@ -352,6 +382,7 @@ fn render_chunk(
             scale: task.scale,
             overrides: &task.overrides,
             env: &task.env_variables,
+            resolved: resolved.as_ref(),
         },
     )
     .map_err(whole)?;
@@ -447,7 +478,7 @@ fn compose_chunk_sound(
     task: &RendererPayload,
     bucket: &dyn Bucket,
     status: &mut TransportStatus,
-    props: &Value,
+    (props, resolved): (&Value, Option<&ResolvedComposition>),
     scratch: &std::path::Path,
 ) -> ChunkResult {
     let whole = |e: FarmError| (None, e);
@@ -462,6 +493,7 @@ fn compose_chunk_sound(
             scale: task.scale,
             overrides: &task.overrides,
             env: &task.env_variables,
+            resolved,
         },
     )
     .map_err(whole)?;

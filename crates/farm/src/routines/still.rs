@@ -68,6 +68,7 @@ pub fn run(context: &mut Context<'_>, payload: &Value) -> Result<Value, FarmErro
             scale: request.scale,
             overrides: &request.force.overrides(),
             env: &request.env_variables,
+            resolved: None,
         },
     )?;
     let duration = scene.info.duration_in_frames as i64;

@@ -115,3 +115,53 @@ pub fn format_tags(path: &Path) -> std::collections::BTreeMap<String, String> {
         })
         .unwrap_or_default()
 }
+
+/// An HTTP server on 127.0.0.1 answering every request with `status` and the JSON `body`; its
+/// port, and the requests it had, each as `METHOD /path body`.
+pub fn json_server(
+    status: u16,
+    body: &'static str,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let request: Vec<&str> = line.split_whitespace().collect();
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = header.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut sent = vec![0; length];
+            let _ = reader.read_exact(&mut sent);
+            log.lock().unwrap().push(format!(
+                "{} {} {}",
+                request.first().unwrap_or(&""),
+                request.get(1).unwrap_or(&""),
+                String::from_utf8_lossy(&sent)
+            ));
+            let head = format!(
+                "HTTP/1.1 {status} Answer\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    (port, seen)
+}

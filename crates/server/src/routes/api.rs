@@ -84,7 +84,7 @@ pub async fn render(
     let base = base(&state, &headers);
     let shared = state.clone();
     let started = blocking(move || {
-        request::preflight(&request.props)?;
+        request::preflight(&request.props, state.config.fetch_private_addresses)?;
         let state = shared;
         let farm = state.farm()?;
         let config = &state.config;
@@ -298,7 +298,7 @@ async fn still_through_farm(
         match result {
             Ok(value) => Ok(value),
             Err(error) => {
-                request::preflight(&request.props)?;
+                request::preflight(&request.props, config.fetch_private_addresses)?;
                 Err(error.into())
             }
         }
