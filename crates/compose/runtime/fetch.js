@@ -166,6 +166,10 @@ function define(response, { status, statusText, headers, url, redirected, type, 
 }
 
 const STANDARD_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];
+// Headers the connection itself sets, which a page's fetch() may not set either: they are
+// dropped, as a browser drops them.
+const CONNECTION_HEADERS = ['connection', 'content-length', 'expect', 'host', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
 export async function fetch(input, init) {
   const options = init === undefined || init === null ? {} : init;
@@ -188,6 +192,7 @@ export async function fetch(input, init) {
   const upper = method.toUpperCase();
   if (STANDARD_METHODS.includes(upper)) method = upper;
   if (!TOKEN.test(method)) throw new TypeError(`fetch: "${method}" is not a valid HTTP method.`);
+  if (FORBIDDEN_METHODS.includes(upper)) throw new TypeError(`fetch: the ${upper} method is not allowed.`);
   headers = new Headers(options.headers !== undefined ? options.headers : headers);
   if (options.body !== undefined) body = options.body;
   if (body !== undefined && body !== null && (method === 'GET' || method === 'HEAD')) {
@@ -200,7 +205,8 @@ export async function fetch(input, init) {
     error.name = 'AbortError';
     throw error;
   }
-  const raw = hostFetch(url, method, JSON.stringify([...headers._list]), payload.value === null ? undefined : payload.value);
+  const sent = headers._list.filter(([name]) => !CONNECTION_HEADERS.includes(name));
+  const raw = hostFetch(url, method, JSON.stringify(sent), payload.value === null ? undefined : payload.value);
   const response = Object.create(Response.prototype);
   const empty = method === 'HEAD' || raw.status === 204 || raw.status === 304;
   define(response, {

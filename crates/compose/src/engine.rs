@@ -3,8 +3,9 @@
 //! element trees.
 
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rquickjs::loader::{Loader, Resolver};
 use rquickjs::{
@@ -32,6 +33,10 @@ pub struct Limits {
     pub memory_bytes: usize,
     /// JavaScript stack size (deep recursion fails with a RangeError past it).
     pub stack_bytes: usize,
+    /// Wall-clock time the code's `fetch()` calls may take within one call (loading,
+    /// `calculateMetadata`, a frame): a request waiting on the network uses no CPU, so
+    /// `cpu_time` does not bound it. Past it, `fetch()` rejects.
+    pub fetch_time: Duration,
 }
 
 /// The least JavaScript heap an [`Engine`] takes (`Limits::memory_bytes`).
@@ -43,6 +48,8 @@ impl Default for Limits {
             cpu_time: Duration::from_secs(10),
             memory_bytes: 512 << 20,
             stack_bytes: 1 << 20,
+            // Remotion's default delayRender() timeout.
+            fetch_time: Duration::from_secs(30),
         }
     }
 }
@@ -169,6 +176,8 @@ pub struct Engine {
     limits: Limits,
     watchdog: Arc<Watchdog>,
     meter: Arc<HeapMeter>,
+    /// When the current call's time for `fetch()` runs out (see [`Limits::fetch_time`]).
+    fetch_deadline: Arc<Mutex<Option<Instant>>>,
     selected: Option<CompositionInfo>,
     /// Set after a timeout or out-of-memory: the heap may be inconsistent, so refuse more work.
     broken: Option<String>,
@@ -293,6 +302,7 @@ impl Engine {
             limits,
             watchdog,
             meter,
+            fetch_deadline: Arc::default(),
             selected: None,
             broken: None,
             warned_handles: Default::default(),
@@ -338,6 +348,7 @@ globalThis.__kinema = host;
             .unwrap_or_else(|_| "{}".into());
         let context = "loading the project".to_string();
         let fetcher = self.bundle.fetcher().cloned();
+        let deadline = self.fetch_deadline.clone();
         self.guarded(&context, None, |ctx| {
             let log = Function::new(ctx.clone(), |level: String, message: String| {
                 match level.as_str() {
@@ -348,7 +359,7 @@ globalThis.__kinema = host;
                 }
             })?;
             ctx.globals().set("__kinemaLog", log)?;
-            install_fetch(ctx, fetcher.clone())?;
+            install_fetch(ctx, fetcher.clone(), deadline.clone())?;
             // `process.env`, as Remotion sets it up in the page before the code runs.
             let process = rquickjs::Object::new(ctx.clone())?;
             process.set("env", ctx.json_parse(env.as_str())?)?;
@@ -408,16 +419,7 @@ globalThis.__kinema = host;
             let promise: Promise = call_host(ctx, "select", (id.to_string(), props, overrides))?;
             promise.finish()
         })?;
-        let Some(json) = json else {
-            return Err(ComposeError::UnknownComposition {
-                id: id.to_string(),
-                available: self.composition_ids()?,
-            });
-        };
-        let info: CompositionInfo =
-            serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))?;
-        self.selected = Some(info.clone());
-        Ok(info)
+        self.take_selected(id, json)
     }
 
     /// [`Engine::select_with`], and the composition as other engines can
@@ -460,6 +462,16 @@ globalThis.__kinema = host;
             )?;
             promise.finish()
         })?;
+        self.take_selected(id, json)
+    }
+
+    /// The composition the runtime selected (its description as JSON; `None`: there is no
+    /// composition `id`).
+    fn take_selected(
+        &mut self,
+        id: &str,
+        json: Option<String>,
+    ) -> Result<CompositionInfo, ComposeError> {
         let Some(json) = json else {
             return Err(ComposeError::UnknownComposition {
                 id: id.to_string(),
@@ -555,12 +567,14 @@ globalThis.__kinema = host;
         self.watchdog
             .deadline
             .store(thread_cpu_nanos().saturating_add(limit), Ordering::Relaxed);
+        *lock(&self.fetch_deadline) = Instant::now().checked_add(self.limits.fetch_time);
         let bundle = self.bundle.clone();
         let result = self.context.with(|ctx| match f(&ctx).catch(&ctx) {
             Ok(value) => Ok(value),
             Err(caught) => Err(convert(&bundle, caught)),
         });
         self.watchdog.deadline.store(0, Ordering::Relaxed);
+        *lock(&self.fetch_deadline) = None;
         match result {
             Ok(value) => Ok(value),
             Err(failure) => {
@@ -730,6 +744,10 @@ fn display_value(value: &Value<'_>) -> String {
         .unwrap_or_else(|_| "<unprintable>".into())
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// `f` as a host function whose answer lives as long as the context it is given (a closure
 /// alone cannot say so).
 fn fetch_host<F>(f: F) -> F
@@ -749,7 +767,11 @@ where
 /// JSON pairs, body as a string or ArrayBuffer)` answers `{url, redirected, status, statusText,
 /// headers as JSON pairs, body: ArrayBuffer}` or throws a `TypeError`; `__kinemaDecode(buffer)`
 /// decodes UTF-8 as `TextDecoder` does.
-fn install_fetch(ctx: &Ctx<'_>, fetcher: Option<Arc<dyn Fetcher>>) -> rquickjs::Result<()> {
+fn install_fetch(
+    ctx: &Ctx<'_>,
+    fetcher: Option<Arc<dyn Fetcher>>,
+    deadline: Arc<Mutex<Option<Instant>>>,
+) -> rquickjs::Result<()> {
     let fetch = Function::new(
         ctx.clone(),
         fetch_host(move |ctx, url, method, headers, body| {
@@ -779,23 +801,34 @@ fn install_fetch(ctx: &Ctx<'_>, fetcher: Option<Arc<dyn Fetcher>>) -> rquickjs::
                     None => return Err(failed("the body is neither a string nor bytes")),
                 },
             };
+            // No deadline outside a call: there is no time for fetching at all.
+            let timeout = lock(&deadline)
+                .map(|deadline| deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_default();
+            if timeout.is_zero() {
+                return Err(failed(
+                    "the time for fetching in this call (Limits::fetch_time) ran out",
+                ));
+            }
             let request = FetchRequest {
                 url: url.clone(),
                 method,
                 headers,
                 body,
+                timeout,
             };
             let response = fetcher.fetch(request).map_err(|reason| failed(&reason))?;
             let answer = Object::new(ctx.clone())?;
-            answer.set("redirected", response.url != url)?;
+            answer.set("redirected", response.redirected)?;
             answer.set("url", response.url)?;
             answer.set("status", response.status)?;
             answer.set("statusText", response.status_text)?;
             let headers = serde_json::to_string(&response.headers).expect("pairs serialise");
             answer.set("headers", headers)?;
+            // Copied into the JavaScript heap, where the memory limit counts it.
             answer.set(
                 "body",
-                rquickjs::ArrayBuffer::new(ctx.clone(), response.body)?,
+                rquickjs::ArrayBuffer::new_copy(ctx.clone(), &response.body)?,
             )?;
             Ok(answer)
         }),

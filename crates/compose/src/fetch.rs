@@ -19,6 +19,9 @@ pub struct FetchRequest {
     /// Names lower case, in the order given.
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// How long the answer may take: what is left of the engine's time for fetching in this
+    /// call ([`crate::Limits::fetch_time`]).
+    pub timeout: std::time::Duration,
 }
 
 /// What answered a [`FetchRequest`]: any status, as `fetch()` resolves to a response whatever
@@ -27,6 +30,8 @@ pub struct FetchRequest {
 pub struct FetchResponse {
     /// The URL the body came from, after redirects.
     pub url: String,
+    /// Whether a redirect led there.
+    pub redirected: bool,
     pub status: u16,
     pub status_text: String,
     pub headers: Vec<(String, String)>,

@@ -934,6 +934,7 @@ impl kinema_compose::Fetcher for TableFetcher {
             .ok_or_else(|| format!("connection refused ({key})"))?;
         Ok(kinema_compose::FetchResponse {
             url: request.url.replace("/moved", "/final"),
+            redirected: request.url.contains("/moved"),
             status: *status,
             status_text: kinema_compose::fetch::status_text(*status).into(),
             headers: vec![("content-type".into(), "application/json".into())],
@@ -954,7 +955,7 @@ registerRoot(() => <Composition id="Data" component={Show} durationInFrames={1} 
   calculateMetadata={async () => {
     const response = await fetch(staticFile('data.json'));
     const data = await response.json();
-    const posted = await fetch('https://api.example/moved', {method: 'post', headers: {'X-Key': ' k1 '}, body: JSON.stringify({q: 'héllo ✓'})});
+    const posted = await fetch('https://api.example/moved', {method: 'post', headers: {'X-Key': ' k1 ', Host: 'elsewhere', 'Content-Length': '1'}, body: JSON.stringify({q: 'héllo ✓'})});
     const post = {status: posted.status, ok: posted.ok, redirected: posted.redirected, url: posted.url, type: posted.headers.get('Content-Type'), text: await posted.text()};
     let reread;
     try { await posted.text(); } catch (e) { reread = e.message; }
@@ -965,7 +966,8 @@ registerRoot(() => <Composition id="Data" component={Show} durationInFrames={1} 
     const headers = new Headers([['B', '2'], ['a', '1']]);
     headers.append('b', '3');
     const bytes = await new Response('✓').arrayBuffer();
-    const extras = {reread, headers: [...headers], bytes: [...new Uint8Array(bytes)], made: await Response.json({x: 1}).json()};
+    const trace = await fetch('https://api.example/', {method: 'trace'}).catch((e) => e.message);
+    const extras = {reread, trace, headers: [...headers], bytes: [...new Uint8Array(bytes)], made: await Response.json({x: 1}).json()};
     return {durationInFrames: data.frames, props: {data, post, missing, failure, extras}};
   }} />);
 "#.to_string()), ("src/show.tsx".to_string(), code.to_string())].into(),
@@ -999,14 +1001,15 @@ registerRoot(() => <Composition id="Data" component={Show} durationInFrames={1} 
             "failure": "TypeError: fetch https://down.example/ failed: connection refused (GET https://down.example/)",
             "extras": {
                 "reread": "Body is unusable: Body has already been read",
+                "trace": "fetch: the TRACE method is not allowed.",
                 "headers": [["a", "1"], ["b", "2, 3"]],
                 "bytes": [226, 156, 147],
                 "made": {"x": 1},
             },
         })
     );
-    // The request as sent: the method upper case, headers trimmed and lower case, the body as
-    // UTF-8 with the content type a string body implies.
+    // The request as sent: the method upper case, headers trimmed and lower case (those the
+    // connection sets dropped), the body as UTF-8 with the content type a string body implies.
     let seen = fetcher.seen.lock().unwrap();
     let post = seen.iter().find(|r| r.method == "POST").unwrap();
     assert_eq!(
@@ -1038,4 +1041,56 @@ fn fetch_without_a_fetcher_rejects_saying_so() {
         engine.render_frame(0).unwrap().text_content(),
         "fetch https://example.com/ failed: this engine has no network access"
     );
+}
+
+#[test]
+fn fetching_has_a_time_limit_per_call() {
+    // A request waiting on the network uses no CPU: the engine bounds fetching by wall-clock
+    // time per call, and tells the fetcher what is left.
+    struct Slow(std::sync::Mutex<Vec<std::time::Duration>>);
+    impl kinema_compose::Fetcher for Slow {
+        fn fetch(
+            &self,
+            request: kinema_compose::FetchRequest,
+        ) -> Result<kinema_compose::FetchResponse, String> {
+            self.0.lock().unwrap().push(request.timeout);
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            Ok(kinema_compose::FetchResponse {
+                url: request.url,
+                redirected: false,
+                status: 200,
+                status_text: "OK".into(),
+                headers: Vec::new(),
+                body: b"1".to_vec(),
+            })
+        }
+    }
+    let slow = Arc::new(Slow(Default::default()));
+    let files = MemoryFiles {
+        files: [("src/index.tsx".to_string(), r#"import {registerRoot, Composition} from 'remotion';
+registerRoot(() => <Composition id="Slow" component={() => null} durationInFrames={1} fps={30} width={10} height={10}
+  calculateMetadata={async () => {
+    await fetch('https://a.example/');
+    const second = await fetch('https://a.example/').then(() => 'answered', (e) => e.message);
+    return {props: {second}};
+  }} />);"#.to_string())].into(),
+    };
+    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project)
+        .unwrap()
+        .with_fetcher(slow.clone());
+    let limits = Limits {
+        fetch_time: std::time::Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let mut engine = Engine::new(Arc::new(bundle), limits).unwrap();
+    let info = engine.select("Slow", &json!({})).unwrap();
+    assert_eq!(
+        info.props["second"],
+        "fetch https://a.example/ failed: the time for fetching in this call (Limits::fetch_time) ran out"
+    );
+    assert_eq!(slow.0.lock().unwrap().len(), 1);
+    assert!(slow.0.lock().unwrap()[0] <= std::time::Duration::from_millis(100));
+    // The next call has its own time: its first fetch is made.
+    engine.select("Slow", &json!({})).unwrap();
+    assert_eq!(slow.0.lock().unwrap().len(), 2);
 }

@@ -98,7 +98,9 @@ impl SerializedInputProps {
             limit / 1000,
             text.len() / 1024
         );
-        let hash = crate::util::sha256_hex(text.as_bytes());
+        // A random name, as Remotion's JS client and launch give one: two renders of the same
+        // props must not share an upload, which the first to finish deletes.
+        let hash = crate::util::random_id(10);
         bucket.put(&kind.key(&hash), text.as_bytes(), &PutOptions::default())?;
         Ok(SerializedInputProps::BucketUrl {
             hash,

@@ -574,17 +574,25 @@ pub fn bundle(
     )))
 }
 
-/// What answers the `fetch()` of code the farm runs: it reaches what the code's frames' images
-/// may, its own `public_dir` and public addresses (private ones where the farm's operator
-/// allows them), not the machine's files, since the code may come from anyone who can call
-/// the farm.
-pub fn fetcher(public_dir: Option<PathBuf>, allow_private_addresses: bool) -> Arc<dyn Fetcher> {
-    Arc::new(ProjectFetcher::new(ResourceOptions {
+/// What code the farm runs may load, its frames' images and its `fetch()` alike. The code may
+/// come from anyone who can call the farm (the HTTP API takes it in the request), so it reads
+/// its own `public_dir`, not the machine's files, and reaches public addresses only, unless
+/// the farm's operator allows private ones too.
+pub fn reach(public_dir: Option<PathBuf>, allow_private_addresses: bool) -> ResourceOptions {
+    ResourceOptions {
         public_dir,
         allow_files: false,
         allow_private_addresses,
         ..ResourceOptions::default()
-    }))
+    }
+}
+
+/// What answers the `fetch()` of code the farm runs (see [`reach`]).
+pub fn fetcher(public_dir: Option<PathBuf>, allow_private_addresses: bool) -> Arc<dyn Fetcher> {
+    Arc::new(ProjectFetcher::new(reach(
+        public_dir,
+        allow_private_addresses,
+    )))
 }
 
 /// The composition a dynamic site's props describe.

@@ -1774,9 +1774,10 @@ fn farm_renders_read_the_environment_variables_sent() {
 #[test]
 fn farm_chunks_render_the_props_the_launch_resolved() {
     // calculateMetadata counts its runs in each engine and returns a date and props too big
-    // for a renderer's payload. Every chunk must take the launch's props as they are (its
-    // own calculateMetadata never runs, and the date is still a date), fetched from the bucket,
-    // which keeps none of them after the render.
+    // for a renderer's payload (the pool refuses Event payloads over 256 KB, as Lambda does).
+    // Every chunk must take the launch's props as they are (its own calculateMetadata never
+    // runs, and the date is still a date), fetched from the bucket, which keeps none of them
+    // after the render.
     let dir = std::env::temp_dir().join(format!("kinema-farm-resolved-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("project/src")).unwrap();

@@ -16,7 +16,10 @@ use kinema_compose::fetch::status_text;
 use kinema_compose::{FetchRequest, FetchResponse, Fetcher};
 use ureq::ResponseExt;
 
-use crate::resources::{BASE_URL, ResourceLoader, ResourceOptions, decode_data_url};
+use crate::resources::{
+    BASE_URL, ResourceLoader, ResourceOptions, content_type, decode_data_url, read_body,
+    remote_agent,
+};
 
 /// Answers `fetch()` as a project's frames load their resources.
 pub struct ProjectFetcher {
@@ -56,32 +59,32 @@ impl Fetcher for ProjectFetcher {
 
 impl ProjectFetcher {
     fn local(&self, url: &Url, given: &str) -> Result<FetchResponse, String> {
-        let answer = |status: u16, content_type: String, body: Vec<u8>| FetchResponse {
+        let answer = |status: u16, content_type: &str, body: Vec<u8>| FetchResponse {
             url: given.to_string(),
+            redirected: false,
             status,
             status_text: status_text(status).to_string(),
-            headers: vec![("content-type".to_string(), content_type)],
+            headers: vec![("content-type".to_string(), content_type.to_string())],
             body,
         };
         if url.scheme() == "data" {
             let body = decode_data_url(url.as_str())?;
-            return Ok(answer(200, data_url_type(url.as_str()), body.to_vec()));
+            return Ok(answer(200, &data_url_type(url.as_str()), body.to_vec()));
         }
-        if url.scheme() == "kinema" {
-            return match self.loader.public_file(url)? {
-                Some(path) => {
-                    let body = self.loader.load(url)?;
-                    Ok(answer(200, content_type_of(&path), body.to_vec()))
-                }
-                None => Ok(answer(404, "text/plain".into(), Vec::new())),
-            };
-        }
-        let path = self
-            .loader
-            .local_file(url)
-            .expect("a file URL names a local file")?;
-        let body = self.loader.load(url)?;
-        Ok(answer(200, content_type_of(&path), body.to_vec()))
+        let path = if url.scheme() == "kinema" {
+            match self.loader.public_file(url) {
+                Some(path) => path,
+                // What a server of the folder answers; outside it, the same.
+                None => return Ok(answer(404, "text/plain; charset=utf-8", Vec::new())),
+            }
+        } else {
+            self.loader
+                .local_file(url)
+                .unwrap_or_else(|| Err("not a local file".to_string()))?
+        };
+        let body = self.loader.read_file(&path)?;
+        let name = path.to_string_lossy();
+        Ok(answer(200, content_type(&name), body.to_vec()))
     }
 
     fn remote(&self, url: &Url, request: FetchRequest) -> Result<FetchResponse, String> {
@@ -89,11 +92,8 @@ impl ProjectFetcher {
         if !options.allow_remote {
             return Err("remote URLs are disabled for this render".to_string());
         }
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(options.remote_timeout))
-            .http_status_as_error(false)
-            .allow_non_standard_methods(true);
-        let agent = crate::public_hosts::agent(config, options.allow_private_addresses);
+        let timeout = options.remote_timeout.min(request.timeout);
+        let agent = remote_agent(options, timeout, false);
         let mut builder = ureq::http::Request::builder()
             .method(request.method.as_str())
             .uri(url.as_str());
@@ -108,6 +108,8 @@ impl ProjectFetcher {
         .map_err(|e| format!("request failed: {e}"))?;
         let status = response.status();
         let final_url = response.get_uri().to_string();
+        // Compared as parsed URLs: `https://host` and `https://host/` are one.
+        let redirected = Url::parse(&final_url).map_or(true, |landed| landed != *url);
         let headers = response
             .headers()
             .iter()
@@ -116,14 +118,10 @@ impl ProjectFetcher {
                 (name.as_str().to_string(), value)
             })
             .collect();
-        let body = response
-            .into_body()
-            .into_with_config()
-            .limit(options.max_bytes)
-            .read_to_vec()
-            .map_err(|e| format!("reading the response failed: {e}"))?;
+        let body = read_body(response.into_body(), options)?;
         Ok(FetchResponse {
             url: final_url,
+            redirected,
             status: status.as_u16(),
             status_text: status.canonical_reason().unwrap_or("").to_string(),
             headers,
@@ -144,36 +142,6 @@ fn data_url_type(url: &str) -> String {
     } else {
         media.to_string()
     }
-}
-
-/// The content type a server of the public folder would give a file.
-fn content_type_of(path: &std::path::Path) -> String {
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match extension.as_str() {
-        "json" => "application/json",
-        "txt" => "text/plain",
-        "csv" => "text/csv",
-        "html" | "htm" => "text/html",
-        "css" => "text/css",
-        "js" | "mjs" => "text/javascript",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        _ => "application/octet-stream",
-    }
-    .to_string()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! Failures are recorded and turned into an error that names the `src` and the frame.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -70,8 +70,8 @@ enum PublicFile {
     Found(PathBuf),
     /// There is no public folder.
     NoFolder,
-    /// The folder has no such file.
-    Missing(PathBuf),
+    /// The folder has no such file (the path as the error names it).
+    Missing(String),
 }
 
 /// The synchronous resource loader handed to Blitz.
@@ -139,42 +139,64 @@ impl ResourceLoader {
 
     /// The file a project URL names inside `public/` (never outside it).
     fn project_path(&self, url: &Url) -> Result<PathBuf, String> {
-        match self.locate_public_file(url)? {
+        match self.locate_public_file(url) {
             PublicFile::Found(path) => Ok(path),
             PublicFile::NoFolder => Err(match &self.options.public_dir {
                 Some(dir) => format!("the public folder {} does not exist", dir.display()),
                 None => "this composition has no public/ folder to load files from".to_string(),
             }),
-            PublicFile::Missing(path) => Err(format!("{} does not exist", path.display())),
+            PublicFile::Missing(path) => Err(format!("{path} does not exist")),
         }
     }
 
-    /// The file a project URL names inside `public/`: `None` where there is no such file (or
-    /// no folder), an error where the URL points outside the folder.
-    pub(crate) fn public_file(&self, url: &Url) -> Result<Option<PathBuf>, String> {
-        Ok(match self.locate_public_file(url)? {
-            PublicFile::Found(path) => Some(path),
-            PublicFile::NoFolder | PublicFile::Missing(_) => None,
-        })
+    /// The file a project URL names inside `public/`, where there is one: not a folder, not
+    /// outside it.
+    pub(crate) fn public_file(&self, url: &Url) -> Option<PathBuf> {
+        match self.locate_public_file(url) {
+            PublicFile::Found(path) if path.is_file() => Some(path),
+            _ => None,
+        }
     }
 
-    fn locate_public_file(&self, url: &Url) -> Result<PublicFile, String> {
+    fn locate_public_file(&self, url: &Url) -> PublicFile {
         let path = percent_decode(url.path());
         let relative = path
             .strip_prefix("/static/")
             .or_else(|| path.strip_prefix('/'))
             .unwrap_or(&path);
         let Some(root) = &self.public_root else {
-            return Ok(PublicFile::NoFolder);
+            return PublicFile::NoFolder;
         };
-        let candidate = root.join(relative);
-        let Ok(resolved) = candidate.canonicalize() else {
-            return Ok(PublicFile::Missing(candidate));
-        };
-        if !resolved.starts_with(root) {
-            return Err(format!("{relative} points outside the public/ folder"));
+        // A path that climbs out (`..`) or starts again from the root is missing without the
+        // disk being asked, and one that leads out through a link is missing too: no answer
+        // tells which files exist outside the folder.
+        let plain = Path::new(relative)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if !plain {
+            return PublicFile::Missing(relative.to_string());
         }
-        Ok(PublicFile::Found(resolved))
+        let candidate = root.join(relative);
+        match candidate.canonicalize() {
+            Ok(resolved) if resolved.starts_with(root) => PublicFile::Found(resolved),
+            _ => PublicFile::Missing(candidate.display().to_string()),
+        }
+    }
+
+    /// A file's bytes, within the size limit.
+    pub(crate) fn read_file(&self, path: &Path) -> Result<Bytes, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.len() > self.options.max_bytes {
+            return Err(format!(
+                "{} is {} bytes, over the {}-byte limit",
+                path.display(),
+                meta.len(),
+                self.options.max_bytes
+            ));
+        }
+        std::fs::read(path)
+            .map(Bytes::from)
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
     pub(crate) fn options(&self) -> &ResourceOptions {
@@ -197,21 +219,6 @@ impl ResourceLoader {
             _ => None,
         }
     }
-
-    fn read_file(&self, path: &Path) -> Result<Bytes, String> {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if meta.len() > self.options.max_bytes {
-            return Err(format!(
-                "{} is {} bytes, over the {}-byte limit",
-                path.display(),
-                meta.len(),
-                self.options.max_bytes
-            ));
-        }
-        std::fs::read(path)
-            .map(Bytes::from)
-            .map_err(|e| format!("{}: {e}", path.display()))
-    }
 }
 
 impl NetProvider for ResourceLoader {
@@ -227,6 +234,39 @@ impl NetProvider for ResourceLoader {
                     .push(LoadFailure { url, reason });
             }
         }
+    }
+}
+
+/// The content type of a file named `name`, from its extension (`application/octet-stream`
+/// when unknown): what the farm's file server and `fetch()` of a public file answer.
+pub fn content_type(name: &str) -> &'static str {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("mp4" | "m4v") => "video/mp4",
+        Some("webm") => "video/webm",
+        Some("mov") => "video/quicktime",
+        Some("mkv") => "video/x-matroska",
+        Some("gif") => "image/gif",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("svg") => "image/svg+xml",
+        Some("mp3") => "audio/mpeg",
+        Some("m4a" | "aac") => "audio/aac",
+        Some("wav") => "audio/wav",
+        Some("json") => "application/json",
+        Some("html") => "text/html; charset=utf-8",
+        Some("txt" | "log") => "text/plain; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("ts" | "tsx" | "jsx") => "text/plain; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("xml") => "application/xml",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("ttf") => "font/ttf",
+        Some("otf") => "font/otf",
+        _ => "application/octet-stream",
     }
 }
 
@@ -361,19 +401,35 @@ fn fetch_remote(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
 }
 
 fn fetch_remote_uncached(url: &Url, options: &ResourceOptions) -> Result<Bytes, String> {
-    let config = ureq::Agent::config_builder().timeout_global(Some(options.remote_timeout));
-    let agent = crate::public_hosts::agent(config, options.allow_private_addresses);
+    let agent = remote_agent(options, options.remote_timeout, true);
     let response = agent
         .get(url.as_str())
         .call()
         .map_err(|e| format!("request failed: {e}"))?;
-    let bytes = response
-        .into_body()
-        .into_with_config()
+    read_body(response.into_body(), options).map(Bytes::from)
+}
+
+/// An agent for `http(s)` requests within `timeout`, reaching private addresses only where
+/// `options` allow; `statuses_as_errors`: whether an answer outside 2xx is an error (a
+/// resource) or an answer (`fetch()`).
+pub(crate) fn remote_agent(
+    options: &ResourceOptions,
+    timeout: Duration,
+    statuses_as_errors: bool,
+) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(statuses_as_errors)
+        .allow_non_standard_methods(true);
+    crate::public_hosts::agent(config, options.allow_private_addresses)
+}
+
+/// A response's body, within the size limit.
+pub(crate) fn read_body(body: ureq::Body, options: &ResourceOptions) -> Result<Vec<u8>, String> {
+    body.into_with_config()
         .limit(options.max_bytes)
         .read_to_vec()
-        .map_err(|e| format!("reading the response failed: {e}"))?;
-    Ok(Bytes::from(bytes))
+        .map_err(|e| format!("reading the response failed: {e}"))
 }
 
 /// Whether `bytes` are an SVG document with an `<image>` whose `href` is not a `data:` URL: a

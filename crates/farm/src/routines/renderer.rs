@@ -88,12 +88,8 @@ pub(crate) fn prepare_scene<'w>(
             Some(resolved) => engine.adopt(resolved, props)?,
             None => engine.select_with(composition, props, overrides)?,
         };
-        let mut paint = PaintOptions::for_public_dir(public_dir);
-        // A site's code may come from anyone who can call the farm (the HTTP API takes it in
-        // the request): it reads its own public/ folder, not the machine's files.
-        paint.resources.allow_files = false;
-        // Nor hosts only the farm's machine can reach, unless its operator allows them.
-        paint.resources.allow_private_addresses = context.config.fetch_private_addresses;
+        let mut paint = PaintOptions::for_public_dir(public_dir.clone());
+        paint.resources = crate::sites::reach(public_dir, context.config.fetch_private_addresses);
         paint.scale = scale;
         paint.ffmpeg = context.config.ffmpeg.clone();
         // Frames go to a video encoder, which takes premultiplied pixels as they are.

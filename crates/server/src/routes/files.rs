@@ -18,30 +18,7 @@ use crate::state::SharedState;
 /// Bytes read from the bucket per piece of a streamed download.
 const PIECE: u64 = 1 << 20;
 
-pub fn content_type(key: &str) -> &'static str {
-    let extension = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("mp4" | "m4v") => "video/mp4",
-        Some("webm") => "video/webm",
-        Some("mov") => "video/quicktime",
-        Some("mkv") => "video/x-matroska",
-        Some("gif") => "image/gif",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("webp") => "image/webp",
-        Some("svg") => "image/svg+xml",
-        Some("mp3") => "audio/mpeg",
-        Some("m4a" | "aac") => "audio/aac",
-        Some("wav") => "audio/wav",
-        Some("json") => "application/json",
-        Some("html") => "text/html; charset=utf-8",
-        Some("txt" | "log") => "text/plain; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("ts" | "tsx" | "jsx") => "text/plain; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
+pub use kinema_paint::resources::content_type;
 
 /// The byte range a `Range` header asks for, inclusive. `Err` when it cannot be satisfied;
 /// `Ok(None)` when the whole object is served (no header, or one this server ignores, like
