@@ -50,6 +50,27 @@ pub(crate) struct SceneSpec<'a> {
     pub resolved: Option<&'a ResolvedComposition>,
 }
 
+impl<'a> SceneSpec<'a> {
+    /// The scene a chunk renders: its payload's, with its input props and what the launch
+    /// resolved.
+    fn of_chunk(
+        task: &'a RendererPayload,
+        props: &'a Value,
+        resolved: Option<&'a ResolvedComposition>,
+    ) -> SceneSpec<'a> {
+        SceneSpec {
+            bucket_name: &task.bucket_name,
+            serve_url: &task.serve_url,
+            composition: &task.composition,
+            props,
+            scale: task.scale,
+            overrides: &task.overrides,
+            env: &task.env_variables,
+            resolved,
+        }
+    }
+}
+
 /// Loads site + composition (reusing the warm one when it is the same) and returns it.
 pub(crate) fn prepare_scene<'w>(
     context: &'w mut Context<'_>,
@@ -370,16 +391,7 @@ fn render_chunk(
     let (received, warm) = (context.received, context.warm.invocations > 0);
     let scene = prepare_scene(
         context,
-        &SceneSpec {
-            bucket_name: &task.bucket_name,
-            serve_url: &task.serve_url,
-            composition: &task.composition,
-            props: &props,
-            scale: task.scale,
-            overrides: &task.overrides,
-            env: &task.env_variables,
-            resolved: resolved.as_ref(),
-        },
+        &SceneSpec::of_chunk(task, &props, resolved.as_ref()),
     )
     .map_err(whole)?;
     let settings = VideoSettings {
@@ -479,20 +491,8 @@ fn compose_chunk_sound(
 ) -> ChunkResult {
     let whole = |e: FarmError| (None, e);
     let cancel_key = super::cancel_key(&task.render_id);
-    let scene = prepare_scene(
-        context,
-        &SceneSpec {
-            bucket_name: &task.bucket_name,
-            serve_url: &task.serve_url,
-            composition: &task.composition,
-            props,
-            scale: task.scale,
-            overrides: &task.overrides,
-            env: &task.env_variables,
-            resolved,
-        },
-    )
-    .map_err(whole)?;
+    let scene =
+        prepare_scene(context, &SceneSpec::of_chunk(task, props, resolved)).map_err(whole)?;
     let every = task.progress_every_nth_frame.max(1) as u64;
     let mut last_cancel_check = std::time::Instant::now();
     let first = task.composition_start;
