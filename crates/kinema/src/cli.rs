@@ -507,6 +507,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 enforce_audio_track,
                 separate_audio_to,
             } = *sound;
+            // What the code and frames may load, for each kind of output.
+            let reach = Reach {
+                public: &public,
+                offline,
+            };
             if sequence {
                 let image_format = image_format
                     .as_deref()
@@ -550,10 +555,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 let input = RenderInput::load(
                     &entry,
                     &code,
-                    Reach {
-                        public: &public,
-                        offline,
-                    },
+                    reach,
                     &env,
                     props.as_deref(),
                     frames.as_deref(),
@@ -667,10 +669,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 let input = RenderInput::load(
                     &entry,
                     &code,
-                    Reach {
-                        public: &public,
-                        offline,
-                    },
+                    reach,
                     &env,
                     props.as_deref(),
                     frames.as_deref(),
@@ -731,10 +730,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let input = RenderInput::load(
                 &entry,
                 &code,
-                Reach {
-                    public: &public,
-                    offline,
-                },
+                reach,
                 &env,
                 props.as_deref(),
                 frames.as_deref(),
