@@ -2,9 +2,10 @@
 // props (running calculateMetadata), and render frames to tapes of host nodes.
 
 import { createElement } from 'react';
-import { renderToHost, OPEN, CLOSE } from 'kinema:render';
+import { renderToHost, unmountAll, FiberStore, OPEN, CLOSE } from 'kinema:render';
 import { TimelineContext, VideoConfigContext } from 'remotion';
 import * as state from 'kinema:state';
+import * as timers from 'kinema:timers';
 
 function registered() {
   const dynamic = state.getDynamic();
@@ -137,8 +138,14 @@ function describe(resolved) {
 
 let active = null;
 
+// How many times one frame may re-render because its state changed (React gives up on an
+// update loop at 50 too).
+const MAX_PASSES = 50;
+
 function activate(resolved) {
+  if (active !== null) unmountAll(active.fibers);
   active = {
+    fibers: new FiberStore(),
     resolved,
     config: Object.freeze({
       id: resolved.id,
@@ -230,21 +237,57 @@ export const host = {
     return JSON.stringify(describe(resolved));
   },
 
-  frame(frame) {
+  // One render pass of a frame: pass 0 starts the frame, later passes re-render it after its
+  // state changed (see settle). Effects have run when this returns.
+  frame(frame, pass) {
     if (active === null) throw new Error('No composition selected.');
+    if (pass === 0) {
+      active.fibers.passes = 0;
+      timers.beginWait();
+    }
+    active.fibers.dirty = false;
     state.beginFrame(frame);
     const element = createElement(active.resolved.component, active.resolved.props);
-    const root = renderToHost(element, [
-      [VideoConfigContext, active.config],
-      [TimelineContext, { frame }],
-    ]);
+    const root = renderToHost(
+      element,
+      [
+        [VideoConfigContext, active.config],
+        [TimelineContext, { frame }],
+      ],
+      active.fibers,
+    );
     const media = JSON.stringify(state.frameMedia());
+    // Whether the frame may not be done even if no promise callback runs (see settle).
+    const fibers = active.fibers;
+    const waiting = fibers.dirty || fibers.suspended > 0 || fibers.suspendedRoot || state.hasOpenHandles();
     const styles = state.getGlobalStyles();
-    if (styles.length === 0) return { root, media };
+    if (styles.length === 0) return { root, media, waiting };
     // Global stylesheets come first, each as a <style> element.
     const head = [];
     for (const css of styles) head.push(OPEN, 'style', css, CLOSE);
-    return { root: head.concat(root), media };
+    return { root: head.concat(root), media, waiting };
+  },
+
+  // Called once the frame's promise callbacks have run: 1 when its state changed and it must
+  // render again, 2 when a timer ran for open delayRender() handles (run the promise
+  // callbacks, then ask again), 0 when the frame is done, 3 when it is done with handles still
+  // open (see abandonHandles).
+  settle() {
+    const fibers = active.fibers;
+    if (fibers.dirty) {
+      if (++fibers.passes >= MAX_PASSES) {
+        throw new Error(
+          `Too many re-renders: the state changed on each of ${MAX_PASSES} renders of this frame. An effect or a component body that sets state every time it runs never lets the frame finish (give the effect dependencies or set the state conditionally), as does a promise passed to use() that is made anew on every render (make it once, outside the component or in useMemo).`,
+        );
+      }
+      return 1;
+    }
+    const waiting = state.hasOpenHandles() || fibers.suspended > 0 || fibers.suspendedRoot;
+    if (waiting && timers.fireNext()) return 2;
+    if (fibers.suspendedRoot) {
+      throw new Error('A component suspended on a promise passed to use() that never settled, and no <Suspense> boundary above it has a fallback.');
+    }
+    return state.hasOpenHandles() ? 3 : 0;
   },
 
   // `'' + value` for a prop the engine reads that is not a string, number or boolean (an
@@ -253,8 +296,9 @@ export const host = {
     return '' + value;
   },
 
-  // Called after the frame's microtasks ran: delayRender() handles still open.
-  openHandles() {
-    return JSON.stringify(state.openHandles());
+  // Called once the frame is done: the labels of delayRender() handles still open, which are
+  // then dropped (as if they had timed out) so later frames do not wait on them again.
+  abandonHandles() {
+    return JSON.stringify(state.abandonHandles());
   },
 };

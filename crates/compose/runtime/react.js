@@ -1,6 +1,6 @@
-// Kinema's React: the element model and hooks of React, for rendering one frame at a time.
-// There is no reconciler and no scheduler: the renderer (kinema:render) expands a tree from
-// scratch for each frame, so state is always its initial value and effects never run.
+// Kinema's React: the element model and hooks of React. The hooks ask the renderer's dispatcher
+// (kinema:render), which keeps each mounted component's state between renders and runs its
+// effects after each commit.
 
 export const ELEMENT = Symbol.for('react.transitional.element');
 const LEGACY_ELEMENT = Symbol.for('react.element');
@@ -149,55 +149,67 @@ function current(name) {
       `Invalid hook call: ${name}() can only be called inside the body of a function component.`,
     );
   }
+  dispatcher.calling = name; // names the hook in the renderer's errors
   return dispatcher;
 }
 
 const noop = () => {};
+
+// Effect phases, in the order a commit runs them.
+export const INSERTION = 0;
+export const LAYOUT = 1;
+export const PASSIVE = 2;
 
 export function useContext(context) {
   return current('useContext').readContext(context);
 }
 export function use(usable) {
   if (usable && usable.$$typeof === CONTEXT) return useContext(usable);
-  if (usable && typeof usable.then === 'function') {
-    if (usable.status === 'fulfilled') return usable.value;
-    if (usable.status === 'rejected') throw usable.reason;
-    throw new Error('use(promise): Kinema renders frames synchronously; resolve data in calculateMetadata() instead.');
-  }
+  if (usable && typeof usable.then === 'function') return current('use').usePromise(usable);
   throw new Error('use() expects a context or a promise.');
 }
 export function useState(initial) {
-  current('useState');
-  const value = typeof initial === 'function' ? initial() : initial;
-  return [value, noop];
+  return current('useState').useState(initial);
 }
 export function useReducer(reducer, initialArg, init) {
-  current('useReducer');
-  return [init ? init(initialArg) : initialArg, noop];
+  return current('useReducer').useReducer(reducer, initialArg, init);
 }
 export function useRef(initial) {
-  current('useRef');
-  return { current: initial === undefined ? null : initial };
+  return current('useRef').useRef(initial);
 }
-export function useMemo(factory) {
-  current('useMemo');
-  return factory();
+export function useMemo(factory, deps) {
+  return current('useMemo').useMemo(factory, deps);
 }
-export function useCallback(callback) {
-  current('useCallback');
-  return callback;
+export function useCallback(callback, deps) {
+  return current('useCallback').useMemo(() => callback, deps);
 }
-export function useEffect() {
-  current('useEffect');
+export function useEffect(create, deps) {
+  current('useEffect').useEffect(PASSIVE, create, deps);
 }
-export function useLayoutEffect() {
-  current('useLayoutEffect');
+export function useLayoutEffect(create, deps) {
+  current('useLayoutEffect').useEffect(LAYOUT, create, deps);
 }
-export function useInsertionEffect() {
-  current('useInsertionEffect');
+export function useInsertionEffect(create, deps) {
+  current('useInsertionEffect').useEffect(INSERTION, create, deps);
 }
-export function useImperativeHandle() {
-  current('useImperativeHandle');
+export function useImperativeHandle(ref, create, deps) {
+  current('useImperativeHandle').useEffect(
+    LAYOUT,
+    () => {
+      if (typeof ref === 'function') {
+        ref(create());
+        return () => ref(null);
+      }
+      if (ref !== null && ref !== undefined) {
+        ref.current = create();
+        return () => {
+          ref.current = null;
+        };
+      }
+      return undefined;
+    },
+    deps === null || deps === undefined ? null : deps.concat([ref]),
+  );
 }
 export function useDebugValue() {}
 export function useId() {
@@ -229,8 +241,19 @@ export function Component(props, context) {
   this.state = this.state ?? null;
 }
 Component.prototype.isReactComponent = {};
-Component.prototype.setState = noop;
-Component.prototype.forceUpdate = noop;
+// The renderer gives each instance it keeps an updater (`_reactInternals`); an instance outside
+// a render (or made while listing compositions) has none and its updates do nothing.
+Component.prototype.setState = function setState(partial, callback) {
+  if (partial !== null && typeof partial !== 'object' && typeof partial !== 'function') {
+    throw new TypeError('setState(...): takes an object of state variables to update or a function which returns an object of state variables.');
+  }
+  const updater = this._reactInternals;
+  if (updater) updater.enqueue(partial, callback);
+};
+Component.prototype.forceUpdate = function forceUpdate(callback) {
+  const updater = this._reactInternals;
+  if (updater) updater.enqueue(null, callback);
+};
 
 export function PureComponent(props, context) {
   Component.call(this, props, context);

@@ -57,11 +57,12 @@ export function getRemotionEnvironment() {
 }
 export const useRemotionEnvironment = getRemotionEnvironment;
 
-// ---- delayRender: synchronous semantics -----------------------------------------------------
-// Kinema has no timers or network inside a composition, so nothing can finish "later" within a
-// frame. delayRender() hands out a handle; continueRender(handle) clears it; a handle still
-// open when the frame (after its microtasks) is done is dropped with one warning per label.
-// cancelRender(error) fails the frame with that error.
+// ---- delayRender -----------------------------------------------------------------------------
+// delayRender() hands out a handle and continueRender(handle) clears it. A frame is done once
+// its effects and promise callbacks have run and its state has settled; while handles are
+// open, timers (kinema:timers, on a virtual clock) fire too. A handle still open then is
+// dropped with one warning per label, as if it had timed out. cancelRender(error) fails the
+// frame with that error.
 
 export function delayRender(label, options) {
   if (label !== undefined && typeof label !== 'string') {

@@ -21,6 +21,9 @@ import {
   SUSPENSE,
   STRICT_MODE,
   PROFILER,
+  INSERTION,
+  LAYOUT,
+  PASSIVE,
   __setDispatcher,
 } from 'react';
 
@@ -37,7 +40,128 @@ const HTML = 4;
 let contexts = null;
 let idCounter = 0;
 
+// ---- fibers: what a mounted component keeps between renders ------------------------------
+//
+// A component that calls a stateful hook (or a class component) gets a fiber the first time,
+// found again in later renders by its place in the tree: the path of component types, keys
+// and array indices from the root, as React identifies it (host elements do not branch a path
+// on their own, so they add nothing). A fiber holds the component's hooks; one its type no
+// longer matches, or one a commit did not render, is unmounted (its effect clean-ups run).
+// Components with no hooks have no fiber and cost nothing beyond the path.
+
+export class FiberStore {
+  constructor() {
+    this.fibers = new Map();
+    this.commit = 0;
+    this.dirty = false;
+    this.passes = 0;
+    // <Suspense> boundaries that showed their fallback in the last pass, and whether the root
+    // suspended (no boundary).
+    this.suspended = 0;
+    this.suspendedRoot = false;
+  }
+}
+
+let store = null; // null while listing compositions: hooks then keep nothing
+const path = [];
+let fiber = null; // the fiber of the component being called, once it used a hook
+let fiberType = null;
+let hookIndex = 0;
+let calledFiber = null; // the fiber the last component call used, read right after it
+let committed = []; // fibers rendered in this pass that have effects or lifecycles, children first
+const typeIds = new Map();
+
+// Path segments: an array index (a number from 0), a key (a string) or a component type (a
+// negative number), so that no two paths read alike. Keys are marked only when a fiber is
+// looked up, which few components need.
+function typeId(type) {
+  let id = typeIds.get(type);
+  if (id === undefined) {
+    id = -1 - typeIds.size;
+    typeIds.set(type, id);
+  }
+  return id;
+}
+
+function pathKey() {
+  let key = '';
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    key += typeof segment === 'string' ? '$' + segment + '/' : segment + '/';
+  }
+  return key;
+}
+
+function currentFiber() {
+  if (fiber !== null) return fiber;
+  if (store === null) return null;
+  const key = pathKey();
+  let found = store.fibers.get(key);
+  if (found !== undefined && found.type !== fiberType) {
+    unmount(found);
+    found = undefined;
+  }
+  if (found === undefined) {
+    found = {
+      type: fiberType,
+      store,
+      hooks: [],
+      pending: false,
+      instance: null,
+      mounted: false,
+      unmounted: false,
+      commit: 0,
+      queue: null,
+      callbacks: null,
+      prevProps: null,
+      prevState: null,
+    };
+    store.fibers.set(key, found);
+  }
+  found.commit = store.commit;
+  fiber = found;
+  return found;
+}
+
+function hook(kind) {
+  const owner = currentFiber();
+  if (owner === null) return null;
+  const index = hookIndex++;
+  let slot = owner.hooks[index];
+  if (slot === undefined) {
+    slot = { kind, name: dispatcher.calling };
+    owner.hooks[index] = slot;
+  } else if (slot.kind !== kind) {
+    throw new Error(
+      `${componentName(owner.type)} called ${dispatcher.calling}() where its previous render called ${slot.name}(): hooks must be called in the same order on every render (not inside conditions or loops).`,
+    );
+  }
+  return slot;
+}
+
+const STATE = 0;
+const REF = 1;
+const MEMO_HOOK = 2;
+const EFFECT = 3;
+
+function sameDeps(previous, next) {
+  if (previous === null || next === null || previous.length !== next.length) return false;
+  for (let i = 0; i < next.length; i++) if (!Object.is(previous[i], next[i])) return false;
+  return true;
+}
+
+function basicState(state, action) {
+  return typeof action === 'function' ? action(state) : action;
+}
+
+const noop = () => {};
+
+// Thrown by use(promise) while the promise is pending, caught by the nearest <Suspense> (or the
+// root). Frozen, so the error annotation on its way up leaves it alone.
+const SUSPENDED = Object.freeze({ suspended: true });
+
 const dispatcher = {
+  calling: '',
   readContext(context) {
     for (let node = contexts; node !== null; node = node.next) {
       if (node.context === context) return node.value;
@@ -47,7 +171,179 @@ const dispatcher = {
   nextId() {
     return ':k' + (idCounter++).toString(36) + ':';
   },
+  useState(initial) {
+    const slot = hook(STATE);
+    if (slot === null) return [typeof initial === 'function' ? initial() : initial, noop];
+    if (slot.dispatch === undefined) {
+      slot.value = typeof initial === 'function' ? initial() : initial;
+      makeDispatch(slot, fiber);
+    }
+    slot.reducer = basicState;
+    return [slot.value, slot.dispatch];
+  },
+  useReducer(reducer, initialArg, init) {
+    const slot = hook(STATE);
+    if (slot === null) return [init ? init(initialArg) : initialArg, noop];
+    if (slot.dispatch === undefined) {
+      slot.value = init ? init(initialArg) : initialArg;
+      makeDispatch(slot, fiber);
+    }
+    slot.reducer = reducer;
+    return [slot.value, slot.dispatch];
+  },
+  useRef(initial) {
+    const slot = hook(REF);
+    if (slot === null) return { current: initial };
+    if (slot.ref === undefined) slot.ref = { current: initial };
+    return slot.ref;
+  },
+  useMemo(factory, deps) {
+    const slot = hook(MEMO_HOOK);
+    const list = deps === undefined || deps === null ? null : deps;
+    if (slot === null) return factory();
+    if (!('value' in slot) || !sameDeps(slot.deps, list)) {
+      slot.value = factory();
+      slot.deps = list;
+    }
+    return slot.value;
+  },
+  // use(promise): its value once settled; until then the component suspends (the nearest
+  // <Suspense> shows its fallback) and the settled promise renders the frame again. The
+  // promise carries its state as React's convention has it (status, value, reason).
+  usePromise(thenable) {
+    if (thenable.status === 'fulfilled') return thenable.value;
+    if (thenable.status === 'rejected') throw thenable.reason;
+    if (store === null) {
+      throw new Error('use(promise) cannot wait while compositions are listed: resolve data in calculateMetadata() instead.');
+    }
+    if (thenable.status !== 'pending') {
+      const owner = store;
+      thenable.status = 'pending';
+      thenable.then(
+        (value) => {
+          if (thenable.status !== 'pending') return;
+          thenable.status = 'fulfilled';
+          thenable.value = value;
+          owner.dirty = true;
+        },
+        (reason) => {
+          if (thenable.status !== 'pending') return;
+          thenable.status = 'rejected';
+          thenable.reason = reason;
+          owner.dirty = true;
+        },
+      );
+    }
+    throw SUSPENDED;
+  },
+  useEffect(phase, create, deps) {
+    const slot = hook(EFFECT);
+    if (slot === null) return;
+    const list = deps === undefined || deps === null ? null : deps;
+    if (slot.phase === undefined) {
+      slot.phase = phase;
+      slot.cleanup = undefined;
+    } else if (sameDeps(slot.deps, list)) {
+      return;
+    }
+    slot.create = create;
+    slot.deps = list;
+    fiber.pending = true;
+  },
 };
+
+// Updates apply at once (the next render reads the new value); an update that changes nothing
+// schedules no render, and one to an unmounted component is dropped, as in React.
+function makeDispatch(slot, owner) {
+  slot.dispatch = (action) => {
+    if (owner.unmounted) return;
+    const next = slot.reducer(slot.value, action);
+    if (!Object.is(next, slot.value)) {
+      slot.value = next;
+      owner.store.dirty = true;
+    }
+  };
+}
+
+// A class instance's updater: updates queue until its next render merges them.
+function classUpdater(owner) {
+  return {
+    enqueue(partial, callback) {
+      if (owner.unmounted) return;
+      (owner.queue ??= []).push({ partial, callback });
+      owner.store.dirty = true;
+    },
+  };
+}
+
+function runCleanup(slot) {
+  const cleanup = slot.cleanup;
+  slot.cleanup = undefined;
+  if (typeof cleanup === 'function') cleanup();
+}
+
+function unmount(owner) {
+  owner.unmounted = true;
+  const instance = owner.instance;
+  if (instance !== null && owner.mounted && typeof instance.componentWillUnmount === 'function') {
+    instance.componentWillUnmount();
+  }
+  for (const slot of owner.hooks) if (slot.kind === EFFECT) runCleanup(slot);
+}
+
+const PHASES = [INSERTION, LAYOUT, PASSIVE];
+
+// After a pass: unmount what it did not render, then run effects phase by phase (children
+// before parents within each), then class lifecycles and setState callbacks.
+function commitPass(target, rendered) {
+  if (target.fibers.size === 0) return;
+  for (const [key, owner] of target.fibers) {
+    if (owner.commit !== target.commit) {
+      target.fibers.delete(key);
+      unmount(owner);
+    }
+  }
+  if (rendered.length === 0) return;
+  for (const phase of PHASES) {
+    for (const owner of rendered) {
+      if (!owner.pending) continue;
+      for (const slot of owner.hooks) {
+        if (slot.kind !== EFFECT || slot.phase !== phase || slot.create === null) continue;
+        const create = slot.create;
+        slot.create = null;
+        let cleanup;
+        try {
+          runCleanup(slot);
+          cleanup = create();
+        } catch (error) {
+          throw annotate(error, owner.type);
+        }
+        if (cleanup !== undefined && typeof cleanup !== 'function') {
+          throw new TypeError(`An effect of ${componentName(owner.type)} returned something other than a clean-up function or undefined.`);
+        }
+        slot.cleanup = cleanup;
+      }
+    }
+  }
+  for (const owner of rendered) {
+    owner.pending = false;
+    const instance = owner.instance;
+    if (instance === null) continue;
+    try {
+      if (!owner.mounted) {
+        owner.mounted = true;
+        if (typeof instance.componentDidMount === 'function') instance.componentDidMount();
+      } else if (typeof instance.componentDidUpdate === 'function') {
+        instance.componentDidUpdate(owner.prevProps, owner.prevState);
+      }
+      const callbacks = owner.callbacks;
+      owner.callbacks = null;
+      if (callbacks !== null) for (const callback of callbacks) callback.call(instance);
+    } catch (error) {
+      throw annotate(error, owner.type);
+    }
+  }
+}
 
 export function readContext(context) {
   return dispatcher.readContext(context);
@@ -108,15 +404,23 @@ function renderChildren(children, tape) {
     return;
   }
   if (Array.isArray(children)) {
+    // Each item's place in the path: its key, or its index. (A throw leaves the path long;
+    // whoever catches it — <Suspense>, or the next render — sets its length back.)
+    const at = path.length;
+    path.push(0);
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
       // Host elements, most of a tree, go straight to renderHost: two calls fewer each.
-      if (child !== null && typeof child === 'object' && child.$$typeof === ELEMENT && typeof child.type === 'string') {
-        renderHost(child, tape);
+      if (child !== null && typeof child === 'object' && child.$$typeof === ELEMENT) {
+        path[at] = child.key === null ? i : child.key;
+        if (typeof child.type === 'string') renderHost(child, tape);
+        else renderElement(child, tape);
       } else {
+        path[at] = i;
         renderChildren(child, tape);
       }
     }
+    path.length = at;
     return;
   }
   if (type === 'object') {
@@ -129,7 +433,7 @@ function renderChildren(children, tape) {
       throw new Error('A component returned a Promise (an async component?). Kinema renders frames synchronously: load data in calculateMetadata() and pass it as props.');
     }
     if (typeof children[Symbol.iterator] === 'function') {
-      for (const child of children) renderChildren(child, tape);
+      renderChildren(Array.from(children), tape);
       return;
     }
     throw new Error(
@@ -170,20 +474,57 @@ function renderHost(element, tape) {
 
 function callComponent(type, props, ref) {
   const previous = __setDispatcher(dispatcher);
+  const savedFiber = fiber;
+  const savedType = fiberType;
+  const savedIndex = hookIndex;
+  fiber = null;
+  fiberType = type;
+  hookIndex = 0;
   try {
-    if (type.prototype && type.prototype.isReactComponent) {
-      const instance = new type(props);
-      instance.props = props;
-      if (type.getDerivedStateFromProps) {
-        instance.state = Object.assign({}, instance.state, type.getDerivedStateFromProps(props, instance.state));
-      }
-      if (type.contextType) instance.context = dispatcher.readContext(type.contextType);
-      return instance.render();
-    }
+    if (type.prototype && type.prototype.isReactComponent) return renderClass(type, props);
     return ref === undefined ? type(props) : type(props, ref);
   } finally {
+    calledFiber = fiber;
+    fiber = savedFiber;
+    fiberType = savedType;
+    hookIndex = savedIndex;
     __setDispatcher(previous);
   }
+}
+
+function renderClass(type, props) {
+  const owner = currentFiber();
+  const context = type.contextType ? dispatcher.readContext(type.contextType) : undefined;
+  let instance = owner === null ? null : owner.instance;
+  if (instance === null) {
+    instance = new type(props, context);
+    if (owner !== null) {
+      owner.instance = instance;
+      Object.defineProperty(instance, '_reactInternals', { value: classUpdater(owner), configurable: true });
+    }
+  } else {
+    owner.prevProps = instance.props;
+    owner.prevState = instance.state;
+  }
+  let state = instance.state;
+  if (owner !== null && owner.queue !== null) {
+    // setState callbacks run after the commit of the render that applied their update.
+    for (const { partial, callback } of owner.queue) {
+      const change = typeof partial === 'function' ? partial.call(instance, state, props) : partial;
+      if (change !== null && change !== undefined) state = Object.assign({}, state, change);
+      if (typeof callback === 'function') (owner.callbacks ??= []).push(callback);
+    }
+    owner.queue = null;
+  }
+  if (type.getDerivedStateFromProps) {
+    const derived = type.getDerivedStateFromProps(props, state);
+    if (derived !== null && derived !== undefined) state = Object.assign({}, state, derived);
+  }
+  instance.state = state;
+  instance.props = props;
+  if (context !== undefined) instance.context = context;
+  if (owner !== null) owner.pending = true;
+  return instance.render();
 }
 
 function withContext(context, value, children, tape) {
@@ -196,39 +537,80 @@ function withContext(context, value, children, tape) {
   }
 }
 
+// What a suspended subtree wrote is taken back (the tape, the path, the effects it would
+// commit) and the fallback rendered in its place; contexts and depth unwind through their own
+// `finally` blocks.
+function renderSuspense(props, tape) {
+  const mark = tape.length;
+  const text = lastText;
+  const commits = committed.length;
+  const at = path.length;
+  try {
+    renderChildren(props.children, tape);
+  } catch (error) {
+    if (error !== SUSPENDED) throw error;
+    tape.length = mark;
+    lastText = text;
+    committed.length = commits;
+    path.length = at;
+    store.suspended++;
+    renderChildren(props.fallback, tape);
+  }
+}
+
 function renderElement(element, tape) {
   const type = element.type;
   if (typeof type === 'string') {
     renderHost(element, tape);
     return;
   }
-  if (type === FRAGMENT || type === STRICT_MODE || type === SUSPENSE || type === PROFILER) {
+  if (type === FRAGMENT || type === STRICT_MODE || type === PROFILER) {
     renderChildren(element.props.children, tape);
     return;
   }
+  if (type === SUSPENSE) {
+    renderSuspense(element.props, tape);
+    return;
+  }
+  const at = path.length;
+  path.push(typeId(type));
+  if (element.key !== null) path.push(element.key);
   try {
     if (typeof type === 'function') {
-      renderChildren(callComponent(type, element.props), tape);
+      const output = callComponent(type, element.props);
+      const owner = calledFiber;
+      renderChildren(output, tape);
+      if (owner !== null && owner.pending) committed.push(owner);
+      path.length = at;
       return;
     }
     if (type !== null && typeof type === 'object') {
       switch (type.$$typeof) {
         case MEMO:
           renderElement({ $$typeof: ELEMENT, type: type.type, key: element.key, ref: element.ref, props: element.props }, tape);
+          path.length = at;
           return;
-        case FORWARD_REF:
-          renderChildren(callComponent(type.render, element.props, element.ref ?? element.props.ref ?? null), tape);
+        case FORWARD_REF: {
+          const output = callComponent(type.render, element.props, element.ref ?? element.props.ref ?? null);
+          const owner = calledFiber;
+          renderChildren(output, tape);
+          if (owner !== null && owner.pending) committed.push(owner);
+          path.length = at;
           return;
+        }
         case CONTEXT:
           withContext(type, element.props.value, element.props.children, tape);
+          path.length = at;
           return;
         case LEGACY_PROVIDER:
           withContext(type._context, element.props.value, element.props.children, tape);
+          path.length = at;
           return;
         case CONSUMER: {
           const render = element.props.children;
           if (typeof render !== 'function') throw new TypeError('A context Consumer expects a function as its child.');
           renderChildren(render(dispatcher.readContext(type._context)), tape);
+          path.length = at;
           return;
         }
         case LAZY:
@@ -247,20 +629,49 @@ function renderElement(element, tape) {
 
 /**
  * Renders `element` with the given initial contexts (`[[context, value], …]`) into a tape of
- * host nodes (see the top of this file).
+ * host nodes (see the top of this file). With a fiber store, this is a commit: components keep
+ * their state in it, what the pass did not render unmounts, and effects run before it returns.
+ * Without one (listing compositions), hooks keep nothing and effects do not run.
  */
-export function renderToHost(element, initialContexts) {
-  const saved = contexts;
+export function renderToHost(element, initialContexts, fibers = null) {
+  const savedContexts = contexts;
+  const savedStore = store;
   contexts = null;
   idCounter = 0;
   depth = 0;
   lastText = -1;
+  path.length = 0;
+  committed = [];
+  store = fibers;
+  if (store !== null) {
+    store.commit++;
+    store.suspended = 0;
+    store.suspendedRoot = false;
+  }
   for (const [context, value] of initialContexts) contexts = { context, value, next: contexts };
   try {
     const tape = [];
-    renderChildren(element, tape);
+    try {
+      renderChildren(element, tape);
+    } catch (error) {
+      if (error !== SUSPENDED) throw error;
+      // Suspended with no boundary: nothing commits; the frame waits for the promise.
+      store.suspendedRoot = true;
+      return [];
+    }
+    contexts = savedContexts;
+    if (store !== null) commitPass(store, committed);
     return tape;
   } finally {
-    contexts = saved;
+    contexts = savedContexts;
+    store = savedStore;
+    committed = [];
   }
+}
+
+/** Unmounts every fiber of `fibers` (its composition is being replaced). */
+export function unmountAll(fibers) {
+  const owners = Array.from(fibers.fibers.values());
+  fibers.fibers.clear();
+  for (const owner of owners) unmount(owner);
 }

@@ -62,7 +62,6 @@ Math.random = function random() {
 
 export function beginFrame(frame) {
   media = [];
-  handles = new Map();
   randomState = (Math.imul(frame | 0, 0x2c1b3c6d) ^ 0x9e3779b9) | 0;
 }
 export function addMedia(record) {
@@ -81,8 +80,13 @@ export function openHandle(label) {
 export function closeHandle(handle) {
   handles.delete(handle);
 }
-export function openHandles() {
-  return Array.from(handles.values());
+export function hasOpenHandles() {
+  return handles.size > 0;
+}
+export function abandonHandles() {
+  const labels = Array.from(handles.values());
+  handles.clear();
+  return labels;
 }
 
 // CSS files imported by the project (`import './styles.css'`), emitted as <style> elements.

@@ -48,6 +48,7 @@ const MODULES: &[(&str, &str)] = &[
     ("kinema:host", include_str!("../runtime/host.js")),
     ("kinema:intl", include_str!("../runtime/intl.js")),
     ("kinema:fetch", include_str!("../runtime/fetch.js")),
+    ("kinema:timers", include_str!("../runtime/timers.js")),
 ];
 
 /// The source of a built-in module.

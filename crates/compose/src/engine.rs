@@ -178,6 +178,8 @@ pub struct Engine {
     meter: Arc<HeapMeter>,
     /// When the current call's time for `fetch()` runs out (see [`Limits::fetch_time`]).
     fetch_deadline: Arc<Mutex<Option<Instant>>>,
+    /// The frame being rendered, named for warnings about its unhandled promise rejections.
+    rendering: Arc<Mutex<Option<String>>>,
     selected: Option<CompositionInfo>,
     /// Set after a timeout or out-of-memory: the heap may be inconsistent, so refuse more work.
     broken: Option<String>,
@@ -248,6 +250,7 @@ const PRELUDE: &str = "kinema:prelude";
 const PRELUDE_SOURCE: &str = r#"
 import * as intl from 'kinema:intl';
 import { install as installFetch } from 'kinema:fetch';
+import { install as installTimers, beginWait, fireNext } from 'kinema:timers';
 import 'kinema:state';
 if (typeof intl.installIntl === 'function') intl.installIntl(globalThis);
 const log = globalThis.__kinemaLog;
@@ -255,6 +258,9 @@ delete globalThis.__kinemaLog;
 installFetch(globalThis, globalThis.__kinemaFetch, globalThis.__kinemaDecode);
 delete globalThis.__kinemaFetch;
 delete globalThis.__kinemaDecode;
+installTimers(globalThis);
+// The engine fires timers through this when a promise it awaits is stuck (see `settle`).
+Object.defineProperty(globalThis, '__kinemaTimers', { value: Object.freeze({ beginWait, fireNext }) });
 const show = (v) => {
   if (typeof v === 'string') return v;
   if (v instanceof Error) return v.stack ? `${v.name}: ${v.message}\n${v.stack}` : `${v.name}: ${v.message}`;
@@ -293,6 +299,38 @@ impl Engine {
                 false
             })));
         }
+        let rendering: Arc<Mutex<Option<String>>> = Arc::default();
+        {
+            // A promise rejected with no handler while a frame renders (an effect's async
+            // function that threw, say) is reported as a browser's console would, once per
+            // message. Outside frames the host awaits the promises and reports their errors.
+            let rendering = rendering.clone();
+            let bundle = bundle.clone();
+            let warned = Mutex::new(std::collections::HashSet::new());
+            runtime.set_host_promise_rejection_tracker(Some(Box::new(
+                move |_ctx, _promise, reason, handled| {
+                    if handled {
+                        return;
+                    }
+                    let Some(context) = lock(&rendering).clone() else {
+                        return;
+                    };
+                    let message = match reason.as_object() {
+                        Some(object) => match exception_from_object(&bundle, object) {
+                            Failure::Exception(exception) => exception.to_string(),
+                            _ => "out of memory".to_string(),
+                        },
+                        None => display_value(&reason),
+                    };
+                    if lock(&warned).insert(message.clone()) {
+                        tracing::warn!(
+                            target: "kinema::console",
+                            "{context}: Uncaught (in promise) {message}"
+                        );
+                    }
+                },
+            )));
+        }
         runtime.set_loader(BundleResolver(bundle.clone()), BundleLoader(bundle.clone()));
         let context = Context::full(&runtime).map_err(|e| ComposeError::Engine(e.to_string()))?;
         let mut engine = Engine {
@@ -303,6 +341,7 @@ impl Engine {
             watchdog,
             meter,
             fetch_deadline: Arc::default(),
+            rendering,
             selected: None,
             broken: None,
             warned_handles: Default::default(),
@@ -365,7 +404,7 @@ globalThis.__kinema = host;
             process.set("env", ctx.json_parse(env.as_str())?)?;
             ctx.globals().set("process", process)?;
             let promise = Module::evaluate(ctx.clone(), "kinema:main", main.as_str())?;
-            promise.finish::<()>()?;
+            settle::<()>(ctx, promise)?;
             Ok(())
         })
     }
@@ -391,7 +430,7 @@ globalThis.__kinema = host;
         let props = props_json(input_props)?;
         let json: String = self.guarded("resolving compositions", None, |ctx| {
             let promise: Promise = call_host(ctx, "compositions", (props,))?;
-            promise.finish()
+            settle(ctx, promise)
         })?;
         serde_json::from_str(&json).map_err(|e| ComposeError::Engine(e.to_string()))
     }
@@ -417,7 +456,7 @@ globalThis.__kinema = host;
         let context = format!("composition '{id}': calculating metadata");
         let json: Option<String> = self.guarded(&context, None, |ctx| {
             let promise: Promise = call_host(ctx, "select", (id.to_string(), props, overrides))?;
-            promise.finish()
+            settle(ctx, promise)
         })?;
         self.take_selected(id, json)
     }
@@ -460,7 +499,7 @@ globalThis.__kinema = host;
                 "adopt",
                 (id.to_string(), input, metadata, resolved.props.clone()),
             )?;
-            promise.finish()
+            settle(ctx, promise)
         })?;
         self.take_selected(id, json)
     }
@@ -509,27 +548,51 @@ globalThis.__kinema = host;
         }
         let context = format!("composition '{id}', frame {frame}");
         let mut reader = std::mem::take(&mut self.tape_reader);
+        *lock(&self.rendering) = Some(context.clone());
         let result = self.guarded(&context, Some(frame), |ctx| {
-            let output: Object = call_host(ctx, "frame", (frame,))?;
+            // A frame is done once its effects and promise callbacks have run and its state
+            // stopped changing; each change renders it again (the host bounds the passes).
+            let mut pass = 0u32;
+            let (output, open) = loop {
+                let output: Object = call_host(ctx, "frame", (frame, pass))?;
+                let waiting: bool = output.get("waiting")?;
+                let mut ran = false;
+                while ctx.execute_pending_job() {
+                    ran = true;
+                }
+                // Most frames: no promise callback ran and nothing waits, so nothing changed.
+                if !ran && !waiting {
+                    break (output, false);
+                }
+                match frame_settled(ctx)? {
+                    Settled::Again => pass += 1,
+                    Settled::Done { open } => break (output, open),
+                }
+            };
             let tokens = reader.read(ctx, &output.get("root")?)?;
             let media: String = output.get("media")?;
-            // Promise callbacks the frame queued run before the frame counts as done.
-            while ctx.execute_pending_job() {}
-            let open_handles: String = call_host(ctx, "openHandles", ())?;
+            let open_handles: Option<String> = if open {
+                Some(call_host(ctx, "abandonHandles", ())?)
+            } else {
+                None
+            };
             Ok((tokens, media, open_handles))
         });
+        *lock(&self.rendering) = None;
         self.tape_reader = reader;
         let (tokens, media, open_handles) = result?;
         let root =
             tape::build(tokens).map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
         let media: Vec<Media> = serde_json::from_str(&media)
             .map_err(|e| ComposeError::Engine(format!("{context}: {e}")))?;
-        let open: Vec<Option<String>> = serde_json::from_str(&open_handles).unwrap_or_default();
+        let open: Vec<Option<String>> = open_handles
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
         for label in open {
             let label = label.unwrap_or_else(|| "(no label)".into());
             if self.warned_handles.insert(label.clone()) {
                 tracing::warn!(
-                    "{context}: delayRender({label}) was not cleared by continueRender(); Kinema renders synchronously and continued anyway"
+                    "{context}: delayRender({label}) was still open when the frame settled (its effects, promise callbacks and timers had run); continued as if it had timed out"
                 );
             }
         }
@@ -843,6 +906,54 @@ fn install_fetch(
     })?;
     ctx.globals().set("__kinemaDecode", decode)?;
     Ok(())
+}
+
+/// What a rendered frame came to once its promise callbacks ran.
+enum Settled {
+    /// Its state changed: render it again.
+    Again,
+    /// It is done; `open`: with `delayRender()` handles still open.
+    Done { open: bool },
+}
+
+/// Runs a rendered frame's promise callbacks (and, while `delayRender()` handles are open, its
+/// timers) until it settles.
+fn frame_settled(ctx: &Ctx<'_>) -> rquickjs::Result<Settled> {
+    loop {
+        while ctx.execute_pending_job() {}
+        match call_host::<_, u8>(ctx, "settle", ())? {
+            1 => return Ok(Settled::Again),
+            2 => continue,
+            3 => return Ok(Settled::Done { open: true }),
+            _ => return Ok(Settled::Done { open: false }),
+        }
+    }
+}
+
+/// Drives `promise` to its result. When nothing else can run, due timers fire (on the virtual
+/// clock of `kinema:timers`, within its budget); a promise still pending then never settles.
+fn settle<'js, T: rquickjs::FromJs<'js>>(
+    ctx: &Ctx<'js>,
+    promise: Promise<'js>,
+) -> rquickjs::Result<T> {
+    let timers: Option<Object> = ctx.globals().get("__kinemaTimers")?;
+    if let Some(timers) = &timers {
+        timers.get::<_, Function>("beginWait")?.call::<_, ()>(())?;
+    }
+    loop {
+        match promise.finish::<T>() {
+            Err(rquickjs::Error::WouldBlock) => {
+                let fired = match &timers {
+                    Some(timers) => timers.get::<_, Function>("fireNext")?.call::<_, bool>(())?,
+                    None => false,
+                };
+                if !fired {
+                    return Err(rquickjs::Error::WouldBlock);
+                }
+            }
+            other => return other,
+        }
+    }
 }
 
 fn call_host<'js, A, R>(ctx: &Ctx<'js>, name: &str, args: A) -> rquickjs::Result<R>

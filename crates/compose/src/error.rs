@@ -86,10 +86,11 @@ pub enum ComposeError {
     #[error("invalid {field}: {message}")]
     InvalidInput { field: String, message: String },
 
-    /// The code awaited a promise that nothing settles (there are no timers or network).
+    /// The code awaited a promise that nothing settles: no callback was left to run and no
+    /// timer was due within the wait's budget.
     #[error(
-        "{context}: a promise never settled (Kinema has no timers or network inside \
-         compositions: compute data synchronously or pass it as props)"
+        "{context}: a promise never settled (nothing was left to run, and no timer was due \
+         within 30 s of virtual time)"
     )]
     NeverSettled { context: String, frame: Option<u32> },
 

@@ -5,7 +5,7 @@
 //! the caller gives a bundle a [`Fetcher`] ([`crate::Bundle::with_fetcher`]) and every engine
 //! made from it answers `fetch()` through it. The call is synchronous: the request is made when
 //! `fetch()` is called, and the promise it returns is settled by the time it returns, which is
-//! what lets a frame or `calculateMetadata` await it in a sandbox without timers. Without a
+//! what lets a frame or `calculateMetadata` await it without waiting on real time. Without a
 //! fetcher, `fetch()` rejects, saying so.
 
 /// A request made by `fetch()`.

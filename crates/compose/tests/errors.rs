@@ -317,12 +317,12 @@ fn runaway_recursion_is_a_range_error_not_a_crash() {
 fn sandbox_has_no_host_access() {
     // `process` is a plain object holding `env` alone (environment variables), as in a page;
     // `fetch` goes through the caller's fetcher (see kinema_compose::fetch), and its host
-    // functions are not left on the global object.
-    let code = "export default () => <p>{[typeof require, Object.keys(process).join('+'), typeof process.exit, typeof fetch, typeof __kinemaFetch, typeof __kinemaDecode, typeof XMLHttpRequest, typeof setTimeout, typeof Deno, typeof std, typeof os].join(',')}</p>;";
+    // functions are not left on the global object; timers run on a virtual clock.
+    let code = "export default () => <p>{[typeof require, Object.keys(process).join('+'), typeof process.exit, typeof fetch, typeof __kinemaFetch, typeof __kinemaDecode, typeof XMLHttpRequest, typeof setTimeout, Object.keys(globalThis).includes('__kinemaTimers'), typeof Deno, typeof std, typeof os].join(',')}</p>;";
     let tree = render(code, 0, Limits::default()).unwrap();
     assert_eq!(
         tree.text_content(),
-        "undefined,env,undefined,function,undefined,undefined,undefined,undefined,undefined,undefined,undefined"
+        "undefined,env,undefined,function,undefined,undefined,undefined,function,false,undefined,undefined,undefined"
     );
     let err = Bundle::from_code(
         "import * as os from 'os';\nexport default () => os.exit();",

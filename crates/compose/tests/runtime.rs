@@ -1044,6 +1044,40 @@ fn fetch_without_a_fetcher_rejects_saying_so() {
 }
 
 #[test]
+fn fetch_in_an_effect_with_delay_render_loads_once_per_engine() {
+    // Remotion's data-fetching recipe, as its docs write it.
+    let code = r#"import {useCallback, useEffect, useState} from 'react';
+import {continueRender, delayRender, useCurrentFrame} from 'remotion';
+export default () => {
+  const frame = useCurrentFrame();
+  const [data, setData] = useState(null);
+  const [handle] = useState(() => delayRender('Fetching data'));
+  const fetchData = useCallback(async () => {
+    const response = await fetch('https://api.example/data');
+    const json = await response.json();
+    setData(json);
+    continueRender(handle);
+  }, [handle]);
+  useEffect(() => { fetchData(); }, [fetchData]);
+  return <p>{data ? `${data.title} ${frame}` : 'no data'}</p>;
+};"#;
+    let fetcher = Arc::new(TableFetcher {
+        answers: vec![("GET https://api.example/data", 200, r#"{"title": "Q4"}"#)],
+        seen: Default::default(),
+    });
+    let bundle = Bundle::from_code(code, CodeComposition::new(3, 30.0))
+        .unwrap()
+        .with_fetcher(fetcher.clone());
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine.select("DynamicComp", &json!({})).unwrap();
+    let texts: Vec<String> = (0..3)
+        .map(|n| engine.render_frame(n).unwrap().text_content())
+        .collect();
+    assert_eq!(texts, ["Q4 0", "Q4 1", "Q4 2"]);
+    assert_eq!(fetcher.seen.lock().unwrap().len(), 1);
+}
+
+#[test]
 fn fetching_has_a_time_limit_per_call() {
     // A request waiting on the network uses no CPU: the engine bounds fetching by wall-clock
     // time per call, and tells the fetcher what is left.
