@@ -142,8 +142,11 @@ let active = null;
 // update loop at 50 too).
 const MAX_PASSES = 50;
 
+// Whether a frame started and has not settled (it failed, if the next one finds it so).
+let frameOpen = false;
+
 function activate(resolved) {
-  if (active !== null) unmountAll(active.fibers);
+  const previous = active;
   active = {
     fibers: new FiberStore(),
     resolved,
@@ -161,6 +164,13 @@ function activate(resolved) {
       defaultPixelFormat: null,
     }),
   };
+  // The previous composition's timers go with it (the first keeps those the modules set);
+  // its components unmount (a clean-up that throws fails this selection, with the new
+  // composition already in place).
+  if (previous !== null) {
+    timers.reset();
+    unmountAll(previous.fibers);
+  }
 }
 
 export const host = {
@@ -242,6 +252,9 @@ export const host = {
   frame(frame, pass) {
     if (active === null) throw new Error('No composition selected.');
     if (pass === 0) {
+      // A frame that failed never settled: its handles are not this frame's to wait on.
+      if (frameOpen) state.abandonHandles();
+      frameOpen = true;
       active.fibers.passes = 0;
       timers.beginWait();
     }
@@ -283,10 +296,15 @@ export const host = {
       return 1;
     }
     const waiting = state.hasOpenHandles() || fibers.suspended > 0 || fibers.suspendedRoot;
-    if (waiting && timers.fireNext()) return 2;
+    if (waiting && timers.fireNext()) {
+      // Renders a timer caused are not a loop: the timers have their own budget.
+      fibers.passes = 0;
+      return 2;
+    }
     if (fibers.suspendedRoot) {
       throw new Error('A component suspended on a promise passed to use() that never settled, and no <Suspense> boundary above it has a fallback.');
     }
+    frameOpen = false;
     return state.hasOpenHandles() ? 3 : 0;
   },
 

@@ -59,6 +59,8 @@ export class FiberStore {
     // suspended (no boundary).
     this.suspended = 0;
     this.suspendedRoot = false;
+    // Path keys of suspended boundaries' children in the last pass (see renderSuspense).
+    this.hidden = [];
   }
 }
 
@@ -67,18 +69,27 @@ const path = [];
 let fiber = null; // the fiber of the component being called, once it used a hook
 let fiberType = null;
 let hookIndex = 0;
-let calledFiber = null; // the fiber the last component call used, read right after it
 let committed = []; // fibers rendered in this pass that have effects or lifecycles, children first
 const typeIds = new Map();
+const TYPE_ID = Symbol('kinema.typeId');
 
 // Path segments: an array index (a number from 0), a key (a string) or a component type (a
 // negative number), so that no two paths read alike. Keys are marked only when a fiber is
 // looked up, which few components need.
 function typeId(type) {
+  // Kept on the type itself (a property read is cheaper than a Map lookup), with the type, as
+  // a subclass inherits its parent's static properties; in the Map for frozen types.
+  const own = type[TYPE_ID];
+  if (own !== undefined && own.type === type) return own.id;
   let id = typeIds.get(type);
   if (id === undefined) {
     id = -1 - typeIds.size;
     typeIds.set(type, id);
+    try {
+      Object.defineProperty(type, TYPE_ID, { value: { type, id } });
+    } catch (_) {
+      // frozen: the Map answers
+    }
   }
   return id;
 }
@@ -87,7 +98,8 @@ function pathKey() {
   let key = '';
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
-    key += typeof segment === 'string' ? '$' + segment + '/' : segment + '/';
+    // A key's length goes first, so no key can read as a key and more segments.
+    key += typeof segment === 'string' ? '$' + segment.length + ':' + segment + '/' : segment + '/';
   }
   return key;
 }
@@ -291,29 +303,67 @@ function unmount(owner) {
   for (const slot of owner.hooks) if (slot.kind === EFFECT) runCleanup(slot);
 }
 
-const PHASES = [INSERTION, LAYOUT, PASSIVE];
-
-// After a pass: unmount what it did not render, then run effects phase by phase (children
-// before parents within each), then class lifecycles and setState callbacks.
-function commitPass(target, rendered) {
-  if (target.fibers.size === 0) return;
-  for (const [key, owner] of target.fibers) {
-    if (owner.commit !== target.commit) {
-      target.fibers.delete(key);
+// Unmounts each of `owners`, all of them even when a clean-up throws; then throws the first
+// error, naming its component.
+function unmountEach(owners) {
+  let failure = null;
+  for (const owner of owners) {
+    try {
       unmount(owner);
+    } catch (error) {
+      if (failure === null) failure = annotate(error, owner.type);
     }
   }
+  if (failure !== null) throw failure;
+}
+
+function isHidden(target, key) {
+  for (const prefix of target.hidden) if (key.startsWith(prefix)) return true;
+  return false;
+}
+
+const PHASES = [INSERTION, LAYOUT, PASSIVE];
+
+// After a pass: unmount what it did not render (but what a suspended boundary hides), then run
+// effects phase by phase, children before parents: in each phase the clean-ups of the effects
+// that re-run, then the effects. Class lifecycles and setState callbacks run with the layout
+// effects, as React runs them.
+function commitPass(target, rendered) {
+  if (target.fibers.size === 0) return;
+  let gone = null;
+  for (const [key, owner] of target.fibers) {
+    if (owner.commit !== target.commit && !isHidden(target, key)) {
+      target.fibers.delete(key);
+      (gone ??= []).push(owner);
+    }
+  }
+  if (gone !== null) unmountEach(gone);
   if (rendered.length === 0) return;
   for (const phase of PHASES) {
     for (const owner of rendered) {
+      if (!owner.pending || owner.instance !== null) continue;
+      for (const slot of owner.hooks) {
+        if (slot.kind === EFFECT && slot.phase === phase && slot.create !== null) {
+          try {
+            runCleanup(slot);
+          } catch (error) {
+            throw annotate(error, owner.type);
+          }
+        }
+      }
+    }
+    for (const owner of rendered) {
       if (!owner.pending) continue;
+      if (owner.instance !== null) {
+        if (phase === LAYOUT) classCommitted(owner);
+        continue;
+      }
       for (const slot of owner.hooks) {
         if (slot.kind !== EFFECT || slot.phase !== phase || slot.create === null) continue;
         const create = slot.create;
         slot.create = null;
         let cleanup;
         try {
-          runCleanup(slot);
           cleanup = create();
         } catch (error) {
           throw annotate(error, owner.type);
@@ -325,23 +375,23 @@ function commitPass(target, rendered) {
       }
     }
   }
-  for (const owner of rendered) {
-    owner.pending = false;
-    const instance = owner.instance;
-    if (instance === null) continue;
-    try {
-      if (!owner.mounted) {
-        owner.mounted = true;
-        if (typeof instance.componentDidMount === 'function') instance.componentDidMount();
-      } else if (typeof instance.componentDidUpdate === 'function') {
-        instance.componentDidUpdate(owner.prevProps, owner.prevState);
-      }
-      const callbacks = owner.callbacks;
-      owner.callbacks = null;
-      if (callbacks !== null) for (const callback of callbacks) callback.call(instance);
-    } catch (error) {
-      throw annotate(error, owner.type);
+  for (const owner of rendered) owner.pending = false;
+}
+
+function classCommitted(owner) {
+  const instance = owner.instance;
+  try {
+    if (!owner.mounted) {
+      owner.mounted = true;
+      if (typeof instance.componentDidMount === 'function') instance.componentDidMount();
+    } else if (typeof instance.componentDidUpdate === 'function') {
+      instance.componentDidUpdate(owner.prevProps, owner.prevState);
     }
+    const callbacks = owner.callbacks;
+    owner.callbacks = null;
+    if (callbacks !== null) for (const callback of callbacks) callback.call(instance);
+  } catch (error) {
+    throw annotate(error, owner.type);
   }
 }
 
@@ -357,11 +407,16 @@ function componentName(type) {
   return String(type);
 }
 
+// Renders so far: an error object thrown again in a later render (a cached rejection, say)
+// starts its component chain afresh.
+let renders = 0;
+
 function annotate(error, type) {
-  if (error !== null && typeof error === 'object') {
+  if (error !== null && typeof error === 'object' && error !== SUSPENDED) {
     try {
-      if (!Array.isArray(error.__kinemaComponents)) {
-        Object.defineProperty(error, '__kinemaComponents', { value: [], enumerable: false, writable: true });
+      if (!Array.isArray(error.__kinemaComponents) || error.__kinemaRender !== renders) {
+        Object.defineProperty(error, '__kinemaComponents', { value: [], enumerable: false, writable: true, configurable: true });
+        Object.defineProperty(error, '__kinemaRender', { value: renders, enumerable: false, writable: true, configurable: true });
       }
       error.__kinemaComponents.push(componentName(type));
     } catch (_) {
@@ -474,9 +529,8 @@ function renderHost(element, tape) {
 
 function callComponent(type, props, ref) {
   const previous = __setDispatcher(dispatcher);
-  const savedFiber = fiber;
-  const savedType = fiberType;
-  const savedIndex = hookIndex;
+  // Component bodies do not nest (children render after their parent returns), so the hook
+  // state needs no saving: the caller reads `fiber` right after the call.
   fiber = null;
   fiberType = type;
   hookIndex = 0;
@@ -484,10 +538,6 @@ function callComponent(type, props, ref) {
     if (type.prototype && type.prototype.isReactComponent) return renderClass(type, props);
     return ref === undefined ? type(props) : type(props, ref);
   } finally {
-    calledFiber = fiber;
-    fiber = savedFiber;
-    fiberType = savedType;
-    hookIndex = savedIndex;
     __setDispatcher(previous);
   }
 }
@@ -540,21 +590,32 @@ function withContext(context, value, children, tape) {
 // What a suspended subtree wrote is taken back (the tape, the path, the effects it would
 // commit) and the fallback rendered in its place; contexts and depth unwind through their own
 // `finally` blocks.
+// The children and the fallback have paths of their own under the boundary. Components of the
+// hidden children stay mounted, their state kept, as React keeps them: the sweep after the
+// pass spares what lies under a suspended boundary's children.
+const SUSPENSE_CHILDREN = {};
+const SUSPENSE_FALLBACK = {};
+
 function renderSuspense(props, tape) {
   const mark = tape.length;
   const text = lastText;
   const commits = committed.length;
   const at = path.length;
+  path.push(typeId(SUSPENSE_CHILDREN));
   try {
     renderChildren(props.children, tape);
+    path.length = at;
   } catch (error) {
     if (error !== SUSPENDED) throw error;
     tape.length = mark;
     lastText = text;
     committed.length = commits;
-    path.length = at;
+    path.length = at + 1;
+    if (store !== null) store.hidden.push(pathKey());
+    path[at] = typeId(SUSPENSE_FALLBACK);
     store.suspended++;
     renderChildren(props.fallback, tape);
+    path.length = at;
   }
 }
 
@@ -578,7 +639,7 @@ function renderElement(element, tape) {
   try {
     if (typeof type === 'function') {
       const output = callComponent(type, element.props);
-      const owner = calledFiber;
+      const owner = fiber;
       renderChildren(output, tape);
       if (owner !== null && owner.pending) committed.push(owner);
       path.length = at;
@@ -592,7 +653,7 @@ function renderElement(element, tape) {
           return;
         case FORWARD_REF: {
           const output = callComponent(type.render, element.props, element.ref ?? element.props.ref ?? null);
-          const owner = calledFiber;
+          const owner = fiber;
           renderChildren(output, tape);
           if (owner !== null && owner.pending) committed.push(owner);
           path.length = at;
@@ -643,10 +704,12 @@ export function renderToHost(element, initialContexts, fibers = null) {
   path.length = 0;
   committed = [];
   store = fibers;
+  renders++;
   if (store !== null) {
     store.commit++;
     store.suspended = 0;
     store.suspendedRoot = false;
+    store.hidden = [];
   }
   for (const [context, value] of initialContexts) contexts = { context, value, next: contexts };
   try {
@@ -673,5 +736,5 @@ export function renderToHost(element, initialContexts, fibers = null) {
 export function unmountAll(fibers) {
   const owners = Array.from(fibers.fibers.values());
   fibers.fibers.clear();
-  for (const owner of owners) unmount(owner);
+  unmountEach(owners);
 }

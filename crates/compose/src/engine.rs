@@ -178,8 +178,8 @@ pub struct Engine {
     meter: Arc<HeapMeter>,
     /// When the current call's time for `fetch()` runs out (see [`Limits::fetch_time`]).
     fetch_deadline: Arc<Mutex<Option<Instant>>>,
-    /// The frame being rendered, named for warnings about its unhandled promise rejections.
-    rendering: Arc<Mutex<Option<String>>>,
+    /// Promises a frame rejected with no handler, reported when it is done.
+    rejections: Arc<Mutex<Rejections>>,
     selected: Option<CompositionInfo>,
     /// Set after a timeout or out-of-memory: the heap may be inconsistent, so refuse more work.
     broken: Option<String>,
@@ -299,22 +299,21 @@ impl Engine {
                 false
             })));
         }
-        let rendering: Arc<Mutex<Option<String>>> = Arc::default();
+        let rejections: Arc<Mutex<Rejections>> = Arc::default();
         {
-            // A promise rejected with no handler while a frame renders (an effect's async
-            // function that threw, say) is reported as a browser's console would, once per
-            // message. Outside frames the host awaits the promises and reports their errors.
-            let rendering = rendering.clone();
+            let rejections = rejections.clone();
             let bundle = bundle.clone();
-            let warned = Mutex::new(std::collections::HashSet::new());
             runtime.set_host_promise_rejection_tracker(Some(Box::new(
-                move |_ctx, _promise, reason, handled| {
-                    if handled {
+                move |_ctx, promise, reason, handled| {
+                    if lock(&rejections).frame.is_none() {
                         return;
                     }
-                    let Some(context) = lock(&rendering).clone() else {
+                    let id = promise_identity(&promise);
+                    if handled {
+                        lock(&rejections).unhandled.remove(&id);
                         return;
-                    };
+                    }
+                    // Read before taking the lock: a getter on the reason is code too.
                     let message = match reason.as_object() {
                         Some(object) => match exception_from_object(&bundle, object) {
                             Failure::Exception(exception) => exception.to_string(),
@@ -322,12 +321,7 @@ impl Engine {
                         },
                         None => display_value(&reason),
                     };
-                    if lock(&warned).insert(message.clone()) {
-                        tracing::warn!(
-                            target: "kinema::console",
-                            "{context}: Uncaught (in promise) {message}"
-                        );
-                    }
+                    lock(&rejections).unhandled.insert(id, message);
                 },
             )));
         }
@@ -341,7 +335,7 @@ impl Engine {
             watchdog,
             meter,
             fetch_deadline: Arc::default(),
-            rendering,
+            rejections,
             selected: None,
             broken: None,
             warned_handles: Default::default(),
@@ -548,7 +542,7 @@ globalThis.__kinema = host;
         }
         let context = format!("composition '{id}', frame {frame}");
         let mut reader = std::mem::take(&mut self.tape_reader);
-        *lock(&self.rendering) = Some(context.clone());
+        lock(&self.rejections).frame = Some(context.clone());
         let result = self.guarded(&context, Some(frame), |ctx| {
             // A frame is done once its effects and promise callbacks have run and its state
             // stopped changing; each change renders it again (the host bounds the passes).
@@ -578,7 +572,7 @@ globalThis.__kinema = host;
             };
             Ok((tokens, media, open_handles))
         });
-        *lock(&self.rendering) = None;
+        self.report_rejections();
         self.tape_reader = reader;
         let (tokens, media, open_handles) = result?;
         let root =
@@ -604,6 +598,25 @@ globalThis.__kinema = host;
             root,
             media,
         })
+    }
+
+    /// Logs, as a browser's console would and once per message, the promises the frame just
+    /// rendered rejected and left without a handler (an effect's async function that threw,
+    /// say).
+    fn report_rejections(&self) {
+        let mut rejections = lock(&self.rejections);
+        let Some(context) = rejections.frame.take() else {
+            return;
+        };
+        let unhandled = std::mem::take(&mut rejections.unhandled);
+        for message in unhandled.into_values() {
+            if rejections.warned.insert(message.clone()) {
+                tracing::warn!(
+                    target: "kinema::console",
+                    "{context}: Uncaught (in promise) {message}"
+                );
+            }
+        }
     }
 
     /// Bytes of JavaScript heap in use.
@@ -906,6 +919,27 @@ fn install_fetch(
     })?;
     ctx.globals().set("__kinemaDecode", decode)?;
     Ok(())
+}
+
+/// Promises rejected with no handler while a frame renders. QuickJS reports a rejection before
+/// a `.catch()` or an `await` can attach a handler, and again when one is attached: a rejection
+/// counts as unhandled only if it is still here when the frame is done.
+#[derive(Default)]
+struct Rejections {
+    /// The frame being rendered; outside frames the host awaits the promises and reports their
+    /// errors itself.
+    frame: Option<String>,
+    /// Promise identity → the reason, as text.
+    unhandled: std::collections::HashMap<u64, String>,
+    warned: std::collections::HashSet<String>,
+}
+
+/// An identity for a promise while it is alive (its value's bits).
+fn promise_identity(promise: &Value<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    promise.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What a rendered frame came to once its promise callbacks ran.

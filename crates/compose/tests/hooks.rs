@@ -354,3 +354,111 @@ export default () => <p><Suspense fallback={<i>loading</i>}><Title /></Suspense>
         "{err}"
     );
 }
+
+#[test]
+fn components_a_suspended_boundary_hides_keep_their_state() {
+    // Frame 2 suspends on new data; the counter after it is hidden, not unmounted: it mounts
+    // once and keeps its state, and the fallback has state of its own.
+    let code = r#"import {use, useEffect, useState, Suspense} from 'react';
+import {useCurrentFrame} from 'remotion';
+const log = [];
+const cache = new Map();
+const dataFor = (key) => {
+  if (!cache.has(key)) cache.set(key, new Promise((resolve) => setTimeout(() => resolve(key), 50)));
+  return cache.get(key);
+};
+const Title = ({name}) => <b>{use(dataFor(name))}</b>;
+const Counter = () => {
+  const [first] = useState(() => 'counter@' + useCurrentFrame());
+  useEffect(() => { log.push('mount'); return () => log.push('unmount'); }, []);
+  return <i>{first}</i>;
+};
+const Wait = () => { const [s] = useState('fallback-state'); return <u>{s}</u>; };
+export default () => {
+  const frame = useCurrentFrame();
+  return <p><Suspense fallback={<Wait />}><Title name={frame < 2 ? 'a' : 'b'} /><Counter /></Suspense><s>{log.join(',')}</s></p>;
+};"#;
+    assert_eq!(
+        texts(code, 4, &[0, 1, 2, 3]),
+        [
+            "a counter@0",
+            "a counter@0 mount",
+            "b counter@0 mount",
+            "b counter@0 mount"
+        ]
+    );
+}
+
+#[test]
+fn keys_that_look_like_paths_do_not_share_state() {
+    let code = r#"import {useState} from 'react';
+const S = ({label}) => { const [s] = useState(label); return <i>{s}</i>; };
+export default ({}) => <p>{[
+  <div key="a">{[<S label="one" />]}</div>,
+  <div key="a/0"><S label="two" /></div>,
+]}</p>;"#;
+    assert_eq!(texts(code, 2, &[0, 1]), ["one two", "one two"]);
+}
+
+#[test]
+fn timer_driven_updates_are_not_a_render_loop() {
+    // A countdown ticking 60 times while its handle waits: each tick renders, none is a loop.
+    let code = r#"import {useState, useEffect} from 'react';
+import {delayRender, continueRender} from 'remotion';
+export default () => {
+  const [n, setN] = useState(0);
+  const [handle] = useState(() => delayRender('countdown'));
+  useEffect(() => {
+    const id = setInterval(() => setN((v) => {
+      if (v + 1 === 60) { clearInterval(id); continueRender(handle); }
+      return v + 1;
+    }), 100);
+  }, []);
+  return <p>{n}</p>;
+};"#;
+    assert_eq!(texts(code, 1, &[0]), ["60"]);
+}
+
+#[test]
+fn class_lifecycles_run_with_layout_effects_children_first() {
+    let code = r#"import React, {useEffect, useLayoutEffect} from 'react';
+const log = [];
+class Child extends React.Component {
+  componentDidMount() { log.push('child didMount'); }
+  render() { return null; }
+}
+const Parent = () => {
+  useLayoutEffect(() => { log.push('parent layout'); }, []);
+  useEffect(() => { log.push('parent effect'); }, []);
+  return <Child />;
+};
+export default () => <><Parent /><p>{log.join(', ')}</p></>;"#;
+    assert_eq!(
+        texts(code, 2, &[0, 1]),
+        ["", "child didMount, parent layout, parent effect"]
+    );
+}
+
+#[test]
+fn an_error_thrown_again_names_its_components_once() {
+    let code = r#"import {use} from 'react';
+const failed = Promise.reject(new Error('no data'));
+failed.catch(() => {});
+const U = () => <b>{use(failed)}</b>;
+const Outer = () => <U />;
+export default () => <Outer />;"#;
+    let mut engine = engine(code, 3);
+    for n in 0..3 {
+        match engine.render_frame(n).unwrap_err() {
+            kinema_compose::ComposeError::Script { exception, .. } => {
+                assert_eq!(exception.message, "no data");
+                assert_eq!(
+                    exception.component_stack,
+                    ["U", "Outer", "default"],
+                    "frame {n}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

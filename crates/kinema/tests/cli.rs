@@ -2925,6 +2925,65 @@ fn render_threads_take_the_props_calculate_metadata_resolved_once() {
 }
 
 #[test]
+fn data_loaded_in_effects_shows_in_every_frame_of_every_thread() {
+    // Remotion's useEffect + delayRender recipe: each render thread mounts the composition,
+    // fetches the data once and renders its first frame with it; no frame shows the loading
+    // state, and no handle is left open.
+    let dir = render_dir("effects");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    std::fs::write(dir.join("public/style.json"), r##"{"color": "#00ff00"}"##).unwrap();
+    std::fs::write(
+        dir.join("loader.tsx"),
+        "import {useEffect, useState} from 'react';\n\
+         import {AbsoluteFill, continueRender, delayRender, staticFile} from 'remotion';\n\
+         export default () => {\n\
+           const [style, setStyle] = useState(null);\n\
+           const [handle] = useState(() => delayRender('style'));\n\
+           useEffect(() => {\n\
+             fetch(staticFile('style.json')).then((r) => r.json())\n\
+               .then((json) => { setStyle(json); continueRender(handle); });\n\
+           }, [handle]);\n\
+           return <AbsoluteFill style={{background: style ? style.color : '#ff0000'}} />;\n\
+         };\n",
+    )
+    .unwrap();
+    let out = kinema_in(
+        &dir,
+        &[],
+        &[
+            "render",
+            "loader.tsx",
+            "DynamicComp",
+            "out.mp4",
+            "--width",
+            "64",
+            "--height",
+            "36",
+            "--duration",
+            "20",
+            "--concurrency",
+            "2",
+            "--frames-per-chunk",
+            "5",
+            "--public-dir",
+            "public",
+        ],
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("delayRender"), "{err}");
+    let colours = common::pixels_at(&dir.join("out.mp4"), 0, 0);
+    assert_eq!(colours.len(), 20);
+    for colour in colours {
+        assert!(
+            colour[0] < 20 && colour[1] > 230 && colour[2] < 20,
+            "{colour:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn calculate_metadata_fetches_data_once_per_render() {
     // An API on this machine and a JSON file in public/: calculateMetadata fetches both, once
     // for the whole render (its threads take what it resolved).
