@@ -4,19 +4,11 @@
 
 use std::sync::Arc;
 
-use kinema_compose::{Bundle, BundleKind, CodeComposition, Engine, Limits, MemoryFiles};
+use kinema_compose::{Bundle, BundleKind, Engine, Limits, MemoryFiles};
 use serde_json::json;
 
-fn engine(code: &str, duration: u32) -> Engine {
-    let bundle = Bundle::from_code(code, CodeComposition::new(duration, 30.0))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut engine =
-        Engine::new(Arc::new(bundle), Limits::default()).unwrap_or_else(|e| panic!("{e}"));
-    engine
-        .select("DynamicComp", &json!({}))
-        .unwrap_or_else(|e| panic!("{e}"));
-    engine
-}
+mod common;
+use common::engine;
 
 /// The text of each of `frames`, rendered in that order on one engine.
 fn texts(code: &str, duration: u32, frames: &[u32]) -> Vec<String> {

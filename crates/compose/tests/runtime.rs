@@ -8,16 +8,8 @@ use kinema_compose::{
 };
 use serde_json::json;
 
-fn engine(code: &str, duration: u32) -> Engine {
-    let bundle = Bundle::from_code(code, CodeComposition::new(duration, 30.0))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut engine =
-        Engine::new(Arc::new(bundle), Limits::default()).unwrap_or_else(|e| panic!("{e}"));
-    engine
-        .select("DynamicComp", &json!({}))
-        .unwrap_or_else(|e| panic!("{e}"));
-    engine
-}
+mod common;
+use common::engine;
 
 fn frame(code: &str, duration: u32, n: u32) -> FrameTree {
     engine(code, duration)
