@@ -142,6 +142,12 @@ let active = null;
 // update loop at 50 too).
 const MAX_PASSES = 50;
 
+// Whether the frame waits on something timers may bring: an open delayRender() handle or a
+// component suspended in use().
+function waitsOnSomething(fibers) {
+  return state.hasOpenHandles() || fibers.suspended > 0 || fibers.suspendedRoot;
+}
+
 // Whether a frame started and has not settled (it failed, if the next one finds it so).
 let frameOpen = false;
 
@@ -272,7 +278,7 @@ export const host = {
     const media = JSON.stringify(state.frameMedia());
     // Whether the frame may not be done even if no promise callback runs (see settle).
     const fibers = active.fibers;
-    const waiting = fibers.dirty || fibers.suspended > 0 || fibers.suspendedRoot || state.hasOpenHandles();
+    const waiting = fibers.dirty || waitsOnSomething(fibers);
     const styles = state.getGlobalStyles();
     if (styles.length === 0) return { root, media, waiting };
     // Global stylesheets come first, each as a <style> element.
@@ -295,8 +301,7 @@ export const host = {
       }
       return 1;
     }
-    const waiting = state.hasOpenHandles() || fibers.suspended > 0 || fibers.suspendedRoot;
-    if (waiting && timers.fireNext()) {
+    if (waitsOnSomething(fibers) && timers.fireNext()) {
       // Renders a timer caused are not a loop: the timers have their own budget.
       fibers.passes = 0;
       return 2;

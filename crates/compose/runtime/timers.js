@@ -5,7 +5,7 @@
 // virtual times. Waiting is bounded: WAIT_BUDGET_MS of virtual time and MAX_CALLBACKS timers
 // per wait, after which the waiter carries on as it would at a real timeout.
 
-export const WAIT_BUDGET_MS = 30000;
+const WAIT_BUDGET_MS = 30000;
 const MAX_CALLBACKS = 10000;
 const MAX_DELAY_MS = 2147483647; // browsers treat longer delays as 1 ms; we clamp
 const FRAME_MS = 1000 / 60;
