@@ -2,6 +2,8 @@
 // fetch.rs): the request is made when fetch() is called and its promise is settled by then.
 // QuickJS has no TextEncoder/TextDecoder, so bodies are decoded by the host and encoded here.
 
+import { abortReason } from 'kinema:events';
+
 let hostFetch = null;
 let hostDecode = null;
 
@@ -98,6 +100,10 @@ function bodyOf(body) {
 }
 
 function consume(response) {
+  // The request was made when fetch() was called, so a signal aborted since fails the body's
+  // reading, as an abort while a browser still streams the body does.
+  const signal = response._signal;
+  if (signal !== null && signal.aborted) throw abortReason(signal);
   if (response._used) throw new TypeError('Body is unusable: Body has already been read');
   response._used = true;
   return response._body;
@@ -139,7 +145,7 @@ export class Response {
   clone() {
     if (this._used) throw new TypeError('Response.clone: Body has already been consumed.');
     const copy = Object.create(Response.prototype);
-    define(copy, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers), url: this.url, redirected: this.redirected, type: this.type, body: this._body });
+    define(copy, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers), url: this.url, redirected: this.redirected, type: this.type, body: this._body, signal: this._signal });
     return copy;
   }
   static json(data, init = {}) {
@@ -151,7 +157,7 @@ export class Response {
   }
 }
 
-function define(response, { status, statusText, headers, url, redirected, type, body }) {
+function define(response, { status, statusText, headers, url, redirected, type, body, signal }) {
   const fixed = (value) => ({ value, enumerable: true });
   Object.defineProperties(response, {
     status: fixed(status),
@@ -162,6 +168,7 @@ function define(response, { status, statusText, headers, url, redirected, type, 
     type: fixed(type),
     _body: { value: body, writable: true },
     _used: { value: false, writable: true },
+    _signal: { value: signal ?? null },
   });
 }
 
@@ -177,6 +184,7 @@ export async function fetch(input, init) {
   let method = 'GET';
   let headers;
   let body;
+  let signal = null;
   if (typeof input === 'string') {
     url = input;
   } else if (input !== null && typeof input === 'object' && typeof input.url === 'string') {
@@ -185,6 +193,7 @@ export async function fetch(input, init) {
     if (input.method !== undefined) method = String(input.method);
     headers = input.headers;
     body = input.body;
+    signal = input.signal ?? null;
   } else {
     url = String(input);
   }
@@ -200,11 +209,8 @@ export async function fetch(input, init) {
   }
   const payload = bodyOf(body);
   if (payload.type !== null && !headers.has('content-type')) headers.set('content-type', payload.type);
-  if (options.signal && options.signal.aborted) {
-    const error = new Error('This operation was aborted');
-    error.name = 'AbortError';
-    throw error;
-  }
+  if (options.signal !== undefined) signal = options.signal;
+  if (signal !== null && signal.aborted) throw abortReason(signal);
   const sent = headers._list.filter(([name]) => !CONNECTION_HEADERS.includes(name));
   const raw = hostFetch(url, method, JSON.stringify(sent), payload.value === null ? undefined : payload.value);
   const response = Object.create(Response.prototype);
@@ -217,6 +223,7 @@ export async function fetch(input, init) {
     redirected: raw.redirected,
     type: 'basic',
     body: empty ? null : raw.body,
+    signal,
   });
   return response;
 }

@@ -35,8 +35,6 @@ function checkResolved(id, name, value, integer) {
   }
 }
 
-const abortSignal = Object.freeze({ aborted: false, addEventListener() {}, removeEventListener() {}, throwIfAborted() {} });
-
 // Props cross from one engine to another (render threads, farm chunks) as Remotion serialises
 // them: JSON, with a Date as "remotion-date:" and its ISO string. Reading props back turns such
 // strings, in input props too, into a Date, and "remotion-file:" and a public file's name into
@@ -93,7 +91,8 @@ async function resolve(composition, inputProps) {
     const result = await composition.calculateMetadata({
       defaultProps: composition.defaultProps,
       props,
-      abortSignal,
+      // Nothing cancels a render's metadata once it started.
+      abortSignal: new AbortController().signal,
       compositionId: composition.id,
       isRendering: true,
     });
@@ -307,7 +306,7 @@ export const host = {
       return 2;
     }
     if (fibers.suspendedRoot) {
-      throw new Error('A component suspended on a promise passed to use() that never settled, and no <Suspense> boundary above it has a fallback.');
+      throw new Error('A component suspended on a promise that never settled (passed to use(), or a React.lazy() module), and no <Suspense> boundary above it has a fallback.');
     }
     frameOpen = false;
     return state.hasOpenHandles() ? 3 : 0;

@@ -120,7 +120,10 @@ export function forwardRef(render) {
 }
 
 export function lazy(factory) {
-  return { $$typeof: LAZY, _factory: factory, _status: 'pending', _result: null };
+  if (typeof factory !== 'function') {
+    throw new TypeError('React.lazy() expects a function that returns a promise of a module, such as () => import("./Scene").');
+  }
+  return { $$typeof: LAZY, _factory: factory, _status: 'uninitialized', _result: null, _waiting: null };
 }
 
 export function createContext(defaultValue) {
@@ -223,8 +226,7 @@ export function useDeferredValue(value) {
   return value;
 }
 export function useSyncExternalStore(subscribe, getSnapshot) {
-  current('useSyncExternalStore');
-  return getSnapshot();
+  return current('useSyncExternalStore').useSyncExternalStore(subscribe, getSnapshot);
 }
 export function useOptimistic(state) {
   return [state, noop];

@@ -155,6 +155,7 @@ const STATE = 0;
 const REF = 1;
 const MEMO_HOOK = 2;
 const EFFECT = 3;
+const STORE = 4;
 
 function sameDeps(previous, next) {
   if (previous === null || next === null || previous.length !== next.length) return false;
@@ -171,6 +172,44 @@ const noop = () => {};
 // Thrown by use(promise) while the promise is pending, caught by the nearest <Suspense> (or the
 // root). Frozen, so the error annotation on its way up leaves it alone.
 const SUSPENDED = Object.freeze({ suspended: true });
+
+// React.lazy(): the component once its module loaded; until then the element suspends, as
+// use(promise) does, and every fiber store that waited on it renders again when it settles.
+function lazyComponent(lazy) {
+  if (lazy._status === 'fulfilled') return lazy._result;
+  if (lazy._status === 'rejected') throw lazy._result;
+  if (store === null) {
+    throw new Error('A React.lazy() component cannot load while compositions are listed: import it statically, or use <Composition lazyComponent={...}>.');
+  }
+  if (lazy._status === 'uninitialized') {
+    const loading = lazy._factory();
+    if (loading === null || typeof loading !== 'object' || typeof loading.then !== 'function') {
+      throw new TypeError('The function given to React.lazy() must return a promise of a module, such as import("./Scene").');
+    }
+    lazy._status = 'pending';
+    lazy._waiting = new Set();
+    const settle = (status, result) => {
+      if (lazy._status !== 'pending') return;
+      lazy._status = status;
+      lazy._result = result;
+      for (const waiting of lazy._waiting) waiting.dirty = true;
+      lazy._waiting = null;
+    };
+    loading.then(
+      (module) => {
+        const component = module !== null && typeof module === 'object' ? module.default : undefined;
+        if (component === undefined) {
+          settle('rejected', new TypeError('The promise React.lazy() loads must resolve to a module with a default export (the component), such as import("./Scene").'));
+        } else {
+          settle('fulfilled', component);
+        }
+      },
+      (reason) => settle('rejected', reason),
+    );
+  }
+  lazy._waiting.add(store);
+  throw SUSPENDED;
+}
 
 const dispatcher = {
   calling: '',
@@ -247,6 +286,50 @@ const dispatcher = {
       );
     }
     throw SUSPENDED;
+  },
+  // An external store's snapshot. Its subscription is an effect of the component's: a change
+  // the store reports (from a timer or a settled promise, say) renders the frame again.
+  useSyncExternalStore(subscribe, getSnapshot) {
+    if (typeof subscribe !== 'function' || typeof getSnapshot !== 'function') {
+      throw new TypeError('useSyncExternalStore(subscribe, getSnapshot) expects two functions.');
+    }
+    const value = getSnapshot();
+    if (!Object.is(value, getSnapshot())) {
+      throw new Error(
+        `The result of getSnapshot should be cached: in ${componentName(fiberType)} it returned a new value on each call, which renders the component again without end. Return the same value while the store has not changed.`,
+      );
+    }
+    const slot = hook(STORE);
+    if (slot === null) return value;
+    slot.value = value;
+    slot.getSnapshot = getSnapshot;
+    const owner = fiber;
+    this.useEffect(
+      PASSIVE,
+      () => {
+        const changed = () => {
+          if (owner.unmounted) return;
+          let next;
+          try {
+            next = slot.getSnapshot();
+          } catch (_) {
+            // The render that follows throws it where the component's name goes with it.
+            owner.store.dirty = true;
+            return;
+          }
+          if (!Object.is(next, slot.value)) owner.store.dirty = true;
+        };
+        const unsubscribe = subscribe(changed);
+        if (typeof unsubscribe !== 'function') {
+          throw new TypeError('useSyncExternalStore(): subscribe(callback) must return a function that unsubscribes.');
+        }
+        // The store may have changed between the render and the subscription.
+        changed();
+        return unsubscribe;
+      },
+      [subscribe],
+    );
+    return value;
   },
   useEffect(phase, create, deps) {
     const slot = hook(EFFECT);
@@ -675,7 +758,9 @@ function renderElement(element, tape) {
           return;
         }
         case LAZY:
-          throw new Error('React.lazy() components cannot be rendered: Kinema renders frames synchronously. Import the component statically instead.');
+          renderElement({ $$typeof: ELEMENT, type: lazyComponent(type), key: element.key, ref: element.ref, props: element.props }, tape);
+          path.length = at;
+          return;
         default:
           break;
       }

@@ -47,6 +47,7 @@ const MODULES: &[(&str, &str)] = &[
     ("kinema:state", include_str!("../runtime/state.js")),
     ("kinema:host", include_str!("../runtime/host.js")),
     ("kinema:intl", include_str!("../runtime/intl.js")),
+    ("kinema:events", include_str!("../runtime/events.js")),
     ("kinema:fetch", include_str!("../runtime/fetch.js")),
     ("kinema:timers", include_str!("../runtime/timers.js")),
 ];

@@ -249,12 +249,14 @@ impl Loader for BundleLoader {
 const PRELUDE: &str = "kinema:prelude";
 const PRELUDE_SOURCE: &str = r#"
 import * as intl from 'kinema:intl';
+import { install as installEvents } from 'kinema:events';
 import { install as installFetch } from 'kinema:fetch';
 import { install as installTimers, beginWait, fireNext } from 'kinema:timers';
 import 'kinema:state';
 if (typeof intl.installIntl === 'function') intl.installIntl(globalThis);
 const log = globalThis.__kinemaLog;
 delete globalThis.__kinemaLog;
+installEvents(globalThis);
 installFetch(globalThis, globalThis.__kinemaFetch, globalThis.__kinemaDecode);
 delete globalThis.__kinemaFetch;
 delete globalThis.__kinemaDecode;

@@ -342,7 +342,7 @@ export default () => <p><Suspense fallback={<i>loading</i>}><Title /></Suspense>
     let never = "import {use} from 'react';\nconst data = new Promise(() => {});\nexport default () => <p>{use(data)}</p>;";
     let err = engine(never, 1).render_frame(0).unwrap_err().to_string();
     assert!(
-        err.contains("suspended on a promise passed to use()"),
+        err.contains("suspended on a promise that never settled (passed to use()"),
         "{err}"
     );
 }
@@ -453,4 +453,174 @@ export default () => <Outer />;"#;
             other => panic!("{other:?}"),
         }
     }
+}
+
+#[test]
+fn lazy_components_load_under_suspense_and_at_the_root() {
+    // The module loads before the frame counts as done, so no frame shows the fallback; the
+    // loaded component keeps its state like any other.
+    let files = MemoryFiles {
+        files: [
+            (
+                "src/index.tsx".to_string(),
+                r#"import {lazy, Suspense, memo} from 'react';
+import {registerRoot, Composition, useCurrentFrame} from 'remotion';
+const Scene = lazy(() => import('./Scene'));
+const Plain = memo(lazy(() => Promise.resolve({default: ({n}) => <i>plain {n}</i>})));
+const Main = () => {
+  const frame = useCurrentFrame();
+  return <p><Suspense fallback={<i>loading</i>}><Scene frame={frame} /></Suspense><Plain n={frame} /></p>;
+};
+registerRoot(() => <Composition id="Main" component={Main} durationInFrames={3} fps={30} width={10} height={10} />);
+"#
+                .to_string(),
+            ),
+            (
+                "src/Scene.tsx".to_string(),
+                r#"import {useState} from 'react';
+export default ({frame}) => { const [first] = useState(frame); return <b>scene {frame} since {first}</b>; };"#
+                    .to_string(),
+            ),
+        ]
+        .into(),
+    };
+    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project).unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine.select("Main", &json!({})).unwrap();
+    let shown: Vec<_> = (0..3)
+        .map(|n| engine.render_frame(n).unwrap().text_content())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "scene 0 since 0 plain 0",
+            "scene 1 since 0 plain 1",
+            "scene 2 since 0 plain 2"
+        ]
+    );
+}
+
+#[test]
+fn lazy_components_that_cannot_load_say_why() {
+    let rejected = "import {lazy, Suspense} from 'react';\nconst Scene = lazy(() => Promise.reject(new Error('chunk missing')));\nexport default () => <Suspense fallback={null}><Scene /></Suspense>;";
+    let err = engine(rejected, 1).render_frame(0).unwrap_err().to_string();
+    assert!(err.contains("chunk missing"), "{err}");
+    let no_default = "import {lazy} from 'react';\nconst Scene = lazy(() => Promise.resolve(() => null));\nexport default () => <Scene />;";
+    let err = engine(no_default, 1)
+        .render_frame(0)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("default export"), "{err}");
+    let not_a_promise = "import {lazy} from 'react';\nconst Scene = lazy(() => () => null);\nexport default () => <Scene />;";
+    let err = engine(not_a_promise, 1)
+        .render_frame(0)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("must return a promise of a module"), "{err}");
+}
+
+#[test]
+fn external_stores_render_again_when_they_change() {
+    // A store a timer updates while a handle waits: the frame shows the value it ends with.
+    // The subscription is made once and dropped when the component unmounts.
+    let code = r#"import {useSyncExternalStore, useState, useEffect} from 'react';
+import {delayRender, continueRender, Sequence} from 'remotion';
+let value = 'initial';
+const listeners = new Set();
+const log = [];
+const store = {
+  subscribe(listener) { log.push('subscribe'); listeners.add(listener); return () => { log.push('unsubscribe'); listeners.delete(listener); }; },
+  get: () => value,
+};
+const Reader = () => {
+  const [handle] = useState(() => delayRender());
+  useEffect(() => {
+    setTimeout(() => { value = 'updated'; listeners.forEach((l) => l()); continueRender(handle); }, 100);
+  }, []);
+  return <b>{useSyncExternalStore(store.subscribe, store.get)}</b>;
+};
+export default () => <p><Sequence durationInFrames={2}><Reader /></Sequence>{log.join(',')}</p>;"#;
+    assert_eq!(
+        texts(code, 3, &[0, 1, 2, 2]),
+        [
+            "updated subscribe",
+            "updated subscribe",
+            "subscribe",
+            "subscribe,unsubscribe"
+        ]
+    );
+    let uncached = "import {useSyncExternalStore} from 'react';\nconst Reader = () => useSyncExternalStore(() => () => {}, () => ({}));\nexport default () => <Reader />;";
+    let err = engine(uncached, 1).render_frame(0).unwrap_err().to_string();
+    assert!(
+        err.contains("getSnapshot should be cached") && err.contains("in Reader"),
+        "{err}"
+    );
+}
+
+#[test]
+fn effects_abort_on_clean_up() {
+    // The AbortController recipe: a clean-up aborts (its listeners run), and a fetch given an
+    // aborted signal rejects with its reason, a DOMException named AbortError.
+    let code = r#"import {useEffect, useState} from 'react';
+import {Sequence} from 'remotion';
+const seen = [];
+const Loader = () => {
+  useEffect(() => {
+    const controller = new AbortController();
+    controller.signal.addEventListener('abort', (event) => seen.push(`${event.type} ${event.target === controller.signal}`), {once: true});
+    return () => controller.abort();
+  }, []);
+  return null;
+};
+const Late = () => {
+  const [text, setText] = useState('');
+  useEffect(() => {
+    const controller = new AbortController();
+    controller.abort();
+    fetch('https://example.com/', {signal: controller.signal}).catch((e) => setText(`${e.name} ${e instanceof DOMException} ${e.code}`));
+  }, []);
+  return <i>{text}</i>;
+};
+export default () => <p><Sequence durationInFrames={1}><Loader /></Sequence><Late /><b>{seen.join(',')}</b></p>;"#;
+    assert_eq!(
+        texts(code, 2, &[0, 1, 1]),
+        [
+            "AbortError true 20",
+            "AbortError true 20",
+            "AbortError true 20 abort true"
+        ]
+    );
+}
+
+#[test]
+fn abort_signals_follow_the_dom() {
+    let code = r#"const out = [];
+const reason = new Error('stop');
+const controller = new AbortController();
+const target = new EventTarget();
+target.addEventListener('ping', (e) => out.push(`ping ${e.detail}`), {signal: controller.signal});
+target.dispatchEvent(new CustomEvent('ping', {detail: 1}));
+controller.signal.onabort = () => out.push('onabort');
+controller.abort(reason);
+controller.abort(new Error('again'));
+target.dispatchEvent(new CustomEvent('ping', {detail: 2}));
+out.push(controller.signal.reason === reason);
+try { controller.signal.throwIfAborted(); } catch (e) { out.push(e.message); }
+out.push(AbortSignal.abort().reason.name);
+out.push(AbortSignal.any([new AbortController().signal, AbortSignal.abort('why')]).reason);
+try { new AbortSignal(); } catch (e) { out.push(e.name); }
+const event = new Event('x', {cancelable: true});
+target.addEventListener('x', (e) => e.preventDefault());
+target.addEventListener('x', () => { throw new Error('listener broke'); });
+target.addEventListener('x', () => out.push('after'));
+out.push(target.dispatchEvent(event));
+let timedOut = 'pending';
+AbortSignal.timeout(5000).addEventListener('abort', (e) => { timedOut = e.target.reason.name; });
+await new Promise((resolve) => setTimeout(resolve, 6000));
+out.push(timedOut);
+export default () => <p>{out.join(',')}</p>;"#;
+    assert_eq!(
+        texts(code, 1, &[0]),
+        ["ping 1,onabort,true,stop,AbortError,why,TypeError,after,false,TimeoutError"]
+    );
 }

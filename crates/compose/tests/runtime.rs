@@ -1120,3 +1120,43 @@ registerRoot(() => <Composition id="Slow" component={() => null} durationInFrame
     engine.select("Slow", &json!({})).unwrap();
     assert_eq!(slow.0.lock().unwrap().len(), 2);
 }
+
+#[test]
+fn an_abort_after_fetch_fails_the_body_and_one_before_sends_nothing() {
+    // fetch() makes its request at once, so an abort can only come once the response is in:
+    // reading its body then rejects, as a body a browser still streams would. calculateMetadata
+    // gets a real AbortSignal.
+    let files = MemoryFiles {
+        files: [("src/index.tsx".to_string(), r#"import {registerRoot, Composition} from 'remotion';
+registerRoot(() => <Composition id="Data" component={({out}) => <p>{out}</p>} durationInFrames={1} fps={30} width={10} height={10}
+  calculateMetadata={async ({abortSignal}) => {
+    const out = [abortSignal instanceof AbortSignal, abortSignal.aborted];
+    const controller = new AbortController();
+    const response = await fetch('https://api.example/data', {signal: controller.signal});
+    const copy = response.clone();
+    controller.abort(new Error('user left'));
+    out.push(await response.json().catch((e) => e.message));
+    out.push(await copy.text().catch((e) => e.message));
+    out.push(await fetch('https://api.example/data', {signal: controller.signal}).catch((e) => e.message));
+    out.push(await fetch('https://api.example/data', {signal: abortSignal}).then((r) => r.json()).then((d) => d.ok));
+    return {props: {out: out.join(',')}};
+  }} />);
+"#.to_string())].into(),
+    };
+    let fetcher = Arc::new(TableFetcher {
+        answers: vec![("GET https://api.example/data", 200, r#"{"ok": "read"}"#)],
+        seen: Default::default(),
+    });
+    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project)
+        .unwrap()
+        .with_fetcher(fetcher.clone());
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    let info = engine
+        .select("Data", &json!({}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        info.props,
+        json!({"out": "true,false,user left,user left,user left,read"})
+    );
+    assert_eq!(fetcher.seen.lock().unwrap().len(), 2);
+}
