@@ -24,6 +24,11 @@ fn texts(code: &str, duration: u32, frames: &[u32]) -> Vec<String> {
         .collect()
 }
 
+/// The error rendering the first frame of a one-frame composition of `code` gives.
+fn first_frame_error(code: &str) -> String {
+    engine(code, 1).render_frame(0).unwrap_err().to_string()
+}
+
 #[test]
 fn data_loaded_in_an_effect_renders_in_the_same_frame() {
     // Remotion's data-fetching pattern: a handle held in state, data set from an effect's
@@ -226,7 +231,7 @@ export default () => {
   useEffect(() => { setN(n + 1); });
   return <p>{n}</p>;
 };"#;
-    let err = engine(code, 1).render_frame(0).unwrap_err().to_string();
+    let err = first_frame_error(code);
     assert!(err.contains("Too many re-renders"), "{err}");
     assert!(err.contains("frame 0"), "{err}");
 }
@@ -263,7 +268,7 @@ fn errors_thrown_in_effects_and_timers_fail_the_frame() {
         other => panic!("{other:?}"),
     }
     let timer = "import {useEffect} from 'react';\nimport {delayRender} from 'remotion';\nexport default () => { useEffect(() => { delayRender(); setTimeout(() => { throw new Error('timer broke'); }, 5); }, []); return null; };";
-    let err = engine(timer, 1).render_frame(0).unwrap_err().to_string();
+    let err = first_frame_error(timer);
     assert!(err.contains("timer broke"), "{err}");
 }
 
@@ -340,7 +345,7 @@ export default () => <p><Suspense fallback={<i>loading</i>}><Title /></Suspense>
     let root = "import {use} from 'react';\nconst data = Promise.resolve('root');\nexport default () => <p>{use(data)}</p>;";
     assert_eq!(texts(root, 1, &[0]), ["root"]);
     let never = "import {use} from 'react';\nconst data = new Promise(() => {});\nexport default () => <p>{use(data)}</p>;";
-    let err = engine(never, 1).render_frame(0).unwrap_err().to_string();
+    let err = first_frame_error(never);
     assert!(
         err.contains("suspended on a promise that never settled (passed to use()"),
         "{err}"
@@ -503,19 +508,13 @@ export default ({frame}) => { const [first] = useState(frame); return <b>scene {
 #[test]
 fn lazy_components_that_cannot_load_say_why() {
     let rejected = "import {lazy, Suspense} from 'react';\nconst Scene = lazy(() => Promise.reject(new Error('chunk missing')));\nexport default () => <Suspense fallback={null}><Scene /></Suspense>;";
-    let err = engine(rejected, 1).render_frame(0).unwrap_err().to_string();
+    let err = first_frame_error(rejected);
     assert!(err.contains("chunk missing"), "{err}");
     let no_default = "import {lazy} from 'react';\nconst Scene = lazy(() => Promise.resolve(() => null));\nexport default () => <Scene />;";
-    let err = engine(no_default, 1)
-        .render_frame(0)
-        .unwrap_err()
-        .to_string();
+    let err = first_frame_error(no_default);
     assert!(err.contains("default export"), "{err}");
     let not_a_promise = "import {lazy} from 'react';\nconst Scene = lazy(() => () => null);\nexport default () => <Scene />;";
-    let err = engine(not_a_promise, 1)
-        .render_frame(0)
-        .unwrap_err()
-        .to_string();
+    let err = first_frame_error(not_a_promise);
     assert!(err.contains("must return a promise of a module"), "{err}");
 }
 
@@ -550,7 +549,7 @@ export default () => <p><Sequence durationInFrames={2}><Reader /></Sequence>{log
         ]
     );
     let uncached = "import {useSyncExternalStore} from 'react';\nconst Reader = () => useSyncExternalStore(() => () => {}, () => ({}));\nexport default () => <Reader />;";
-    let err = engine(uncached, 1).render_frame(0).unwrap_err().to_string();
+    let err = first_frame_error(uncached);
     assert!(
         err.contains("getSnapshot should be cached") && err.contains("in Reader"),
         "{err}"

@@ -935,6 +935,21 @@ impl kinema_compose::Fetcher for TableFetcher {
     }
 }
 
+/// Selects composition `id` of the project `files`, whose fetches `fetcher` answers.
+fn select_fetching(
+    files: &MemoryFiles,
+    fetcher: Arc<TableFetcher>,
+    id: &str,
+) -> kinema_compose::CompositionInfo {
+    let bundle = Bundle::from_files(files, "src/index.tsx", BundleKind::Project)
+        .unwrap()
+        .with_fetcher(fetcher);
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine
+        .select(id, &json!({}))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn fetch_answers_calculate_metadata_and_frames_through_the_bundles_fetcher() {
     let code = r#"import {staticFile, useCurrentFrame} from 'remotion';
@@ -976,13 +991,7 @@ registerRoot(() => <Composition id="Data" component={Show} durationInFrames={1} 
         ],
         seen: Default::default(),
     });
-    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project)
-        .unwrap()
-        .with_fetcher(fetcher.clone());
-    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
-    let info = engine
-        .select("Data", &json!({}))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let info = select_fetching(&files, fetcher.clone(), "Data");
     assert_eq!(info.duration_in_frames, 4);
     assert_eq!(
         info.props,
@@ -1147,13 +1156,7 @@ registerRoot(() => <Composition id="Data" component={({out}) => <p>{out}</p>} du
         answers: vec![("GET https://api.example/data", 200, r#"{"ok": "read"}"#)],
         seen: Default::default(),
     });
-    let bundle = Bundle::from_files(&files, "src/index.tsx", BundleKind::Project)
-        .unwrap()
-        .with_fetcher(fetcher.clone());
-    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
-    let info = engine
-        .select("Data", &json!({}))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let info = select_fetching(&files, fetcher.clone(), "Data");
     assert_eq!(
         info.props,
         json!({"out": "true,false,user left,user left,user left,read"})

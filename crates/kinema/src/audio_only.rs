@@ -9,8 +9,8 @@
 //! frames, as Remotion writes it.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -22,9 +22,9 @@ use kinema_paint::resources::ResourceOptions;
 
 use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
 use crate::render::{
-    Failure, Interrupted, Removal, Removed, Usage, in_flags, interrupt, progress_bar,
-    report_failure, start_worker, supervise, usage,
+    Interrupted, Removal, Removed, Usage, in_flags, interrupt, progress_bar, usage,
 };
+use crate::workers::Workers;
 
 /// Everything an audio-only render needs, resolved from the command line.
 pub struct AudioJob {
@@ -155,75 +155,44 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
         .unwrap_or(cores)
         .clamp(1, plan.frame_count as usize);
     let spans = even_spans(plan.frame_count, u32::try_from(threads).unwrap_or(u32::MAX));
-    let queue = Arc::new(ChunkQueue::new(spans, threads, Some(SplitPolicy::local(0))));
-    let stop = Arc::new(AtomicBool::new(false));
-    // The earliest frame that failed (`u32::MAX`: none yet).
-    let failed_at = Arc::new(AtomicU32::new(u32::MAX));
+    let mut workers = Workers::new(ChunkQueue::new(spans, threads, Some(SplitPolicy::local(0))));
     let composed = Arc::new(AtomicUsize::new(0));
     let heard = Arc::new(Mutex::new(Heard::default()));
-    let (tx, rx) = mpsc::channel::<Failure>();
-    let mut workers = Vec::new();
     for worker in 0..threads {
-        // Every worker's, for stopping them all should one not start.
-        let halt = stop.clone();
-        let (tx, queue, stop, failed_at, composed, heard) = (
-            tx.clone(),
-            queue.clone(),
-            stop.clone(),
-            failed_at.clone(),
-            composed.clone(),
-            heard.clone(),
-        );
+        let crew = workers.crew();
+        let (composed, heard) = (composed.clone(), heard.clone());
         let (bundle, resolved, props, limits) = (
             job.bundle.clone(),
             resolved.clone(),
             job.props.clone(),
             job.limits,
         );
-        start_worker(
-            format!("kinema-sound-{worker}"),
-            &mut workers,
-            &halt,
-            move || {
-                let mut at_frame = None;
-                let mut heard_here = Heard::default();
-                let result = (|| -> Result<()> {
-                    let mut engine = Engine::new(bundle, limits)?;
-                    engine.adopt(&resolved, &props)?;
-                    while queue.take(worker).is_some() {
-                        while let Some(position) = queue.next_frame(worker) {
-                            let frame = first_frame + position;
-                            // Frames before one that failed go on, to find the earliest.
-                            if stop.load(Ordering::SeqCst)
-                                || frame > failed_at.load(Ordering::SeqCst)
-                            {
-                                return Ok(());
-                            }
-                            at_frame = Some(frame);
-                            // Compose errors name the frame themselves.
-                            let tree = engine.render_frame(frame)?;
-                            heard_here.add(position, frame, &tree.media);
-                            composed.fetch_add(1, Ordering::SeqCst);
-                            at_frame = None;
-                        }
-                        queue.finish(worker);
-                    }
+        workers.start(format!("kinema-sound-{worker}"), move || {
+            let mut at_frame = None;
+            let mut heard_here = Heard::default();
+            let result = (|| -> Result<()> {
+                let mut engine = Engine::new(bundle, limits)?;
+                engine.adopt(&resolved, &props)?;
+                crew.each_frame(worker, first_frame, &mut at_frame, |frame, position| {
+                    // Compose errors name the frame themselves.
+                    let tree = engine.render_frame(frame)?;
+                    heard_here.add(position, frame, &tree.media);
+                    composed.fetch_add(1, Ordering::SeqCst);
                     Ok(())
-                })();
-                heard
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend(heard_here);
-                if let Err(e) = result {
-                    report_failure((at_frame, e), &failed_at, &stop, &tx);
-                }
-            },
-        )?;
+                })
+            })();
+            heard
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(heard_here);
+            if let Err(e) = result {
+                crew.fail((at_frame, e));
+            }
+        })?;
     }
-    drop(tx);
 
     let bar = progress_bar(job.progress, plan.frame_count as u64, "composing");
-    let outcome = supervise(rx, workers, &stop, || {
+    let outcome = workers.supervise(|| {
         if let Some(bar) = &bar {
             bar.set_position(composed.load(Ordering::SeqCst) as u64);
         }

@@ -25,6 +25,7 @@ mod sequence;
 mod serve;
 mod sound;
 mod still;
+mod workers;
 
 use std::process::ExitCode;
 

@@ -9,16 +9,16 @@
 //! Ctrl-C (or SIGTERM) stops the workers and removes every temporary file.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits, ResolvedComposition};
 use kinema_encode::{
-    Alpha, AudioCodec, ChunkFile, ChunkPlan, ChunkTiming, Codec, ColorSpace, EncodeError,
-    EncoderBackend, FrameChanges, NoFfmpeg, PixelFormat, PlanError, PlanOptions, ProresProfile,
-    RgbaFrame, VideoSettings, gif_too_fast, plan_chunks,
+    AudioCodec, ChunkFile, ChunkPlan, ChunkTiming, Codec, ColorSpace, EncodeError, EncoderBackend,
+    NoFfmpeg, PixelFormat, PlanError, PlanOptions, ProresProfile, VideoSettings, gif_too_fast,
+    plan_chunks,
 };
 use kinema_paint::{BlitzRenderer, MAX_SIDE, PaintOptions};
 
@@ -26,6 +26,7 @@ use crate::chunk_queue::{ChunkQueue, Span, SplitPolicy, even_spans};
 use crate::finishing::Finishing;
 use crate::memory;
 use crate::sound::{self, SoundFlags};
+use crate::workers::Workers;
 use kinema_farm::soundtrack::Heard;
 
 /// Everything a render needs, resolved from the command line.
@@ -643,33 +644,17 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
     // chunk file, no joining. Not GIFs, whose palette is made when the chunks are joined.
     let direct =
         (threads == 1 && spans.len() == 1 && job.codec != Codec::Gif).then(|| temp_path.clone());
-    let queue = Arc::new(ChunkQueue::new(spans, threads, split));
+    let mut workers = Workers::new(ChunkQueue::new(spans, threads, split));
     let (first_frame, nth) = (plan.frame_range.start, plan.every_nth_frame);
-    let stop = Arc::new(AtomicBool::new(false));
-    // The earliest frame that failed (`u32::MAX`: none yet).
-    let failed_at = Arc::new(AtomicU32::new(u32::MAX));
     let rendered = Arc::new(AtomicUsize::new(0));
     // Each encoder's count of frames encoded, summed for the progress bar.
     let encoded = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
     // Each encoder's peak memory, for the report.
     let peaks = Arc::new(Mutex::new(Vec::<Arc<AtomicU64>>::new()));
-    // A thread's failure, with the frame it was on (`None`: not at a frame, such as an encoder
-    // that would not start).
-    let (tx, rx) = mpsc::channel::<Failure>();
-    let mut workers = Vec::new();
     for worker in 0..threads {
         let heard = heard.clone();
-        // Every worker's, for stopping them all should one not start.
-        let halt = stop.clone();
-        let (tx, queue, stop, failed_at, rendered, encoded, peaks) = (
-            tx.clone(),
-            queue.clone(),
-            stop.clone(),
-            failed_at.clone(),
-            rendered.clone(),
-            encoded.clone(),
-            peaks.clone(),
-        );
+        let crew = workers.crew();
+        let (rendered, encoded, peaks) = (rendered.clone(), encoded.clone(), peaks.clone());
         let (bundle, resolved, props, limits) = (
             job.bundle.clone(),
             resolved.clone(),
@@ -686,133 +671,120 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
         paint.scale = job.scale;
         // Frames go to a video encoder, which takes premultiplied pixels as they are.
         paint.premultiplied = true;
-        start_worker(
-            format!("kinema-render-{worker}"),
-            &mut workers,
-            &halt,
-            move || {
-                // Encoders still flushing chunks this thread has rendered.
-                let mut finishing = Finishing::default();
-                // The frame being composed, painted and encoded.
-                let mut at_frame = None;
-                let mut heard_here = Heard::default();
-                let result = (|| -> Result<()> {
-                    let mut engine = Engine::new(bundle, limits)?;
-                    engine.adopt(&resolved, &props)?;
-                    let mut renderer = BlitzRenderer::new(paint)?;
-                    while let Some(span) = queue.take(worker) {
-                        // After a frame failed, a chunk that starts past it is not begun.
-                        // One that starts before it is (it may be the rest of a chunk split
-                        // off from a thread that was there): its frames past the failure
-                        // are cut off below.
-                        if stop.load(Ordering::SeqCst)
-                            || first_frame + span.first * nth > failed_at.load(Ordering::SeqCst)
-                        {
-                            break;
-                        }
-                        let timing = ChunkTiming {
-                            first_frame: span.first as u64,
-                        };
-                        // The previous chunk's flush has run while this one was
-                        // claimed; its encoder's memory goes before another's comes.
-                        finishing.wait()?;
-                        if stop.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        let mut encoder = match &direct {
-                            Some(output) => backend.start(settings.clone(), output)?,
-                            None => backend.start_chunk(
-                                settings.clone(),
-                                &chunk_path(&dir, span.first, chunk_extension),
-                                timing,
-                            )?,
-                        };
-                        encoded
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(encoder.encoded());
-                        peaks
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(encoder.peak_memory());
-                        let mut composed = std::collections::VecDeque::new();
-                        loop {
-                            if stop.load(Ordering::SeqCst) {
-                                encoder.abort();
-                                return Ok(());
-                            }
-                            if composed.is_empty() {
-                                while composed.len() < COMPOSE_AHEAD {
-                                    let Some(position) = queue.next_frame(worker) else {
-                                        break;
-                                    };
-                                    let frame = first_frame + position * nth;
-                                    let tree = engine.render_frame(frame);
-                                    let failed = tree.is_err();
-                                    composed.push_back((frame, tree));
-                                    if failed {
-                                        break;
-                                    }
-                                }
-                            }
-                            let Some((frame, tree)) = composed.pop_front() else {
-                                break;
-                            };
-                            // A thread whose chunk is at frames before one that failed goes
-                            // on: an earlier frame may fail too, and the earliest is the
-                            // one to report (it is the one to fix first).
-                            if frame > failed_at.load(Ordering::SeqCst) {
-                                encoder.abort();
-                                return Ok(());
-                            }
-                            at_frame = Some(frame);
-                            // Compose and paint errors name the frame themselves.
-                            let tree = tree?;
-                            if heard.is_some() {
-                                heard_here.add((frame - first_frame) / nth, frame, &tree.media);
-                            }
-                            let image = renderer
-                                .paint(&tree)
-                                .with_context(|| format!("cannot paint {}", resolved.id))?;
-                            encoder
-                                .write(RgbaFrame {
-                                    width: image.width,
-                                    height: image.height,
-                                    pixels: image.pixels,
-                                    alpha: Alpha::premultiplied_if(image.premultiplied),
-                                    changes: FrameChanges::tracked(image.id, image.changed_since),
-                                })
-                                .with_context(|| format!("cannot encode frame {frame}"))?;
-                            rendered.fetch_add(1, Ordering::SeqCst);
-                            at_frame = None;
-                        }
-                        // x264 still holds its lookahead (~40 frames at medium) when
-                        // the last frame is written. Flushing it in the background lets
-                        // this thread claim frames from a longer chunk at once, so the
-                        // last chunks' flushes overlap instead of one core idling.
-                        let rendered_span = queue.finish(worker).unwrap_or(span);
-                        finishing.start(encoder, rendered_span)?;
+        workers.start(format!("kinema-render-{worker}"), move || {
+            // Encoders still flushing chunks this thread has rendered.
+            let mut finishing = Finishing::default();
+            // The frame being composed, painted and encoded.
+            let mut at_frame = None;
+            let mut heard_here = Heard::default();
+            let result = (|| -> Result<()> {
+                let mut engine = Engine::new(bundle, limits)?;
+                engine.adopt(&resolved, &props)?;
+                let mut renderer = BlitzRenderer::new(paint)?;
+                while let Some(span) = crew.queue.take(worker) {
+                    // After a frame failed, a chunk that starts past it is not begun.
+                    // One that starts before it is (it may be the rest of a chunk split
+                    // off from a thread that was there): its frames past the failure
+                    // are cut off below.
+                    if crew.past_failure(first_frame + span.first * nth) {
+                        break;
                     }
-                    Ok(())
-                })();
-                // Also after a failure: no encoder outlives the render.
-                let result = result.and(finishing.wait());
-                if let Some(heard) = &heard {
-                    heard
+                    let timing = ChunkTiming {
+                        first_frame: span.first as u64,
+                    };
+                    // The previous chunk's flush has run while this one was
+                    // claimed; its encoder's memory goes before another's comes.
+                    finishing.wait()?;
+                    if crew.stopped() {
+                        break;
+                    }
+                    let mut encoder = match &direct {
+                        Some(output) => backend.start(settings.clone(), output)?,
+                        None => backend.start_chunk(
+                            settings.clone(),
+                            &chunk_path(&dir, span.first, chunk_extension),
+                            timing,
+                        )?,
+                    };
+                    encoded
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .extend(heard_here);
+                        .push(encoder.encoded());
+                    peaks
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(encoder.peak_memory());
+                    let mut composed = std::collections::VecDeque::new();
+                    loop {
+                        if crew.stopped() {
+                            encoder.abort();
+                            return Ok(());
+                        }
+                        if composed.is_empty() {
+                            while composed.len() < COMPOSE_AHEAD {
+                                let Some(position) = crew.queue.next_frame(worker) else {
+                                    break;
+                                };
+                                let frame = first_frame + position * nth;
+                                let tree = engine.render_frame(frame);
+                                let failed = tree.is_err();
+                                composed.push_back((frame, tree));
+                                if failed {
+                                    break;
+                                }
+                            }
+                        }
+                        let Some((frame, tree)) = composed.pop_front() else {
+                            break;
+                        };
+                        // A thread whose chunk is at frames before one that failed goes
+                        // on: an earlier frame may fail too, and the earliest is the
+                        // one to report (it is the one to fix first).
+                        if crew.past_failure(frame) {
+                            encoder.abort();
+                            return Ok(());
+                        }
+                        at_frame = Some(frame);
+                        // Compose and paint errors name the frame themselves.
+                        let tree = tree?;
+                        if heard.is_some() {
+                            heard_here.add((frame - first_frame) / nth, frame, &tree.media);
+                        }
+                        let image = renderer
+                            .paint(&tree)
+                            .with_context(|| format!("cannot paint {}", resolved.id))?;
+                        encoder
+                            .write(image.for_encoder())
+                            .with_context(|| format!("cannot encode frame {frame}"))?;
+                        rendered.fetch_add(1, Ordering::SeqCst);
+                        at_frame = None;
+                    }
+                    // x264 still holds its lookahead (~40 frames at medium) when
+                    // the last frame is written. Flushing it in the background lets
+                    // this thread claim frames from a longer chunk at once, so the
+                    // last chunks' flushes overlap instead of one core idling.
+                    let rendered_span = crew.queue.finish(worker).unwrap_or(span);
+                    finishing.start(encoder, rendered_span)?;
                 }
-                if let Err(e) = result {
-                    report_failure((at_frame, e), &failed_at, &stop, &tx);
-                }
-            },
-        )?;
+                Ok(())
+            })();
+            // Also after a failure: no encoder outlives the render.
+            let result = result.and(finishing.wait());
+            if let Some(heard) = &heard {
+                heard
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(heard_here);
+            }
+            if let Err(e) = result {
+                crew.fail((at_frame, e));
+            }
+        })?;
     }
-    drop(tx);
 
+    let queue = workers.crew().queue;
     let bar = progress_bar(job.progress, plan.frame_count as u64, "0 encoded");
-    let outcome = supervise(rx, workers, &stop, || {
+    let outcome = workers.supervise(|| {
         if let Some(bar) = &bar {
             let frames_rendered = rendered.load(Ordering::SeqCst) as u64;
             bar.set_position(frames_rendered);
@@ -988,94 +960,6 @@ pub(crate) fn every_frame_of(
         _ => anyhow::Error::new(e).context("invalid --frames"),
     })?;
     Ok((info, Arc::new(resolved), plan))
-}
-
-/// A render thread's failure, with the frame it was on (`None`: not at a frame, such as an
-/// encoder that would not start).
-pub(crate) type Failure = (Option<u32>, anyhow::Error);
-
-/// Starts a worker thread named `name` into `workers`. Where one cannot be started, the
-/// others are stopped (`stop`) and waited for before the error returns.
-pub(crate) fn start_worker(
-    name: String,
-    workers: &mut Vec<std::thread::JoinHandle<()>>,
-    stop: &AtomicBool,
-    work: impl FnOnce() + Send + 'static,
-) -> Result<()> {
-    match std::thread::Builder::new().name(name).spawn(work) {
-        Ok(handle) => {
-            workers.push(handle);
-            Ok(())
-        }
-        Err(e) => {
-            stop.store(true, Ordering::SeqCst);
-            for worker in workers.drain(..) {
-                let _ = worker.join();
-            }
-            Err(e).context("cannot start a worker thread")
-        }
-    }
-}
-
-/// Hands a worker's failure to [`supervise`]. One at a frame marks the earliest frame that
-/// failed (`failed_at`): the frames before it go on, to find the earliest, and the first to
-/// fail says so. One at no frame stops every worker.
-pub(crate) fn report_failure(
-    (at_frame, error): Failure,
-    failed_at: &AtomicU32,
-    stop: &AtomicBool,
-    failures: &mpsc::Sender<Failure>,
-) {
-    match at_frame {
-        Some(frame) => {
-            if failed_at.fetch_min(frame, Ordering::SeqCst) == u32::MAX {
-                tracing::warn!(
-                    "frame {frame} failed; the frames before it still rendering finish first, \
-                     to find the earliest that fails (Ctrl-C stops)"
-                );
-            }
-        }
-        None => stop.store(true, Ordering::SeqCst),
-    }
-    let _ = failures.send((at_frame, error));
-}
-
-/// Follows render threads until all have ended: a signal stops them (`stop`), `tick` runs
-/// every tenth of a second (progress bars). The error to report is the interruption, else the
-/// earliest frame's failure (the one to fix first: a later frame may fail for the same
-/// reason), else the first failure at no frame.
-pub(crate) fn supervise(
-    failures: mpsc::Receiver<Failure>,
-    workers: Vec<std::thread::JoinHandle<()>>,
-    stop: &AtomicBool,
-    mut tick: impl FnMut(),
-) -> Result<()> {
-    let mut failed = Vec::new();
-    loop {
-        if interrupt::requested() {
-            stop.store(true, Ordering::SeqCst);
-        }
-        match failures.recv_timeout(std::time::Duration::from_millis(100)) {
-            Ok(failure) => failed.push(failure),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
-        tick();
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
-    if let Some(signal) = interrupt::requested_by() {
-        return Err(Interrupted(signal).into());
-    }
-    match failed
-        .into_iter()
-        .enumerate()
-        .min_by_key(|(order, (frame, _))| (frame.unwrap_or(u32::MAX), *order))
-    {
-        Some((_, (_, e))) => Err(e),
-        None => Ok(()),
-    }
 }
 
 /// The farm's chunks as runs of the render's frames (see [`chunk_queue`](crate::chunk_queue)).

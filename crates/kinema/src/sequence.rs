@@ -11,8 +11,8 @@
 //! (`jpeg`, `png`).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -20,11 +20,9 @@ use kinema_compose::{Bundle, ConfigOverrides, Engine, Limits};
 use kinema_paint::{BlitzRenderer, FrameRenderer, MAX_SIDE, PaintOptions};
 
 use crate::chunk_queue::{ChunkQueue, SplitPolicy, even_spans};
-use crate::render::{
-    Failure, Removal, Removed, Usage, interrupt, progress_bar, report_failure, start_worker,
-    supervise, usage,
-};
+use crate::render::{Removal, Removed, Usage, interrupt, progress_bar, usage};
 use crate::still::{self, StillFormat};
+use crate::workers::Workers;
 
 /// Remotion's default `--image-sequence-pattern`.
 pub const DEFAULT_PATTERN: &str = "element-[frame].[ext]";
@@ -236,25 +234,12 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         })
         .clamp(1, plan.frame_count as usize);
     let spans = even_spans(plan.frame_count, u32::try_from(threads).unwrap_or(u32::MAX));
-    let queue = Arc::new(ChunkQueue::new(spans, threads, Some(SplitPolicy::local(0))));
-    let stop = Arc::new(AtomicBool::new(false));
-    // The earliest frame that failed (`u32::MAX`: none yet).
-    let failed_at = Arc::new(AtomicU32::new(u32::MAX));
+    let mut workers = Workers::new(ChunkQueue::new(spans, threads, Some(SplitPolicy::local(0))));
     let rendered = Arc::new(AtomicUsize::new(0));
     let bytes = Arc::new(AtomicU64::new(0));
-    let (tx, rx) = mpsc::channel::<Failure>();
-    let mut workers = Vec::new();
     for worker in 0..threads {
-        // Every worker's, for stopping them all should one not start.
-        let halt = stop.clone();
-        let (tx, queue, stop, failed_at, rendered, bytes) = (
-            tx.clone(),
-            queue.clone(),
-            stop.clone(),
-            failed_at.clone(),
-            rendered.clone(),
-            bytes.clone(),
-        );
+        let crew = workers.crew();
+        let (rendered, bytes) = (rendered.clone(), bytes.clone());
         let (bundle, resolved, props, limits) = (
             job.bundle.clone(),
             resolved.clone(),
@@ -265,61 +250,37 @@ pub fn render_sequence(job: SequenceJob) -> Result<SequenceReport> {
         let (format, jpeg_quality) = (job.format, job.jpeg_quality);
         let mut paint = job.paint.clone();
         paint.scale = job.scale;
-        start_worker(
-            format!("kinema-sequence-{worker}"),
-            &mut workers,
-            &halt,
-            move || {
-                let mut at_frame = None;
-                let result = (|| -> Result<()> {
-                    let mut engine = Engine::new(bundle, limits)?;
-                    engine.adopt(&resolved, &props)?;
-                    let mut renderer = BlitzRenderer::new(paint)?;
-                    while let Some(span) = queue.take(worker) {
-                        if stop.load(Ordering::SeqCst)
-                            || first_frame + span.first > failed_at.load(Ordering::SeqCst)
-                        {
-                            break;
-                        }
-                        while let Some(position) = queue.next_frame(worker) {
-                            let frame = first_frame + position;
-                            // Frames before one that failed go on, to find the earliest.
-                            if stop.load(Ordering::SeqCst)
-                                || frame > failed_at.load(Ordering::SeqCst)
-                            {
-                                return Ok(());
-                            }
-                            at_frame = Some(frame);
-                            // Compose and paint errors name the frame themselves.
-                            let tree = engine.render_frame(frame)?;
-                            let image = renderer
-                                .render(&tree)
-                                .with_context(|| format!("cannot paint {}", resolved.id))?;
-                            let name = names.name(frame);
-                            let encoded =
-                                still::encode(&image, format.still_format(), jpeg_quality)
-                                    .with_context(|| format!("cannot encode frame {frame}"))?;
-                            std::fs::write(dir.join(&name), &encoded).with_context(|| {
-                                format!("cannot write {}", output.join(&name).display())
-                            })?;
-                            bytes.fetch_add(encoded.len() as u64, Ordering::SeqCst);
-                            rendered.fetch_add(1, Ordering::SeqCst);
-                            at_frame = None;
-                        }
-                        queue.finish(worker);
-                    }
+        workers.start(format!("kinema-sequence-{worker}"), move || {
+            let mut at_frame = None;
+            let result = (|| -> Result<()> {
+                let mut engine = Engine::new(bundle, limits)?;
+                engine.adopt(&resolved, &props)?;
+                let mut renderer = BlitzRenderer::new(paint)?;
+                crew.each_frame(worker, first_frame, &mut at_frame, |frame, _| {
+                    // Compose and paint errors name the frame themselves.
+                    let tree = engine.render_frame(frame)?;
+                    let image = renderer
+                        .render(&tree)
+                        .with_context(|| format!("cannot paint {}", resolved.id))?;
+                    let name = names.name(frame);
+                    let encoded = still::encode(&image, format.still_format(), jpeg_quality)
+                        .with_context(|| format!("cannot encode frame {frame}"))?;
+                    std::fs::write(dir.join(&name), &encoded).with_context(|| {
+                        format!("cannot write {}", output.join(&name).display())
+                    })?;
+                    bytes.fetch_add(encoded.len() as u64, Ordering::SeqCst);
+                    rendered.fetch_add(1, Ordering::SeqCst);
                     Ok(())
-                })();
-                if let Err(e) = result {
-                    report_failure((at_frame, e), &failed_at, &stop, &tx);
-                }
-            },
-        )?;
+                })
+            })();
+            if let Err(e) = result {
+                crew.fail((at_frame, e));
+            }
+        })?;
     }
-    drop(tx);
 
     let bar = progress_bar(job.progress, plan.frame_count as u64, "0.0 fps");
-    let outcome = supervise(rx, workers, &stop, || {
+    let outcome = workers.supervise(|| {
         if let Some(bar) = &bar {
             bar.set_position(rendered.load(Ordering::SeqCst) as u64);
             bar.set_message(format!("{:.1} fps", bar.per_sec()));

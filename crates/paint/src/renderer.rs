@@ -523,6 +523,19 @@ pub struct FrameRef<'a> {
     pub changed_since: Option<(u64, &'a [[u32; 4]])>,
 }
 
+impl<'a> FrameRef<'a> {
+    /// This frame as an encoder takes it, with what changed since the last one.
+    pub fn for_encoder(self) -> kinema_encode::RgbaFrame<'a> {
+        kinema_encode::RgbaFrame {
+            width: self.width,
+            height: self.height,
+            pixels: self.pixels,
+            alpha: kinema_encode::Alpha::premultiplied_if(self.premultiplied),
+            changes: kinema_encode::FrameChanges::tracked(self.id, self.changed_since),
+        }
+    }
+}
+
 impl BlitzRenderer {
     /// Make `regions` of the kept frame straight-alpha unless lent premultiplied.
     fn unpremultiply_regions(&mut self, regions: &[PixelRect], device_w: u32) {

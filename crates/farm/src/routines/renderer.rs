@@ -9,10 +9,7 @@ use kinema_compose::{
     CompositionInfo, ConfigOverrides, Engine, EnvVariables, Limits, ResolvedComposition,
 };
 use kinema_encode::audio::MixWindow;
-use kinema_encode::{
-    Alpha, ChunkTiming, EncoderBackend, FrameChanges, MediaCodec, PixelFormat, RgbaFrame,
-    VideoSettings,
-};
+use kinema_encode::{ChunkTiming, EncoderBackend, MediaCodec, PixelFormat, VideoSettings};
 use kinema_paint::resources::ResourceOptions;
 use kinema_paint::{BlitzRenderer, PaintOptions};
 use serde::{Deserialize, Serialize};
@@ -455,13 +452,7 @@ fn render_chunk(
             );
         }
         encoder
-            .write(RgbaFrame {
-                width: image.width,
-                height: image.height,
-                pixels: image.pixels,
-                alpha: Alpha::premultiplied_if(image.premultiplied),
-                changes: FrameChanges::tracked(image.id, image.changed_since),
-            })
+            .write(image.for_encoder())
             .map_err(|e| at(e.into()))?;
         status.rendered_frames += 1;
         status.encoded_frames = encoded.load(Ordering::Relaxed);
