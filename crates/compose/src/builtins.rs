@@ -15,6 +15,12 @@ const MODULES: &[(&str, &str)] = &[
     ("remotion", include_str!("../runtime/remotion.js")),
     ("@remotion/shapes", include_str!("../runtime/shapes.js")),
     (
+        "@remotion/paths",
+        "export { evolvePath, getBoundingBox, getLength, getPointAtLength, getSubpaths, \
+         getTangentAtLength, normalizePath, parsePath, reduceInstructions, resetPath, \
+         serializeInstructions, translatePath } from 'kinema:paths';",
+    ),
+    (
         "@remotion/transitions",
         include_str!("../runtime/transitions.js"),
     ),
@@ -43,6 +49,7 @@ const MODULES: &[(&str, &str)] = &[
         "export { none } from '@remotion/transitions';",
     ),
     ("kinema:math", include_str!("../runtime/math.js")),
+    ("kinema:paths", include_str!("../runtime/paths.js")),
     ("kinema:render", include_str!("../runtime/render.js")),
     ("kinema:state", include_str!("../runtime/state.js")),
     ("kinema:host", include_str!("../runtime/host.js")),

@@ -1163,3 +1163,51 @@ registerRoot(() => <Composition id="Data" component={({out}) => <p>{out}</p>} du
     );
     assert_eq!(fetcher.seen.lock().unwrap().len(), 2);
 }
+
+#[test]
+fn paths_along_arcs_and_smooth_curves_follow_chromium() {
+    // Where the real @remotion/paths strays (points along an elliptical arc, a zero radius, a
+    // T chain that began with no Q), Kinema measures as Chromium's SVGPathElement does; the
+    // expected values are Chromium's getTotalLength()/getPointAtLength() (float precision).
+    let code = r#"import {getLength, getPointAtLength, evolvePath} from '@remotion/paths';
+const at = (d, l) => { const p = getPointAtLength(d, l); return [p.x, p.y]; };
+const out = {
+  ellipse: [getLength('M 0 0 A 10 20 45 1 1 30 10'), ...at('M 0 0 A 10 20 45 1 1 30 10', 7.06157717241966), ...at('M 0 0 A 10 20 45 1 1 30 10', 35.307885862098296)],
+  relative: [getLength('M 0 0 a 50 25 -30 0 0 80 40'), ...at('M 0 0 a 50 25 -30 0 0 80 40', 95.19242815328448)],
+  circle: [getLength('M 0 0 A 10 10 0 0 1 20 0'), ...at('M 0 0 A 10 10 0 0 1 20 0', 7.853945747129365)],
+  flat: [getLength('M 0 0 A 0 10 0 0 1 20 0'), ...at('M 0 0 A 0 10 0 0 1 20 0', 5)],
+  moves: at('M 5 5 M 0 0 L 10 0', 0),
+  smooth: [getLength('M 4.25 76.5 v -71.5 L -90.75 -85.5 V -5.75 T -57.75 24.5 t 68.5 9.25 c 91 28.25 -83.5 32.25 57.5 29.25 q 93.5 -99 -10.25 88.5')],
+  evolve: evolvePath(0.25, 'M 0 0 L 100 0'),
+};
+export default () => <p>{JSON.stringify(out)}</p>;"#;
+    let bundle = Bundle::from_code(code, CodeComposition::new(1, 30.0)).unwrap();
+    let mut engine = Engine::new(Arc::new(bundle), Limits::default()).unwrap();
+    engine.select("DynamicComp", &json!({})).unwrap();
+    let out: serde_json::Value =
+        serde_json::from_str(&engine.render_frame(0).unwrap().text_content()).unwrap();
+    let chromium = json!({
+        "ellipse": [70.62641143798828, 4.670298099517822, -5.290652751922607, 29.139373779296875, -18.050134658813477],
+        "relative": [190.3714599609375, -7.395820140838623, 71.35138702392578],
+        "circle": [31.420352935791016, 2.928126096725464, -7.0702595710754395],
+        "flat": [20, 5, 0],
+        "moves": [5, 5],
+        "smooth": [716.1251831054688],
+    });
+    for (name, expected) in chromium.as_object().unwrap() {
+        let got = out[name].as_array().unwrap();
+        for (g, e) in got.iter().zip(expected.as_array().unwrap()) {
+            let (g, e) = (g.as_f64().unwrap(), e.as_f64().unwrap());
+            // Chromium measures in single precision and with its own approximations: within
+            // 0.02 units on these paths of 20 to 720.
+            assert!(
+                (g - e).abs() <= 2e-4 * e.abs().max(100.0),
+                "{name}: {g} vs Chromium's {e}"
+            );
+        }
+    }
+    assert_eq!(
+        out["evolve"],
+        json!({"strokeDasharray": "100 100", "strokeDashoffset": 75})
+    );
+}
