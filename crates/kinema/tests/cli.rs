@@ -3043,3 +3043,48 @@ fn calculate_metadata_fetches_data_once_per_render() {
     assert_eq!(seen.lock().unwrap().len(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn evolve_path_draws_part_of_a_stroke() {
+    // @remotion/paths' evolvePath, painted: at frame 15 of 30 the line is drawn to its middle.
+    let code = temp_file(
+        "evolve.tsx",
+        "import {useCurrentFrame, AbsoluteFill} from 'remotion';\n\
+         import {evolvePath} from '@remotion/paths';\n\
+         const d = 'M 10 50 L 190 50';\n\
+         export default () => {\n\
+           const {strokeDasharray, strokeDashoffset} = evolvePath(useCurrentFrame() / 30, d);\n\
+           return <AbsoluteFill style={{background: 'black'}}><svg width={200} height={100}>\n\
+             <path d={d} stroke=\"white\" strokeWidth={20} strokeDasharray={strokeDasharray} strokeDashoffset={strokeDashoffset} />\n\
+           </svg></AbsoluteFill>;\n\
+         };",
+    );
+    let dir = std::env::temp_dir().join(format!("kinema-evolve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("half.png");
+    let out = kinema(&[
+        "still",
+        code.to_str().unwrap(),
+        "DynamicComp",
+        png.to_str().unwrap(),
+        "--frame",
+        "15",
+        "--width",
+        "200",
+        "--height",
+        "100",
+        "--duration",
+        "30",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let image = image::open(&png).unwrap().to_rgba8();
+    let at = |x| image.get_pixel(x, 50)[0];
+    assert!(at(20) > 200 && at(90) > 200, "drawn: {} {}", at(20), at(90));
+    assert!(
+        at(110) < 40 && at(180) < 40,
+        "not yet: {} {}",
+        at(110),
+        at(180)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
