@@ -523,7 +523,8 @@ const FIELDS = {
   z: [],
 };
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
+// Sticky: matched where the reader is, without copying the rest of the string.
+const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 
 // The numbers after one command letter. Arc flags are single digits and may be written
 // without separators ("a1 1 0 01 10 10"), as SVG allows.
@@ -544,7 +545,8 @@ function readNumbers(text, command) {
       i++;
       continue;
     }
-    const match = NUMBER.exec(text.slice(i));
+    NUMBER.lastIndex = i;
+    const match = NUMBER.exec(text);
     if (match === null) throw new Error(`Malformed path data: "${text.slice(i, i + 12)}" after ${command} is not a number.`);
     numbers.push(Number(match[0]));
     i += match[0].length;
@@ -700,7 +702,7 @@ function lineSegment(x0, y0, x1, y1) {
     length,
     at: (distance) => {
       const t = length > 0 ? distance / length : 0;
-      return { point: { x: x0 + (x1 - x0) * t, y: y0 + (y1 - y0) * t }, tangent };
+      return { point: { x: x0 + (x1 - x0) * t, y: y0 + (y1 - y0) * t }, tangent: { ...tangent } };
     },
   };
 }
@@ -712,29 +714,40 @@ function curveSegment(point, derivative, pieces) {
     const d = derivative(t);
     return Math.hypot(d.x, d.y);
   };
-  // Lengths of equal pieces of t, so the integration stays accurate on long arcs.
+  // Integrated in equal pieces of t, so the rule stays accurate on long arcs and loops; the
+  // length up to each piece is kept for the bisection.
+  const before = [0];
+  for (let k = 0; k < pieces; k++) before.push(before[k] + integrate((u) => speed(k / pieces + u), 1 / pieces));
   const lengthTo = (t) => {
-    let total = 0;
-    const whole = Math.floor(t * pieces);
-    for (let k = 0; k < whole && k < pieces; k++) total += integrate((u) => speed(k / pieces + u), 1 / pieces);
+    const whole = Math.min(Math.floor(t * pieces), pieces);
     const rest = t - whole / pieces;
-    if (rest > 0 && whole < pieces) total += integrate((u) => speed(whole / pieces + u), rest);
-    return total;
+    return before[whole] + (rest > 0 && whole < pieces ? integrate((u) => speed(whole / pieces + u), rest) : 0);
   };
-  const length = lengthTo(1);
+  const length = before[pieces];
   return {
     length,
     at: (distance) => {
+      // Newton's method on the length, kept inside a shrinking bracket (bisecting where a
+      // step would leave it, as near a cusp).
       let lo = 0;
       let hi = 1;
-      for (let i = 0; i < 60 && length > 0; i++) {
-        const mid = (lo + hi) / 2;
-        if (lengthTo(mid) < distance) lo = mid;
-        else hi = mid;
+      let t = length > 0 ? Math.min(Math.max(distance / length, 0), 1) : 0;
+      for (let i = 0; i < 100 && length > 0; i++) {
+        const error = lengthTo(t) - distance;
+        if (Math.abs(error) <= 1e-10 * Math.max(1, length) || hi - lo < 1e-15) break;
+        if (error < 0) lo = t;
+        else hi = t;
+        const rate = speed(t);
+        const next = rate > 0 ? t - error / rate : NaN;
+        t = next > lo && next < hi ? next : (lo + hi) / 2;
       }
-      const t = length > 0 ? (lo + hi) / 2 : 0;
-      const d = derivative(t);
-      const size = Math.hypot(d.x, d.y);
+      let d = derivative(t);
+      let size = Math.hypot(d.x, d.y);
+      if (size === 0) {
+        // A control point on the end: the direction the curve leaves (or arrives) in.
+        d = derivative(t < 1 ? t + 1e-7 : t - 1e-7);
+        size = Math.hypot(d.x, d.y);
+      }
       return { point: point(t), tangent: size > 0 ? { x: d.x / size, y: d.y / size } : { x: 0, y: 0 } };
     },
   };
@@ -820,6 +833,20 @@ function arcSegment(x1, y1, ins) {
 // The path's drawn segments in order, each with the point it starts from; movetos draw
 // nothing, and a Z draws the line back to its subpath's start.
 function segmentsOf(path) {
+  // A composition measures the same few paths every frame: they are measured once.
+  let found = measured.get(path);
+  if (found === undefined) {
+    found = measure(path);
+    if (measured.size >= MEASURED_PATHS) measured.delete(measured.keys().next().value);
+    measured.set(path, found);
+  }
+  return found;
+}
+
+const MEASURED_PATHS = 256;
+const measured = new Map();
+
+function measure(path) {
   const list = toAbsolute(parsePath(path));
   const segments = [];
   let x = 0;
@@ -909,10 +936,11 @@ export function getLength(path) {
 function along(path, length) {
   if (length < 0) throw new Error('Length less than 0 was passed');
   const { segments, first, drawnFrom } = segmentsOf(path);
-  if (segments.length === 0) return first === null ? null : { point: first, tangent: { x: 0, y: 0 } };
+  // Measured paths are kept: what is returned is a copy.
+  if (segments.length === 0) return first === null ? null : { point: { ...first }, tangent: { x: 0, y: 0 } };
   // At 0 a path is at its first point, also where movetos follow it before anything is drawn
   // (as in Chromium).
-  if (length === 0 && (drawnFrom.x !== first.x || drawnFrom.y !== first.y)) return { point: first, tangent: { x: 0, y: 0 } };
+  if (length === 0 && (drawnFrom.x !== first.x || drawnFrom.y !== first.y)) return { point: { ...first }, tangent: { x: 0, y: 0 } };
   let rest = length;
   for (const segment of segments) {
     if (rest <= segment.length) return segment.at(rest);
