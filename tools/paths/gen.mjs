@@ -149,11 +149,17 @@ for (const d of corpus) {
   // crates/compose/tests/runtime.rs), so arcs' points and tangents are left out.
   if (/[Aa]/.test(d)) continue;
   const length = paths.getLength(d);
-  for (const share of [0, 0.1, 0.25, 0.5, 0.77, 0.999]) {
+  for (const share of [0, 0.1, 0.25, 0.5, 0.77, 0.999, 1]) {
     record('getPointAtLength', [d, length * share]);
     record('getTangentAtLength', [d, length * share]);
   }
 }
+// Movetos only, drawing before any moveto, and a distance past the end.
+record('getPointAtLength', ['M 5 5', 0]);
+record('getPointAtLength', ['M 5 5', 1]);
+record('getSubpaths', ['L 10 10']);
+record('getSubpaths', ['L 10 10 M 1 1 L 2 2']);
+record('getPointAtLength', ['M 0 0 L 10 0', 100]);
 for (const bad of ['', '   ', 'X 1 2', 'M 1', 'M 1 2 3', 'M 0 0 L 1', 'M 0 0 C 1 2 3 4 5']) record('parsePath', [bad]);
 record('getPointAtLength', ['M 0 0 L 10 0', -1]);
 

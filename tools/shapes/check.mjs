@@ -4,10 +4,11 @@
 //   cd tools/shapes && npm install && node gen.mjs && node check.mjs
 //
 // shapes.js imports 'react'; to resolve that to the real react installed here, the
-// file is copied under node_modules/ (git-ignored) and imported from there.
+// file is copied under node_modules/ (git-ignored) and imported from there, with the
+// runtime's paths module it imports.
 // Exits 1 and lists the failures if anything differs.
 
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createElement } from 'react';
@@ -22,7 +23,9 @@ const CHECKER = join(root, 'crates', 'compose', 'tests', 'vectors', 'check-shape
 const stage = join(here, 'node_modules', '.kinema-shapes-check');
 mkdirSync(stage, { recursive: true });
 const staged = join(stage, 'shapes.mjs');
-copyFileSync(SOURCE, staged);
+// shapes.js builds on the runtime's own paths module (kinema:paths), staged beside it.
+writeFileSync(staged, readFileSync(SOURCE, 'utf8').replace("from 'kinema:paths'", "from './paths.mjs'"));
+copyFileSync(join(root, 'crates', 'compose', 'runtime', 'paths.js'), join(stage, 'paths.mjs'));
 
 const ours = await import(pathToFileURL(staged).href + `?t=${Date.now()}`);
 const { checkShapes } = await import(pathToFileURL(CHECKER).href);

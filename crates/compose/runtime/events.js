@@ -41,6 +41,19 @@ class KinemaDOMException extends Error {
 // The engine's own DOMException where it has one, so that `instanceof` holds either way.
 export const DOMException = typeof globalThis.DOMException === 'function' ? globalThis.DOMException : KinemaDOMException;
 
+// Internal state is kept under symbols, out of the way of a subclass's own fields.
+const CANCELED = Symbol('canceled');
+const STOPPED = Symbol('stopped');
+const TARGET = Symbol('target');
+const CURRENT = Symbol('current');
+const LISTENERS = Symbol('listeners');
+const ABORTED = Symbol('aborted');
+const REASON = Symbol('reason');
+const DEPENDENTS = Symbol('dependents');
+const HANDLER = Symbol('handler');
+
+const internal = (value) => ({ value, writable: true });
+
 export class Event {
   constructor(type, init) {
     if (arguments.length === 0) throw new TypeError("Event: the 'type' argument is required.");
@@ -52,36 +65,36 @@ export class Event {
       composed: { value: Boolean(options.composed), enumerable: true },
       isTrusted: { value: false, enumerable: true },
       timeStamp: { value: 0, enumerable: true },
-      _canceled: { value: false, writable: true },
-      _stopped: { value: false, writable: true },
-      _target: { value: null, writable: true },
-      _current: { value: null, writable: true },
+      [CANCELED]: internal(false),
+      [STOPPED]: internal(false),
+      [TARGET]: internal(null),
+      [CURRENT]: internal(null),
     });
   }
   get target() {
-    return this._target;
+    return this[TARGET];
   }
   get currentTarget() {
-    return this._current;
+    return this[CURRENT];
   }
   get srcElement() {
-    return this._target;
+    return this[TARGET];
   }
   get defaultPrevented() {
-    return this._canceled;
+    return this[CANCELED];
   }
   get eventPhase() {
-    return this._current === null ? 0 : 2; // NONE, or AT_TARGET while dispatched
+    return this[CURRENT] === null ? 0 : 2; // NONE, or AT_TARGET while dispatched
   }
   composedPath() {
-    return this._current === null ? [] : [this._current];
+    return this[CURRENT] === null ? [] : [this[CURRENT]];
   }
   preventDefault() {
-    if (this.cancelable) this._canceled = true;
+    if (this.cancelable) this[CANCELED] = true;
   }
   stopPropagation() {}
   stopImmediatePropagation() {
-    this._stopped = true;
+    this[STOPPED] = true;
   }
 }
 
@@ -100,30 +113,29 @@ function listenerOptions(options) {
 
 export class EventTarget {
   constructor() {
-    Object.defineProperty(this, '_listeners', { value: new Map() });
+    Object.defineProperty(this, LISTENERS, { value: new Map() });
   }
   addEventListener(type, callback, options) {
     if (callback === null || callback === undefined) return;
-    if (typeof callback !== 'function' && (typeof callback !== 'object' || typeof callback.handleEvent !== 'function')) {
+    if (typeof callback !== 'function' && typeof callback !== 'object') {
       throw new TypeError('addEventListener: the listener must be a function or an object with a handleEvent() method.');
     }
     const { capture, once, signal } = listenerOptions(options);
     if (signal !== null && signal.aborted) return;
     const name = String(type);
-    let list = this._listeners.get(name);
+    let list = this[LISTENERS].get(name);
     if (list === undefined) {
       list = [];
-      this._listeners.set(name, list);
+      this[LISTENERS].set(name, list);
     }
     if (list.some((entry) => entry.callback === callback && entry.capture === capture)) return;
-    const entry = { callback, capture, once, removed: false };
-    list.push(entry);
+    list.push({ callback, capture, once, removed: false });
     if (signal !== null && typeof signal.addEventListener === 'function') {
       signal.addEventListener('abort', () => this.removeEventListener(name, callback, { capture }), { once: true });
     }
   }
   removeEventListener(type, callback, options) {
-    const list = this._listeners.get(String(type));
+    const list = this[LISTENERS].get(String(type));
     if (list === undefined) return;
     const capture = listenerOptions(options).capture;
     const i = list.findIndex((entry) => entry.callback === callback && entry.capture === capture);
@@ -134,27 +146,23 @@ export class EventTarget {
   }
   dispatchEvent(event) {
     if (!(event instanceof Event)) throw new TypeError('dispatchEvent: the argument must be an Event.');
-    if (event._current !== null) throw new DOMException('The event is already being dispatched.', 'InvalidStateError');
-    event._target = this;
-    event._current = this;
-    event._stopped = false;
-    const handler = this[`on${event.type}`];
+    if (event[CURRENT] !== null) throw new DOMException('The event is already being dispatched.', 'InvalidStateError');
+    event[TARGET] = this;
+    event[CURRENT] = this;
+    event[STOPPED] = false;
     // A copy: listeners added during the dispatch wait for the next one.
-    const list = (this._listeners.get(event.type) ?? []).slice();
+    const list = (this[LISTENERS].get(event.type) ?? []).slice();
     try {
       for (const entry of list) {
         if (entry.removed) continue;
         if (entry.once) this.removeEventListener(event.type, entry.callback, { capture: entry.capture });
         call(this, entry.callback, event);
-        if (event._stopped) break;
+        if (event[STOPPED]) break;
       }
-      // An `on…` handler property (onabort) runs after the listeners added before it was set;
-      // keeping it last is close enough without a DOM's attribute bookkeeping.
-      if (!event._stopped && typeof handler === 'function') call(this, handler, event);
     } finally {
-      event._current = null;
+      event[CURRENT] = null;
     }
-    return !event._canceled;
+    return !event[CANCELED];
   }
 }
 
@@ -162,8 +170,13 @@ export class EventTarget {
 // this, on the console.
 function call(target, callback, event) {
   try {
-    if (typeof callback === 'function') callback.call(target, event);
-    else callback.handleEvent(event);
+    if (typeof callback === 'function') {
+      callback.call(target, event);
+    } else if (typeof callback.handleEvent === 'function') {
+      callback.handleEvent(event);
+    } else {
+      throw new TypeError(`The listener for "${event.type}" has no handleEvent() method.`);
+    }
   } catch (error) {
     console.error('Uncaught', error);
   }
@@ -176,19 +189,40 @@ export class AbortSignal extends EventTarget {
     if (token !== CREATING) throw new TypeError('AbortSignal: illegal constructor (make one with new AbortController()).');
     super();
     Object.defineProperties(this, {
-      _aborted: { value: false, writable: true },
-      _reason: { value: undefined, writable: true },
+      [ABORTED]: internal(false),
+      [REASON]: internal(undefined),
+      // Signals made by AbortSignal.any() from this one: aborted with it.
+      [DEPENDENTS]: internal([]),
+      // The `onabort` handler and the listener that calls it.
+      [HANDLER]: internal(null),
     });
-    this.onabort = null;
   }
   get aborted() {
-    return this._aborted;
+    return this[ABORTED];
   }
   get reason() {
-    return this._reason;
+    return this[REASON];
+  }
+  // As a DOM event handler: a listener added when the handler is first set, so it runs in
+  // the order it was set among the listeners.
+  get onabort() {
+    return this[HANDLER] === null ? null : this[HANDLER].handler;
+  }
+  set onabort(value) {
+    const handler = typeof value === 'function' ? value : null;
+    if (handler === null) {
+      if (this[HANDLER] !== null) this.removeEventListener('abort', this[HANDLER].listener);
+      this[HANDLER] = null;
+    } else if (this[HANDLER] === null) {
+      const entry = { handler, listener: (event) => entry.handler.call(this, event) };
+      this[HANDLER] = entry;
+      this.addEventListener('abort', entry.listener);
+    } else {
+      this[HANDLER].handler = handler;
+    }
   }
   throwIfAborted() {
-    if (this._aborted) throw this._reason;
+    if (this[ABORTED]) throw this[REASON];
   }
   static abort(reason) {
     const signal = new AbortSignal(CREATING);
@@ -208,21 +242,32 @@ export class AbortSignal extends EventTarget {
     const list = Array.from(signals);
     const aborted = list.find((each) => each.aborted);
     if (aborted !== undefined) {
-      abortSignal(signal, aborted.reason);
+      signal[ABORTED] = true;
+      signal[REASON] = aborted.reason;
       return signal;
     }
     for (const each of list) {
-      each.addEventListener('abort', () => abortSignal(signal, each.reason), { once: true, signal });
+      if (!(each instanceof AbortSignal)) throw new TypeError('AbortSignal.any: every item must be an AbortSignal.');
+      each[DEPENDENTS].push(signal);
     }
     return signal;
   }
 }
 
+// As the DOM aborts: the signal and the signals that depend on it are all marked aborted
+// before any of their `abort` events runs.
 function abortSignal(signal, reason) {
-  if (signal._aborted) return;
-  signal._aborted = true;
-  signal._reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+  if (signal[ABORTED]) return;
+  signal[ABORTED] = true;
+  signal[REASON] = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+  const dependents = signal[DEPENDENTS].filter((each) => !each[ABORTED]);
+  signal[DEPENDENTS] = [];
+  for (const each of dependents) {
+    each[ABORTED] = true;
+    each[REASON] = signal[REASON];
+  }
   signal.dispatchEvent(new Event('abort'));
+  for (const each of dependents) each.dispatchEvent(new Event('abort'));
 }
 
 export class AbortController {

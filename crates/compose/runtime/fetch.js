@@ -213,6 +213,10 @@ export async function fetch(input, init) {
   if (signal !== null && signal.aborted) throw abortReason(signal);
   const sent = headers._list.filter(([name]) => !CONNECTION_HEADERS.includes(name));
   const raw = hostFetch(url, method, JSON.stringify(sent), payload.value === null ? undefined : payload.value);
+  // The answer is in, but a browser's would not be yet: an abort in the same turn as the call
+  // (`const p = fetch(url, {signal}); controller.abort();`) still rejects it.
+  await undefined;
+  if (signal !== null && signal.aborted) throw abortReason(signal);
   const response = Object.create(Response.prototype);
   const empty = method === 'HEAD' || raw.status === 204 || raw.status === 304;
   define(response, {

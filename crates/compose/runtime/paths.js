@@ -637,11 +637,10 @@ export function getSubpaths(path) {
     if (ins.type === 'M') {
       current = [ins];
       subpaths.push(current);
-    } else if (current === null) {
-      throw new Error('A path must start with a moveto (M).');
-    } else {
+    } else if (current !== null) {
       current.push(ins);
     }
+    // Drawing before the first moveto belongs to no subpath, as in the real package.
   }
   return subpaths.map(serialize);
 }
@@ -833,18 +832,29 @@ function arcSegment(x1, y1, ins) {
 // The path's drawn segments in order, each with the point it starts from; movetos draw
 // nothing, and a Z draws the line back to its subpath's start.
 function segmentsOf(path) {
-  // A composition measures the same few paths every frame: they are measured once.
+  // A composition measures the same few paths every frame: they are measured once. What is
+  // kept is bounded by segments, not paths (a long path changing every frame, a waveform say,
+  // would otherwise fill the engine's memory).
   let found = measured.get(path);
   if (found === undefined) {
     found = measure(path);
-    if (measured.size >= MEASURED_PATHS) measured.delete(measured.keys().next().value);
-    measured.set(path, found);
+    const size = found.segments.length + 1;
+    if (size <= MEASURED_SEGMENTS) {
+      while (keptSegments + size > MEASURED_SEGMENTS) {
+        const [oldest, entry] = measured.entries().next().value;
+        measured.delete(oldest);
+        keptSegments -= entry.segments.length + 1;
+      }
+      measured.set(path, found);
+      keptSegments += size;
+    }
   }
   return found;
 }
 
-const MEASURED_PATHS = 256;
+const MEASURED_SEGMENTS = 10000;
 const measured = new Map();
+let keptSegments = 0;
 
 function measure(path) {
   const list = toAbsolute(parsePath(path));
@@ -922,31 +932,37 @@ function measure(path) {
     x = ins.x;
     y = ins.y;
   }
-  return { segments, first, drawnFrom };
+  let total = 0;
+  for (const segment of segments) total += segment.length;
+  return { segments, first, drawnFrom, total };
 }
 
 /** The length of the path as drawn. */
 export function getLength(path) {
-  let total = 0;
-  for (const segment of segmentsOf(path).segments) total += segment.length;
-  return total;
+  return segmentsOf(path).total;
 }
 
 // The point and tangent `length` along the path: null past its end, as the real package has it.
 function along(path, length) {
   if (length < 0) throw new Error('Length less than 0 was passed');
-  const { segments, first, drawnFrom } = segmentsOf(path);
+  const { segments, first, drawnFrom, total } = segmentsOf(path);
   // Measured paths are kept: what is returned is a copy.
-  if (segments.length === 0) return first === null ? null : { point: { ...first }, tangent: { x: 0, y: 0 } };
+  if (segments.length === 0) return first === null || length > 0 ? null : { point: { ...first }, tangent: { x: 0, y: 0 } };
+  // Past the end: null, as in the real package. Its lengths differ from these by up to 0.1 %
+  // (see getLength), so a distance within that of the end (its own total length, say) is at
+  // the end.
+  if (length > total + 1e-3 * Math.max(1, total)) return null;
   // At 0 a path is at its first point, also where movetos follow it before anything is drawn
   // (as in Chromium).
   if (length === 0 && (drawnFrom.x !== first.x || drawnFrom.y !== first.y)) return { point: { ...first }, tangent: { x: 0, y: 0 } };
   let rest = length;
-  for (const segment of segments) {
-    if (rest <= segment.length) return segment.at(rest);
-    rest -= segment.length;
+  for (let i = 0; i < segments.length - 1; i++) {
+    if (rest <= segments[i].length) return segments[i].at(rest);
+    rest -= segments[i].length;
   }
-  return null;
+  // The last segment takes what is left, rounding included.
+  const last = segments[segments.length - 1];
+  return last.at(Math.min(rest, last.length));
 }
 
 export function getPointAtLength(path, length) {

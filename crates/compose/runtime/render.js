@@ -206,6 +206,9 @@ function lazyComponent(lazy) {
       },
       (reason) => settle('rejected', reason),
     );
+    // A thenable may call back at once.
+    if (lazy._status === 'fulfilled') return lazy._result;
+    if (lazy._status === 'rejected') throw lazy._result;
   }
   lazy._waiting.add(store);
   throw SUSPENDED;
@@ -320,8 +323,8 @@ const dispatcher = {
           if (!Object.is(next, slot.value)) owner.store.dirty = true;
         };
         const unsubscribe = subscribe(changed);
-        if (typeof unsubscribe !== 'function') {
-          throw new TypeError('useSyncExternalStore(): subscribe(callback) must return a function that unsubscribes.');
+        if (unsubscribe !== undefined && typeof unsubscribe !== 'function') {
+          throw new TypeError('useSyncExternalStore(): subscribe(callback) must return a function that unsubscribes (or nothing).');
         }
         // The store may have changed between the render and the subscription.
         changed();
@@ -487,6 +490,7 @@ function componentName(type) {
   if (type && type.$$typeof === MEMO) return componentName(type.type);
   if (type && type.$$typeof === FORWARD_REF) return type.displayName || componentName(type.render);
   if (type && type.$$typeof === CONTEXT) return (type.displayName || 'Context') + '.Provider';
+  if (type && type.$$typeof === LAZY) return type._status === 'fulfilled' ? componentName(type._result) : 'Lazy';
   return String(type);
 }
 

@@ -623,3 +623,42 @@ export default () => <p>{out.join(',')}</p>;"#;
         ["ping 1,onabort,true,stop,AbortError,why,TypeError,after,false,TimeoutError"]
     );
 }
+
+#[test]
+fn abort_signals_abort_their_dependents_first_and_handlers_keep_their_place() {
+    let code = r#"const out = [];
+const controller = new AbortController();
+let combined;
+controller.signal.addEventListener('abort', () => out.push(`combined ${combined.aborted}`));
+combined = AbortSignal.any([controller.signal]);
+combined.addEventListener('abort', () => out.push('dependent event'));
+controller.signal.onabort = () => out.push('handler');
+controller.signal.addEventListener('abort', () => out.push('listener after'));
+controller.signal.addEventListener('abort', {});
+controller.abort();
+class Own extends EventTarget { _listeners = 'mine'; onping() { out.push('never'); } }
+const own = new Own();
+own.addEventListener('ping', () => out.push(`own ${own._listeners}`));
+own.dispatchEvent(new Event('ping'));
+export default () => <p>{out.join(',')}</p>;"#;
+    assert_eq!(
+        texts(code, 1, &[0]),
+        ["combined true,handler,listener after,dependent event,own mine"]
+    );
+}
+
+#[test]
+fn lazy_thenables_that_call_back_at_once_and_stores_without_unsubscribe() {
+    let code = r#"import {lazy, useSyncExternalStore} from 'react';
+const Now = lazy(() => ({then(resolve) { resolve({default: () => <b>at once</b>}); }}));
+const Store = () => useSyncExternalStore(() => undefined, () => 'store');
+export default () => <p><Now /><Store /></p>;"#;
+    assert_eq!(texts(code, 2, &[0, 1]), ["at once store", "at once store"]);
+    let failed = "import {lazy, Suspense} from 'react';\nconst Scene = lazy(() => Promise.reject(new Error('gone')));\nexport default () => <Suspense fallback={null}><Scene /></Suspense>;";
+    match engine(failed, 1).render_frame(0).unwrap_err() {
+        kinema_compose::ComposeError::Script { exception, .. } => {
+            assert_eq!(exception.component_stack, ["Lazy", "default"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}

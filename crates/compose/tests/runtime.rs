@@ -1148,6 +1148,10 @@ registerRoot(() => <Composition id="Data" component={({out}) => <p>{out}</p>} du
     out.push(await copy.text().catch((e) => e.message));
     out.push(await fetch('https://api.example/data', {signal: controller.signal}).catch((e) => e.message));
     out.push(await fetch('https://api.example/data', {signal: abortSignal}).then((r) => r.json()).then((d) => d.ok));
+    const late = new AbortController();
+    const pending = fetch('https://api.example/data', {signal: late.signal});
+    late.abort();
+    out.push(await pending.then(() => 'resolved', (e) => e.name));
     return {props: {out: out.join(',')}};
   }} />);
 "#.to_string())].into(),
@@ -1159,9 +1163,9 @@ registerRoot(() => <Composition id="Data" component={({out}) => <p>{out}</p>} du
     let info = select_fetching(&files, fetcher.clone(), "Data");
     assert_eq!(
         info.props,
-        json!({"out": "true,false,user left,user left,user left,read"})
+        json!({"out": "true,false,user left,user left,user left,read,AbortError"})
     );
-    assert_eq!(fetcher.seen.lock().unwrap().len(), 2);
+    assert_eq!(fetcher.seen.lock().unwrap().len(), 3);
 }
 
 #[test]
