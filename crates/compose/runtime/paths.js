@@ -293,35 +293,13 @@ function flattenToMLCZ(list) {
   let y = 0;
   let startX = 0;
   let startY = 0;
-  // The control point a smooth curve (S, T) reflects: the previous C's or S's second one, or
-  // the previous Q's or T's (null after any other instruction).
-  let cubicControl = null;
-  let quadControl = null;
   for (const ins of list) {
-    const lastCubic = cubicControl;
-    const lastQuad = quadControl;
-    cubicControl = null;
-    quadControl = null;
     switch (ins.type) {
       case 'Q':
-      case 'T': {
-        const cpx = ins.type === 'Q' ? ins.cpx : lastQuad === null ? x : 2 * x - lastQuad[0];
-        const cpy = ins.type === 'Q' ? ins.cpy : lastQuad === null ? y : 2 * y - lastQuad[1];
-        out.push(quadraticAsCubic(x, y, cpx, cpy, ins.x, ins.y));
-        quadControl = [cpx, cpy];
+        out.push(quadraticAsCubic(x, y, ins.cpx, ins.cpy, ins.x, ins.y));
         x = ins.x;
         y = ins.y;
         break;
-      }
-      case 'S': {
-        const cp1x = lastCubic === null ? x : 2 * x - lastCubic[0];
-        const cp1y = lastCubic === null ? y : 2 * y - lastCubic[1];
-        out.push({ type: 'C', cp1x, cp1y, cp2x: ins.cpx, cp2y: ins.cpy, x: ins.x, y: ins.y });
-        cubicControl = [ins.cpx, ins.cpy];
-        x = ins.x;
-        y = ins.y;
-        break;
-      }
       case 'H':
         out.push({ type: 'L', x: ins.x, y });
         x = ins.x;
@@ -351,13 +329,8 @@ function flattenToMLCZ(list) {
         y = ins.y;
         break;
       case 'L':
-        out.push(ins);
-        x = ins.x;
-        y = ins.y;
-        break;
       case 'C':
         out.push(ins);
-        cubicControl = [ins.cp2x, ins.cp2y];
         x = ins.x;
         y = ins.y;
         break;
@@ -373,7 +346,51 @@ function flattenToMLCZ(list) {
   return out;
 }
 
-export const reduce = (list) => flattenToMLCZ(toAbsolute(list));
+// Absolute instructions with each smooth curve given its reflected control point: S as C and
+// T as Q. The control point reflected is the previous C's or S's second one, or the previous
+// Q's or T's; after any other instruction, the current point.
+function explicitControls(list) {
+  const out = [];
+  let x = 0;
+  let y = 0;
+  let startX = 0;
+  let startY = 0;
+  let cubicControl = null;
+  let quadControl = null;
+  for (const ins of list) {
+    const lastCubic = cubicControl;
+    const lastQuad = quadControl;
+    cubicControl = null;
+    quadControl = null;
+    let made = ins;
+    if (ins.type === 'S') {
+      const cp1x = lastCubic === null ? x : 2 * x - lastCubic[0];
+      const cp1y = lastCubic === null ? y : 2 * y - lastCubic[1];
+      made = { type: 'C', cp1x, cp1y, cp2x: ins.cpx, cp2y: ins.cpy, x: ins.x, y: ins.y };
+    } else if (ins.type === 'T') {
+      const cpx = lastQuad === null ? x : 2 * x - lastQuad[0];
+      const cpy = lastQuad === null ? y : 2 * y - lastQuad[1];
+      made = { type: 'Q', cpx, cpy, x: ins.x, y: ins.y };
+    }
+    out.push(made);
+    if (made.type === 'C') cubicControl = [made.cp2x, made.cp2y];
+    if (made.type === 'Q') quadControl = [made.cpx, made.cpy];
+    if (made.type === 'M') {
+      startX = made.x;
+      startY = made.y;
+    }
+    if (made.type === 'Z') {
+      x = startX;
+      y = startY;
+    } else {
+      if (made.x !== undefined) x = made.x;
+      if (made.y !== undefined) y = made.y;
+    }
+  }
+  return out;
+}
+
+export const reduce = (list) => flattenToMLCZ(explicitControls(toAbsolute(list)));
 
 const QUADRATIC_EPSILON = 0.00000001;
 
@@ -857,7 +874,7 @@ const measured = new Map();
 let keptSegments = 0;
 
 function measure(path) {
-  const list = toAbsolute(parsePath(path));
+  const list = explicitControls(toAbsolute(parsePath(path)));
   const segments = [];
   let x = 0;
   let y = 0;
@@ -865,13 +882,7 @@ function measure(path) {
   let startY = 0;
   let first = null;
   let drawnFrom = null;
-  let cubicControl = null;
-  let quadControl = null;
   for (const ins of list) {
-    const lastCubic = cubicControl;
-    const lastQuad = quadControl;
-    cubicControl = null;
-    quadControl = null;
     if (ins.type !== 'M') drawnFrom ??= { x, y };
     let segment = null;
     switch (ins.type) {
@@ -897,26 +908,10 @@ function measure(path) {
         continue;
       case 'C':
         segment = cubicSegment(x, y, ins.cp1x, ins.cp1y, ins.cp2x, ins.cp2y, ins.x, ins.y);
-        cubicControl = [ins.cp2x, ins.cp2y];
         break;
-      case 'S': {
-        const cp1x = lastCubic === null ? x : 2 * x - lastCubic[0];
-        const cp1y = lastCubic === null ? y : 2 * y - lastCubic[1];
-        segment = cubicSegment(x, y, cp1x, cp1y, ins.cpx, ins.cpy, ins.x, ins.y);
-        cubicControl = [ins.cpx, ins.cpy];
-        break;
-      }
       case 'Q':
         segment = quadraticSegment(x, y, ins.cpx, ins.cpy, ins.x, ins.y);
-        quadControl = [ins.cpx, ins.cpy];
         break;
-      case 'T': {
-        const cpx = lastQuad === null ? x : 2 * x - lastQuad[0];
-        const cpy = lastQuad === null ? y : 2 * y - lastQuad[1];
-        segment = quadraticSegment(x, y, cpx, cpy, ins.x, ins.y);
-        quadControl = [cpx, cpy];
-        break;
-      }
       case 'A':
         segment = arcSegment(x, y, ins);
         break;
