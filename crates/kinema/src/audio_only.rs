@@ -181,10 +181,7 @@ pub fn render_audio(job: AudioJob) -> Result<AudioReport> {
                     Ok(())
                 })
             })();
-            heard
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(heard_here);
+            crate::sound::keep_heard(&heard, heard_here);
             if let Err(e) = result {
                 crew.fail((at_frame, e));
             }

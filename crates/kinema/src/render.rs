@@ -771,10 +771,7 @@ pub fn render(job: RenderJob) -> Result<RenderReport> {
             // Also after a failure: no encoder outlives the render.
             let result = result.and(finishing.wait());
             if let Some(heard) = &heard {
-                heard
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend(heard_here);
+                sound::keep_heard(heard, heard_here);
             }
             if let Err(e) = result {
                 crew.fail((at_frame, e));

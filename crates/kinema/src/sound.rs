@@ -274,6 +274,15 @@ pub fn write_mix_or_silence(
     }
 }
 
+/// Adds what one render thread heard to the render's record (a thread that panicked while
+/// holding it leaves it as it was).
+pub(crate) fn keep_heard(record: &std::sync::Mutex<Heard>, heard: Heard) {
+    record
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(heard);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -319,6 +319,15 @@ fn render_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh project folder (`package.json`, `src/index.tsx` holding `index`) from [`render_dir`].
+fn project_dir(name: &str, index: &str) -> PathBuf {
+    let dir = render_dir(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("package.json"), "{}").unwrap();
+    std::fs::write(dir.join("src/index.tsx"), index).unwrap();
+    dir
+}
+
 fn probe(path: &Path) -> serde_json::Value {
     let out = Command::new("ffprobe")
         .args([
@@ -2754,18 +2763,14 @@ fn kinema_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
 
 #[test]
 fn environment_variables_reach_process_env() {
-    let dir = render_dir("env");
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(dir.join("package.json"), "{}").unwrap();
-    std::fs::write(
-        dir.join("src/index.tsx"),
+    let dir = project_dir(
+        "env",
         "import {AbsoluteFill, Composition, registerRoot} from 'remotion';\n\
          const Card = () => <AbsoluteFill style={{background: process.env.COLOR}}>\
          {`${process.env.REMOTION_GREETING}/${process.env.NODE_ENV}`}</AbsoluteFill>;\n\
          registerRoot(() => <Composition id=\"Card\" component={Card} durationInFrames={12} \
          fps={30} width={64} height={36} />);\n",
-    )
-    .unwrap();
+    );
     // The project's .env is read (a line that is not a variable is pointed out), and
     // REMOTION_ variables of the environment are passed.
     // (A colour is quoted: an unquoted # starts a comment, as dotenv reads it.)
@@ -2858,11 +2863,8 @@ fn render_threads_take_the_props_calculate_metadata_resolved_once() {
     // calculateMetadata counts its runs in each engine and returns a date. Every render thread
     // must paint the props it resolved once, as they are: blue, where its own run or a date
     // turned into a string would paint red.
-    let dir = render_dir("resolved");
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(dir.join("package.json"), "{}").unwrap();
-    std::fs::write(
-        dir.join("src/index.tsx"),
+    let dir = project_dir(
+        "resolved",
         "import {registerRoot, Composition, AbsoluteFill} from 'remotion';\n\
          const Show = ({color, when}) => {\n\
            const adopted = globalThis.runs === undefined && when instanceof Date;\n\
@@ -2870,11 +2872,10 @@ fn render_threads_take_the_props_calculate_metadata_resolved_once() {
          };\n\
          registerRoot(() => <Composition id=\"Meta\" component={Show} durationInFrames={1} \
            fps={30} width={64} height={36} calculateMetadata={({props}) => {\n\
-             globalThis.runs = (globalThis.runs ?? 0) + 1;\n\
-             return {durationInFrames: 12, props: {color: '#0000ff', when: new Date()}};\n\
+         globalThis.runs = (globalThis.runs ?? 0) + 1;\n\
+         return {durationInFrames: 12, props: {color: '#0000ff', when: new Date()}};\n\
            }} />);\n",
-    )
-    .unwrap();
+    );
     let out = kinema_in(
         &dir,
         &[],
@@ -2988,14 +2989,9 @@ fn calculate_metadata_fetches_data_once_per_render() {
     // An API on this machine and a JSON file in public/: calculateMetadata fetches both, once
     // for the whole render (its threads take what it resolved).
     let (port, seen) = common::json_server(200, r#"{"frames": 6}"#);
-    let dir = render_dir("fetch");
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::create_dir_all(dir.join("public")).unwrap();
-    std::fs::write(dir.join("package.json"), "{}").unwrap();
-    std::fs::write(dir.join("public/style.json"), r##"{"color": "#00ff00"}"##).unwrap();
-    std::fs::write(
-        dir.join("src/index.tsx"),
-        format!(
+    let dir = project_dir(
+        "fetch",
+        &format!(
             "import {{registerRoot, Composition, AbsoluteFill, staticFile}} from 'remotion';\n\
              const Show = ({{color}}) => <AbsoluteFill style={{{{background: color}}}} />;\n\
              registerRoot(() => <Composition id=\"Data\" component={{Show}} durationInFrames={{1}} \
@@ -3008,8 +3004,9 @@ fn calculate_metadata_fetches_data_once_per_render() {
                  return {{durationInFrames: frames, props: style}};\n\
                }}}} />);\n"
         ),
-    )
-    .unwrap();
+    );
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    std::fs::write(dir.join("public/style.json"), r##"{"color": "#00ff00"}"##).unwrap();
     let render = |extra: &[&str]| {
         let mut args = vec!["render", "src/index.tsx", "Data", "out.mp4", "--overwrite"];
         args.extend(["--concurrency", "2", "--frames-per-chunk", "5"]);

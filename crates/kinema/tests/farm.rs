@@ -150,6 +150,17 @@ fn file_of(url: &str) -> PathBuf {
     PathBuf::from(url.strip_prefix("file://").expect("a file URL"))
 }
 
+/// Asserts that the top-left pixel of each of the 10 frames of a finished render's video is
+/// `colour`, as `is` tells.
+fn assert_every_frame_is(progress: &serde_json::Value, colour: &str, is: impl Fn([u8; 3]) -> bool) {
+    let video = file_of(progress["outputFile"].as_str().unwrap());
+    let colours = common::pixels_at(&video, 0, 0);
+    assert_eq!(colours.len(), 10);
+    for pixel in colours {
+        assert!(is(pixel), "not {colour}: {pixel:?}");
+    }
+}
+
 /// MD5 of every decoded frame.
 fn frame_hashes(video: &Path) -> Vec<String> {
     let out = Command::new("ffmpeg")
@@ -1751,15 +1762,7 @@ fn farm_renders_read_the_environment_variables_sent() {
         ],
     );
     assert_eq!(progress["chunks"], 2, "{progress}");
-    let video = file_of(progress["outputFile"].as_str().unwrap());
-    let colours = common::pixels_at(&video, 0, 0);
-    assert_eq!(colours.len(), 10);
-    for colour in colours {
-        assert!(
-            colour[0] < 20 && colour[1] > 230 && colour[2] < 20,
-            "{colour:?}"
-        );
-    }
+    assert_every_frame_is(&progress, "green", |[r, g, b]| r < 20 && g > 230 && b < 20);
     let still = kinema_farm_json(
         &storage,
         &["lambda", "still", "env", "DynamicComp", "--env-file", vars],
@@ -1822,15 +1825,7 @@ fn farm_chunks_render_the_props_the_launch_resolved() {
         ],
     );
     assert_eq!(progress["chunks"], 2, "{progress}");
-    let video = file_of(progress["outputFile"].as_str().unwrap());
-    let colours = common::pixels_at(&video, 0, 0);
-    assert_eq!(colours.len(), 10);
-    for colour in colours {
-        assert!(
-            colour[0] < 20 && colour[1] < 20 && colour[2] > 230,
-            "{colour:?}"
-        );
-    }
+    assert_every_frame_is(&progress, "blue", |[r, g, b]| r < 20 && g < 20 && b > 230);
     let leftovers: Vec<_> = walk(&storage)
         .into_iter()
         .filter(|path| path.to_string_lossy().contains("resolved-props"))
