@@ -1,7 +1,12 @@
 //! Modules Kinema provides itself: React, Remotion and its packages, and the runtime's internals.
 //! They are plain JavaScript (no transpiling) embedded in the binary.
 
-/// `(module name, source)` of every built-in module.
+use std::borrow::Cow;
+
+use crate::google_fonts;
+
+/// `(module name, source)` of every built-in module (and `@remotion/google-fonts`' modules,
+/// made from its table).
 const MODULES: &[(&str, &str)] = &[
     ("react", include_str!("../runtime/react.js")),
     (
@@ -14,6 +19,10 @@ const MODULES: &[(&str, &str)] = &[
     ),
     ("remotion", include_str!("../runtime/remotion.js")),
     ("@remotion/shapes", include_str!("../runtime/shapes.js")),
+    (
+        "@remotion/fonts",
+        "export { loadLocalFont as loadFont } from 'kinema:fonts';",
+    ),
     (
         "@remotion/paths",
         "export { evolvePath, getBoundingBox, getLength, getPointAtLength, getSubpaths, \
@@ -55,18 +64,22 @@ const MODULES: &[(&str, &str)] = &[
     ("kinema:host", include_str!("../runtime/host.js")),
     ("kinema:intl", include_str!("../runtime/intl.js")),
     ("kinema:events", include_str!("../runtime/events.js")),
+    ("kinema:fonts", include_str!("../runtime/fonts.js")),
     ("kinema:fetch", include_str!("../runtime/fetch.js")),
     ("kinema:timers", include_str!("../runtime/timers.js")),
 ];
 
 /// The source of a built-in module.
-pub fn source(name: &str) -> Option<&'static str> {
-    MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+pub fn source(name: &str) -> Option<Cow<'static, str>> {
+    if let Some((_, source)) = MODULES.iter().find(|(n, _)| *n == name) {
+        return Some(Cow::Borrowed(source));
+    }
+    google_fonts::module_source(name).map(Cow::Owned)
 }
 
 /// Whether `name` is a built-in module.
 pub fn is_builtin(name: &str) -> bool {
-    source(name).is_some()
+    MODULES.iter().any(|(n, _)| *n == name) || google_fonts::is_module(name)
 }
 
 /// Public built-in package names, for error messages.
@@ -75,5 +88,6 @@ pub fn public_names() -> Vec<&'static str> {
         .iter()
         .map(|(n, _)| *n)
         .filter(|n| !n.starts_with("kinema:"))
+        .chain(["@remotion/google-fonts", "@remotion/google-fonts/<Font>"])
         .collect()
 }

@@ -10,6 +10,7 @@ use crate::compiled::CompiledModules;
 use crate::env::EnvVariables;
 use crate::error::ComposeError;
 use crate::fetch::Fetcher;
+use crate::google_fonts;
 use crate::transpile::{TranspiledModule, transpile};
 
 /// Extensions tried, in order, for an import without one (and for `index` files).
@@ -401,6 +402,9 @@ fn resolve(
                 "absolute paths cannot be imported; use a path relative to the importing file"
                     .into(),
             ));
+        }
+        if let Some(why) = google_fonts::unknown_font(specifier) {
+            return Err(fail(why));
         }
         return Err(fail(format!(
             "it is not one of the modules Kinema provides ({}); other npm packages are not bundled",

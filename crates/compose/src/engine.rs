@@ -237,7 +237,7 @@ impl Loader for BundleLoader {
             return BUILTIN_MODULES.declare(ctx, name, PRELUDE_SOURCE);
         }
         if let Some(source) = builtins::source(name) {
-            return BUILTIN_MODULES.declare(ctx, name, source);
+            return BUILTIN_MODULES.declare(ctx, name, &source);
         }
         match self.0.modules.get(name) {
             Some(module) => self.0.compiled.declare(ctx, name, module.code.as_str()),

@@ -28,6 +28,7 @@ mod engine;
 pub mod env;
 mod error;
 pub mod fetch;
+mod google_fonts;
 mod memory;
 mod number;
 mod stack;
@@ -47,5 +48,6 @@ pub use engine::{
 pub use env::{EnvFile, EnvVariables, parse_env_file};
 pub use error::{ComposeError, ScriptException, SourceLocation, StackFrame, code_frame};
 pub use fetch::{FetchRequest, FetchResponse, Fetcher};
+pub use google_fonts::google_font_module;
 pub use transpile::{TranspiledModule, transpile};
 pub use tree::{Element, FrameTree, Media, MediaKind, Node};

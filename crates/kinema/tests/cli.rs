@@ -3085,3 +3085,95 @@ fn evolve_path_draws_part_of_a_stroke() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A font file installed on this machine, found under /usr/share/fonts.
+fn installed_font(file: &str) -> PathBuf {
+    fn find(dir: &Path, file: &str) -> Option<PathBuf> {
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if let Some(found) = find(&path, file) {
+                    return Some(found);
+                }
+            } else if path.file_name().is_some_and(|name| name == file) {
+                return Some(path);
+            }
+        }
+        None
+    }
+    find(Path::new("/usr/share/fonts"), file)
+        .unwrap_or_else(|| panic!("{file} is not installed (scripts/setup installs it)"))
+}
+
+#[test]
+fn google_fonts_are_fetched_and_drawn() {
+    // A mirror of Google's font files (KINEMA_GOOGLE_FONTS_URL) that answers with DejaVu Sans
+    // Mono: text in the loaded family must be drawn from that file, exactly as text set in
+    // DejaVu Sans Mono by name, and the file asked for must be Inter's regular Latin one.
+    let font = std::fs::read(installed_font("DejaVuSansMono.ttf")).unwrap();
+    let (port, seen) = common::http_server(200, "font/woff2", font);
+    let dir = render_dir("google-fonts");
+    let scene = |family: &str| {
+        format!(
+            "import {{AbsoluteFill}} from 'remotion';\n\
+             import {{loadFont}} from '@remotion/google-fonts/Inter';\n\
+             const {{fontFamily}} = loadFont('normal', {{weights: ['400'], subsets: ['latin']}});\n\
+             export default () => <AbsoluteFill style={{{{background: 'white', fontSize: 60, \
+             fontFamily: {family}}}}}>Kinema 123</AbsoluteFill>;"
+        )
+    };
+    std::fs::write(dir.join("loaded.tsx"), scene("fontFamily")).unwrap();
+    std::fs::write(dir.join("named.tsx"), scene("'DejaVu Sans Mono'")).unwrap();
+    std::fs::write(dir.join("fallback.tsx"), scene("'sans-serif'")).unwrap();
+    let mirror = format!("http://127.0.0.1:{port}/");
+    let env = [("KINEMA_GOOGLE_FONTS_URL", mirror.as_str())];
+    let still = |name: &str, extra: &[&str]| {
+        let mut args = vec!["still", name, "DynamicComp"];
+        let out = format!("{}.png", name.trim_end_matches(".tsx"));
+        args.push(&out);
+        args.extend(["--width", "480", "--height", "90"]);
+        args.extend(extra);
+        let output = kinema_in(&dir, &env, &args);
+        (output, dir.join(&out))
+    };
+    let mut pictures = Vec::new();
+    for name in ["loaded.tsx", "named.tsx", "fallback.tsx"] {
+        let (output, png) = still(name, &[]);
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        pictures.push(std::fs::read(png).unwrap());
+    }
+    assert!(
+        pictures[0] == pictures[1],
+        "the loaded font is not the file served"
+    );
+    assert!(
+        pictures[0] != pictures[2],
+        "the loaded font draws as the fallback"
+    );
+    let info: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../compose/tests/vectors/google-fonts.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let url = info["fonts"]["Inter"]["fonts"]["normal"]["400"]["latin"]
+        .as_str()
+        .unwrap();
+    let path = url.strip_prefix("https://fonts.gstatic.com/s").unwrap();
+    let requests = seen.lock().unwrap().clone();
+    // Each of the three renders loads Inter once.
+    assert_eq!(requests, vec![format!("GET {path} "); 3]);
+
+    // Offline, the render stops, names the file it could not fetch and keeps the old picture.
+    let (output, png) = still("loaded.tsx", &["--offline"]);
+    assert!(!output.status.success());
+    let error = stderr(&output);
+    assert!(
+        error.contains(&format!("{mirror}{}", &path[1..]))
+            && error.contains("remote URLs are disabled"),
+        "{error}"
+    );
+    assert!(std::fs::read(png).unwrap() == pictures[0]);
+}

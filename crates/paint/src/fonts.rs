@@ -400,15 +400,31 @@ pub(crate) fn warn_missing_family(family: &str, fallback: &str) {
     let mut warned = warned.lock().unwrap_or_else(|e| e.into_inner());
     if warned.insert(family.to_ascii_lowercase()) {
         tracing::warn!(
-            "font family \"{family}\" is not installed; drawing with \"{fallback}\" instead \
-             (add the font to public/ or load it with @font-face)"
+            "font family \"{family}\" is not installed; drawing with \"{fallback}\" instead ({})",
+            how_to_load(family)
         );
+    }
+}
+
+/// How a composition gets the font family it names.
+fn how_to_load(family: &str) -> String {
+    match kinema_compose::google_font_module(family) {
+        Some(module) => format!(
+            "it is a Google font: `import {{loadFont}} from '{module}'` and call `loadFont()`"
+        ),
+        None => "add the font to public/ or load it with @remotion/fonts or @font-face".into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_google_font_says_where_it_comes_from() {
+        assert!(how_to_load("Inter").contains("from '@remotion/google-fonts/Inter'"));
+        assert!(how_to_load("My Brand").contains("add the font to public/"));
+    }
 
     #[test]
     fn generic_families_resolve_to_installed_fonts() {

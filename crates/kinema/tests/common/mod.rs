@@ -122,6 +122,16 @@ pub fn json_server(
     status: u16,
     body: &'static str,
 ) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    http_server(status, "application/json", body.as_bytes().to_vec())
+}
+
+/// An HTTP server on 127.0.0.1 answering every request with `status` and `body` of type
+/// `content_type`; its port, and the requests it had, each as `METHOD /path body`.
+pub fn http_server(
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -155,12 +165,12 @@ pub fn json_server(
                 String::from_utf8_lossy(&sent)
             ));
             let head = format!(
-                "HTTP/1.1 {status} Answer\r\nContent-Type: application/json\r\n\
+                "HTTP/1.1 {status} Answer\r\nContent-Type: {content_type}\r\n\
                  Content-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
+            let _ = stream.write_all(&body);
         }
     });
     (port, seen)
