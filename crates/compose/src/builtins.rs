@@ -19,6 +19,7 @@ const MODULES: &[(&str, &str)] = &[
     ),
     ("remotion", include_str!("../runtime/remotion.js")),
     ("@remotion/shapes", include_str!("../runtime/shapes.js")),
+    ("@remotion/noise", include_str!("../runtime/noise.js")),
     (
         "@remotion/fonts",
         "export { loadLocalFont as loadFont } from 'kinema:fonts';",
