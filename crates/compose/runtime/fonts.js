@@ -18,7 +18,10 @@ const MANY_REQUESTS = 20;
 
 // ---- @font-face rules -------------------------------------------------------------------------
 
-const cssString = (text) => '"' + String(text).replace(/[\\"]/g, (c) => '\\' + c).replace(/\n/g, '\\a ') + '"';
+// Newlines, carriage returns and form feeds end a CSS string; they go in as escapes.
+const LINE_BREAKS = { '\n': '\\a ', '\r': '\\d ', '\f': '\\c ' };
+const cssString = (text) =>
+  '"' + String(text).replace(/[\\"]/g, (c) => '\\' + c).replace(/[\n\r\f]/g, (c) => LINE_BREAKS[c]) + '"';
 
 // (descriptor name, rule property) pairs of `@remotion/fonts`' options.
 const DESCRIPTORS = [
@@ -50,11 +53,13 @@ function fontFaceRule(family, url, format, descriptors) {
 // Rules already added, so that a font loaded on every frame is added once.
 const loaded = new Set();
 
+// Adds the rules not added before; how many that was.
 function addRules(rules) {
-  const fresh = rules.filter((rule) => !loaded.has(rule));
-  if (fresh.length === 0) return;
+  const fresh = [...new Set(rules)].filter((rule) => !loaded.has(rule));
+  if (fresh.length === 0) return 0;
   for (const rule of fresh) loaded.add(rule);
   addGlobalStyle(fresh.join('\n'));
+  return fresh.length;
 }
 
 // ---- @remotion/fonts --------------------------------------------------------------------------
@@ -149,8 +154,8 @@ export function loadFontFromInfo(info, style, options) {
       }
     }
   }
-  warnMany(rules.length, info.fontFamily, false, options);
-  addRules(rules);
+  // As in the package, only files not loaded before count towards the warning.
+  warnMany(addRules(rules), info.fontFamily, false, options);
   return done({ fontFamily: info.fontFamily, fonts: info.fonts, unicodeRanges: info.unicodeRanges });
 }
 
@@ -178,8 +183,7 @@ export function loadVariableFontFromInfo(info, style, options) {
     }
     rules.push(fontFaceRule(info.fontFamily, face.src, 'woff2', face));
   }
-  warnMany(rules.length, info.fontFamily, true, options);
-  addRules(rules);
+  warnMany(addRules(rules), info.fontFamily, true, options);
   return done({ fontFamily: info.fontFamily, axes: info.variable.axes });
 }
 

@@ -37,11 +37,13 @@ for (let zero = 0; zero < 4; zero++) {
 }
 
 // Per dimension: skew and unskew factors, the kernel's radius², the output scale, the
-// gradients, and whether a tie between two offsets ranks the earlier axis first.
+// gradients, whether a tie between two offsets ranks the earlier axis first, and whether a
+// corner whose falloff is NaN (a NaN coordinate) adds nothing (2D: the field is 0 there) or
+// NaN (3D, 4D), as in the package.
 const DIMENSIONS = {
-  2: { skew: 0.5 * (Math.sqrt(3) - 1), unskew: (3 - Math.sqrt(3)) / 6, radius: 0.5, scale: 70, gradients: CUBE_EDGES, earlierWinsTies: false },
-  3: { skew: 1 / 3, unskew: 1 / 6, radius: 0.6, scale: 32, gradients: CUBE_EDGES, earlierWinsTies: true },
-  4: { skew: (Math.sqrt(5) - 1) / 4, unskew: (5 - Math.sqrt(5)) / 20, radius: 0.6, scale: 27, gradients: TESSERACT_EDGES, earlierWinsTies: false },
+  2: { skew: 0.5 * (Math.sqrt(3) - 1), unskew: (3 - Math.sqrt(3)) / 6, radius: 0.5, scale: 70, gradients: CUBE_EDGES, earlierWinsTies: false, nanAddsNothing: true },
+  3: { skew: 1 / 3, unskew: 1 / 6, radius: 0.6, scale: 32, gradients: CUBE_EDGES, earlierWinsTies: true, nanAddsNothing: false },
+  4: { skew: (Math.sqrt(5) - 1) / 4, unskew: (5 - Math.sqrt(5)) / 20, radius: 0.6, scale: 27, gradients: TESSERACT_EDGES, earlierWinsTies: false, nanAddsNothing: false },
 };
 
 // 0..255 shuffled by `next()`, then repeated, so that lookups past 255 need no wrapping.
@@ -59,7 +61,7 @@ function permutation(next) {
 }
 
 function makeField(n, value) {
-  const { skew, unskew, radius, scale, gradients, earlierWinsTies } = DIMENSIONS[n];
+  const { skew, unskew, radius, scale, gradients, earlierWinsTies, nanAddsNothing } = DIMENSIONS[n];
   const perm = permutation(() => value);
   // The gradient of each table slot, flattened: n numbers per slot.
   const grad = new Float64Array(512 * n);
@@ -105,7 +107,7 @@ function makeField(n, value) {
         const d = origin[a] - step + corner * unskew;
         falloff -= d * d;
       }
-      if (falloff < 0) continue;
+      if (nanAddsNothing ? !(falloff >= 0) : falloff < 0) continue;
       let slot = (cell[n - 1] & 255) + offset[n - 1];
       for (let a = n - 2; a >= 0; a--) slot = (cell[a] & 255) + offset[a] + perm[slot];
       let dot = 0;

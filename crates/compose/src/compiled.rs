@@ -30,6 +30,17 @@ impl CompiledModules {
         name: &str,
         source: &str,
     ) -> rquickjs::Result<Module<'js, Declared>> {
+        self.declare_with(ctx, name, || source.into())
+    }
+
+    /// [`declare`](Self::declare) with the source made only when it has to be compiled (a
+    /// Google font's module is made from Kinema's table).
+    pub(crate) fn declare_with<'js, 'a>(
+        &self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        source: impl FnOnce() -> std::borrow::Cow<'a, str>,
+    ) -> rquickjs::Result<Module<'js, Declared>> {
         let cached = self
             .bytecode
             .lock()
@@ -41,7 +52,7 @@ impl CompiledModules {
             // this process, from the module of this name and source; they never leave memory.
             return unsafe { Module::load(ctx.clone(), &bytes) };
         }
-        let module = Module::declare(ctx.clone(), name, source)?;
+        let module = Module::declare(ctx.clone(), name, &*source())?;
         // Debug information stays: stack traces name the same lines either way.
         if let Ok(bytes) = module.write(WriteOptions::default()) {
             self.bytecode

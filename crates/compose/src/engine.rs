@@ -236,8 +236,9 @@ impl Loader for BundleLoader {
         if name == PRELUDE {
             return BUILTIN_MODULES.declare(ctx, name, PRELUDE_SOURCE);
         }
-        if let Some(source) = builtins::source(name) {
-            return BUILTIN_MODULES.declare(ctx, name, &source);
+        if builtins::is_builtin(name) {
+            return BUILTIN_MODULES
+                .declare_with(ctx, name, || builtins::source(name).unwrap_or_default());
         }
         match self.0.modules.get(name) {
             Some(module) => self.0.compiled.declare(ctx, name, module.code.as_str()),

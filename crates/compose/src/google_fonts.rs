@@ -148,8 +148,14 @@ fn index_source() -> String {
     )
 }
 
-/// Where the font files are: Google, or the mirror `KINEMA_GOOGLE_FONTS_URL` names.
-fn files_url() -> String {
+/// Where the font files are: Google, or the mirror `KINEMA_GOOGLE_FONTS_URL` names. Read once:
+/// modules made from it are compiled once per process.
+fn files_url() -> &'static str {
+    static URL: LazyLock<String> = LazyLock::new(read_files_url);
+    &URL
+}
+
+fn read_files_url() -> String {
     match std::env::var(MIRROR_VARIABLE) {
         Ok(url) if !url.trim().is_empty() => {
             let url = url.trim();

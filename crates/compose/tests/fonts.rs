@@ -113,6 +113,10 @@ export default () => <p>x</p>;"#;
     let found = rules(italic, 0);
     assert_eq!(found.len(), 18);
     assert!(found.iter().all(|r| r.contains("font-style: italic;")));
+    let twice = r#"import {loadFont} from '@remotion/google-fonts/Inter';
+loadFont('normal', {weights: ['400', '400'], subsets: ['latin', 'latin']});
+export default () => <p>x</p>;"#;
+    assert_eq!(rules(twice, 0).len(), 1);
 }
 
 #[test]
@@ -208,7 +212,7 @@ fn an_unknown_google_font_names_the_one_meant() {
 }
 
 #[test]
-fn the_index_lists_every_font_and_loads_each() {
+fn the_index_lists_every_font_and_loads_one() {
     let code = r#"import {useState, useEffect} from 'react';
 import {getAvailableFonts} from '@remotion/google-fonts';
 export default () => {
@@ -233,6 +237,7 @@ import {staticFile} from 'remotion';
 loadFont({family: 'Bangers', url: staticFile('bangers.woff2'), weight: '700', style: 'italic', display: 'block'});
 loadFont({family: 'Brand "X"', url: '/static/brand.otf', unicodeRange: 'U+0000-00FF'});
 loadFont({family: 'Plain', url: 'https://example.com/font', format: 'truetype'});
+loadFont({family: 'A\nB\rC', url: '/static/a.ttf'});
 export default () => <p>x</p>;"#;
     assert_eq!(
         rules(code, 0),
@@ -240,6 +245,7 @@ export default () => <p>x</p>;"#;
             "@font-face { font-family: \"Bangers\"; src: url(\"/static/bangers.woff2\") format(\"woff2\"); font-style: italic; font-weight: 700; font-display: block; }",
             "@font-face { font-family: \"Brand \\\"X\\\"\"; src: url(\"/static/brand.otf\") format(\"opentype\"); unicode-range: U+0000-00FF; }",
             "@font-face { font-family: \"Plain\"; src: url(\"https://example.com/font\") format(\"truetype\"); }",
+            "@font-face { font-family: \"A\\a B\\d C\"; src: url(\"/static/a.ttf\") format(\"truetype\"); }",
         ]
     );
 }

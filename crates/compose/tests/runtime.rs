@@ -1235,6 +1235,10 @@ export default () => {
     );
     assert_ne!(values[0], values[1]);
 
+    // A NaN coordinate (or a forgotten one) gives 0 in 2D and NaN in 3D, as in the package.
+    let nan = "import {noise2D, noise3D} from '@remotion/noise';\nexport default () => <p>{String(noise2D('a', NaN, 1))} {String(noise2D('a', 1))} {String(noise3D('a', 1, NaN, 2))}</p>;";
+    assert_eq!(text(nan, 1, 0), "0 0 NaN");
+
     let bad = "import {noise2D} from '@remotion/noise';\nexport default () => <p>{noise2D(null, 1, 2)}</p>;";
     let error = engine(bad, 1).render_frame(0).unwrap_err().to_string();
     assert!(

@@ -479,7 +479,7 @@ fn font_face_families(nodes: &[MirrorNode]) -> Vec<String> {
                                 .strip_prefix("font-family")
                         }) {
                             let value = value.trim_start().trim_start_matches(':').trim();
-                            found.push(value.trim_matches(|c| c == '"' || c == '\'').to_string());
+                            found.push(css_unescape(value.trim_matches(|c| c == '"' || c == '\'')));
                         }
                     }
                 }
@@ -489,6 +489,33 @@ fn font_face_families(nodes: &[MirrorNode]) -> Vec<String> {
         }
     }
     found
+}
+
+/// A CSS string's content with its escapes resolved: `\"` is `"`, `\a ` a newline.
+fn css_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let mut hex = String::new();
+        while hex.len() < 6 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+            hex.extend(chars.next());
+        }
+        if hex.is_empty() {
+            out.extend(chars.next());
+        } else {
+            // One whitespace after a hex escape belongs to the escape.
+            if chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+                chars.next();
+            }
+            let code = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+        }
+    }
+    out
 }
 
 impl FrameRenderer for BlitzRenderer {
@@ -908,4 +935,18 @@ fn inline_color_of(mirror: &Mirror, node: NodeId) -> Option<String> {
         None
     }
     find(&mirror.children, node).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css_unescape;
+
+    #[test]
+    fn css_strings_unescape() {
+        assert_eq!(css_unescape(r#"Brand \"X\""#), "Brand \"X\"");
+        assert_eq!(css_unescape(r"A\a B\d C"), "A\nB\rC");
+        assert_eq!(css_unescape(r"\31 23"), "123");
+        assert_eq!(css_unescape(r"back\\slash"), r"back\slash");
+        assert_eq!(css_unescape("plain"), "plain");
+    }
 }
