@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::engine;
+use common::{engine, first_frame_error};
 use kinema_compose::{Bundle, CodeComposition, Element, Engine, Limits, Node};
 
 /// The text of each `<style>` element of frame `frame` of `code`.
@@ -33,10 +33,6 @@ fn rules(code: &str, frame: u32) -> Vec<String> {
         .flat_map(|sheet| sheet.lines().map(str::to_string).collect::<Vec<_>>())
         .filter(|line| line.starts_with("@font-face"))
         .collect()
-}
-
-fn first_frame_error(code: &str) -> String {
-    engine(code, 1).render_frame(0).unwrap_err().to_string()
 }
 
 /// The package's own `getInfo()` for a few fonts (tools/google-fonts/gen.mjs).

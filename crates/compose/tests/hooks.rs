@@ -8,7 +8,7 @@ use kinema_compose::{Bundle, BundleKind, Engine, Limits, MemoryFiles};
 use serde_json::json;
 
 mod common;
-use common::engine;
+use common::{engine, first_frame_error};
 
 /// The text of each of `frames`, rendered in that order on one engine.
 fn texts(code: &str, duration: u32, frames: &[u32]) -> Vec<String> {
@@ -22,11 +22,6 @@ fn texts(code: &str, duration: u32, frames: &[u32]) -> Vec<String> {
                 .text_content()
         })
         .collect()
-}
-
-/// The error rendering the first frame of a one-frame composition of `code` gives.
-fn first_frame_error(code: &str) -> String {
-    engine(code, 1).render_frame(0).unwrap_err().to_string()
 }
 
 #[test]

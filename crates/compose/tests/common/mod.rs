@@ -16,3 +16,9 @@ pub fn engine(code: &str, duration: u32) -> Engine {
         .unwrap_or_else(|e| panic!("{e}"));
     engine
 }
+
+/// The error rendering the first frame of a one-frame composition of `code` gives.
+#[allow(dead_code)] // not every test file uses it
+pub fn first_frame_error(code: &str) -> String {
+    engine(code, 1).render_frame(0).unwrap_err().to_string()
+}
